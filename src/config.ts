@@ -1,0 +1,108 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { z } from 'zod';
+
+/**
+ * The one place berth reads its environment. Everything else receives a typed `Config`,
+ * so a bad value is reported once, at start, with the variable's name.
+ */
+
+export type EngineConnection =
+  | { kind: 'socket'; socketPath: string }
+  | {
+      kind: 'tcp';
+      host: string;
+      port: number;
+      protocol: 'http' | 'https';
+      tls?: { ca: Buffer; cert: Buffer; key: Buffer };
+    };
+
+export interface Config {
+  host: string;
+  port: number;
+  /** Where the engine is, as DOCKER_HOST names it; kept as text for logs and /healthz. */
+  dockerHost: string;
+  engine: EngineConnection;
+  logLevel: 'debug' | 'info' | 'warn' | 'error';
+}
+
+const DEFAULT_DOCKER_HOST = 'unix:///var/run/docker.sock';
+
+const envSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  DOCKER_HOST: z.string().min(1).default(DEFAULT_DOCKER_HOST),
+  // Docker's own clients treat any non-empty value as "on".
+  DOCKER_TLS_VERIFY: z.string().optional(),
+  DOCKER_CERT_PATH: z.string().optional(),
+  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+});
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Turns DOCKER_HOST (+ the TLS variables) into connection options, as the Docker CLI reads them. */
+export function parseDockerHost(
+  dockerHost: string,
+  tlsVerify: string | undefined,
+  certPath: string | undefined,
+  readFile: (path: string) => Buffer = (path) => readFileSync(path),
+): EngineConnection {
+  if (dockerHost.startsWith('unix://')) {
+    const socketPath = dockerHost.slice('unix://'.length);
+    if (!socketPath.startsWith('/')) {
+      throw new ConfigError(`DOCKER_HOST: a unix socket needs an absolute path, got "${dockerHost}"`);
+    }
+    return { kind: 'socket', socketPath };
+  }
+  const match = /^(tcp|http|https):\/\/(\[[^\]]+\]|[^:/]+)(?::(\d+))?\/?$/.exec(dockerHost);
+  if (!match) {
+    throw new ConfigError(
+      `DOCKER_HOST: expected unix:///path/to/docker.sock or tcp://host:port, got "${dockerHost}"`,
+    );
+  }
+  const [, scheme, rawHost = '', rawPort] = match;
+  const useTls = scheme === 'https' || Boolean(tlsVerify);
+  const port = rawPort === undefined ? (useTls ? 2376 : 2375) : Number(rawPort);
+  if (!Number.isInteger(port) || port < 1 || port > 65535) {
+    throw new ConfigError(`DOCKER_HOST: port out of range in "${dockerHost}"`);
+  }
+  const host = rawHost.replace(/^\[|\]$/g, '');
+  if (!useTls) return { kind: 'tcp', host, port, protocol: 'http' };
+
+  const dir = certPath ?? join(process.env['HOME'] ?? '/root', '.docker');
+  try {
+    return {
+      kind: 'tcp',
+      host,
+      port,
+      protocol: 'https',
+      tls: {
+        ca: readFile(join(dir, 'ca.pem')),
+        cert: readFile(join(dir, 'cert.pem')),
+        key: readFile(join(dir, 'key.pem')),
+      },
+    };
+  } catch (error) {
+    throw new ConfigError(
+      `DOCKER_TLS_VERIFY is set but the certificates in ${dir} (ca.pem, cert.pem, key.pem) cannot be read: ${(error as Error).message}`,
+    );
+  }
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
+    throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
+  }
+  const values = parsed.data;
+  return {
+    host: values.HOST,
+    port: values.PORT,
+    dockerHost: values.DOCKER_HOST,
+    engine: parseDockerHost(values.DOCKER_HOST, values.DOCKER_TLS_VERIFY, values.DOCKER_CERT_PATH),
+    logLevel: values.LOG_LEVEL,
+  };
+}

@@ -1,0 +1,94 @@
+/** berth's own view of a container: what the GraphQL and REST surfaces render, free of Docker's wire shapes. */
+
+export const CONTAINER_STATUSES = [
+  'CREATED',
+  'RUNNING',
+  'PAUSED',
+  'RESTARTING',
+  'REMOVING',
+  'EXITED',
+  'DEAD',
+] as const;
+export type ContainerStatus = (typeof CONTAINER_STATUSES)[number];
+
+export const HEALTH_STATUSES = ['NONE', 'STARTING', 'HEALTHY', 'UNHEALTHY'] as const;
+export type HealthStatus = (typeof HEALTH_STATUSES)[number];
+
+export const RESTART_POLICIES = ['NO', 'ALWAYS', 'UNLESS_STOPPED', 'ON_FAILURE'] as const;
+export type RestartPolicyName = (typeof RESTART_POLICIES)[number];
+
+export const PORT_PROTOCOLS = ['tcp', 'udp', 'sctp'] as const;
+export type PortProtocol = (typeof PORT_PROTOCOLS)[number];
+
+export interface KeyValue {
+  name: string;
+  value: string;
+}
+
+export interface PortBinding {
+  containerPort: number;
+  protocol: PortProtocol;
+  /** null when the port is exposed but not published to the host. */
+  hostIp: string | null;
+  hostPort: number | null;
+}
+
+export interface Container {
+  id: string;
+  name: string;
+  image: string;
+  imageId: string;
+  command: string[];
+  status: ContainerStatus;
+  exitCode: number | null;
+  startedAt: Date | null;
+  finishedAt: Date | null;
+  oomKilled: boolean;
+  createdAt: Date;
+  health: HealthStatus;
+  restartCount: number;
+  restartPolicy: { name: RestartPolicyName; maximumRetryCount: number };
+  env: KeyValue[];
+  ports: PortBinding[];
+  labels: KeyValue[];
+  /** 0 means "no limit", as Docker reports it. */
+  resources: { memoryBytes: number; nanoCpus: number };
+}
+
+export interface HealthcheckSpec {
+  test: string[];
+  intervalSeconds?: number;
+  timeoutSeconds?: number;
+  retries?: number;
+  startPeriodSeconds?: number;
+}
+
+export interface PortSpec {
+  containerPort: number;
+  protocol: PortProtocol;
+  /** undefined: the engine picks a free ephemeral port. */
+  hostPort?: number;
+  hostIp?: string;
+}
+
+/** A validated create request: every field has passed `validateCreateSpec`. */
+export interface CreateContainerSpec {
+  name?: string;
+  image: string;
+  env: KeyValue[];
+  ports: PortSpec[];
+  command?: string[];
+  restartPolicy?: { name: RestartPolicyName; maximumRetryCount: number };
+  healthcheck?: HealthcheckSpec;
+  labels: KeyValue[];
+  resources?: { memoryBytes?: number; cpus?: number };
+  start: boolean;
+}
+
+export interface ContainerFilter {
+  status?: ContainerStatus;
+  name?: string;
+  /** `key` or `key=value`, as `docker ps --filter label=` takes it. */
+  label?: string;
+  image?: string;
+}

@@ -1,0 +1,82 @@
+import type { YogaLogger } from 'graphql-yoga';
+import type { DockerEngine } from '../docker/engine.js';
+import { ImageNotFoundError } from '../errors.js';
+import type { Container, ContainerFilter, CreateContainerSpec } from './model.js';
+
+/**
+ * The container lifecycle, once: GraphQL resolvers and the REST shim both call these methods,
+ * with input already validated, and render what they return or throw.
+ */
+export class ContainerService {
+  constructor(
+    private readonly engine: DockerEngine,
+    private readonly log: YogaLogger,
+  ) {}
+
+  list(filter: ContainerFilter = {}): Promise<Container[]> {
+    return this.engine.list(filter);
+  }
+
+  /** Resolves a full id, unique id prefix or name; NOT_FOUND and AMBIGUOUS_ID are thrown typed. */
+  get(reference: string): Promise<Container> {
+    return this.engine.inspect(reference);
+  }
+
+  /**
+   * Creates (pulling the image first when the engine lacks it) and, unless told otherwise, starts.
+   * A container that cannot be started is removed again, so a failed call leaves nothing behind.
+   */
+  async create(spec: CreateContainerSpec): Promise<Container> {
+    let id: string;
+    try {
+      id = await this.engine.create(spec);
+    } catch (error) {
+      if (!(error instanceof ImageNotFoundError)) throw error;
+      this.log.info(`pulling ${spec.image} for a new container`);
+      await this.engine.pull(withDefaultTag(spec.image));
+      id = await this.engine.create(spec);
+    }
+    if (spec.start) {
+      try {
+        await this.engine.start(id);
+      } catch (error) {
+        await this.engine.remove(id, { force: true, removeVolumes: true }).catch((cleanup: unknown) => {
+          this.log.error(`could not remove container ${id} after its start failed`, cleanup);
+        });
+        throw error;
+      }
+    }
+    return this.engine.inspect(id);
+  }
+
+  async start(reference: string): Promise<Container> {
+    const { id } = await this.engine.inspect(reference);
+    await this.engine.start(id);
+    return this.engine.inspect(id);
+  }
+
+  async stop(reference: string, timeoutSeconds?: number): Promise<Container> {
+    const { id } = await this.engine.inspect(reference);
+    await this.engine.stop(id, timeoutSeconds);
+    return this.engine.inspect(id);
+  }
+
+  async restart(reference: string, timeoutSeconds?: number): Promise<Container> {
+    const { id } = await this.engine.inspect(reference);
+    await this.engine.restart(id, timeoutSeconds);
+    return this.engine.inspect(id);
+  }
+
+  /** Removes the container and returns how it looked just before. */
+  async remove(reference: string, options: { force: boolean; removeVolumes: boolean }): Promise<Container> {
+    const container = await this.engine.inspect(reference);
+    await this.engine.remove(container.id, options);
+    return container;
+  }
+}
+
+/** `docker pull busybox` means `busybox:latest`; the API wants the tag spelled out. */
+export function withDefaultTag(reference: string): string {
+  const lastSegment = reference.slice(reference.lastIndexOf('/') + 1);
+  return reference.includes('@') || lastSegment.includes(':') ? reference : `${reference}:latest`;
+}

@@ -1,0 +1,129 @@
+/**
+ * The catalog of every expected failure berth reports. GraphQL exposes each as a type implementing
+ * `Error { code message }`; the REST shim maps each code to its HTTP status here, so both surfaces
+ * say the same thing for the same cause. A test checks every code is unique and documented.
+ */
+
+export const ERROR_CODES = {
+  NOT_FOUND: { httpStatus: 404, description: 'No container matches the id, id prefix or name.' },
+  AMBIGUOUS_ID: {
+    httpStatus: 400,
+    description: 'The id prefix matches more than one container; give more characters.',
+  },
+  NAME_CONFLICT: { httpStatus: 409, description: 'Another container already has that name.' },
+  IMAGE_NOT_FOUND: {
+    httpStatus: 404,
+    description: 'The image is not on the engine and its registry does not have it.',
+  },
+  REGISTRY_UNAVAILABLE: {
+    httpStatus: 502,
+    description: 'The image is not on the engine and its registry could not be reached.',
+  },
+  INVALID_INPUT: {
+    httpStatus: 400,
+    description: 'A field of the input is malformed or out of range; `field` names it.',
+  },
+  INVALID_STATE: {
+    httpStatus: 409,
+    description:
+      'The container is in a state that forbids the operation (e.g. removing a running container without force).',
+  },
+  PORT_UNAVAILABLE: {
+    httpStatus: 409,
+    description:
+      'A published host port could not be bound (in use, or the host address is not local). Nothing is left behind.',
+  },
+  ENGINE_UNAVAILABLE: {
+    httpStatus: 503,
+    description: 'The Docker Engine cannot be reached; berth keeps running and retries on the next call.',
+  },
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+/** Failures of the HTTP exchange itself, which only the REST shim can meet. */
+export const HTTP_ERROR_CODES = {
+  MALFORMED_JSON: { httpStatus: 400, description: 'The request body is not valid JSON.' },
+  ROUTE_NOT_FOUND: { httpStatus: 404, description: 'No endpoint at that path.' },
+  METHOD_NOT_ALLOWED: { httpStatus: 405, description: 'The endpoint does not take that method; see Allow.' },
+  PAYLOAD_TOO_LARGE: { httpStatus: 413, description: 'The request body is over 1 MiB.' },
+  UNSUPPORTED_MEDIA_TYPE: { httpStatus: 415, description: 'The request body is not application/json.' },
+  INTERNAL: {
+    httpStatus: 500,
+    description: 'An unexpected fault; the client sees only this, the server log has the whole story.',
+  },
+} as const;
+
+export type HttpErrorCode = keyof typeof HTTP_ERROR_CODES;
+
+/** Base of every expected failure; anything else reaching a client is masked as internal. */
+export abstract class BerthError extends Error {
+  abstract readonly code: ErrorCode;
+}
+
+export class NotFoundError extends BerthError {
+  readonly code = 'NOT_FOUND';
+  constructor(readonly reference: string) {
+    super(`no container "${reference}"`);
+  }
+}
+
+export class AmbiguousIdError extends BerthError {
+  readonly code = 'AMBIGUOUS_ID';
+  constructor(readonly reference: string) {
+    super(`"${reference}" matches more than one container; use a longer id prefix or the name`);
+  }
+}
+
+export class NameConflictError extends BerthError {
+  readonly code = 'NAME_CONFLICT';
+  constructor(readonly containerName: string) {
+    super(`the name "${containerName}" is already in use by another container`);
+  }
+}
+
+export class ImageNotFoundError extends BerthError {
+  readonly code = 'IMAGE_NOT_FOUND';
+  constructor(
+    readonly image: string,
+    detail: string,
+  ) {
+    super(`image "${image}" not found: ${detail}`);
+  }
+}
+
+export class RegistryUnavailableError extends BerthError {
+  readonly code = 'REGISTRY_UNAVAILABLE';
+  constructor(
+    readonly image: string,
+    detail: string,
+  ) {
+    super(`the registry of "${image}" could not be reached: ${detail}`);
+  }
+}
+
+export class InvalidInputError extends BerthError {
+  readonly code = 'INVALID_INPUT';
+  /** Dotted path of the offending field, e.g. `input.ports.0.hostPort`. */
+  constructor(
+    readonly field: string,
+    message: string,
+  ) {
+    super(`${field}: ${message}`);
+  }
+}
+
+export class InvalidStateError extends BerthError {
+  readonly code = 'INVALID_STATE';
+}
+
+export class PortUnavailableError extends BerthError {
+  readonly code = 'PORT_UNAVAILABLE';
+}
+
+export class EngineUnavailableError extends BerthError {
+  readonly code = 'ENGINE_UNAVAILABLE';
+  constructor(detail: string) {
+    super(`the Docker Engine is unavailable: ${detail}`);
+  }
+}

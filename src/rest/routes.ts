@@ -1,0 +1,137 @@
+import type { Plugin, YogaLogger } from 'graphql-yoga';
+import type { ContainerService } from '../containers/service.js';
+import { validateContainerRef, validateCreateSpec } from '../containers/validation.js';
+import {
+  BerthError,
+  ERROR_CODES,
+  HTTP_ERROR_CODES,
+  InvalidInputError,
+  type ErrorCode,
+  type HttpErrorCode,
+} from '../errors.js';
+import { fromSeedRequest, toSeedContainer } from './seed-json.js';
+
+/**
+ * The original Go tool's endpoints, kept so its clients keep working. Each route translates the
+ * seed's JSON to the calls the GraphQL resolvers make, and their typed errors back to HTTP.
+ */
+
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+class HttpError extends Error {
+  constructor(
+    readonly code: HttpErrorCode,
+    message: string,
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(message);
+  }
+}
+
+type Respond = (status: number, body?: unknown, headers?: Record<string, string>) => Response;
+
+/** Reads at most MAX_BODY_BYTES, refusing early when Content-Length already says more. */
+async function readJson(request: Request): Promise<unknown> {
+  const type = request.headers.get('content-type') ?? '';
+  if (!/^application\/([\w.+-]+\+)?json\s*(;|$)/i.test(type)) {
+    throw new HttpError('UNSUPPORTED_MEDIA_TYPE', 'send the body as application/json');
+  }
+  const declared = Number(request.headers.get('content-length') ?? '0');
+  if (declared > MAX_BODY_BYTES) throw new HttpError('PAYLOAD_TOO_LARGE', 'the body is over 1 MiB');
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  if (request.body) {
+    for await (const chunk of request.body as unknown as AsyncIterable<Uint8Array>) {
+      size += chunk.byteLength;
+      if (size > MAX_BODY_BYTES) throw new HttpError('PAYLOAD_TOO_LARGE', 'the body is over 1 MiB');
+      chunks.push(chunk);
+    }
+  }
+  const text = Buffer.concat(chunks).toString('utf8');
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (error) {
+    throw new HttpError('MALFORMED_JSON', `the body is not valid JSON: ${(error as Error).message}`);
+  }
+}
+
+function methodNotAllowed(allowed: string[]): never {
+  throw new HttpError('METHOD_NOT_ALLOWED', `use ${allowed.join(' or ')}`, { allow: allowed.join(', ') });
+}
+
+async function route(request: Request, path: string, containers: ContainerService, respond: Respond) {
+  if (path === '/containers') {
+    if (request.method === 'GET') {
+      const list = await containers.list();
+      return respond(200, list.map((container) => toSeedContainer(container)));
+    }
+    if (request.method === 'POST') {
+      const seed = fromSeedRequest(await readJson(request));
+      let spec;
+      try {
+        spec = validateCreateSpec(seed.input);
+      } catch (error) {
+        if (!(error instanceof InvalidInputError)) throw error;
+        const field = seed.fieldOf(error.field.split('.'));
+        throw new InvalidInputError(field, error.message.slice(error.field.length + 2));
+      }
+      return respond(201, toSeedContainer(await containers.create(spec)));
+    }
+    return methodNotAllowed(['GET', 'POST']);
+  }
+  const id = validateContainerRef(decodeURIComponent(path.slice('/containers/'.length)));
+  switch (request.method) {
+    case 'GET':
+      return respond(200, toSeedContainer(await containers.get(id)));
+    case 'POST':
+      return respond(200, toSeedContainer(await containers.stop(id)));
+    case 'DELETE':
+      // As the seed did: a running container is removed too (killed first).
+      await containers.remove(id, { force: true, removeVolumes: false });
+      return respond(204);
+    default:
+      return methodNotAllowed(['GET', 'POST', 'DELETE']);
+  }
+}
+
+export function useRestShim(containers: ContainerService, log: YogaLogger): Plugin {
+  return {
+    async onRequest({ request, url, endResponse, fetchAPI }) {
+      const path = url.pathname.replace(/\/+$/, '') || '/';
+      if (path !== '/containers' && !path.startsWith('/containers/')) return;
+
+      const respond: Respond = (status, body, headers = {}) =>
+        body === undefined
+          ? new fetchAPI.Response(null, { status, headers })
+          : new fetchAPI.Response(JSON.stringify(body), {
+              status,
+              headers: { 'content-type': 'application/json; charset=utf-8', ...headers },
+            });
+      const fail = (
+        code: ErrorCode | HttpErrorCode,
+        message: string,
+        extra: { field?: string; headers?: Record<string, string> } = {},
+      ) => {
+        const status = (code in ERROR_CODES ? ERROR_CODES[code as ErrorCode] : HTTP_ERROR_CODES[code as HttpErrorCode])
+          .httpStatus;
+        const body = { error: { code, message, ...(extra.field !== undefined && { field: extra.field }) } };
+        return respond(status, body, extra.headers);
+      };
+
+      try {
+        if (path.split('/').length > 3) throw new HttpError('ROUTE_NOT_FOUND', `no endpoint ${url.pathname}`);
+        endResponse(await route(request, path, containers, respond));
+      } catch (error) {
+        if (error instanceof HttpError) {
+          return endResponse(fail(error.code, error.message, { headers: error.headers }));
+        }
+        if (error instanceof InvalidInputError) {
+          return endResponse(fail(error.code, error.message, { field: error.field }));
+        }
+        if (error instanceof BerthError) return endResponse(fail(error.code, error.message));
+        log.error(`${request.method} ${url.pathname} failed`, error);
+        return endResponse(fail('INTERNAL', 'unexpected error; the server log has the details'));
+      }
+    },
+  };
+}

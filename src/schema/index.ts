@@ -1,0 +1,12 @@
+import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
+import { builder } from './builder.js';
+import './scalars.js';
+import './errors.js';
+import './container.js';
+
+export const schema: GraphQLSchema = builder.toSchema();
+
+/** The SDL checked in as schema.graphql: sorted, so a diff shows only real changes. */
+export function printBerthSchema(): string {
+  return `${printSchema(lexicographicSortSchema(schema))}\n`;
+}

@@ -1,0 +1,88 @@
+/* eslint-disable */
+import * as types from './graphql.js';
+import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-node/core';
+
+/**
+ * Map of all GraphQL operations in the project.
+ *
+ * This map has several performance disadvantages:
+ * 1. It is not tree-shakeable, so it will include all operations in the project.
+ * 2. It is not minifiable, so the string of a GraphQL query will be multiple times inside the bundle.
+ * 3. It does not support dead code elimination, so it will add unused operations.
+ *
+ * Therefore it is highly recommended to use the babel or swc plugin for production.
+ * Learn more about it here: https://the-guild.dev/graphql/codegen/plugins/presets/preset-client#reducing-bundle-size
+ */
+type Documents = {
+    "\n  fragment ContainerFields on Container {\n    id\n    name\n    image\n    imageId\n    command\n    status\n    exitCode\n    startedAt\n    finishedAt\n    oomKilled\n    createdAt\n    health\n    restartCount\n    restartPolicy { name maximumRetryCount }\n    env { name value }\n    ports { containerPort protocol hostIp hostPort }\n    labels { name value }\n    resources { memoryBytes nanoCpus }\n    cpu\n    memory\n  }\n": typeof types.ContainerFieldsFragmentDoc,
+    "\n  mutation CreateContainer($input: CreateContainerInput!) {\n    createContainer(input: $input) {\n      __typename\n      ... on CreateContainerSuccess { container { ...ContainerFields } }\n      ... on Error { code message }\n      ... on InvalidInputError { field }\n      ... on NameConflictError { name }\n      ... on ImageNotFoundError { image }\n    }\n  }\n": typeof types.CreateContainerDocument,
+    "\n  mutation StartContainer($id: String!) {\n    startContainer(id: $id) {\n      __typename\n      ... on StartContainerSuccess { container { id status } }\n      ... on Error { code message }\n    }\n  }\n": typeof types.StartContainerDocument,
+    "\n  mutation StopContainer($id: String!, $timeoutSeconds: Int) {\n    stopContainer(id: $id, timeoutSeconds: $timeoutSeconds) {\n      __typename\n      ... on StopContainerSuccess { container { id status exitCode finishedAt } }\n      ... on Error { code message }\n      ... on InvalidInputError { field }\n    }\n  }\n": typeof types.StopContainerDocument,
+    "\n  mutation RestartContainer($id: String!, $timeoutSeconds: Int) {\n    restartContainer(id: $id, timeoutSeconds: $timeoutSeconds) {\n      __typename\n      ... on RestartContainerSuccess { container { id status startedAt } }\n      ... on Error { code message }\n    }\n  }\n": typeof types.RestartContainerDocument,
+    "\n  mutation RemoveContainer($id: String!, $force: Boolean, $removeVolumes: Boolean) {\n    removeContainer(id: $id, force: $force, removeVolumes: $removeVolumes) {\n      __typename\n      ... on RemoveContainerSuccess { container { id name } }\n      ... on Error { code message }\n    }\n  }\n": typeof types.RemoveContainerDocument,
+    "\n  query GetContainer($id: String!) {\n    container(id: $id) { ...ContainerFields }\n  }\n": typeof types.GetContainerDocument,
+    "\n  query ListContainers($filter: ContainerFilter) {\n    containers(filter: $filter) { id name status image labels { name value } }\n  }\n": typeof types.ListContainersDocument,
+};
+const documents: Documents = {
+    "\n  fragment ContainerFields on Container {\n    id\n    name\n    image\n    imageId\n    command\n    status\n    exitCode\n    startedAt\n    finishedAt\n    oomKilled\n    createdAt\n    health\n    restartCount\n    restartPolicy { name maximumRetryCount }\n    env { name value }\n    ports { containerPort protocol hostIp hostPort }\n    labels { name value }\n    resources { memoryBytes nanoCpus }\n    cpu\n    memory\n  }\n": types.ContainerFieldsFragmentDoc,
+    "\n  mutation CreateContainer($input: CreateContainerInput!) {\n    createContainer(input: $input) {\n      __typename\n      ... on CreateContainerSuccess { container { ...ContainerFields } }\n      ... on Error { code message }\n      ... on InvalidInputError { field }\n      ... on NameConflictError { name }\n      ... on ImageNotFoundError { image }\n    }\n  }\n": types.CreateContainerDocument,
+    "\n  mutation StartContainer($id: String!) {\n    startContainer(id: $id) {\n      __typename\n      ... on StartContainerSuccess { container { id status } }\n      ... on Error { code message }\n    }\n  }\n": types.StartContainerDocument,
+    "\n  mutation StopContainer($id: String!, $timeoutSeconds: Int) {\n    stopContainer(id: $id, timeoutSeconds: $timeoutSeconds) {\n      __typename\n      ... on StopContainerSuccess { container { id status exitCode finishedAt } }\n      ... on Error { code message }\n      ... on InvalidInputError { field }\n    }\n  }\n": types.StopContainerDocument,
+    "\n  mutation RestartContainer($id: String!, $timeoutSeconds: Int) {\n    restartContainer(id: $id, timeoutSeconds: $timeoutSeconds) {\n      __typename\n      ... on RestartContainerSuccess { container { id status startedAt } }\n      ... on Error { code message }\n    }\n  }\n": types.RestartContainerDocument,
+    "\n  mutation RemoveContainer($id: String!, $force: Boolean, $removeVolumes: Boolean) {\n    removeContainer(id: $id, force: $force, removeVolumes: $removeVolumes) {\n      __typename\n      ... on RemoveContainerSuccess { container { id name } }\n      ... on Error { code message }\n    }\n  }\n": types.RemoveContainerDocument,
+    "\n  query GetContainer($id: String!) {\n    container(id: $id) { ...ContainerFields }\n  }\n": types.GetContainerDocument,
+    "\n  query ListContainers($filter: ContainerFilter) {\n    containers(filter: $filter) { id name status image labels { name value } }\n  }\n": types.ListContainersDocument,
+};
+
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ *
+ *
+ * @example
+ * ```ts
+ * const query = graphql(`query GetUser($id: ID!) { user(id: $id) { name } }`);
+ * ```
+ *
+ * The query argument is unknown!
+ * Please regenerate the types.
+ */
+export function graphql(source: string): unknown;
+
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment ContainerFields on Container {\n    id\n    name\n    image\n    imageId\n    command\n    status\n    exitCode\n    startedAt\n    finishedAt\n    oomKilled\n    createdAt\n    health\n    restartCount\n    restartPolicy { name maximumRetryCount }\n    env { name value }\n    ports { containerPort protocol hostIp hostPort }\n    labels { name value }\n    resources { memoryBytes nanoCpus }\n    cpu\n    memory\n  }\n"): (typeof documents)["\n  fragment ContainerFields on Container {\n    id\n    name\n    image\n    imageId\n    command\n    status\n    exitCode\n    startedAt\n    finishedAt\n    oomKilled\n    createdAt\n    health\n    restartCount\n    restartPolicy { name maximumRetryCount }\n    env { name value }\n    ports { containerPort protocol hostIp hostPort }\n    labels { name value }\n    resources { memoryBytes nanoCpus }\n    cpu\n    memory\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation CreateContainer($input: CreateContainerInput!) {\n    createContainer(input: $input) {\n      __typename\n      ... on CreateContainerSuccess { container { ...ContainerFields } }\n      ... on Error { code message }\n      ... on InvalidInputError { field }\n      ... on NameConflictError { name }\n      ... on ImageNotFoundError { image }\n    }\n  }\n"): (typeof documents)["\n  mutation CreateContainer($input: CreateContainerInput!) {\n    createContainer(input: $input) {\n      __typename\n      ... on CreateContainerSuccess { container { ...ContainerFields } }\n      ... on Error { code message }\n      ... on InvalidInputError { field }\n      ... on NameConflictError { name }\n      ... on ImageNotFoundError { image }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation StartContainer($id: String!) {\n    startContainer(id: $id) {\n      __typename\n      ... on StartContainerSuccess { container { id status } }\n      ... on Error { code message }\n    }\n  }\n"): (typeof documents)["\n  mutation StartContainer($id: String!) {\n    startContainer(id: $id) {\n      __typename\n      ... on StartContainerSuccess { container { id status } }\n      ... on Error { code message }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation StopContainer($id: String!, $timeoutSeconds: Int) {\n    stopContainer(id: $id, timeoutSeconds: $timeoutSeconds) {\n      __typename\n      ... on StopContainerSuccess { container { id status exitCode finishedAt } }\n      ... on Error { code message }\n      ... on InvalidInputError { field }\n    }\n  }\n"): (typeof documents)["\n  mutation StopContainer($id: String!, $timeoutSeconds: Int) {\n    stopContainer(id: $id, timeoutSeconds: $timeoutSeconds) {\n      __typename\n      ... on StopContainerSuccess { container { id status exitCode finishedAt } }\n      ... on Error { code message }\n      ... on InvalidInputError { field }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RestartContainer($id: String!, $timeoutSeconds: Int) {\n    restartContainer(id: $id, timeoutSeconds: $timeoutSeconds) {\n      __typename\n      ... on RestartContainerSuccess { container { id status startedAt } }\n      ... on Error { code message }\n    }\n  }\n"): (typeof documents)["\n  mutation RestartContainer($id: String!, $timeoutSeconds: Int) {\n    restartContainer(id: $id, timeoutSeconds: $timeoutSeconds) {\n      __typename\n      ... on RestartContainerSuccess { container { id status startedAt } }\n      ... on Error { code message }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RemoveContainer($id: String!, $force: Boolean, $removeVolumes: Boolean) {\n    removeContainer(id: $id, force: $force, removeVolumes: $removeVolumes) {\n      __typename\n      ... on RemoveContainerSuccess { container { id name } }\n      ... on Error { code message }\n    }\n  }\n"): (typeof documents)["\n  mutation RemoveContainer($id: String!, $force: Boolean, $removeVolumes: Boolean) {\n    removeContainer(id: $id, force: $force, removeVolumes: $removeVolumes) {\n      __typename\n      ... on RemoveContainerSuccess { container { id name } }\n      ... on Error { code message }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query GetContainer($id: String!) {\n    container(id: $id) { ...ContainerFields }\n  }\n"): (typeof documents)["\n  query GetContainer($id: String!) {\n    container(id: $id) { ...ContainerFields }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ListContainers($filter: ContainerFilter) {\n    containers(filter: $filter) { id name status image labels { name value } }\n  }\n"): (typeof documents)["\n  query ListContainers($filter: ContainerFilter) {\n    containers(filter: $filter) { id name status image labels { name value } }\n  }\n"];
+
+export function graphql(source: string) {
+  return (documents as any)[source] ?? {};
+}
+
+export type DocumentType<TDocumentNode extends DocumentNode<any, any>> = TDocumentNode extends DocumentNode<  infer TType,  any>  ? TType  : never;

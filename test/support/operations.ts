@@ -1,0 +1,94 @@
+import { graphql } from '../gql/index.js';
+
+/** The operations the tests send, typed by GraphQL Code Generator (npm run codegen). */
+
+export const ContainerFields = graphql(`
+  fragment ContainerFields on Container {
+    id
+    name
+    image
+    imageId
+    command
+    status
+    exitCode
+    startedAt
+    finishedAt
+    oomKilled
+    createdAt
+    health
+    restartCount
+    restartPolicy { name maximumRetryCount }
+    env { name value }
+    ports { containerPort protocol hostIp hostPort }
+    labels { name value }
+    resources { memoryBytes nanoCpus }
+    cpu
+    memory
+  }
+`);
+
+export const CreateContainer = graphql(`
+  mutation CreateContainer($input: CreateContainerInput!) {
+    createContainer(input: $input) {
+      __typename
+      ... on CreateContainerSuccess { container { ...ContainerFields } }
+      ... on Error { code message }
+      ... on InvalidInputError { field }
+      ... on NameConflictError { name }
+      ... on ImageNotFoundError { image }
+    }
+  }
+`);
+
+export const StartContainer = graphql(`
+  mutation StartContainer($id: String!) {
+    startContainer(id: $id) {
+      __typename
+      ... on StartContainerSuccess { container { id status } }
+      ... on Error { code message }
+    }
+  }
+`);
+
+export const StopContainer = graphql(`
+  mutation StopContainer($id: String!, $timeoutSeconds: Int) {
+    stopContainer(id: $id, timeoutSeconds: $timeoutSeconds) {
+      __typename
+      ... on StopContainerSuccess { container { id status exitCode finishedAt } }
+      ... on Error { code message }
+      ... on InvalidInputError { field }
+    }
+  }
+`);
+
+export const RestartContainer = graphql(`
+  mutation RestartContainer($id: String!, $timeoutSeconds: Int) {
+    restartContainer(id: $id, timeoutSeconds: $timeoutSeconds) {
+      __typename
+      ... on RestartContainerSuccess { container { id status startedAt } }
+      ... on Error { code message }
+    }
+  }
+`);
+
+export const RemoveContainer = graphql(`
+  mutation RemoveContainer($id: String!, $force: Boolean, $removeVolumes: Boolean) {
+    removeContainer(id: $id, force: $force, removeVolumes: $removeVolumes) {
+      __typename
+      ... on RemoveContainerSuccess { container { id name } }
+      ... on Error { code message }
+    }
+  }
+`);
+
+export const GetContainer = graphql(`
+  query GetContainer($id: String!) {
+    container(id: $id) { ...ContainerFields }
+  }
+`);
+
+export const ListContainers = graphql(`
+  query ListContainers($filter: ContainerFilter) {
+    containers(filter: $filter) { id name status image labels { name value } }
+  }
+`);
