@@ -1,6 +1,13 @@
+import { createRequire } from 'node:module';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
+  resolve: {
+    // graphql ships CommonJS and ESM builds; Vite would give src/ the ESM one while dependencies
+    // loaded by Node get the CommonJS one, and graphql refuses types from "another realm".
+    // Node (and so `npm start`) resolves the CommonJS build everywhere: make the tests do the same.
+    alias: { graphql: createRequire(import.meta.url).resolve('graphql') },
+  },
   test: {
     include: ['test/**/*.test.ts'],
     // One engine, test image and registry per run, shared by all test files (see test/harness).

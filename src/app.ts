@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { GraphQLError } from 'graphql';
-import { createLogger, createYoga, maskError, type YogaLogger } from 'graphql-yoga';
+import type { GraphQLError } from 'graphql';
+import { createGraphQLError, createLogger, createYoga, maskError, type YogaLogger } from 'graphql-yoga';
 import type { Config } from './config.js';
 import { ContainerService } from './containers/service.js';
 import { DockerEngine } from './docker/engine.js';
@@ -25,18 +25,32 @@ export interface App {
  */
 function maskErrors(log: YogaLogger) {
   return (error: unknown, message: string, isDev?: boolean): Error => {
-    const original = error instanceof GraphQLError ? error.originalError : error;
+    const original = rootCause(error);
     if (original instanceof BerthError) {
-      const located = error instanceof GraphQLError ? error : undefined;
-      return new GraphQLError(original.message, {
-        ...(located?.nodes && { nodes: located.nodes }),
-        ...(located?.path && { path: located.path }),
+      const located = error as Partial<Pick<GraphQLError, 'nodes' | 'path'>>;
+      return createGraphQLError(original.message, {
+        ...(located.nodes && { nodes: located.nodes }),
+        ...(located.path && { path: located.path }),
         extensions: { code: original.code, ...('field' in original && { field: original.field }) },
       });
     }
-    if (original && !(original instanceof GraphQLError)) log.error('unexpected fault in a resolver', original);
+    if (original !== error || !isGraphQLErrorLike(error)) log.error('unexpected fault in a resolver', original);
     return maskError(error, message, isDev);
   };
+}
+
+/**
+ * Execution and Yoga may each wrap a thrown error in a GraphQLError. Checked by shape, not
+ * `instanceof`: graphql ships CommonJS and ESM builds, and a dependency may load the other one.
+ */
+function isGraphQLErrorLike(error: unknown): error is GraphQLError {
+  return error instanceof Error && error.name === 'GraphQLError';
+}
+
+function rootCause(error: unknown): unknown {
+  let cause = error;
+  while (isGraphQLErrorLike(cause) && cause.originalError) cause = cause.originalError;
+  return cause;
 }
 
 export function buildApp(config: Config, options: { logger?: YogaLogger } = {}): App {

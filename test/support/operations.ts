@@ -36,6 +36,7 @@ export const CreateContainer = graphql(`
       ... on InvalidInputError { field }
       ... on NameConflictError { name }
       ... on ImageNotFoundError { image }
+      ... on RegistryUnavailableError { image }
     }
   }
 `);

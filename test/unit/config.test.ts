@@ -1,0 +1,65 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig, parseDockerHost } from '../../src/config.js';
+
+describe('loadConfig', () => {
+  it('defaults to port 8080 on all addresses and the local Docker socket', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({
+      host: '0.0.0.0',
+      port: 8080,
+      dockerHost: 'unix:///var/run/docker.sock',
+      engine: { kind: 'socket', socketPath: '/var/run/docker.sock' },
+      logLevel: 'info',
+    });
+  });
+
+  it('reads PORT, HOST and LOG_LEVEL', () => {
+    expect(loadConfig({ PORT: '9000', HOST: '127.0.0.1', LOG_LEVEL: 'debug' })).toMatchObject({
+      port: 9000,
+      host: '127.0.0.1',
+      logLevel: 'debug',
+    });
+  });
+
+  it.each([
+    [{ PORT: 'eighty' }, 'PORT'],
+    [{ PORT: '70000' }, 'PORT'],
+    [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
+    [{ DOCKER_HOST: 'ssh://somewhere' }, 'DOCKER_HOST'],
+    [{ DOCKER_HOST: 'unix://relative.sock' }, 'DOCKER_HOST'],
+  ])('refuses %o naming %s', (env, variable) => {
+    expect(() => loadConfig(env)).toThrow(ConfigError);
+    expect(() => loadConfig(env)).toThrow(variable);
+  });
+});
+
+describe('parseDockerHost', () => {
+  it('reads tcp hosts with and without a port, and IPv6', () => {
+    expect(parseDockerHost('tcp://10.0.0.5:2375', undefined, undefined)).toEqual({
+      kind: 'tcp',
+      host: '10.0.0.5',
+      port: 2375,
+      protocol: 'http',
+    });
+    expect(parseDockerHost('tcp://docker.internal', undefined, undefined)).toMatchObject({ port: 2375 });
+    expect(parseDockerHost('tcp://[::1]:2375', undefined, undefined)).toMatchObject({ host: '::1' });
+  });
+
+  it('uses TLS with the certificates in DOCKER_CERT_PATH when DOCKER_TLS_VERIFY is set', () => {
+    const read = (path: string) => Buffer.from(path);
+    expect(parseDockerHost('tcp://docker.internal', '1', '/certs', read)).toEqual({
+      kind: 'tcp',
+      host: 'docker.internal',
+      port: 2376,
+      protocol: 'https',
+      tls: { ca: Buffer.from('/certs/ca.pem'), cert: Buffer.from('/certs/cert.pem'), key: Buffer.from('/certs/key.pem') },
+    });
+  });
+
+  it('says which certificates are missing', () => {
+    const read = () => {
+      throw new Error('ENOENT');
+    };
+    expect(() => parseDockerHost('tcp://h:2376', '1', '/nowhere', read)).toThrow(/\/nowhere.*ca\.pem/);
+  });
+});

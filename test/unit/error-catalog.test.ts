@@ -1,0 +1,25 @@
+import { readFile } from 'node:fs/promises';
+import { describe, expect, it } from 'vitest';
+import { ERROR_CODES, HTTP_ERROR_CODES } from '../../src/errors.js';
+import { schema } from '../../src/schema/index.js';
+
+describe('the error catalog', () => {
+  const all = { ...ERROR_CODES, ...HTTP_ERROR_CODES };
+
+  it('has unique codes across GraphQL and REST', () => {
+    const codes = [...Object.keys(ERROR_CODES), ...Object.keys(HTTP_ERROR_CODES)];
+    expect(new Set(codes).size).toBe(codes.length);
+  });
+
+  it('documents every code, with its HTTP status, in the README', async () => {
+    const readme = await readFile(new URL('../../README.md', import.meta.url), 'utf8');
+    for (const [code, { httpStatus }] of Object.entries(all)) {
+      expect(readme, code).toMatch(new RegExp(`\\|\\s*\`${code}\`\\s*\\|\\s*${httpStatus}\\s*\\|`));
+    }
+  });
+
+  it('exposes exactly the domain codes as the ErrorCode enum', () => {
+    const values = schema.getType('ErrorCode')?.toConfig() as { values: Record<string, unknown> } | undefined;
+    expect(Object.keys(values?.values ?? {}).sort()).toEqual(Object.keys(ERROR_CODES).sort());
+  });
+});
