@@ -18,5 +18,8 @@ export default defineConfig({
     // Generous teardown: stopping a private dockerd may take up to ~20 s.
     teardownTimeout: 60_000,
     pool: 'forks',
+    // One file at a time: files share one engine and two cores, and CPU figures (a busy container
+    // above 50%) or timings measured while another file burns CPU would be the machine's, not berth's.
+    fileParallelism: false,
   },
 });

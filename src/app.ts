@@ -3,7 +3,12 @@ import type { AddressInfo } from 'node:net';
 import type { GraphQLError } from 'graphql';
 import { createGraphQLError, createLogger, createYoga, maskError, type YogaLogger } from 'graphql-yoga';
 import type { Config } from './config.js';
+import { ContainerIndex } from './containers/container-index.js';
 import { ContainerService } from './containers/service.js';
+import { ContainerEventLog } from './events/event-log.js';
+import { StatsHub } from './stats/hub.js';
+import { chooseStatsSource } from './stats/selection.js';
+import { SystemStatus } from './system/status.js';
 import { DockerEngine } from './docker/engine.js';
 import { BerthError } from './errors.js';
 import { useHealthCheck } from './http/health.js';
@@ -17,26 +22,28 @@ export interface App {
   start(): Promise<{ url: string; port: number }>;
   stop(): Promise<void>;
   readonly server: Server;
+  /** The container index, for tests and benchmarks that wait for it to match the engine. */
+  readonly index: ContainerIndex;
+  /** The stats hub, for tests and benchmarks that count its collectors. */
+  readonly stats: StatsHub;
+  /** What resolvers receive, for tests that execute the schema in process. */
+  readonly context: Context;
 }
 
 /**
- * Expected failures that escape a resolver (queries have no error unions) keep their code;
- * anything else is masked for the client and logged whole.
+ * Expected failures that escape a resolver (queries have no error unions) keep their message and
+ * carry their code; anything else is masked for the client, and Yoga logs it whole.
  */
-function maskErrors(log: YogaLogger) {
-  return (error: unknown, message: string, isDev?: boolean): Error => {
-    const original = rootCause(error);
-    if (original instanceof BerthError) {
-      const located = error as Partial<Pick<GraphQLError, 'nodes' | 'path'>>;
-      return createGraphQLError(original.message, {
-        ...(located.nodes && { nodes: located.nodes }),
-        ...(located.path && { path: located.path }),
-        extensions: { code: original.code, ...('field' in original && { field: original.field }) },
-      });
-    }
-    if (original !== error || !isGraphQLErrorLike(error)) log.error('unexpected fault in a resolver', original);
-    return maskError(error, message, isDev);
-  };
+function maskErrors(error: unknown, message: string, isDev?: boolean): Error {
+  const original = rootCause(error);
+  if (!(original instanceof BerthError)) return maskError(error, message, isDev);
+  const extensions = { code: original.code, ...('field' in original && { field: original.field }) };
+  if (isGraphQLErrorLike(error)) {
+    // Returned as is, so Yoga knows it was not masked and does not log an expected failure.
+    Object.assign(error.extensions, extensions);
+    return error;
+  }
+  return createGraphQLError(original.message, { extensions });
 }
 
 /**
@@ -56,25 +63,46 @@ function rootCause(error: unknown): unknown {
 export function buildApp(config: Config, options: { logger?: YogaLogger } = {}): App {
   const log = options.logger ?? createLogger(config.logLevel);
   const engine = new DockerEngine(config.engine);
-  const containers = new ContainerService(engine, log);
-  const context: Context = { containers };
+  const index = new ContainerIndex(engine, engine.eventStream(log), log);
+  const containers = new ContainerService(engine, index, log);
+  const stats = new StatsHub(log, { pidOf: (id) => index.peek(id)?.pid ?? null });
+  const events = new ContainerEventLog(index);
+  const system = new SystemStatus(engine, index, stats, config.dockerHost);
+  const context: Context = { containers, stats, events, system };
+
+  // A removed container's collector goes with it, whoever still holds a lease.
+  index.on('change', (change) => {
+    if (change.action === 'destroy') stats.drop(change.containerId);
+  });
+  // The stats source is chosen once the engine first answers (it may be down at start).
+  index.once('synced', () => {
+    const running = index.list({ status: 'RUNNING' })[0]?.id;
+    chooseStatsSource(config, engine, log, running).then(
+      (source) => stats.useSource(source),
+      (error: unknown) => log.error('choosing the stats source failed; stats stay empty', error),
+    );
+  });
 
   const yoga = createYoga<Record<string, unknown>>({
     schema,
     context: () => context,
     logging: log,
     batching: false,
-    maskedErrors: { maskError: maskErrors(log) },
-    plugins: [useHealthCheck(engine), useRestShim(containers, log)],
+    maskedErrors: { maskError: maskErrors },
+    plugins: [useHealthCheck(system), useRestShim(containers, stats, log)],
   });
 
   const server = createServer(yoga);
-  const websocket = attachGraphQLWebSocket(server, yoga);
+  const websocket = attachGraphQLWebSocket(server, yoga, { maxBufferedBytes: config.websocket.maxBufferedBytes, log });
 
   return {
     server,
-    start: () =>
-      new Promise((resolve, reject) => {
+    index,
+    stats,
+    context,
+    start: () => {
+      index.start();
+      return new Promise((resolve, reject) => {
         server.once('error', reject);
         server.listen(config.port, config.host, () => {
           server.off('error', reject);
@@ -82,8 +110,11 @@ export function buildApp(config: Config, options: { logger?: YogaLogger } = {}):
           const host = config.host.includes(':') ? `[${config.host}]` : config.host;
           resolve({ url: `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`, port });
         });
-      }),
+      });
+    },
     async stop() {
+      index.stop();
+      stats.close();
       await websocket.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));

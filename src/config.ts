@@ -24,6 +24,16 @@ export interface Config {
   dockerHost: string;
   engine: EngineConnection;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
+  websocket: {
+    /** A client whose unsent bytes pass this is disconnected: it reads nothing, or far too slowly. */
+    maxBufferedBytes: number;
+  };
+  stats: {
+    /** `auto`: cgroup files when the engine is local and they are readable, else the stats API. */
+    source: 'auto' | 'cgroup' | 'docker-api';
+    cgroupRoot: string;
+    procRoot: string;
+  };
 }
 
 const DEFAULT_DOCKER_HOST = 'unix:///var/run/docker.sock';
@@ -36,6 +46,10 @@ const envSchema = z.object({
   DOCKER_TLS_VERIFY: z.string().optional(),
   DOCKER_CERT_PATH: z.string().optional(),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  BERTH_WS_MAX_BUFFERED_BYTES: z.coerce.number().int().min(1024).default(1024 * 1024),
+  BERTH_STATS_SOURCE: z.enum(['auto', 'cgroup', 'docker-api']).default('auto'),
+  BERTH_CGROUP_ROOT: z.string().min(1).default('/sys/fs/cgroup'),
+  BERTH_PROC_ROOT: z.string().min(1).default('/proc'),
 });
 
 export class ConfigError extends Error {
@@ -104,5 +118,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dockerHost: values.DOCKER_HOST,
     engine: parseDockerHost(values.DOCKER_HOST, values.DOCKER_TLS_VERIFY, values.DOCKER_CERT_PATH),
     logLevel: values.LOG_LEVEL,
+    websocket: { maxBufferedBytes: values.BERTH_WS_MAX_BUFFERED_BYTES },
+    stats: {
+      source: values.BERTH_STATS_SOURCE,
+      cgroupRoot: values.BERTH_CGROUP_ROOT,
+      procRoot: values.BERTH_PROC_ROOT,
+    },
   };
 }

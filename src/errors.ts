@@ -33,6 +33,16 @@ export const ERROR_CODES = {
     description:
       'A published host port could not be bound (in use, or the host address is not local). Nothing is left behind.',
   },
+  CURSOR_EXPIRED: {
+    httpStatus: 410,
+    description:
+      'The event cursor is older than berth retains (or from before a restart): re-list with `containers`, then subscribe without `after`.',
+  },
+  SLOW_CONSUMER: {
+    httpStatus: 429,
+    description:
+      'The subscriber fell too far behind and the stream was ended; resume events from the last cursor received.',
+  },
   ENGINE_UNAVAILABLE: {
     httpStatus: 503,
     description: 'The Docker Engine cannot be reached; berth keeps running and retries on the next call.',
@@ -119,6 +129,24 @@ export class InvalidStateError extends BerthError {
 
 export class PortUnavailableError extends BerthError {
   readonly code = 'PORT_UNAVAILABLE';
+}
+
+export class CursorExpiredError extends BerthError {
+  readonly code = 'CURSOR_EXPIRED';
+  constructor(readonly cursor: string) {
+    super(
+      `cursor "${cursor}" is outside the retention window; re-list with the containers query, then subscribe without "after"`,
+    );
+  }
+}
+
+export class SlowConsumerError extends BerthError {
+  readonly code = 'SLOW_CONSUMER';
+  constructor(readonly lastCursor: string | null) {
+    super(
+      `the subscriber fell too far behind; subscribe again with after: ${JSON.stringify(lastCursor)} to resume`,
+    );
+  }
 }
 
 export class EngineUnavailableError extends BerthError {

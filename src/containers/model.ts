@@ -53,6 +53,16 @@ export interface Container {
   labels: KeyValue[];
   /** 0 means "no limit", as Docker reports it. */
   resources: { memoryBytes: number; nanoCpus: number };
+  /** The newest healthcheck probe, when the container has a healthcheck and it has run. */
+  lastProbe: HealthProbe | null;
+  /** The init process on the host while running (for network counters); not exposed. */
+  pid: number | null;
+}
+
+export interface HealthProbe {
+  exitCode: number;
+  output: string;
+  at: Date;
 }
 
 export interface HealthcheckSpec {

@@ -1,6 +1,7 @@
 import type { YogaLogger } from 'graphql-yoga';
 import type { DockerEngine } from '../docker/engine.js';
-import { ImageNotFoundError } from '../errors.js';
+import type { ContainerIndex } from './container-index.js';
+import { ImageNotFoundError, NotFoundError } from '../errors.js';
 import type { Container, ContainerFilter, CreateContainerSpec } from './model.js';
 
 /**
@@ -10,16 +11,40 @@ import type { Container, ContainerFilter, CreateContainerSpec } from './model.js
 export class ContainerService {
   constructor(
     private readonly engine: DockerEngine,
+    private readonly index: ContainerIndex,
     private readonly log: YogaLogger,
   ) {}
 
-  list(filter: ContainerFilter = {}): Promise<Container[]> {
-    return this.engine.list(filter);
+  /** Answered from the index: no engine call on a query's path. */
+  list(filter: ContainerFilter = {}): Container[] {
+    return this.index.list(filter);
   }
 
   /** Resolves a full id, unique id prefix or name; NOT_FOUND and AMBIGUOUS_ID are thrown typed. */
-  get(reference: string): Promise<Container> {
-    return this.engine.inspect(reference);
+  get(reference: string): Container {
+    return this.index.resolve(reference);
+  }
+
+  /** Calls `listener` once when the container is destroyed; returns a function that cancels it. */
+  onGone(id: string, listener: () => void): () => void {
+    return this.index.onGone(id, listener);
+  }
+
+  /** Calls `listener` whenever the set of containers or their states may have changed. */
+  onChange(listener: () => void): () => void {
+    this.index.on('change', listener);
+    this.index.on('synced', listener);
+    return () => {
+      this.index.off('change', listener);
+      this.index.off('synced', listener);
+    };
+  }
+
+  /** The index's answer after a change berth made: the next query sees it too. */
+  async #current(id: string): Promise<Container> {
+    const container = await this.index.refresh(id);
+    if (!container) throw new NotFoundError(id);
+    return container;
   }
 
   /**
@@ -46,31 +71,32 @@ export class ContainerService {
         throw error;
       }
     }
-    return this.engine.inspect(id);
+    return this.#current(id);
   }
 
   async start(reference: string): Promise<Container> {
-    const { id } = await this.engine.inspect(reference);
+    const { id } = this.index.resolve(reference);
     await this.engine.start(id);
-    return this.engine.inspect(id);
+    return this.#current(id);
   }
 
   async stop(reference: string, timeoutSeconds?: number): Promise<Container> {
-    const { id } = await this.engine.inspect(reference);
+    const { id } = this.index.resolve(reference);
     await this.engine.stop(id, timeoutSeconds);
-    return this.engine.inspect(id);
+    return this.#current(id);
   }
 
   async restart(reference: string, timeoutSeconds?: number): Promise<Container> {
-    const { id } = await this.engine.inspect(reference);
+    const { id } = this.index.resolve(reference);
     await this.engine.restart(id, timeoutSeconds);
-    return this.engine.inspect(id);
+    return this.#current(id);
   }
 
   /** Removes the container and returns how it looked just before. */
   async remove(reference: string, options: { force: boolean; removeVolumes: boolean }): Promise<Container> {
-    const container = await this.engine.inspect(reference);
+    const container = this.index.resolve(reference);
     await this.engine.remove(container.id, options);
+    this.index.forget(container.id);
     return container;
   }
 }

@@ -1,7 +1,13 @@
 import type Docker from 'dockerode';
 import type { EngineConnection } from '../config.js';
-import type { Container, ContainerFilter, CreateContainerSpec } from '../containers/model.js';
+import type { Container, CreateContainerSpec } from '../containers/model.js';
+import { NotFoundError } from '../errors.js';
+import type { YogaLogger } from 'graphql-yoga';
 import { createDockerClient } from './client.js';
+import type { StatsSource } from '../stats/model.js';
+import { EngineEventStream } from './events.js';
+import { readEngineInfo, type EngineInfo } from './info.js';
+import { DockerApiStatsSource } from './stats.js';
 import { statusOf, toDomainError, type Operation } from './errors.js';
 import { toContainer, toCreateOptions } from './mapping.js';
 
@@ -51,31 +57,34 @@ export class DockerEngine {
     return toContainer(info);
   }
 
-  /**
-   * Lists every container matching `filter`, inspected in full. Status and label are filtered by the
-   * engine; name and image are matched here so that they mean "contains" and "created from".
-   */
-  async list(filter: ContainerFilter = {}): Promise<Container[]> {
-    const filters: Record<string, string[]> = {};
-    if (filter.status) filters['status'] = [filter.status.toLowerCase()];
-    if (filter.label) filters['label'] = [filter.label];
-    const summaries = await this.#call('list', 'containers', () =>
-      this.#docker.listContainers({ all: true, filters: JSON.stringify(filters) }),
-    );
+  /** Every container, inspected in full: the index's initial list and its re-list after a gap. */
+  async listAll(): Promise<Container[]> {
+    const summaries = await this.#call('list', 'containers', () => this.#docker.listContainers({ all: true }));
     const inspected = await Promise.all(
       summaries.map((summary) =>
         // A container removed between the list and its inspect is simply gone from the answer.
         this.inspect(summary.Id).catch((error: unknown) => {
-          if ((error as { code?: string }).code === 'NOT_FOUND') return null;
+          if (error instanceof NotFoundError) return null;
           throw error;
         }),
       ),
     );
-    return inspected
-      .filter((container): container is Container => container !== null)
-      .filter((container) => !filter.name || container.name.includes(filter.name))
-      .filter((container) => !filter.image || sameImage(container, filter.image))
-      .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || a.id.localeCompare(b.id));
+    return inspected.filter((container): container is Container => container !== null);
+  }
+
+  /** What the engine says of its host: cgroup layout, CPUs, memory. */
+  info(): Promise<EngineInfo> {
+    return readEngineInfo(this.#docker);
+  }
+
+  /** Samples from the engine's own stats stream: works for any engine, at the daemon's expense. */
+  apiStatsSource(log: YogaLogger): StatsSource {
+    return new DockerApiStatsSource(this.#docker, (message, error) => log.warn(message, error));
+  }
+
+  /** The one `/events` stream for this engine; its owner (the container index) starts it. */
+  eventStream(log: YogaLogger): EngineEventStream {
+    return new EngineEventStream(this.#docker, log);
   }
 
   /** Creates the container and returns its id; a missing image is the caller's to pull. */
@@ -148,15 +157,3 @@ export class DockerEngine {
     );
   }
 }
-
-/** An image filter matches the reference the container was created from, with or without `:latest`. */
-function sameImage(container: Container, image: string): boolean {
-  const normalise = (reference: string) =>
-    /:[^/]+$|@/.test(reference) ? reference : `${reference}:latest`;
-  return (
-    container.imageId === image ||
-    normalise(container.image) === normalise(image) ||
-    container.imageId.startsWith(`sha256:${image}`)
-  );
-}
-

@@ -150,7 +150,10 @@ export function toContainer(info: Docker.ContainerInspectInfo): Container {
   const restart = info.HostConfig?.RestartPolicy;
   // Docker reports 0 for a container that never exited; only a stopped one has a real exit code.
   const exited = status === 'EXITED' || status === 'DEAD' || status === 'RESTARTING';
-  const state = info.State as Docker.ContainerInspectInfo['State'] & { Health?: { Status?: string } };
+  const state = info.State as Docker.ContainerInspectInfo['State'] & {
+    Health?: { Status?: string; Log?: { ExitCode?: number; Output?: string; End?: string }[] | null };
+  };
+  const probe = state.Health?.Log?.at(-1);
   return {
     id: info.Id,
     name: info.Name.replace(/^\//, ''),
@@ -176,5 +179,9 @@ export function toContainer(info: Docker.ContainerInspectInfo): Container {
       memoryBytes: info.HostConfig?.Memory ?? 0,
       nanoCpus: info.HostConfig?.NanoCpus ?? 0,
     },
+    lastProbe: probe
+      ? { exitCode: probe.ExitCode ?? -1, output: probe.Output ?? '', at: optionalDate(probe.End) ?? new Date(0) }
+      : null,
+    pid: info.State.Pid > 0 ? info.State.Pid : null,
   };
 }

@@ -1,16 +1,22 @@
 import type { Plugin } from 'graphql-yoga';
-import type { DockerEngine } from '../docker/engine.js';
+import type { SystemStatus } from '../system/status.js';
 
 /**
- * `GET /healthz`: berth itself answers, and says whether the engine does. The server is "ok" while
- * the engine is down, because it keeps serving and recovers on its own when the engine returns.
+ * `GET /healthz`: berth itself answers, and says whether the engine does and where stats come
+ * from. The server is "ok" while the engine is down: it keeps serving and recovers on its own.
  */
-export function useHealthCheck(engine: DockerEngine): Plugin {
+export function useHealthCheck(system: SystemStatus): Plugin {
   return {
     async onRequest({ url, request, endResponse, fetchAPI }) {
       if (url.pathname !== '/healthz' || request.method !== 'GET') return;
-      const up = await engine.ping();
-      endResponse(fetchAPI.Response.json({ status: 'ok', engine: up ? 'up' : 'down' }));
+      const report = await system.report();
+      endResponse(
+        fetchAPI.Response.json({
+          status: 'ok',
+          engine: report.engine.up ? 'up' : 'down',
+          statsSource: report.statsSource,
+        }),
+      );
     },
   };
 }

@@ -1,7 +1,7 @@
 import type { Server } from 'node:http';
 import type { ExecutionArgs } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
-import type { YogaServerInstance } from 'graphql-yoga';
+import type { YogaLogger, YogaServerInstance } from 'graphql-yoga';
 import { WebSocketServer } from 'ws';
 
 /**
@@ -11,8 +11,24 @@ import { WebSocketServer } from 'ws';
 export function attachGraphQLWebSocket(
   server: Server,
   yoga: YogaServerInstance<Record<string, unknown>, Record<string, unknown>>,
+  options: { maxBufferedBytes: number; log: YogaLogger },
 ): { close(): Promise<void> } {
   const wss = new WebSocketServer({ server, path: yoga.graphqlEndpoint });
+
+  // graphql-ws waits for each message to reach the kernel before taking the next from a stream,
+  // and stats streams keep only their newest sample, so a slow reader costs one message per
+  // subscription. A client that reads nothing still fills that up: past the bound it is cut off,
+  // so it neither holds memory nor delays anyone else.
+  const watchdog = setInterval(() => {
+    for (const client of wss.clients) {
+      if (client.bufferedAmount <= options.maxBufferedBytes) continue;
+      options.log.warn(
+        `closing a WebSocket client with ${client.bufferedAmount} bytes unsent (bound ${options.maxBufferedBytes}): it is not reading`,
+      );
+      client.terminate();
+    }
+  }, 250);
+  watchdog.unref();
   type EnvelopedArgs = ExecutionArgs & { rootValue: { execute: Function; subscribe: Function } };
 
   const disposable = useServer(
@@ -43,6 +59,7 @@ export function attachGraphQLWebSocket(
 
   return {
     async close() {
+      clearInterval(watchdog);
       for (const client of wss.clients) client.terminate();
       await disposable.dispose();
       await new Promise<void>((resolve) => wss.close(() => resolve()));

@@ -1,5 +1,7 @@
 import type { Plugin, YogaLogger } from 'graphql-yoga';
+import type { Container } from '../containers/model.js';
 import type { ContainerService } from '../containers/service.js';
+import type { StatsHub } from '../stats/hub.js';
 import { validateContainerRef, validateCreateSpec } from '../containers/validation.js';
 import {
   BerthError,
@@ -17,6 +19,11 @@ import { fromSeedRequest, toSeedContainer } from './seed-json.js';
  */
 
 export const MAX_BODY_BYTES = 1024 * 1024;
+/**
+ * A body over the limit is still read (and dropped) up to this size before the 413 goes out: a client
+ * that is still sending when the server stops reading gets its connection reset instead of the answer.
+ */
+const MAX_DISCARDED_BYTES = 16 * MAX_BODY_BYTES;
 
 class HttpError extends Error {
   constructor(
@@ -30,7 +37,7 @@ class HttpError extends Error {
 
 type Respond = (status: number, body?: unknown, headers?: Record<string, string>) => Response;
 
-/** Reads at most MAX_BODY_BYTES, refusing early when Content-Length already says more. */
+/** Keeps at most MAX_BODY_BYTES, refusing early when Content-Length already says more. */
 async function readJson(request: Request): Promise<unknown> {
   const type = request.headers.get('content-type') ?? '';
   if (!/^application\/([\w.+-]+\+)?json\s*(;|$)/i.test(type)) {
@@ -43,10 +50,12 @@ async function readJson(request: Request): Promise<unknown> {
   if (request.body) {
     for await (const chunk of request.body as unknown as AsyncIterable<Uint8Array>) {
       size += chunk.byteLength;
-      if (size > MAX_BODY_BYTES) throw new HttpError('PAYLOAD_TOO_LARGE', 'the body is over 1 MiB');
-      chunks.push(chunk);
+      if (size <= MAX_BODY_BYTES) chunks.push(chunk);
+      // Leaving the loop cancels the body, which resets the connection: only for absurd bodies.
+      else if (size > MAX_DISCARDED_BYTES) break;
     }
   }
+  if (size > MAX_BODY_BYTES) throw new HttpError('PAYLOAD_TOO_LARGE', 'the body is over 1 MiB');
   const text = Buffer.concat(chunks).toString('utf8');
   try {
     return JSON.parse(text) as unknown;
@@ -55,15 +64,35 @@ async function readJson(request: Request): Promise<unknown> {
   }
 }
 
+/** `%` not followed by two hex digits, or escapes that are not UTF-8, are the client's mistake. */
+function decodePathSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    throw new InvalidInputError('id', 'is not a valid percent-encoded path segment');
+  }
+}
+
 function methodNotAllowed(allowed: string[]): never {
   throw new HttpError('METHOD_NOT_ALLOWED', `use ${allowed.join(' or ')}`, { allow: allowed.join(', ') });
 }
 
-async function route(request: Request, path: string, containers: ContainerService, respond: Respond) {
+async function route(
+  request: Request,
+  path: string,
+  containers: ContainerService,
+  stats: StatsHub,
+  respond: Respond,
+) {
+  // The seed's CPU and Memory, from the newest sample (no engine call); null before one exists.
+  const render = (container: Container) => {
+    const sample = container.status === 'RUNNING' ? stats.look(container.id) : null;
+    return toSeedContainer(container, sample ? { cpu: sample.cpuPercent, memory: sample.memoryUsageBytes } : undefined);
+  };
   if (path === '/containers') {
     if (request.method === 'GET') {
       const list = await containers.list();
-      return respond(200, list.map((container) => toSeedContainer(container)));
+      return respond(200, list.map(render));
     }
     if (request.method === 'POST') {
       const seed = fromSeedRequest(await readJson(request));
@@ -75,16 +104,16 @@ async function route(request: Request, path: string, containers: ContainerServic
         const field = seed.fieldOf(error.field.split('.'));
         throw new InvalidInputError(field, error.message.slice(error.field.length + 2));
       }
-      return respond(201, toSeedContainer(await containers.create(spec)));
+      return respond(201, render(await containers.create(spec)));
     }
     return methodNotAllowed(['GET', 'POST']);
   }
-  const id = validateContainerRef(decodeURIComponent(path.slice('/containers/'.length)));
+  const id = validateContainerRef(decodePathSegment(path.slice('/containers/'.length)));
   switch (request.method) {
     case 'GET':
-      return respond(200, toSeedContainer(await containers.get(id)));
+      return respond(200, render(containers.get(id)));
     case 'POST':
-      return respond(200, toSeedContainer(await containers.stop(id)));
+      return respond(200, render(await containers.stop(id)));
     case 'DELETE':
       // As the seed did: a running container is removed too (killed first).
       await containers.remove(id, { force: true, removeVolumes: false });
@@ -94,7 +123,7 @@ async function route(request: Request, path: string, containers: ContainerServic
   }
 }
 
-export function useRestShim(containers: ContainerService, log: YogaLogger): Plugin {
+export function useRestShim(containers: ContainerService, stats: StatsHub, log: YogaLogger): Plugin {
   return {
     async onRequest({ request, url, endResponse, fetchAPI }) {
       const path = url.pathname.replace(/\/+$/, '') || '/';
@@ -120,7 +149,7 @@ export function useRestShim(containers: ContainerService, log: YogaLogger): Plug
 
       try {
         if (path.split('/').length > 3) throw new HttpError('ROUTE_NOT_FOUND', `no endpoint ${url.pathname}`);
-        endResponse(await route(request, path, containers, respond));
+        endResponse(await route(request, path, containers, stats, respond));
       } catch (error) {
         if (error instanceof HttpError) {
           return endResponse(fail(error.code, error.message, { headers: error.headers }));

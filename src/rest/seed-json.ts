@@ -38,12 +38,15 @@ export function toSeedContainer(container: Container, stats?: { cpu: number | nu
 const REQUEST_FIELDS = ['name', 'image', 'env', 'ports'] as const;
 type RequestField = (typeof REQUEST_FIELDS)[number];
 
-/** Go picks the last key that matches a field case-insensitively; so do we. */
+/**
+ * Go picks the last key that matches a field case-insensitively; so do we. As in Go, a null leaves a
+ * string field as an earlier key set it, and empties a map.
+ */
 function pickFields(body: Record<string, unknown>): Partial<Record<RequestField, unknown>> {
   const picked: Partial<Record<RequestField, unknown>> = {};
   for (const [key, value] of Object.entries(body)) {
     const field = REQUEST_FIELDS.find((name) => name === key.toLowerCase());
-    if (field) picked[field] = value;
+    if (field && !(value === null && (field === 'name' || field === 'image'))) picked[field] = value;
   }
   return picked;
 }

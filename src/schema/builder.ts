@@ -1,10 +1,16 @@
 import SchemaBuilder from '@pothos/core';
 import ErrorsPlugin from '@pothos/plugin-errors';
 import type { ContainerService } from '../containers/service.js';
+import type { ContainerEventLog } from '../events/event-log.js';
+import type { StatsHub } from '../stats/hub.js';
+import type { SystemStatus } from '../system/status.js';
 
 /** What every resolver receives: the services, never the engine client itself. */
 export interface Context {
   containers: ContainerService;
+  stats: StatsHub;
+  events: ContainerEventLog;
+  system: SystemStatus;
 }
 
 const capitalize = (name: string) => `${name.charAt(0).toUpperCase()}${name.slice(1)}`;

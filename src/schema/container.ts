@@ -26,7 +26,7 @@ import { builder } from './builder.js';
 /** The container domain: its types, queries and lifecycle mutations, beside each other. */
 
 const ContainerStatusEnum = builder.enumType('ContainerStatus', { values: CONTAINER_STATUSES });
-const HealthStatusEnum = builder.enumType('HealthStatus', { values: HEALTH_STATUSES });
+export const HealthStatusEnum = builder.enumType('HealthStatus', { values: HEALTH_STATUSES });
 const RestartPolicyNameEnum = builder.enumType('RestartPolicyName', { values: RESTART_POLICIES });
 const PortProtocolEnum = builder.enumType('PortProtocol', {
   values: { TCP: { value: 'tcp' }, UDP: { value: 'udp' }, SCTP: { value: 'sctp' } } as const,
@@ -85,18 +85,6 @@ export const ContainerRef = builder.objectRef<Container>('Container').implement(
     ports: t.field({ type: [PortBindingRef], resolve: (c) => c.ports }),
     labels: t.field({ type: [KeyValueRef], resolve: (c) => c.labels }),
     resources: t.field({ type: ResourcesRef, resolve: (c) => c.resources }),
-    // Live figures arrive with the stats collector; until a sample exists they are null, never invented.
-    cpu: t.float({
-      nullable: true,
-      description: 'CPU use in percent of one core (as `docker stats`); null before the first sample.',
-      resolve: () => null,
-    }),
-    memory: t.field({
-      type: 'SafeInt',
-      nullable: true,
-      description: 'Memory use in bytes (as `docker stats`); null before the first sample.',
-      resolve: () => null,
-    }),
   }),
 });
 
@@ -158,7 +146,7 @@ const CreateContainerInput = builder.inputType('CreateContainerInput', {
   }),
 });
 
-const ContainerFilterInput = builder.inputType('ContainerFilter', {
+export const ContainerFilterInput = builder.inputType('ContainerFilter', {
   fields: (t) => ({
     status: t.field({ type: ContainerStatusEnum }),
     name: t.string({ description: 'Part of the name.' }),
@@ -167,8 +155,7 @@ const ContainerFilterInput = builder.inputType('ContainerFilter', {
   }),
 });
 
-builder.queryType({
-  fields: (t) => ({
+builder.queryFields((t) => ({
     containers: t.field({
       type: [ContainerRef],
       args: { filter: t.arg({ type: ContainerFilterInput }) },
@@ -188,14 +175,12 @@ builder.queryType({
         }
       },
     }),
-  }),
-});
+}));
 
 const referenceErrors = [InvalidInputError, NotFoundError, AmbiguousIdError, EngineUnavailableError];
 const containerResult = { dataField: { name: 'container' } } as const;
 
-builder.mutationType({
-  fields: (t) => ({
+builder.mutationFields((t) => ({
     createContainer: t.field({
       type: ContainerRef,
       args: { input: t.arg({ type: CreateContainerInput, required: true }) },
@@ -253,5 +238,4 @@ builder.mutationType({
           removeVolumes: removeVolumes ?? false,
         }),
     }),
-  }),
-});
+}));

@@ -1,8 +1,12 @@
 import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
 import { builder } from './builder.js';
+import './root.js';
 import './scalars.js';
 import './errors.js';
 import './container.js';
+import './stats.js';
+import './events.js';
+import './system.js';
 
 export const schema: GraphQLSchema = builder.toSchema();
 

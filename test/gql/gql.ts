@@ -22,6 +22,12 @@ type Documents = {
     "\n  mutation RemoveContainer($id: String!, $force: Boolean, $removeVolumes: Boolean) {\n    removeContainer(id: $id, force: $force, removeVolumes: $removeVolumes) {\n      __typename\n      ... on RemoveContainerSuccess { container { id name } }\n      ... on Error { code message }\n    }\n  }\n": typeof types.RemoveContainerDocument,
     "\n  query GetContainer($id: String!) {\n    container(id: $id) { ...ContainerFields }\n  }\n": typeof types.GetContainerDocument,
     "\n  query ListContainers($filter: ContainerFilter) {\n    containers(filter: $filter) { id name status image labels { name value } }\n  }\n": typeof types.ListContainersDocument,
+    "\n  subscription ContainerStats($id: String!, $intervalSeconds: Float) {\n    containerStats(id: $id, intervalSeconds: $intervalSeconds) {\n      containerId\n      at\n      cpuPercent\n      memoryUsageBytes\n      memoryLimitBytes\n      memoryPercent\n      networkRxBytes\n      networkTxBytes\n      blockReadBytes\n      blockWriteBytes\n      pids\n    }\n  }\n": typeof types.ContainerStatsDocument,
+    "\n  subscription ContainersStats($filter: ContainerFilter) {\n    containersStats(filter: $filter) {\n      at\n      samples { containerId cpuPercent memoryUsageBytes }\n    }\n  }\n": typeof types.ContainersStatsDocument,
+    "\n  subscription ContainerEvents($filter: ContainerEventFilter, $after: String) {\n    containerEvents(filter: $filter, after: $after) {\n      cursor\n      type\n      at\n      containerId\n      exitCode\n      health\n      container { id status restartCount health }\n    }\n  }\n": typeof types.ContainerEventsDocument,
+    "\n  subscription HealthChanged($containerId: String) {\n    healthChanged(containerId: $containerId) {\n      previous\n      current\n      at\n      container { id health }\n      lastProbe { exitCode output at }\n    }\n  }\n": typeof types.HealthChangedDocument,
+    "\n  query ContainerFigures($id: String!) {\n    container(id: $id) {\n      id\n      restartCount\n      cpu\n      memory\n      stats { cpuPercent memoryUsageBytes pids }\n    }\n  }\n": typeof types.ContainerFiguresDocument,
+    "\n  query System {\n    system { engine { up dockerHost } statsSource statsCollectors indexedContainers }\n  }\n": typeof types.SystemDocument,
 };
 const documents: Documents = {
     "\n  fragment ContainerFields on Container {\n    id\n    name\n    image\n    imageId\n    command\n    status\n    exitCode\n    startedAt\n    finishedAt\n    oomKilled\n    createdAt\n    health\n    restartCount\n    restartPolicy { name maximumRetryCount }\n    env { name value }\n    ports { containerPort protocol hostIp hostPort }\n    labels { name value }\n    resources { memoryBytes nanoCpus }\n    cpu\n    memory\n  }\n": types.ContainerFieldsFragmentDoc,
@@ -32,6 +38,12 @@ const documents: Documents = {
     "\n  mutation RemoveContainer($id: String!, $force: Boolean, $removeVolumes: Boolean) {\n    removeContainer(id: $id, force: $force, removeVolumes: $removeVolumes) {\n      __typename\n      ... on RemoveContainerSuccess { container { id name } }\n      ... on Error { code message }\n    }\n  }\n": types.RemoveContainerDocument,
     "\n  query GetContainer($id: String!) {\n    container(id: $id) { ...ContainerFields }\n  }\n": types.GetContainerDocument,
     "\n  query ListContainers($filter: ContainerFilter) {\n    containers(filter: $filter) { id name status image labels { name value } }\n  }\n": types.ListContainersDocument,
+    "\n  subscription ContainerStats($id: String!, $intervalSeconds: Float) {\n    containerStats(id: $id, intervalSeconds: $intervalSeconds) {\n      containerId\n      at\n      cpuPercent\n      memoryUsageBytes\n      memoryLimitBytes\n      memoryPercent\n      networkRxBytes\n      networkTxBytes\n      blockReadBytes\n      blockWriteBytes\n      pids\n    }\n  }\n": types.ContainerStatsDocument,
+    "\n  subscription ContainersStats($filter: ContainerFilter) {\n    containersStats(filter: $filter) {\n      at\n      samples { containerId cpuPercent memoryUsageBytes }\n    }\n  }\n": types.ContainersStatsDocument,
+    "\n  subscription ContainerEvents($filter: ContainerEventFilter, $after: String) {\n    containerEvents(filter: $filter, after: $after) {\n      cursor\n      type\n      at\n      containerId\n      exitCode\n      health\n      container { id status restartCount health }\n    }\n  }\n": types.ContainerEventsDocument,
+    "\n  subscription HealthChanged($containerId: String) {\n    healthChanged(containerId: $containerId) {\n      previous\n      current\n      at\n      container { id health }\n      lastProbe { exitCode output at }\n    }\n  }\n": types.HealthChangedDocument,
+    "\n  query ContainerFigures($id: String!) {\n    container(id: $id) {\n      id\n      restartCount\n      cpu\n      memory\n      stats { cpuPercent memoryUsageBytes pids }\n    }\n  }\n": types.ContainerFiguresDocument,
+    "\n  query System {\n    system { engine { up dockerHost } statsSource statsCollectors indexedContainers }\n  }\n": types.SystemDocument,
 };
 
 /**
@@ -80,6 +92,30 @@ export function graphql(source: "\n  query GetContainer($id: String!) {\n    con
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query ListContainers($filter: ContainerFilter) {\n    containers(filter: $filter) { id name status image labels { name value } }\n  }\n"): (typeof documents)["\n  query ListContainers($filter: ContainerFilter) {\n    containers(filter: $filter) { id name status image labels { name value } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription ContainerStats($id: String!, $intervalSeconds: Float) {\n    containerStats(id: $id, intervalSeconds: $intervalSeconds) {\n      containerId\n      at\n      cpuPercent\n      memoryUsageBytes\n      memoryLimitBytes\n      memoryPercent\n      networkRxBytes\n      networkTxBytes\n      blockReadBytes\n      blockWriteBytes\n      pids\n    }\n  }\n"): (typeof documents)["\n  subscription ContainerStats($id: String!, $intervalSeconds: Float) {\n    containerStats(id: $id, intervalSeconds: $intervalSeconds) {\n      containerId\n      at\n      cpuPercent\n      memoryUsageBytes\n      memoryLimitBytes\n      memoryPercent\n      networkRxBytes\n      networkTxBytes\n      blockReadBytes\n      blockWriteBytes\n      pids\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription ContainersStats($filter: ContainerFilter) {\n    containersStats(filter: $filter) {\n      at\n      samples { containerId cpuPercent memoryUsageBytes }\n    }\n  }\n"): (typeof documents)["\n  subscription ContainersStats($filter: ContainerFilter) {\n    containersStats(filter: $filter) {\n      at\n      samples { containerId cpuPercent memoryUsageBytes }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription ContainerEvents($filter: ContainerEventFilter, $after: String) {\n    containerEvents(filter: $filter, after: $after) {\n      cursor\n      type\n      at\n      containerId\n      exitCode\n      health\n      container { id status restartCount health }\n    }\n  }\n"): (typeof documents)["\n  subscription ContainerEvents($filter: ContainerEventFilter, $after: String) {\n    containerEvents(filter: $filter, after: $after) {\n      cursor\n      type\n      at\n      containerId\n      exitCode\n      health\n      container { id status restartCount health }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription HealthChanged($containerId: String) {\n    healthChanged(containerId: $containerId) {\n      previous\n      current\n      at\n      container { id health }\n      lastProbe { exitCode output at }\n    }\n  }\n"): (typeof documents)["\n  subscription HealthChanged($containerId: String) {\n    healthChanged(containerId: $containerId) {\n      previous\n      current\n      at\n      container { id health }\n      lastProbe { exitCode output at }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ContainerFigures($id: String!) {\n    container(id: $id) {\n      id\n      restartCount\n      cpu\n      memory\n      stats { cpuPercent memoryUsageBytes pids }\n    }\n  }\n"): (typeof documents)["\n  query ContainerFigures($id: String!) {\n    container(id: $id) {\n      id\n      restartCount\n      cpu\n      memory\n      stats { cpuPercent memoryUsageBytes pids }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query System {\n    system { engine { up dockerHost } statsSource statsCollectors indexedContainers }\n  }\n"): (typeof documents)["\n  query System {\n    system { engine { up dockerHost } statsSource statsCollectors indexedContainers }\n  }\n"];
 
 export function graphql(source: string) {
   return (documents as any)[source] ?? {};

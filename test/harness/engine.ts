@@ -41,6 +41,7 @@ export interface StartedEngine {
   readonly dir: string;
   readonly pid: number;
   readonly logFile: string;
+  readonly extraArgs?: readonly string[];
 }
 
 /** The engine a test run uses; `started` is set when the harness owns it. */
@@ -95,7 +96,13 @@ export async function acquireEngine(): Promise<EngineLease> {
  * `docker0` and hand out addresses from the same 172.17.0.0/16 independently: prefer
  * reusing a running engine (DOCKER_HOST) over starting another.
  */
-export async function startEngine(options: { readonly readyTimeoutMs?: number } = {}): Promise<StartedEngine> {
+export async function startEngine(
+  options: {
+    readonly readyTimeoutMs?: number;
+    /** More dockerd flags, e.g. `--bridge=none` for a second engine beside one that owns docker0. */
+    readonly extraArgs?: readonly string[];
+  } = {},
+): Promise<StartedEngine> {
   const dockerd = await findExecutable('dockerd');
   if (dockerd === undefined) {
     throw new Error(`No Docker engine answers and \`dockerd\` is not installed (not on PATH). ${INSTALL_HINT}`);
@@ -103,8 +110,16 @@ export async function startEngine(options: { readonly readyTimeoutMs?: number } 
   if (process.getuid?.() !== 0) {
     throw new Error(`No Docker engine answers and dockerd can only be started as root. ${INSTALL_HINT}`);
   }
-
   const dir = await claimDir(ENGINE_DIR_PREFIX);
+  return launchEngine(dockerd, dir, options.extraArgs ?? [], options.readyTimeoutMs ?? 30_000);
+}
+
+async function launchEngine(
+  dockerd: string,
+  dir: string,
+  extraArgs: readonly string[],
+  readyTimeoutMs: number,
+): Promise<StartedEngine> {
   const logFile = join(dir, 'dockerd.log');
   const dockerHost = `unix://${join(dir, 'docker.sock')}`;
   const args = [
@@ -112,11 +127,11 @@ export async function startEngine(options: { readonly readyTimeoutMs?: number } 
     '--data-root', join(dir, 'data'),
     '--exec-root', join(dir, 'exec'),
     '--pidfile', join(dir, ENGINE_PID_FILE),
+    ...extraArgs,
   ];
   const child = await spawnLogged(dockerd, args, logFile, { ...process.env, ...DEAD_PROXY_ENV });
 
-  const readyTimeoutMs = options.readyTimeoutMs ?? 30_000;
-  const engine: StartedEngine = { dockerHost, dir, pid: child.pid, logFile };
+  const engine: StartedEngine = { dockerHost, dir, pid: child.pid, logFile, extraArgs };
   const failure = await waitUntil(() => pingEngine(dockerHost, 1_000), child.exited, readyTimeoutMs);
   if (failure !== undefined) {
     const log = await tailOf(logFile);
@@ -127,6 +142,21 @@ export async function startEngine(options: { readonly readyTimeoutMs?: number } 
     );
   }
   return engine;
+}
+
+/**
+ * Stops a dockerd the harness started but keeps its directory (containers, images), so that
+ * {@link restartEngine} brings the same engine back: what an engine restart looks like to berth.
+ */
+export async function haltEngine(engine: StartedEngine): Promise<void> {
+  await terminate(engine.pid, 15_000);
+}
+
+/** Starts a halted engine again on the same socket and data; returns its new handle. */
+export async function restartEngine(engine: StartedEngine): Promise<StartedEngine> {
+  const dockerd = await findExecutable('dockerd');
+  if (dockerd === undefined) throw new Error(`\`dockerd\` is not installed. ${INSTALL_HINT}`);
+  return launchEngine(dockerd, engine.dir, engine.extraArgs ?? [], 30_000);
 }
 
 /**

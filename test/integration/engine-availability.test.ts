@@ -39,7 +39,7 @@ beforeAll(async () => {
   docker = testDocker(inject('dockerHost'));
   dir = await mkdtemp(join(tmpdir(), 'berth-avail-'));
   socketPath = join(dir, 'docker.sock');
-  berth = await startBerth({ DOCKER_HOST: `unix://${socketPath}` });
+  berth = await startBerth({ DOCKER_HOST: `unix://${socketPath}` }, { waitForEngine: false });
 });
 
 afterAll(async () => {
@@ -52,7 +52,7 @@ afterAll(async () => {
 describe('engine availability', () => {
   it('starts without an engine, answers ENGINE_UNAVAILABLE and 503, then works once the engine answers', async () => {
     const health = await (await fetch(`${berth.url}/healthz`)).json();
-    expect(health).toEqual({ status: 'ok', engine: 'down' });
+    expect(health).toMatchObject({ status: 'ok', engine: 'down' });
 
     const list = await berth.graphql(ListContainers, {});
     expect(list.data).toBeNull();
@@ -71,7 +71,8 @@ describe('engine availability', () => {
     if (engine.kind !== 'unix') throw new Error('this test forwards a unix socket; the harness engine is on tcp');
     forwarder = await forwardTo(engine.socketPath, socketPath);
 
-    expect(await (await fetch(`${berth.url}/healthz`)).json()).toEqual({ status: 'ok', engine: 'up' });
+    expect(await (await fetch(`${berth.url}/healthz`)).json()).toMatchObject({ status: 'ok', engine: 'up' });
+    await berth.app.index.whenSynced();
     const created = await berth.query(CreateContainer, { input: { name, image: inject('testImage'), labels: [label] } });
     expect(created.createContainer).toMatchObject({ __typename: 'CreateContainerSuccess', container: { name, status: 'RUNNING' } });
     expect((await docker.getContainer(name).inspect()).State.Running).toBe(true);

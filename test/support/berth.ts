@@ -19,10 +19,18 @@ export interface RunningBerth {
   stop(): Promise<void>;
 }
 
-export async function startBerth(env: Record<string, string> = {}): Promise<RunningBerth> {
+/**
+ * Starts berth and, unless told the engine is meant to be unreachable, waits until its container
+ * index matches the engine, as a long-running server would long have.
+ */
+export async function startBerth(
+  env: Record<string, string> = {},
+  options: { waitForEngine?: boolean } = {},
+): Promise<RunningBerth> {
   const config = loadConfig({ DOCKER_HOST: inject('dockerHost'), HOST: '127.0.0.1', PORT: '0', ...env });
   const app = buildApp(config, { logger: createLogger(env['LOG_LEVEL'] === 'debug' ? 'debug' : 'error') });
   const { url } = await app.start();
+  if (options.waitForEngine !== false) await app.index.whenSynced();
 
   const graphql: RunningBerth['graphql'] = async (document, variables) => {
     const response = await fetch(`${url}/graphql`, {

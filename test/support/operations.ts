@@ -93,3 +93,74 @@ export const ListContainers = graphql(`
     containers(filter: $filter) { id name status image labels { name value } }
   }
 `);
+
+export const ContainerStatsSubscription = graphql(`
+  subscription ContainerStats($id: String!, $intervalSeconds: Float) {
+    containerStats(id: $id, intervalSeconds: $intervalSeconds) {
+      containerId
+      at
+      cpuPercent
+      memoryUsageBytes
+      memoryLimitBytes
+      memoryPercent
+      networkRxBytes
+      networkTxBytes
+      blockReadBytes
+      blockWriteBytes
+      pids
+    }
+  }
+`);
+
+export const ContainersStatsSubscription = graphql(`
+  subscription ContainersStats($filter: ContainerFilter) {
+    containersStats(filter: $filter) {
+      at
+      samples { containerId cpuPercent memoryUsageBytes }
+    }
+  }
+`);
+
+export const ContainerEventsSubscription = graphql(`
+  subscription ContainerEvents($filter: ContainerEventFilter, $after: String) {
+    containerEvents(filter: $filter, after: $after) {
+      cursor
+      type
+      at
+      containerId
+      exitCode
+      health
+      container { id status restartCount health }
+    }
+  }
+`);
+
+export const HealthChangedSubscription = graphql(`
+  subscription HealthChanged($containerId: String) {
+    healthChanged(containerId: $containerId) {
+      previous
+      current
+      at
+      container { id health }
+      lastProbe { exitCode output at }
+    }
+  }
+`);
+
+export const ContainerFigures = graphql(`
+  query ContainerFigures($id: String!) {
+    container(id: $id) {
+      id
+      restartCount
+      cpu
+      memory
+      stats { cpuPercent memoryUsageBytes pids }
+    }
+  }
+`);
+
+export const SystemQuery = graphql(`
+  query System {
+    system { engine { up dockerHost } statsSource statsCollectors indexedContainers }
+  }
+`);

@@ -1,0 +1,44 @@
+import type Docker from 'dockerode';
+import { toDomainError } from './errors.js';
+
+/** What berth needs to know about the engine's host to choose and configure a stats source. */
+export interface EngineInfo {
+  id: string;
+  serverVersion: string;
+  cgroupVersion: '1' | '2';
+  /** `none` on rootless engines; other values are passed through as the engine says them. */
+  cgroupDriver: 'cgroupfs' | 'systemd' | (string & {});
+  ncpu: number;
+  memTotalBytes: number;
+  dockerRootDir: string;
+}
+
+/** The subset of `GET /info` read here; dockerode types the answer as `any`. */
+interface WireInfo {
+  ID?: string;
+  ServerVersion?: string;
+  CgroupVersion?: string;
+  CgroupDriver?: string;
+  NCPU?: number;
+  MemTotal?: number;
+  DockerRootDir?: string;
+}
+
+export async function readEngineInfo(docker: Docker): Promise<EngineInfo> {
+  let info: WireInfo;
+  try {
+    info = (await docker.info()) as WireInfo;
+  } catch (error) {
+    throw toDomainError(error, 'list', 'engine info');
+  }
+  return {
+    id: info.ID ?? '',
+    serverVersion: info.ServerVersion ?? '',
+    // Engines before API 1.40 do not report it, and they only ran on cgroup v1.
+    cgroupVersion: info.CgroupVersion === '2' ? '2' : '1',
+    cgroupDriver: info.CgroupDriver ?? 'cgroupfs',
+    ncpu: info.NCPU ?? 0,
+    memTotalBytes: info.MemTotal ?? 0,
+    dockerRootDir: info.DockerRootDir ?? '',
+  };
+}

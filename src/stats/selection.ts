@@ -1,0 +1,68 @@
+import type { YogaLogger } from 'graphql-yoga';
+import type { Config } from '../config.js';
+import type { DockerEngine } from '../docker/engine.js';
+import { constants } from 'node:fs';
+import { access } from 'node:fs/promises';
+import { join } from 'node:path';
+import { CgroupStatsSource, type CgroupAccess } from './cgroup.js';
+import type { StatsSource } from './model.js';
+
+/**
+ * Picks where stats come from, once the engine answers: the host's cgroup files when berth shares
+ * the engine's host (a unix socket) and can read them, the engine's stats API otherwise, unless
+ * the configuration forces one. The reason is logged.
+ */
+export async function chooseStatsSource(
+  config: Config,
+  engine: DockerEngine,
+  log: YogaLogger,
+  /** A running container's id, when there is one: reading its cgroup proves the engine is local. */
+  probeContainerId: string | undefined,
+): Promise<StatsSource> {
+  const preference = config.stats.source;
+  if (preference === 'docker-api') {
+    log.info('stats: the engine stats API (BERTH_STATS_SOURCE=docker-api)');
+    return engine.apiStatsSource(log);
+  }
+  const info = await engine.info();
+  const driver = info.cgroupDriver === 'systemd' ? 'systemd' : 'cgroupfs';
+  const layout = { root: config.stats.cgroupRoot, procRoot: config.stats.procRoot, version: info.cgroupVersion, driver } as const;
+  const cgroup = () =>
+    new CgroupStatsSource({
+      ...layout,
+      onlineCpus: info.ncpu,
+      hostMemoryBytes: info.memTotalBytes,
+      log: (message, error) => log.warn(message, error),
+    });
+  if (preference === 'cgroup') {
+    log.info(`stats: cgroup v${layout.version} files (${driver}) under ${layout.root} (BERTH_STATS_SOURCE=cgroup)`);
+    return cgroup();
+  }
+  if (config.engine.kind !== 'socket') {
+    log.info('stats: the engine stats API (the engine is remote, its cgroups are not visible here)');
+    return engine.apiStatsSource(log);
+  }
+  const readable = probeContainerId
+    ? await CgroupStatsSource.canRead(layout, probeContainerId)
+    : await hierarchyReadable(layout.root, layout.version);
+  if (!readable.readable) {
+    log.info(`stats: the engine stats API (${readable.reason})`);
+    return engine.apiStatsSource(log);
+  }
+  log.info(`stats: cgroup v${layout.version} files (${driver}) under ${layout.root}`);
+  return cgroup();
+}
+
+/**
+ * With no container running there is nothing to prove locality with; the engine is on a local
+ * socket, so the host's hierarchy being mounted and readable is enough.
+ */
+async function hierarchyReadable(root: string, version: '1' | '2'): Promise<CgroupAccess> {
+  const path = join(root, version === '2' ? 'cgroup.controllers' : 'cpuacct');
+  try {
+    await access(path, constants.R_OK);
+    return { readable: true };
+  } catch (error) {
+    return { readable: false, reason: `cannot read ${path} (${(error as NodeJS.ErrnoException).code ?? error})` };
+  }
+}
