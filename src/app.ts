@@ -28,6 +28,8 @@ export interface App {
   readonly stats: StatsHub;
   /** What resolvers receive, for tests that execute the schema in process. */
   readonly context: Context;
+  /** WebSocket clients connected now. */
+  websocketClients(): number;
 }
 
 /**
@@ -100,6 +102,7 @@ export function buildApp(config: Config, options: { logger?: YogaLogger } = {}):
     index,
     stats,
     context,
+    websocketClients: () => websocket.clients(),
     start: () => {
       index.start();
       return new Promise((resolve, reject) => {

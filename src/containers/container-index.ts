@@ -42,6 +42,12 @@ export class ContainerIndex extends EventEmitter<ContainerIndexEvents> {
   readonly #applied = new Map<string, number>();
   #synced = false;
   #everSynced = false;
+  /**
+   * What the last re-list reported on its own, by container, and when it looked: the engine may
+   * replay those same events after reconnecting, and they are applied but not reported twice.
+   */
+  #derived = new Map<string, Set<string>>();
+  #derivedAtNano = 0n;
   #stopped = false;
 
   constructor(
@@ -178,6 +184,9 @@ export class ContainerIndex extends EventEmitter<ContainerIndexEvents> {
         return;
       }
     }
+    const replayOfDerived =
+      event.timeNano <= this.#derivedAtNano && this.#derived.get(event.id)?.delete(event.action) === true;
+    if (replayOfDerived) return;
     this.emit('change', {
       action: event.action,
       containerId: event.id,
@@ -195,6 +204,7 @@ export class ContainerIndex extends EventEmitter<ContainerIndexEvents> {
   async #resync(): Promise<void> {
     if (this.#stopped) return;
     const sequence = ++this.#sequence;
+    const startedAtNano = BigInt(Date.now()) * 1_000_000n;
     let all: Container[];
     try {
       all = await this.engine.listAll();
@@ -221,8 +231,15 @@ export class ContainerIndex extends EventEmitter<ContainerIndexEvents> {
     const initial = !this.#everSynced;
     this.#everSynced = true;
     this.#synced = true;
+    this.#derived = new Map();
+    this.#derivedAtNano = startedAtNano;
     this.emit('synced');
-    if (!initial) for (const change of changes) this.emit('change', change);
+    if (initial) return;
+    for (const change of changes) {
+      const actions = this.#derived.get(change.containerId) ?? new Set<string>();
+      this.#derived.set(change.containerId, actions.add(change.action));
+      this.emit('change', change);
+    }
   }
 }
 

@@ -12,7 +12,7 @@ export function attachGraphQLWebSocket(
   server: Server,
   yoga: YogaServerInstance<Record<string, unknown>, Record<string, unknown>>,
   options: { maxBufferedBytes: number; log: YogaLogger },
-): { close(): Promise<void> } {
+): { close(): Promise<void>; clients(): number } {
   const wss = new WebSocketServer({ server, path: yoga.graphqlEndpoint });
 
   // graphql-ws waits for each message to reach the kernel before taking the next from a stream,
@@ -58,6 +58,7 @@ export function attachGraphQLWebSocket(
   );
 
   return {
+    clients: () => wss.clients.size,
     async close() {
       clearInterval(watchdog);
       for (const client of wss.clients) client.terminate();

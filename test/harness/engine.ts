@@ -42,6 +42,8 @@ export interface StartedEngine {
   readonly pid: number;
   readonly logFile: string;
   readonly extraArgs?: readonly string[];
+  /** The engine's own bridge, when it was started with `isolatedBridge`. */
+  readonly bridge?: string;
 }
 
 /** The engine a test run uses; `started` is set when the harness owns it. */
@@ -99,8 +101,13 @@ export async function acquireEngine(): Promise<EngineLease> {
 export async function startEngine(
   options: {
     readonly readyTimeoutMs?: number;
-    /** More dockerd flags, e.g. `--bridge=none` for a second engine beside one that owns docker0. */
+    /** More dockerd flags, e.g. `--shutdown-timeout=2`. */
     readonly extraArgs?: readonly string[];
+    /**
+     * Give the engine a bridge of its own instead of docker0, so it can run (and stop) beside the
+     * shared engine. Not `--bridge=none`: dockerd then deletes docker0, under the other engine.
+     */
+    readonly isolatedBridge?: boolean;
   } = {},
 ): Promise<StartedEngine> {
   const dockerd = await findExecutable('dockerd');
@@ -110,8 +117,38 @@ export async function startEngine(
   if (process.getuid?.() !== 0) {
     throw new Error(`No Docker engine answers and dockerd can only be started as root. ${INSTALL_HINT}`);
   }
+  if (options.extraArgs?.some((arg) => /^--bridge(=|$)|^-b$/.test(arg))) {
+    // dockerd --bridge=none deletes docker0 at start, pulling it from under the shared engine.
+    throw new Error('startEngine: pass { isolatedBridge: true } instead of a --bridge flag');
+  }
   const dir = await claimDir(ENGINE_DIR_PREFIX);
-  return launchEngine(dockerd, dir, options.extraArgs ?? [], options.readyTimeoutMs ?? 30_000);
+  const bridge = options.isolatedBridge ? await createBridge() : undefined;
+  const extraArgs = [...(options.extraArgs ?? []), ...(bridge ? [`--bridge=${bridge}`, '--iptables=false'] : [])];
+  try {
+    return { ...(await launchEngine(dockerd, dir, extraArgs, options.readyTimeoutMs ?? 30_000)), ...(bridge && { bridge }) };
+  } catch (error) {
+    if (bridge) await deleteBridge(bridge);
+    throw error;
+  }
+}
+
+/** A Linux bridge with a private /24 of its own, for an engine that must not touch docker0. */
+async function createBridge(): Promise<string> {
+  const name = `berthbr${Math.floor(Math.random() * 0xffffff).toString(16).padStart(6, '0')}`;
+  const subnet = 100 + Math.floor(Math.random() * 150);
+  try {
+    await execFileAsync('ip', ['link', 'add', 'name', name, 'type', 'bridge']);
+    await execFileAsync('ip', ['addr', 'add', `172.31.${subnet}.1/24`, 'dev', name]);
+    await execFileAsync('ip', ['link', 'set', name, 'up']);
+  } catch (error) {
+    await deleteBridge(name);
+    throw new Error(`could not create the bridge ${name} for a private engine (needs root and iproute2): ${String(error)}`);
+  }
+  return name;
+}
+
+async function deleteBridge(name: string): Promise<void> {
+  await execFileAsync('ip', ['link', 'delete', name, 'type', 'bridge']).catch(() => undefined);
 }
 
 async function launchEngine(
@@ -156,7 +193,8 @@ export async function haltEngine(engine: StartedEngine): Promise<void> {
 export async function restartEngine(engine: StartedEngine): Promise<StartedEngine> {
   const dockerd = await findExecutable('dockerd');
   if (dockerd === undefined) throw new Error(`\`dockerd\` is not installed. ${INSTALL_HINT}`);
-  return launchEngine(dockerd, engine.dir, engine.extraArgs ?? [], 30_000);
+  const restarted = await launchEngine(dockerd, engine.dir, engine.extraArgs ?? [], 30_000);
+  return { ...restarted, ...(engine.bridge && { bridge: engine.bridge }) };
 }
 
 /**
@@ -166,6 +204,7 @@ export async function restartEngine(engine: StartedEngine): Promise<StartedEngin
  */
 export async function stopEngine(engine: StartedEngine): Promise<void> {
   await terminate(engine.pid, 15_000);
+  if (engine.bridge) await deleteBridge(engine.bridge);
   await unmountUnder(engine.dir);
   await rm(engine.dir, { recursive: true, force: true }).catch(() => undefined);
 }

@@ -1,4 +1,3 @@
-import { createConnection, createServer, type Server } from 'node:net';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,45 +5,38 @@ import type Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { TEST_LABEL, cleanupLabelled, parseDockerHost, testDocker } from '../harness/docker.js';
 import { startBerth, uniqueName, type RunningBerth } from '../support/berth.js';
-import { CreateContainer, ListContainers } from '../support/operations.js';
+import { SocketForwarder } from '../support/socket-forwarder.js';
+import { ContainerEventsSubscription, CreateContainer, ListContainers } from '../support/operations.js';
+import { subscribe, wsClient } from '../support/subscriptions.js';
 
 /**
  * berth starts with nothing answering at DOCKER_HOST, reports ENGINE_UNAVAILABLE / 503, and works
  * as soon as an engine answers there, without a restart. The "engine appears" step opens a unix
  * socket at DOCKER_HOST that forwards byte for byte to the real engine: every answer is the engine's.
+ * The same forwarder then cuts berth's connections (the event stream among them) while the engine
+ * changes a container: berth must resume the stream, drop what the engine replays, and miss nothing.
  */
 
 const label = { name: TEST_LABEL, value: 'availability' };
 let dir: string;
 let socketPath: string;
 let berth: RunningBerth;
-let forwarder: Server | undefined;
+let forwarder: SocketForwarder;
 let docker: Docker;
-
-function forwardTo(target: string, path: string): Promise<Server> {
-  const server = createServer((client) => {
-    const upstream = createConnection(target);
-    client.pipe(upstream).pipe(client);
-    const close = () => {
-      client.destroy();
-      upstream.destroy();
-    };
-    client.on('error', close);
-    upstream.on('error', close);
-  });
-  return new Promise((resolve) => server.listen(path, () => resolve(server)));
-}
 
 beforeAll(async () => {
   docker = testDocker(inject('dockerHost'));
   dir = await mkdtemp(join(tmpdir(), 'berth-avail-'));
   socketPath = join(dir, 'docker.sock');
+  const engine = parseDockerHost(inject('dockerHost'));
+  if (engine.kind !== 'unix') throw new Error('this test forwards a unix socket; the harness engine is on tcp');
+  forwarder = new SocketForwarder(socketPath, engine.socketPath);
   berth = await startBerth({ DOCKER_HOST: `unix://${socketPath}` }, { waitForEngine: false });
 });
 
 afterAll(async () => {
   await berth?.stop();
-  await new Promise((resolve) => (forwarder ? forwarder.close(resolve) : resolve(undefined)));
+  await forwarder?.cut();
   await rm(dir, { recursive: true, force: true });
   await cleanupLabelled(docker, `${TEST_LABEL}=availability`);
 });
@@ -67,9 +59,7 @@ describe('engine availability', () => {
     expect(await rest.json()).toMatchObject({ error: { code: 'ENGINE_UNAVAILABLE' } });
 
     // The engine comes back at the same address.
-    const engine = parseDockerHost(inject('dockerHost'));
-    if (engine.kind !== 'unix') throw new Error('this test forwards a unix socket; the harness engine is on tcp');
-    forwarder = await forwardTo(engine.socketPath, socketPath);
+    await forwarder.listen();
 
     expect(await (await fetch(`${berth.url}/healthz`)).json()).toMatchObject({ status: 'ok', engine: 'up' });
     await berth.app.index.whenSynced();
@@ -78,5 +68,38 @@ describe('engine availability', () => {
     expect((await docker.getContainer(name).inspect()).State.Running).toBe(true);
     const listed = await berth.query(ListContainers, { filter: { name } });
     expect(listed.containers.map((c) => c.name)).toEqual([name]);
+  });
+
+  it('resumes the event stream after a cut: nothing missed, nothing twice', async () => {
+    await berth.app.index.whenSynced();
+    const name = uniqueName('resume');
+    const created = await berth.query(CreateContainer, {
+      input: { name, image: inject('testImage'), labels: [label], command: ['sleep', '300'], start: false },
+    });
+    if (created.createContainer.__typename !== 'CreateContainerSuccess') throw new Error('create failed');
+    const id = created.createContainer.container.id;
+    const client = wsClient(berth.url);
+    const events = subscribe(client, ContainerEventsSubscription, { filter: { containerId: id } });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    await docker.getContainer(id).start();
+    expect((await events.next()).containerEvents.type).toBe('START');
+
+    // The link to the engine breaks; meanwhile the container is stopped behind berth's back.
+    await forwarder.cut();
+    await docker.getContainer(id).kill();
+    await docker.getContainer(id).wait();
+    await forwarder.listen();
+
+    const after: string[] = [];
+    while (!after.includes('DIE')) after.push((await events.next(15_000)).containerEvents.type);
+    // The engine replays from the last event seen (START included); berth drops the replay.
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    after.push(...events.pending.map((e) => e.containerEvents.type));
+    expect(after.filter((type) => type === 'START')).toHaveLength(0);
+    expect(after.filter((type) => type === 'DIE')).toHaveLength(1);
+    const { containers } = await berth.query(ListContainers, { filter: { name } });
+    expect(containers[0]?.status).toBe('EXITED');
+    events.unsubscribe();
+    await client.dispose();
   });
 });

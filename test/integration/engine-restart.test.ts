@@ -10,7 +10,7 @@ import { waitFor } from '../support/wait.js';
 
 /**
  * The engine stops and comes back while berth and its subscribers stay up. This file runs its own
- * dockerd (without a bridge, so it can live beside the shared engine) because it must stop it.
+ * dockerd (with a bridge of its own, so it can live beside the shared engine) because it must stop it.
  */
 
 let engine: StartedEngine;
@@ -23,7 +23,7 @@ async function health(): Promise<{ engine: string }> {
 }
 
 beforeAll(async () => {
-  engine = await startEngine({ extraArgs: ['--bridge=none', '--iptables=false', '--shutdown-timeout=2'] });
+  engine = await startEngine({ isolatedBridge: true, extraArgs: ['--shutdown-timeout=2'] });
   await ensureTestImage(engine.dockerHost);
   docker = testDocker(engine.dockerHost);
   berth = await startBerth({ DOCKER_HOST: engine.dockerHost });
