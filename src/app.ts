@@ -6,6 +6,9 @@ import type { Config } from './config.js';
 import { ContainerIndex } from './containers/container-index.js';
 import { ContainerService } from './containers/service.js';
 import { ContainerEventLog } from './events/event-log.js';
+import { ImageService } from './images/service.js';
+import { ExecService } from './exec/service.js';
+import { LogService } from './logs/service.js';
 import { StatsHub } from './stats/hub.js';
 import { chooseStatsSource } from './stats/selection.js';
 import { SystemStatus } from './system/status.js';
@@ -66,11 +69,18 @@ export function buildApp(config: Config, options: { logger?: YogaLogger } = {}):
   const log = options.logger ?? createLogger(config.logLevel);
   const engine = new DockerEngine(config.engine);
   const index = new ContainerIndex(engine, engine.eventStream(log), log);
-  const containers = new ContainerService(engine, index, log);
+  const images = new ImageService(engine.images, index, log);
+  const containers = new ContainerService(engine, index, log, images);
   const stats = new StatsHub(log, { pidOf: (id) => index.peek(id)?.pid ?? null });
   const events = new ContainerEventLog(index);
   const system = new SystemStatus(engine, index, stats, config.dockerHost);
-  const context: Context = { containers, stats, events, system };
+  const logs = new LogService(engine);
+  const exec = new ExecService(engine, {
+    maxOutputBytes: config.exec.maxOutputBytes,
+    canSignalHostProcesses: config.engine.kind === 'socket',
+    log,
+  });
+  const context: Context = { containers, stats, events, system, logs, exec, images };
 
   // A removed container's collector goes with it, whoever still holds a lease.
   index.on('change', (change) => {
@@ -91,7 +101,7 @@ export function buildApp(config: Config, options: { logger?: YogaLogger } = {}):
     logging: log,
     batching: false,
     maskedErrors: { maskError: maskErrors },
-    plugins: [useHealthCheck(system), useRestShim(containers, stats, log)],
+    plugins: [useHealthCheck(system), useRestShim({ containers, stats, logs }, log)],
   });
 
   const server = createServer(yoga);

@@ -28,6 +28,10 @@ export interface Config {
     /** A client whose unsent bytes pass this is disconnected: it reads nothing, or far too slowly. */
     maxBufferedBytes: number;
   };
+  exec: {
+    /** Bytes kept of each of an exec's stdout and stderr. */
+    maxOutputBytes: number;
+  };
   stats: {
     /** `auto`: cgroup files when the engine is local and they are readable, else the stats API. */
     source: 'auto' | 'cgroup' | 'docker-api';
@@ -47,6 +51,7 @@ const envSchema = z.object({
   DOCKER_CERT_PATH: z.string().optional(),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
   BERTH_WS_MAX_BUFFERED_BYTES: z.coerce.number().int().min(1024).default(1024 * 1024),
+  BERTH_EXEC_MAX_OUTPUT_BYTES: z.coerce.number().int().min(1).max(64 * 1024 * 1024).default(1024 * 1024),
   BERTH_STATS_SOURCE: z.enum(['auto', 'cgroup', 'docker-api']).default('auto'),
   BERTH_CGROUP_ROOT: z.string().min(1).default('/sys/fs/cgroup'),
   BERTH_PROC_ROOT: z.string().min(1).default('/proc'),
@@ -119,6 +124,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     engine: parseDockerHost(values.DOCKER_HOST, values.DOCKER_TLS_VERIFY, values.DOCKER_CERT_PATH),
     logLevel: values.LOG_LEVEL,
     websocket: { maxBufferedBytes: values.BERTH_WS_MAX_BUFFERED_BYTES },
+    exec: { maxOutputBytes: values.BERTH_EXEC_MAX_OUTPUT_BYTES },
     stats: {
       source: values.BERTH_STATS_SOURCE,
       cgroupRoot: values.BERTH_CGROUP_ROOT,

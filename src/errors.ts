@@ -13,7 +13,12 @@ export const ERROR_CODES = {
   NAME_CONFLICT: { httpStatus: 409, description: 'Another container already has that name.' },
   IMAGE_NOT_FOUND: {
     httpStatus: 404,
-    description: 'The image is not on the engine and its registry does not have it.',
+    description:
+      'The image is not on the engine and its registry does not have it (or, to remove it, is not on the engine).',
+  },
+  IMAGE_IN_USE: {
+    httpStatus: 409,
+    description: 'A container uses the image: remove the container first, or remove the image with force.',
   },
   REGISTRY_UNAVAILABLE: {
     httpStatus: 502,
@@ -33,6 +38,11 @@ export const ERROR_CODES = {
     description:
       'A published host port could not be bound (in use, or the host address is not local). Nothing is left behind.',
   },
+  START_FAILED: {
+    httpStatus: 422,
+    description:
+      "The engine could not run the container's process (e.g. its command does not exist in the image). A container made by this call is removed again.",
+  },
   CURSOR_EXPIRED: {
     httpStatus: 410,
     description:
@@ -42,6 +52,10 @@ export const ERROR_CODES = {
     httpStatus: 429,
     description:
       'The subscriber fell too far behind and the stream was ended; resume events from the last cursor received.',
+  },
+  EXEC_TIMEOUT: {
+    httpStatus: 504,
+    description: 'The command did not finish within its timeout; it was stopped where berth could reach it.',
   },
   ENGINE_UNAVAILABLE: {
     httpStatus: 503,
@@ -102,6 +116,16 @@ export class ImageNotFoundError extends BerthError {
   }
 }
 
+export class ImageInUseError extends BerthError {
+  readonly code = 'IMAGE_IN_USE';
+  constructor(
+    readonly image: string,
+    detail: string,
+  ) {
+    super(`image "${image}" is in use: ${detail}`);
+  }
+}
+
 export class RegistryUnavailableError extends BerthError {
   readonly code = 'REGISTRY_UNAVAILABLE';
   constructor(
@@ -131,6 +155,13 @@ export class PortUnavailableError extends BerthError {
   readonly code = 'PORT_UNAVAILABLE';
 }
 
+export class StartFailedError extends BerthError {
+  readonly code = 'START_FAILED';
+  constructor(detail: string) {
+    super(`the container's process could not be started: ${detail}`);
+  }
+}
+
 export class CursorExpiredError extends BerthError {
   readonly code = 'CURSOR_EXPIRED';
   constructor(readonly cursor: string) {
@@ -145,6 +176,18 @@ export class SlowConsumerError extends BerthError {
   constructor(readonly lastCursor: string | null) {
     super(
       `the subscriber fell too far behind; subscribe again with after: ${JSON.stringify(lastCursor)} to resume`,
+    );
+  }
+}
+
+export class ExecTimeoutError extends BerthError {
+  readonly code = 'EXEC_TIMEOUT';
+  constructor(
+    readonly timeoutSeconds: number,
+    readonly stopped: boolean,
+  ) {
+    super(
+      `the command did not finish within ${timeoutSeconds} s; ${stopped ? 'it was killed' : 'it may still be running (the engine is remote)'}`,
     );
   }
 }

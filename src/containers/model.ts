@@ -57,6 +57,8 @@ export interface Container {
   lastProbe: HealthProbe | null;
   /** The init process on the host while running (for network counters); not exposed. */
   pid: number | null;
+  /** Whether it has a terminal: its logs are then raw bytes, not stdout/stderr frames. */
+  tty: boolean;
 }
 
 export interface HealthProbe {
@@ -92,6 +94,7 @@ export interface CreateContainerSpec {
   healthcheck?: HealthcheckSpec;
   labels: KeyValue[];
   resources?: { memoryBytes?: number; cpus?: number };
+  tty: boolean;
   start: boolean;
 }
 

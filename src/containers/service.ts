@@ -1,5 +1,6 @@
 import type { YogaLogger } from 'graphql-yoga';
 import type { DockerEngine } from '../docker/engine.js';
+import type { ImageService } from '../images/service.js';
 import type { ContainerIndex } from './container-index.js';
 import { ImageNotFoundError, NotFoundError } from '../errors.js';
 import type { Container, ContainerFilter, CreateContainerSpec } from './model.js';
@@ -13,6 +14,8 @@ export class ContainerService {
     private readonly engine: DockerEngine,
     private readonly index: ContainerIndex,
     private readonly log: YogaLogger,
+    /** Pulls go through the image service: shared with any other pull of the image, and watchable. */
+    private readonly images: Pick<ImageService, 'pull'>,
   ) {}
 
   /** Answered from the index: no engine call on a query's path. */
@@ -58,7 +61,7 @@ export class ContainerService {
     } catch (error) {
       if (!(error instanceof ImageNotFoundError)) throw error;
       this.log.info(`pulling ${spec.image} for a new container`);
-      await this.engine.pull(withDefaultTag(spec.image));
+      await this.images.pull(spec.image);
       id = await this.engine.create(spec);
     }
     if (spec.start) {
@@ -99,10 +102,4 @@ export class ContainerService {
     this.index.forget(container.id);
     return container;
   }
-}
-
-/** `docker pull busybox` means `busybox:latest`; the API wants the tag spelled out. */
-export function withDefaultTag(reference: string): string {
-  const lastSegment = reference.slice(reference.lastIndexOf('/') + 1);
-  return reference.includes('@') || lastSegment.includes(':') ? reference : `${reference}:latest`;
 }

@@ -93,10 +93,13 @@ const seconds = z
 const healthcheckSchema = z
   .object({
     test: z.array(refineText('healthcheck test')).min(1, 'must not be empty'),
-    intervalSeconds: seconds.positive('must be positive').nullish(),
-    timeoutSeconds: seconds.positive('must be positive').nullish(),
+    // Docker refuses durations under 1 ms (0 means "the default" only for the API, not here).
+    intervalSeconds: seconds.min(0.001, 'must be at least 0.001 (1 ms)').nullish(),
+    timeoutSeconds: seconds.min(0.001, 'must be at least 0.001 (1 ms)').nullish(),
     retries: z.number().int('must be a whole number').min(0).max(1000).nullish(),
-    startPeriodSeconds: seconds.nullish(),
+    startPeriodSeconds: seconds
+      .refine((value) => value === 0 || value >= 0.001, 'must be 0 or at least 0.001 (1 ms)')
+      .nullish(),
   })
   .superRefine((check, ctx) => {
     const [kind, ...rest] = check.test;
@@ -147,6 +150,7 @@ const createSchema = z.object({
   healthcheck: healthcheckSchema.nullish(),
   labels: z.array(keyValueSchema('label')).max(4096).nullish(),
   resources: resourcesSchema.nullish(),
+  tty: z.boolean({ error: 'must be true or false' }).nullish(),
   start: z.boolean({ error: 'must be true or false' }).nullish(),
 });
 
@@ -182,6 +186,7 @@ export function validateCreateSpec(
       ...(port.hostIp != null && { hostIp: port.hostIp }),
     })),
     labels: value.labels ?? [],
+    tty: value.tty ?? false,
     start: value.start ?? true,
   };
   if (value.name != null) spec.name = value.name;

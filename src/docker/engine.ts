@@ -5,8 +5,12 @@ import { NotFoundError } from '../errors.js';
 import type { YogaLogger } from 'graphql-yoga';
 import { createDockerClient } from './client.js';
 import type { StatsSource } from '../stats/model.js';
+import type { DecodedLine } from '../logs/decoder.js';
 import { EngineEventStream } from './events.js';
+import { runExec, type ExecOutcome, type ExecRequest } from './exec.js';
+import { followLogs, readLogs, type LogFollow, type LogQuery } from './logs.js';
 import { readEngineInfo, type EngineInfo } from './info.js';
+import { DockerImages } from './images.js';
 import { DockerApiStatsSource } from './stats.js';
 import { statusOf, toDomainError, type Operation } from './errors.js';
 import { toContainer, toCreateOptions } from './mapping.js';
@@ -17,9 +21,12 @@ import { toContainer, toCreateOptions } from './mapping.js';
  */
 export class DockerEngine {
   readonly #docker: Docker;
+  /** Listing, pulling, removing and pruning images. */
+  readonly images: DockerImages;
 
   constructor(engineOrClient: EngineConnection | Docker) {
     this.#docker = 'kind' in engineOrClient ? createDockerClient(engineOrClient) : engineOrClient;
+    this.images = new DockerImages(this.#docker);
   }
 
   async #call<T>(operation: Operation, subject: string, run: () => Promise<T>): Promise<T> {
@@ -72,6 +79,26 @@ export class DockerEngine {
     return inspected.filter((container): container is Container => container !== null);
   }
 
+  /** The container's past output, as lines. */
+  logs(id: string, tty: boolean, query: LogQuery): Promise<DecodedLine[]> {
+    return readLogs(this.#docker, id, tty, query);
+  }
+
+  /** Follows the container's output; the caller must `close()` what it no longer reads. */
+  followLogs(
+    id: string,
+    tty: boolean,
+    query: LogQuery,
+    handlers: { line: (line: DecodedLine) => void; end: (error?: Error) => void },
+  ): Promise<LogFollow> {
+    return followLogs(this.#docker, id, tty, query, handlers);
+  }
+
+  /** Runs a command in a running container and collects what it prints. */
+  exec(id: string, request: ExecRequest): Promise<ExecOutcome> {
+    return runExec(this.#docker, id, request);
+  }
+
   /** What the engine says of its host: cgroup layout, CPUs, memory. */
   info(): Promise<EngineInfo> {
     return readEngineInfo(this.#docker);
@@ -93,34 +120,6 @@ export class DockerEngine {
       this.#docker.createContainer(toCreateOptions(spec)),
     );
     return created.id;
-  }
-
-  async imageExists(reference: string): Promise<boolean> {
-    try {
-      await this.#docker.getImage(reference).inspect();
-      return true;
-    } catch (error) {
-      if (statusOf(error) === 404) return false;
-      throw toDomainError(error, 'pull', reference);
-    }
-  }
-
-  /** Pulls `reference` to completion; a failure reported inside the progress stream is a failure too. */
-  async pull(reference: string): Promise<void> {
-    const stream = await this.#call('pull', reference, () => this.#docker.pull(reference));
-    await new Promise<void>((resolve, reject) => {
-      this.#docker.modem.followProgress(
-        stream,
-        (error: unknown, events: { error?: string; errorDetail?: { message?: string } }[]) => {
-          const failed = events?.find((event) => event.error !== undefined);
-          if (error) reject(toDomainError(error, 'pull', reference));
-          else if (failed) {
-            const message = failed.errorDetail?.message ?? failed.error ?? 'pull failed';
-            reject(toDomainError(new Error(message), 'pull', reference));
-          } else resolve();
-        },
-      );
-    });
   }
 
   /** Starts the container; starting a running one is not an error. */

@@ -2,6 +2,7 @@ import {
   AmbiguousIdError,
   BerthError,
   EngineUnavailableError,
+  ImageInUseError,
   ImageNotFoundError,
   InvalidInputError,
   InvalidStateError,
@@ -9,6 +10,7 @@ import {
   NotFoundError,
   PortUnavailableError,
   RegistryUnavailableError,
+  StartFailedError,
 } from '../errors.js';
 
 /**
@@ -62,7 +64,13 @@ const PORT_PATTERNS = [
   /port is already allocated/i,
   /address already in use/i,
   /cannot assign requested address/i,
+  // The proxy or the NAT rules for a published port (e.g. sctp, which the userland proxy lacks).
+  /driver failed programming external connectivity/i,
+  /error starting userland proxy/i,
 ];
+
+/** The engine made the container but could not run its process (a missing command, a bad binary). */
+const START_PATTERNS = [/OCI runtime (create|exec|start) failed/i, /executable file not found/i, /exec format error/i];
 
 const REGISTRY_NOT_FOUND = [
   /manifest unknown/i,
@@ -72,7 +80,27 @@ const REGISTRY_NOT_FOUND = [
   /name unknown/i,
 ];
 
-export type Operation = 'inspect' | 'create' | 'start' | 'stop' | 'restart' | 'remove' | 'list' | 'pull';
+/**
+ * A pull that failed, from the engine's words alone: a failure inside the progress stream comes
+ * with no status code, and its text ("dial tcp …: connect: connection refused") is the registry's
+ * trouble, never the engine's.
+ */
+export function pullFailure(reference: string, message: string): BerthError {
+  if (REGISTRY_NOT_FOUND.some((pattern) => pattern.test(message))) return new ImageNotFoundError(reference, message);
+  return new RegistryUnavailableError(reference, message);
+}
+
+export type Operation =
+  | 'inspect'
+  | 'create'
+  | 'start'
+  | 'stop'
+  | 'restart'
+  | 'remove'
+  | 'list'
+  | 'pull'
+  | 'exec'
+  | 'removeImage';
 
 /**
  * Maps an engine failure for `operation` on `subject` (a container reference or an image)
@@ -84,11 +112,11 @@ export function toDomainError(error: unknown, operation: Operation, subject: str
   const status = statusOf(error);
   const message = engineMessage(error);
 
-  if (operation === 'pull') {
-    if (REGISTRY_NOT_FOUND.some((pattern) => pattern.test(message))) {
-      return new ImageNotFoundError(subject, message);
-    }
-    return new RegistryUnavailableError(subject, message);
+  if (operation === 'pull') return pullFailure(subject, message);
+  if (operation === 'removeImage') {
+    if (status === 404) return new ImageNotFoundError(subject, message);
+    // "conflict: unable to remove repository reference … - container … is using its referenced image"
+    if (status === 409 && /container/i.test(message)) return new ImageInUseError(subject, message);
   }
   if (status === 404) {
     if (operation === 'create' && /image/i.test(message)) return new ImageNotFoundError(subject, message);
@@ -97,10 +125,20 @@ export function toDomainError(error: unknown, operation: Operation, subject: str
   if (/multiple ids found/i.test(message)) return new AmbiguousIdError(subject);
   if (status === 409) {
     if (operation === 'create') return new NameConflictError(subject);
+    if (operation === 'exec' && /not running|paused|restarting/i.test(message)) {
+      return new InvalidStateError(`container "${subject}" is not running: ${message}`);
+    }
     return new InvalidStateError(message);
   }
   if (PORT_PATTERNS.some((pattern) => pattern.test(message))) return new PortUnavailableError(message);
-  if (status === 400 && operation === 'create') return new InvalidInputError('input', message);
+  if ((operation === 'start' || operation === 'restart') && START_PATTERNS.some((pattern) => pattern.test(message))) {
+    return new StartFailedError(message);
+  }
+  if (status === 400 && operation === 'create') {
+    // The engine checks what only it knows: how many CPUs the host has.
+    if (/range of cpus/i.test(message)) return new InvalidInputError('input.resources.cpus', message);
+    return new InvalidInputError('input', message);
+  }
   if (error instanceof Error) return error;
   return new Error(message);
 }

@@ -62,6 +62,7 @@ export function toCreateOptions(spec: CreateContainerSpec): Docker.ContainerCrea
     HostConfig: hostConfig,
   };
   if (spec.name !== undefined) options.name = spec.name;
+  if (spec.tty) options.Tty = true;
   if (spec.command) options.Cmd = spec.command;
   if (spec.healthcheck) {
     const check = spec.healthcheck;
@@ -183,5 +184,6 @@ export function toContainer(info: Docker.ContainerInspectInfo): Container {
       ? { exitCode: probe.ExitCode ?? -1, output: probe.Output ?? '', at: optionalDate(probe.End) ?? new Date(0) }
       : null,
     pid: info.State.Pid > 0 ? info.State.Pid : null,
+    tty: info.Config.Tty === true,
   };
 }

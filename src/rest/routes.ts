@@ -1,6 +1,7 @@
 import type { Plugin, YogaLogger } from 'graphql-yoga';
 import type { Container } from '../containers/model.js';
 import type { ContainerService } from '../containers/service.js';
+import type { LogLine, LogService } from '../logs/service.js';
 import type { StatsHub } from '../stats/hub.js';
 import { validateContainerRef, validateCreateSpec } from '../containers/validation.js';
 import {
@@ -77,13 +78,72 @@ function methodNotAllowed(allowed: string[]): never {
   throw new HttpError('METHOD_NOT_ALLOWED', `use ${allowed.join(' or ')}`, { allow: allowed.join(', ') });
 }
 
-async function route(
-  request: Request,
-  path: string,
-  containers: ContainerService,
-  stats: StatsHub,
-  respond: Respond,
-) {
+export interface RestServices {
+  containers: ContainerService;
+  stats: StatsHub;
+  logs: LogService;
+}
+
+/** A query parameter as a boolean the way curl users write one: 1/0, true/false. */
+function flag(params: URLSearchParams, name: string): boolean | undefined {
+  const value = params.get(name);
+  if (value === null) return undefined;
+  if (/^(1|true|yes)$/i.test(value)) return true;
+  if (/^(0|false|no)$/i.test(value)) return false;
+  throw new InvalidInputError(name, 'must be 1, 0, true or false');
+}
+
+/** RFC 3339, or Unix seconds as `docker logs --since` also takes. */
+function time(params: URLSearchParams, name: string): Date | undefined {
+  const value = params.get(name);
+  if (value === null) return undefined;
+  const date = /^\d+(\.\d+)?$/.test(value) ? new Date(Number(value) * 1000) : new Date(value);
+  if (Number.isNaN(date.getTime())) throw new InvalidInputError(name, 'must be an RFC 3339 time or Unix seconds');
+  return date;
+}
+
+function whole(params: URLSearchParams, name: string): number | undefined {
+  const value = params.get(name);
+  if (value === null) return undefined;
+  if (!/^-?\d+$/.test(value)) throw new InvalidInputError(name, 'must be a whole number');
+  return Number(value);
+}
+
+/** `GET /containers/{id}/logs`: lines as JSON, or with `follow=1` as Server-Sent Events until the container stops. */
+async function logsRoute(request: Request, url: URL, container: Container, logs: LogService, respond: Respond) {
+  if (request.method !== 'GET') return methodNotAllowed(['GET']);
+  const params = url.searchParams;
+  const query = {
+    tail: whole(params, 'tail'),
+    since: time(params, 'since'),
+    until: time(params, 'until'),
+    stdout: flag(params, 'stdout'),
+    stderr: flag(params, 'stderr'),
+  };
+  const seedLine = (line: LogLine) => ({ stream: line.stream.toLowerCase(), at: line.at.toISOString(), text: line.text });
+  if (!flag(params, 'follow')) return respond(200, (await logs.lines(container, query)).map(seedLine));
+
+  const lines = await logs.follow(container, query);
+  const encoder = new TextEncoder();
+  const body = new ReadableStream<Uint8Array>({
+    // A comment first, so the client has the headers before the container writes anything.
+    start: (controller) => controller.enqueue(encoder.encode(': following\n\n')),
+    async pull(controller) {
+      const { value, done } = await lines.next().catch(() => ({ value: undefined, done: true as const }));
+      if (done) controller.close();
+      else controller.enqueue(encoder.encode(`data: ${JSON.stringify(seedLine(value))}\n\n`));
+    },
+    // The client went away: release the engine's stream.
+    cancel: () => void lines.return?.(),
+  });
+  return new Response(body, {
+    status: 200,
+    headers: { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache' },
+  });
+}
+
+async function route(request: Request, url: URL, path: string, services: RestServices, respond: Respond) {
+  const { containers, stats, logs } = services;
   // The seed's CPU and Memory, from the newest sample (no engine call); null before one exists.
   const render = (container: Container) => {
     const sample = container.status === 'RUNNING' ? stats.look(container.id) : null;
@@ -108,7 +168,10 @@ async function route(
     }
     return methodNotAllowed(['GET', 'POST']);
   }
-  const id = validateContainerRef(decodePathSegment(path.slice('/containers/'.length)));
+  const [, , segment = '', sub] = path.split('/');
+  const id = validateContainerRef(decodePathSegment(segment));
+  if (sub === 'logs') return logsRoute(request, url, containers.get(id), logs, respond);
+  if (sub !== undefined) throw new HttpError('ROUTE_NOT_FOUND', `no endpoint ${url.pathname}`);
   switch (request.method) {
     case 'GET':
       return respond(200, render(containers.get(id)));
@@ -123,7 +186,7 @@ async function route(
   }
 }
 
-export function useRestShim(containers: ContainerService, stats: StatsHub, log: YogaLogger): Plugin {
+export function useRestShim(services: RestServices, log: YogaLogger): Plugin {
   return {
     async onRequest({ request, url, endResponse, fetchAPI }) {
       const path = url.pathname.replace(/\/+$/, '') || '/';
@@ -148,8 +211,8 @@ export function useRestShim(containers: ContainerService, stats: StatsHub, log: 
       };
 
       try {
-        if (path.split('/').length > 3) throw new HttpError('ROUTE_NOT_FOUND', `no endpoint ${url.pathname}`);
-        endResponse(await route(request, path, containers, stats, respond));
+        if (path.split('/').length > 4) throw new HttpError('ROUTE_NOT_FOUND', `no endpoint ${url.pathname}`);
+        endResponse(await route(request, url, path, services, respond));
       } catch (error) {
         if (error instanceof HttpError) {
           return endResponse(fail(error.code, error.message, { headers: error.headers }));

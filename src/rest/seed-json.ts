@@ -111,7 +111,8 @@ export function fromSeedRequest(body: unknown): SeedCreateRequest {
     fieldOf([head, index]) {
       const keys = head === 'env' ? env : head === 'ports' ? ports : undefined;
       const key = keys?.[Number(index)]?.[0];
-      return key === undefined ? (head ?? 'body') : `${head}.${key}`;
+      if (key === undefined) return head ?? 'body';
+      return `${head}.${key === '' ? '""' : key}`;
     },
   };
 }

@@ -2,6 +2,9 @@ import SchemaBuilder from '@pothos/core';
 import ErrorsPlugin from '@pothos/plugin-errors';
 import type { ContainerService } from '../containers/service.js';
 import type { ContainerEventLog } from '../events/event-log.js';
+import type { ExecService } from '../exec/service.js';
+import type { ImageService } from '../images/service.js';
+import type { LogService } from '../logs/service.js';
 import type { StatsHub } from '../stats/hub.js';
 import type { SystemStatus } from '../system/status.js';
 
@@ -11,6 +14,9 @@ export interface Context {
   stats: StatsHub;
   events: ContainerEventLog;
   system: SystemStatus;
+  logs: LogService;
+  exec: ExecService;
+  images: ImageService;
 }
 
 const capitalize = (name: string) => `${name.charAt(0).toUpperCase()}${name.slice(1)}`;

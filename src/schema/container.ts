@@ -20,6 +20,7 @@ import {
   NotFoundError,
   PortUnavailableError,
   RegistryUnavailableError,
+  StartFailedError,
 } from '../errors.js';
 import { builder } from './builder.js';
 
@@ -85,10 +86,11 @@ export const ContainerRef = builder.objectRef<Container>('Container').implement(
     ports: t.field({ type: [PortBindingRef], resolve: (c) => c.ports }),
     labels: t.field({ type: [KeyValueRef], resolve: (c) => c.labels }),
     resources: t.field({ type: ResourcesRef, resolve: (c) => c.resources }),
+    tty: t.exposeBoolean('tty'),
   }),
 });
 
-const KeyValueInput = builder.inputType('KeyValueInput', {
+export const KeyValueInput = builder.inputType('KeyValueInput', {
   fields: (t) => ({
     name: t.string({ required: true }),
     value: t.string({ required: true }),
@@ -142,6 +144,7 @@ const CreateContainerInput = builder.inputType('CreateContainerInput', {
     healthcheck: t.field({ type: HealthcheckInput }),
     labels: t.field({ type: [KeyValueInput] }),
     resources: t.field({ type: ResourcesInput }),
+    tty: t.boolean({ defaultValue: false, description: 'Give it a terminal (its logs are then one raw stream).' }),
     start: t.boolean({ defaultValue: true }),
   }),
 });
@@ -192,6 +195,7 @@ builder.mutationFields((t) => ({
           ImageNotFoundError,
           RegistryUnavailableError,
           PortUnavailableError,
+          StartFailedError,
           EngineUnavailableError,
         ],
       },
@@ -200,7 +204,7 @@ builder.mutationFields((t) => ({
     startContainer: t.field({
       type: ContainerRef,
       args: { id: t.arg.string({ required: true }) },
-      errors: { ...containerResult, types: [...referenceErrors, PortUnavailableError, InvalidStateError] },
+      errors: { ...containerResult, types: [...referenceErrors, PortUnavailableError, StartFailedError, InvalidStateError] },
       resolve: (_, { id }, { containers }) => containers.start(validateContainerRef(id)),
     }),
     stopContainer: t.field({
@@ -219,7 +223,7 @@ builder.mutationFields((t) => ({
         id: t.arg.string({ required: true }),
         timeoutSeconds: t.arg.int(),
       },
-      errors: { ...containerResult, types: [...referenceErrors, PortUnavailableError, InvalidStateError] },
+      errors: { ...containerResult, types: [...referenceErrors, PortUnavailableError, StartFailedError, InvalidStateError] },
       resolve: (_, { id, timeoutSeconds }, { containers }) =>
         containers.restart(validateContainerRef(id), validateStopTimeout(timeoutSeconds)),
     }),

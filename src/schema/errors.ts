@@ -10,6 +10,7 @@ import {
   NotFoundError,
   PortUnavailableError,
   RegistryUnavailableError,
+  StartFailedError,
   type ErrorCode,
 } from '../errors.js';
 import { builder } from './builder.js';
@@ -69,4 +70,5 @@ builder.objectType(InvalidInputError, {
 });
 builder.objectType(InvalidStateError, { name: 'InvalidStateError', interfaces: [ErrorInterface] });
 builder.objectType(PortUnavailableError, { name: 'PortUnavailableError', interfaces: [ErrorInterface] });
+builder.objectType(StartFailedError, { name: 'StartFailedError', interfaces: [ErrorInterface] });
 builder.objectType(EngineUnavailableError, { name: 'EngineUnavailableError', interfaces: [ErrorInterface] });

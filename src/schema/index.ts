@@ -7,6 +7,9 @@ import './container.js';
 import './stats.js';
 import './events.js';
 import './system.js';
+import './logs.js';
+import './exec.js';
+import './image.js';
 
 export const schema: GraphQLSchema = builder.toSchema();
 

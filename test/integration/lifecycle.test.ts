@@ -183,6 +183,35 @@ describe('createContainer', () => {
   });
 });
 
+describe('containers whose process cannot run', () => {
+  it('answers START_FAILED for a command the image lacks, from create (removing it again) and from start', async () => {
+    const name = uniqueName('nocmd');
+    const { createContainer } = await berth.query(CreateContainer, {
+      input: { name, image, labels: [label], command: ['/no/such/program'] },
+    });
+    expect(createContainer).toMatchObject({ __typename: 'StartFailedError', code: 'START_FAILED' });
+    expect(await docker.listContainers({ all: true, filters: { name: [`^/${name}$`] } })).toHaveLength(0);
+
+    const created = await create({ name: uniqueName('nocmd'), command: ['/no/such/program'], start: false });
+    const { startContainer } = await berth.query(StartContainer, { id: created.id });
+    expect(startContainer).toMatchObject({ __typename: 'StartFailedError', code: 'START_FAILED' });
+  });
+
+  it('answers PORT_UNAVAILABLE when the engine cannot publish the port (sctp has no userland proxy)', async () => {
+    const name = uniqueName('sctp');
+    const { createContainer } = await berth.query(CreateContainer, {
+      input: { name, image, labels: [label], ports: [{ containerPort: 80, protocol: 'SCTP', hostIp: '127.0.0.1' }] },
+    });
+    if (createContainer.__typename === 'CreateContainerSuccess') {
+      // An engine that can publish sctp is fine too; then it must really be published.
+      expect(createContainer.container.ports[0]).toMatchObject({ protocol: 'SCTP', hostIp: '127.0.0.1' });
+    } else {
+      expect(createContainer).toMatchObject({ __typename: 'PortUnavailableError', code: 'PORT_UNAVAILABLE' });
+      expect(await docker.listContainers({ all: true, filters: { name: [`^/${name}$`] } })).toHaveLength(0);
+    }
+  });
+});
+
 describe('lifecycle mutations', () => {
   it('stops, starts, restarts and removes, each verified through Docker, idempotently', async () => {
     const container = await create({ name: uniqueName('cycle') });

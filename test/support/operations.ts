@@ -78,6 +78,7 @@ export const RemoveContainer = graphql(`
       __typename
       ... on RemoveContainerSuccess { container { id name } }
       ... on Error { code message }
+      ... on InvalidInputError { field }
     }
   }
 `);
@@ -162,5 +163,84 @@ export const ContainerFigures = graphql(`
 export const SystemQuery = graphql(`
   query System {
     system { engine { up dockerHost } statsSource statsCollectors indexedContainers }
+  }
+`);
+
+export const ContainerLogs = graphql(`
+  query ContainerLogs($id: String!, $tail: Int, $since: DateTime, $until: DateTime, $stdout: Boolean, $stderr: Boolean) {
+    container(id: $id) {
+      id
+      logs(tail: $tail, since: $since, until: $until, stdout: $stdout, stderr: $stderr) { stream at text }
+    }
+  }
+`);
+
+export const ContainerLogsSubscription = graphql(`
+  subscription FollowLogs($id: String!, $tail: Int, $since: DateTime) {
+    containerLogs(id: $id, tail: $tail, since: $since) { stream at text }
+  }
+`);
+
+export const ExecInContainer = graphql(`
+  mutation ExecInContainer($id: String!, $command: [String!]!, $env: [KeyValueInput!], $workingDir: String, $timeoutSeconds: Float) {
+    execInContainer(id: $id, command: $command, env: $env, workingDir: $workingDir, timeoutSeconds: $timeoutSeconds) {
+      __typename
+      ... on ExecInContainerSuccess { result { exitCode stdout stderr truncated } }
+      ... on Error { code message }
+      ... on InvalidInputError { field }
+      ... on ExecTimeoutError { stopped }
+    }
+  }
+`);
+
+export const ImagesQuery = graphql(`
+  query Images {
+    images { id tags sizeBytes createdAt containers }
+  }
+`);
+
+export const PullImage = graphql(`
+  mutation PullImage($reference: String!) {
+    pullImage(reference: $reference) {
+      __typename
+      ... on PullImageSuccess { image { id tags sizeBytes createdAt containers } }
+      ... on Error { code message }
+      ... on InvalidInputError { field }
+      # PullImageSuccess.image is the Image; the error's is the reference it could not find.
+      ... on ImageNotFoundError { missing: image }
+    }
+  }
+`);
+
+export const RemoveImage = graphql(`
+  mutation RemoveImage($reference: String!, $force: Boolean) {
+    removeImage(reference: $reference, force: $force) {
+      __typename
+      ... on RemoveImageSuccess { untagged deleted }
+      ... on Error { code message }
+      ... on InvalidInputError { field }
+    }
+  }
+`);
+
+export const PruneImages = graphql(`
+  mutation PruneImages {
+    pruneImages {
+      __typename
+      ... on PruneImagesSuccess { deleted spaceReclaimedBytes }
+      ... on Error { code message }
+    }
+  }
+`);
+
+export const ImagePullProgressSubscription = graphql(`
+  subscription ImagePullProgress($reference: String!) {
+    imagePullProgress(reference: $reference) {
+      reference
+      state
+      currentBytes
+      totalBytes
+      layers { id status currentBytes totalBytes }
+    }
   }
 `);

@@ -50,6 +50,7 @@ describe('validateCreateSpec', () => {
       env: [{ name: 'A', value: '' }],
       ports: [{ containerPort: 80, protocol: 'tcp' }],
       labels: [],
+      tty: false,
       start: true,
     });
   });
