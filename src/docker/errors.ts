@@ -112,6 +112,10 @@ export function toDomainError(error: unknown, operation: Operation, subject: str
   const status = statusOf(error);
   const message = engineMessage(error);
 
+  // "invalid reference format": the engine's verdict on a reference berth's own check let through.
+  if (status === 400 && (operation === 'pull' || operation === 'removeImage')) {
+    return new InvalidInputError('reference', message);
+  }
   if (operation === 'pull') return pullFailure(subject, message);
   if (operation === 'removeImage') {
     if (status === 404) return new ImageNotFoundError(subject, message);

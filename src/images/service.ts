@@ -35,10 +35,13 @@ export class ImageService {
     this.#updates.setMaxListeners(0);
   }
 
+  /** Newest first, as the container list is. */
   async list(): Promise<Image[]> {
     const images = await this.images.list();
     const counts = this.#containerCounts();
-    return images.map((image) => ({ ...image, containers: counts.get(image.id) ?? 0 }));
+    return images
+      .map((image) => ({ ...image, containers: counts.get(image.id) ?? 0 }))
+      .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime());
   }
 
   /** The image a reference or id names, or null when the engine does not have it. */
@@ -77,8 +80,8 @@ export class ImageService {
     this.log.info(`pulling ${key}`);
     const publish = (update: PullUpdate) => this.#updates.emit(key, update);
     const pull: { progress: PullProgress } = { progress: pullSnapshot(key, 'PULLING') };
-    // The map entry goes in the same tick as the last message: a later caller starts a new pull,
-    // an earlier one got this one's outcome.
+    // The entry leaves the map in the same tick as the last message goes out: a caller after that
+    // starts a new pull, and no caller joins a pull whose end it will not hear.
     const finished = this.images
       .pull(key, (event) => {
         pull.progress = applyPullEvent(pull.progress, event);

@@ -99,8 +99,7 @@ builder.queryFields((t) => ({
   images: t.field({
     type: [ImageRef],
     description: 'Tagged and dangling images on the engine, newest first.',
-    resolve: async (_, __, { images }) =>
-      (await images.list()).sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime()),
+    resolve: (_, __, { images }) => images.list(),
   }),
 }));
 
@@ -121,13 +120,15 @@ builder.mutationFields((t) => ({
   removeImage: t.field({
     type: RemoveImageSuccessRef,
     description:
-      'Removes a reference (or an image by id): untags it, and deletes the image once nothing else ' +
-      'refers to it. Without force, an image a container uses is IMAGE_IN_USE.',
+      'Removes a reference (or an image by id): untags it, and deletes the image once no tag refers ' +
+      'to it. Taking the last tag of an image a container uses is IMAGE_IN_USE without force.',
     args: {
       reference: t.arg.string({ required: true }),
       force: t.arg.boolean({
         defaultValue: false,
-        description: 'Remove even when a stopped container uses it, or an id with several tags.',
+        description:
+          'Delete it from under a stopped container (a running one’s image only loses the tag), ' +
+          'or an id with several tags (INVALID_STATE without).',
       }),
     },
     errors: {

@@ -30,7 +30,7 @@ describe('image references', () => {
     'my_app__x.y-z',
   ])('accepts %s', (reference) => expect(isImageReference(reference)).toBe(true));
 
-  it.each(['', 'Busybox', 'busy box', 'app:', ':tag', 'app:-bad', 'a//b', 'app@sha256:xyz', '-app', 'x'.repeat(256)])(
+  it.each(['', 'Busybox', 'Team/app', 'busy box', 'app:', ':tag', 'app:-bad', 'a//b', 'app@sha256:xyz', '-app', 'x'.repeat(256)])(
     'refuses %j',
     (reference) => expect(isImageReference(reference)).toBe(false),
   );
