@@ -20,20 +20,11 @@ let berth: RunningBerth;
 let docker: Docker;
 const image = inject('testImage');
 
-/** Creates through berth and returns the created container, failing the test on any error. */
-async function create(input: Parameters<typeof berth.query<unknown, { input: never }>>[1] extends never ? never : Record<string, unknown>) {
-  const { createContainer } = await berth.query(CreateContainer, {
-    input: { image, labels: [label], ...input } as never,
-  });
-  if (createContainer.__typename !== 'CreateContainerSuccess') {
-    throw new Error(`create failed: ${JSON.stringify(createContainer)}`);
-  }
-  return createContainer.container;
-}
+const create = (input: Record<string, unknown>) => berth.create(input);
 
 beforeAll(async () => {
   docker = testDocker(inject('dockerHost'));
-  berth = await startBerth();
+  berth = await startBerth({}, { label: 'lifecycle' });
 });
 
 afterAll(async () => {

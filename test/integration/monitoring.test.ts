@@ -24,17 +24,11 @@ let berth: RunningBerth;
 let docker: Docker;
 let client: Client;
 
-async function create(input: Record<string, unknown>): Promise<{ id: string; name: string }> {
-  const { createContainer } = await berth.query(CreateContainer, {
-    input: { name: uniqueName('mon'), image, labels: [label], ...input } as never,
-  });
-  if (createContainer.__typename !== 'CreateContainerSuccess') throw new Error(JSON.stringify(createContainer));
-  return createContainer.container;
-}
+const create = (input: Record<string, unknown>) => berth.create(input);
 
 beforeAll(async () => {
   docker = testDocker(inject('dockerHost'));
-  berth = await startBerth();
+  berth = await startBerth({}, { label: 'monitoring' });
   client = wsClient(berth.url);
 });
 

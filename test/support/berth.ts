@@ -4,6 +4,8 @@ import { createLogger } from 'graphql-yoga';
 import { inject } from 'vitest';
 import { buildApp, type App } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
+import { TEST_LABEL } from '../harness/docker.js';
+import { CreateContainer } from './operations.js';
 
 /** A real berth on a free loopback port, against the engine the harness provides. */
 export interface RunningBerth {
@@ -16,7 +18,21 @@ export interface RunningBerth {
   ): Promise<{ data?: TResult | null; errors?: { message: string; extensions?: Record<string, unknown> }[] }>;
   /** Like `graphql`, but fails the test on a GraphQL error and returns `data`. */
   query<TResult, TVariables>(document: TypedDocumentNode<TResult, TVariables>, variables?: TVariables): Promise<TResult>;
+  /**
+   * Creates a container through berth (the test image, the file's label, a unique name unless
+   * given) and returns it; any error payload fails the test.
+   */
+  create(input: Record<string, unknown>): Promise<CreatedContainer>;
   stop(): Promise<void>;
+}
+
+export type CreatedContainer = Extract<
+  Awaited<ReturnType<typeof executeCreate>>['createContainer'],
+  { __typename: 'CreateContainerSuccess' }
+>['container'];
+
+function executeCreate(berth: Pick<RunningBerth, 'query'>, input: Record<string, unknown>) {
+  return berth.query(CreateContainer, { input: input as never });
 }
 
 /**
@@ -25,7 +41,7 @@ export interface RunningBerth {
  */
 export async function startBerth(
   env: Record<string, string> = {},
-  options: { waitForEngine?: boolean } = {},
+  options: { waitForEngine?: boolean; label?: string } = {},
 ): Promise<RunningBerth> {
   const config = loadConfig({ DOCKER_HOST: inject('dockerHost'), HOST: '127.0.0.1', PORT: '0', ...env });
   const app = buildApp(config, { logger: createLogger(env['LOG_LEVEL'] === 'debug' ? 'debug' : 'error') });
@@ -40,7 +56,7 @@ export async function startBerth(
     });
     return (await response.json()) as never;
   };
-  return {
+  const berth: RunningBerth = {
     url,
     app,
     graphql,
@@ -51,8 +67,21 @@ export async function startBerth(
       }
       return result.data as never;
     },
+    async create(input) {
+      const { createContainer } = await executeCreate(berth, {
+        name: uniqueName(options.label ?? 'c'),
+        image: inject('testImage'),
+        labels: [{ name: TEST_LABEL, value: options.label ?? 'unlabelled' }],
+        ...input,
+      });
+      if (createContainer.__typename !== 'CreateContainerSuccess') {
+        throw new Error(`create failed: ${JSON.stringify(createContainer)}`);
+      }
+      return createContainer.container;
+    },
     stop: () => app.stop(),
   };
+  return berth;
 }
 
 let counter = 0;
