@@ -86,13 +86,24 @@ export function buildApp(config: Config, options: { logger?: YogaLogger } = {}):
   index.on('change', (change) => {
     if (change.action === 'destroy') stats.drop(change.containerId);
   });
-  // The stats source is chosen once the engine first answers (it may be down at start).
-  index.once('synced', () => {
+  // The stats source is chosen once the engine answers (it may be down at start); a failed try
+  // is tried again at the next sync.
+  let choosing = false;
+  index.on('synced', () => {
+    if (choosing || stats.sourceKind !== 'undetected') return;
+    choosing = true;
     const running = index.list({ status: 'RUNNING' })[0]?.id;
-    chooseStatsSource(config, engine, log, running).then(
-      (source) => stats.useSource(source),
-      (error: unknown) => log.error('choosing the stats source failed; stats stay empty', error),
-    );
+    chooseStatsSource(config, engine, log, running)
+      .then(
+        (source) => stats.useSource(source),
+        (error: unknown) =>
+          log.warn(
+            `choosing the stats source failed (${String(error)}); trying again when the engine is back`,
+          ),
+      )
+      .finally(() => {
+        choosing = false;
+      });
   });
 
   const yoga = createYoga<Record<string, unknown>>({
@@ -105,7 +116,10 @@ export function buildApp(config: Config, options: { logger?: YogaLogger } = {}):
   });
 
   const server = createServer(yoga);
-  const websocket = attachGraphQLWebSocket(server, yoga, { maxBufferedBytes: config.websocket.maxBufferedBytes, log });
+  const websocket = attachGraphQLWebSocket(server, yoga, {
+    maxBufferedBytes: config.websocket.maxBufferedBytes,
+    log,
+  });
 
   return {
     server,

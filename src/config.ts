@@ -50,8 +50,17 @@ const envSchema = z.object({
   DOCKER_TLS_VERIFY: z.string().optional(),
   DOCKER_CERT_PATH: z.string().optional(),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
-  BERTH_WS_MAX_BUFFERED_BYTES: z.coerce.number().int().min(1024).default(1024 * 1024),
-  BERTH_EXEC_MAX_OUTPUT_BYTES: z.coerce.number().int().min(1).max(64 * 1024 * 1024).default(1024 * 1024),
+  BERTH_WS_MAX_BUFFERED_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(1024 * 1024),
+  BERTH_EXEC_MAX_OUTPUT_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(64 * 1024 * 1024)
+    .default(1024 * 1024),
   BERTH_STATS_SOURCE: z.enum(['auto', 'cgroup', 'docker-api']).default('auto'),
   BERTH_CGROUP_ROOT: z.string().min(1).default('/sys/fs/cgroup'),
   BERTH_PROC_ROOT: z.string().min(1).default('/proc'),

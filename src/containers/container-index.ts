@@ -220,12 +220,27 @@ export class ContainerIndex extends EventEmitter<ContainerIndexEvents> {
       const previous = this.#containers.get(container.id);
       this.#store(container, sequence);
       const action = derivedAction(previous, container);
-      if (action) changes.push({ action, containerId: container.id, at: now, attributes: {}, previous, current: container });
+      if (action)
+        changes.push({
+          action,
+          containerId: container.id,
+          at: now,
+          attributes: {},
+          previous,
+          current: container,
+        });
     }
     for (const [id, previous] of this.#containers) {
       if (seen.has(id)) continue;
       this.#drop(id, sequence);
-      changes.push({ action: 'destroy', containerId: id, at: now, attributes: {}, previous, current: undefined });
+      changes.push({
+        action: 'destroy',
+        containerId: id,
+        at: now,
+        attributes: {},
+        previous,
+        current: undefined,
+      });
     }
     // The very first list is the starting point, not news.
     const initial = !this.#everSynced;

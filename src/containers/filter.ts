@@ -14,7 +14,9 @@ function hasLabel(container: Container, label: string): boolean {
   const at = label.indexOf('=');
   const key = at < 0 ? label : label.slice(0, at);
   const value = at < 0 ? undefined : label.slice(at + 1);
-  return container.labels.some((entry) => entry.name === key && (value === undefined || entry.value === value));
+  return container.labels.some(
+    (entry) => entry.name === key && (value === undefined || entry.value === value),
+  );
 }
 
 /** An image filter matches the reference the container was created from, with or without `:latest`. */

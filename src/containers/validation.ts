@@ -56,7 +56,10 @@ const nameSchema = z
 const imageSchema = z
   .string()
   .min(1, 'is required')
-  .refine(isImageReference, 'is not a valid image reference (e.g. "busybox:1.36" or "registry:5000/team/app@sha256:…")');
+  .refine(
+    isImageReference,
+    'is not a valid image reference (e.g. "busybox:1.36" or "registry:5000/team/app@sha256:…")',
+  );
 
 const keyValueSchema = (what: string) =>
   z.object({
@@ -171,10 +174,7 @@ function toInvalidInput(error: z.ZodError, prefix: readonly string[]): InvalidIn
  * Validates a create request. `prefix` is where the input sits in the caller's own shape
  * (`["input"]` for GraphQL), so the error's `field` is a path the caller recognises.
  */
-export function validateCreateSpec(
-  input: unknown,
-  prefix: readonly string[] = [],
-): CreateContainerSpec {
+export function validateCreateSpec(input: unknown, prefix: readonly string[] = []): CreateContainerSpec {
   const parsed = createSchema.safeParse(input);
   if (!parsed.success) throw toInvalidInput(parsed.error, prefix);
   const value = parsed.data;
@@ -223,7 +223,10 @@ const idSchema = z
   .string()
   .min(1, 'must not be empty')
   .max(255, 'is too long')
-  .refine((value) => /^\/?[a-zA-Z0-9][a-zA-Z0-9_.-]*$/.test(value), 'is not a container id, id prefix or name');
+  .refine(
+    (value) => /^\/?[a-zA-Z0-9][a-zA-Z0-9_.-]*$/.test(value),
+    'is not a container id, id prefix or name',
+  );
 
 /** A container reference: a full id, a unique id prefix, or a name (as the Docker CLI accepts). */
 export function validateContainerRef(value: unknown, field = 'id'): string {
@@ -232,7 +235,10 @@ export function validateContainerRef(value: unknown, field = 'id'): string {
   return parsed.data.replace(/^\//, '');
 }
 
-export function validateStopTimeout(value: number | null | undefined, field = 'timeoutSeconds'): number | undefined {
+export function validateStopTimeout(
+  value: number | null | undefined,
+  field = 'timeoutSeconds',
+): number | undefined {
   if (value == null) return undefined;
   if (!Number.isInteger(value) || value < 0 || value > MAX_SECONDS) {
     throw new InvalidInputError(field, `must be a whole number of seconds between 0 and ${MAX_SECONDS}`);

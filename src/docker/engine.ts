@@ -58,15 +58,15 @@ export class DockerEngine {
 
   /** Inspects by full id, unique id prefix or name; the engine resolves all three as the CLI does. */
   async inspect(reference: string): Promise<Container> {
-    const info = await this.#call('inspect', reference, () =>
-      this.#docker.getContainer(reference).inspect(),
-    );
+    const info = await this.#call('inspect', reference, () => this.#docker.getContainer(reference).inspect());
     return toContainer(info);
   }
 
   /** Every container, inspected in full: the index's initial list and its re-list after a gap. */
   async listAll(): Promise<Container[]> {
-    const summaries = await this.#call('list', 'containers', () => this.#docker.listContainers({ all: true }));
+    const summaries = await this.#call('list', 'containers', () =>
+      this.#docker.listContainers({ all: true }),
+    );
     const inspected = await Promise.all(
       summaries.map((summary) =>
         // A container removed between the list and its inspect is simply gone from the answer.

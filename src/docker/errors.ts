@@ -55,7 +55,8 @@ export function isConnectionError(error: unknown): boolean {
   const e = error as ModemError;
   return (
     e.statusCode === undefined &&
-    ((e.code !== undefined && CONNECTION_CODES.has(e.code)) || /socket hang up|connect/i.test(e.message ?? ''))
+    ((e.code !== undefined && CONNECTION_CODES.has(e.code)) ||
+      /socket hang up|connect/i.test(e.message ?? ''))
   );
 }
 
@@ -70,7 +71,11 @@ const PORT_PATTERNS = [
 ];
 
 /** The engine made the container but could not run its process (a missing command, a bad binary). */
-const START_PATTERNS = [/OCI runtime (create|exec|start) failed/i, /executable file not found/i, /exec format error/i];
+const START_PATTERNS = [
+  /OCI runtime (create|exec|start) failed/i,
+  /executable file not found/i,
+  /exec format error/i,
+];
 
 const REGISTRY_NOT_FOUND = [
   /manifest unknown/i,
@@ -86,21 +91,13 @@ const REGISTRY_NOT_FOUND = [
  * trouble, never the engine's.
  */
 export function pullFailure(reference: string, message: string): BerthError {
-  if (REGISTRY_NOT_FOUND.some((pattern) => pattern.test(message))) return new ImageNotFoundError(reference, message);
+  if (REGISTRY_NOT_FOUND.some((pattern) => pattern.test(message)))
+    return new ImageNotFoundError(reference, message);
   return new RegistryUnavailableError(reference, message);
 }
 
 export type Operation =
-  | 'inspect'
-  | 'create'
-  | 'start'
-  | 'stop'
-  | 'restart'
-  | 'remove'
-  | 'list'
-  | 'pull'
-  | 'exec'
-  | 'removeImage';
+  'inspect' | 'create' | 'start' | 'stop' | 'restart' | 'remove' | 'list' | 'pull' | 'exec' | 'removeImage';
 
 /**
  * Maps an engine failure for `operation` on `subject` (a container reference or an image)
@@ -135,7 +132,10 @@ export function toDomainError(error: unknown, operation: Operation, subject: str
     return new InvalidStateError(message);
   }
   if (PORT_PATTERNS.some((pattern) => pattern.test(message))) return new PortUnavailableError(message);
-  if ((operation === 'start' || operation === 'restart') && START_PATTERNS.some((pattern) => pattern.test(message))) {
+  if (
+    (operation === 'start' || operation === 'restart') &&
+    START_PATTERNS.some((pattern) => pattern.test(message))
+  ) {
     return new StartFailedError(message);
   }
   if (status === 400 && operation === 'create') {

@@ -110,7 +110,13 @@ export class EngineEventStream extends EventEmitter<EngineEventStreamEvents> {
   }
 
   #handleLine(line: string): void {
-    let raw: { Type?: string; Action?: string; id?: string; Actor?: { ID?: string; Attributes?: Record<string, string> }; timeNano?: number | string };
+    let raw: {
+      Type?: string;
+      Action?: string;
+      id?: string;
+      Actor?: { ID?: string; Attributes?: Record<string, string> };
+      timeNano?: number | string;
+    };
     try {
       raw = JSON.parse(line) as typeof raw;
     } catch {

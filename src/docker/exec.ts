@@ -64,9 +64,13 @@ export async function runExec(docker: Docker, id: string, request: ExecRequest):
 
   const stdout = new CappedBuffer(request.maxOutputBytes);
   const stderr = new CappedBuffer(request.maxOutputBytes);
-  docker.modem.demuxStream(stream, { write: (chunk: Buffer) => stdout.write(chunk) } as never, {
-    write: (chunk: Buffer) => stderr.write(chunk),
-  } as never);
+  docker.modem.demuxStream(
+    stream,
+    { write: (chunk: Buffer) => stdout.write(chunk) } as never,
+    {
+      write: (chunk: Buffer) => stderr.write(chunk),
+    } as never,
+  );
 
   let timer: NodeJS.Timeout | undefined;
   const finished = await Promise.race([

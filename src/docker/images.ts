@@ -20,7 +20,8 @@ const NO_TAG = '<none>:<none>';
 function toPullEvent(line: ProgressLine): PullEvent | null {
   if (line.status === undefined) return null;
   // Only layer lines carry `progressDetail`; "Pulling from <repo>" has an id too (the tag), but none.
-  if (line.id === undefined || line.progressDetail === undefined) return { kind: 'status', status: line.status };
+  if (line.id === undefined || line.progressDetail === undefined)
+    return { kind: 'status', status: line.status };
   const { current, total } = line.progressDetail;
   return {
     kind: 'layer',
@@ -58,7 +59,12 @@ export class DockerImages {
   async find(reference: string): Promise<EngineImage | null> {
     try {
       const info = await this.#docker.getImage(reference).inspect();
-      return { id: info.Id, tags: info.RepoTags ?? [], sizeBytes: info.Size, createdAt: new Date(info.Created) };
+      return {
+        id: info.Id,
+        tags: info.RepoTags ?? [],
+        sizeBytes: info.Size,
+        createdAt: new Date(info.Created),
+      };
     } catch (error) {
       if (statusOf(error) === 404) return null;
       throw toDomainError(error, 'list', reference);

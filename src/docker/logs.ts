@@ -26,7 +26,12 @@ function logOptions(query: LogQuery) {
 }
 
 /** The container's logs up to now, decoded into lines. */
-export async function readLogs(docker: Docker, id: string, tty: boolean, query: LogQuery): Promise<DecodedLine[]> {
+export async function readLogs(
+  docker: Docker,
+  id: string,
+  tty: boolean,
+  query: LogQuery,
+): Promise<DecodedLine[]> {
   let body: Buffer;
   try {
     body = (await docker.getContainer(id).logs({ ...logOptions(query), follow: false })) as unknown as Buffer;
@@ -58,7 +63,9 @@ export async function followLogs(
 ): Promise<LogFollow> {
   let stream: Readable;
   try {
-    stream = (await docker.getContainer(id).logs({ ...logOptions(query), follow: true })) as unknown as Readable;
+    stream = (await docker
+      .getContainer(id)
+      .logs({ ...logOptions(query), follow: true })) as unknown as Readable;
   } catch (error) {
     throw toDomainError(error, 'inspect', id);
   }

@@ -181,7 +181,11 @@ export function toContainer(info: Docker.ContainerInspectInfo): Container {
       nanoCpus: info.HostConfig?.NanoCpus ?? 0,
     },
     lastProbe: probe
-      ? { exitCode: probe.ExitCode ?? -1, output: probe.Output ?? '', at: optionalDate(probe.End) ?? new Date(0) }
+      ? {
+          exitCode: probe.ExitCode ?? -1,
+          output: probe.Output ?? '',
+          at: optionalDate(probe.End) ?? new Date(0),
+        }
       : null,
     pid: info.State.Pid > 0 ? info.State.Pid : null,
     tty: info.Config.Tty === true,

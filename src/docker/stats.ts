@@ -192,7 +192,10 @@ function toContainerStats(containerId: string, wire: WireStats): ContainerStats 
 
   const stats = memory.stats ?? {};
   // cgroup v1 engines report total_inactive_file, v2 engines inactive_file.
-  const memoryUsageBytes = memoryWithoutCache(memory.usage, stats['total_inactive_file'] ?? stats['inactive_file']);
+  const memoryUsageBytes = memoryWithoutCache(
+    memory.usage,
+    stats['total_inactive_file'] ?? stats['inactive_file'],
+  );
   // The daemon already reports the host's memory for an unlimited container.
   const memoryLimitBytes = memory.limit ?? 0;
 

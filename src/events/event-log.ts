@@ -4,7 +4,16 @@ import type { ContainerChange, ContainerIndex } from '../containers/container-in
 import type { Container, HealthProbe, HealthStatus } from '../containers/model.js';
 import { CursorExpiredError, SlowConsumerError } from '../errors.js';
 
-export const CONTAINER_EVENT_TYPES = ['CREATE', 'START', 'DIE', 'STOP', 'RESTART', 'OOM', 'DESTROY', 'HEALTH'] as const;
+export const CONTAINER_EVENT_TYPES = [
+  'CREATE',
+  'START',
+  'DIE',
+  'STOP',
+  'RESTART',
+  'OOM',
+  'DESTROY',
+  'HEALTH',
+] as const;
 export type ContainerEventType = (typeof CONTAINER_EVENT_TYPES)[number];
 
 export interface ContainerEvent {
@@ -47,7 +56,9 @@ const HEALTH_FROM_ACTION: Record<string, HealthStatus> = {
 function typeOf(action: string): ContainerEventType | undefined {
   if (action.startsWith('health_status')) return 'HEALTH';
   const type = action.toUpperCase();
-  return (CONTAINER_EVENT_TYPES as readonly string[]).includes(type) ? (type as ContainerEventType) : undefined;
+  return (CONTAINER_EVENT_TYPES as readonly string[]).includes(type)
+    ? (type as ContainerEventType)
+    : undefined;
 }
 
 /**
@@ -93,7 +104,8 @@ export class ContainerEventLog {
       at: change.at,
       containerId: change.containerId,
       container,
-      exitCode: exitCode !== undefined ? Number(exitCode) : type === 'DIE' ? (container?.exitCode ?? null) : null,
+      exitCode:
+        exitCode !== undefined ? Number(exitCode) : type === 'DIE' ? (container?.exitCode ?? null) : null,
       health,
       previousHealth: type === 'HEALTH' ? known : null,
       lastProbe: container?.lastProbe ?? null,

@@ -22,9 +22,15 @@ export interface ExecResult {
 const DEFAULT_TIMEOUT_SECONDS = 30;
 const MAX_TIMEOUT_SECONDS = 3600;
 
-function validateExec(input: ExecInput): { command: string[]; env: string[]; workingDir?: string; timeoutSeconds: number } {
+function validateExec(input: ExecInput): {
+  command: string[];
+  env: string[];
+  workingDir?: string;
+  timeoutSeconds: number;
+} {
   const { command } = input;
-  if (command.length === 0 || command[0] === '') throw new InvalidInputError('command', 'must name a program to run');
+  if (command.length === 0 || command[0] === '')
+    throw new InvalidInputError('command', 'must name a program to run');
   command.forEach((arg, i) => {
     if (arg.includes('\0')) throw new InvalidInputError(`command.${i}`, 'must not contain NUL');
   });
@@ -61,7 +67,9 @@ export class ExecService {
   async run(container: Container, input: ExecInput): Promise<ExecResult> {
     const request = validateExec(input);
     if (container.status !== 'RUNNING') {
-      throw new InvalidStateError(`container "${container.name}" is ${container.status.toLowerCase()}, not running`);
+      throw new InvalidStateError(
+        `container "${container.name}" is ${container.status.toLowerCase()}, not running`,
+      );
     }
     const outcome = await this.engine.exec(container.id, {
       command: request.command,
@@ -73,7 +81,12 @@ export class ExecService {
     if (outcome.exitCode === null) {
       throw new ExecTimeoutError(request.timeoutSeconds, this.#kill(outcome.pid));
     }
-    return { exitCode: outcome.exitCode, stdout: outcome.stdout, stderr: outcome.stderr, truncated: outcome.truncated };
+    return {
+      exitCode: outcome.exitCode,
+      stdout: outcome.stdout,
+      stderr: outcome.stderr,
+      truncated: outcome.truncated,
+    };
   }
 
   /**

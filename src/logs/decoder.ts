@@ -122,7 +122,8 @@ function splitStamp(message: Buffer): { stamp: string; body: Buffer } {
   const space = message.indexOf(SPACE);
   if (space > 0 && space <= 40) {
     const stamp = message.subarray(0, space).toString('latin1');
-    if (/^\d{4}-\d{2}-\d{2}T[\d:.]+(Z|[+-]\d{2}:\d{2})$/.test(stamp)) return { stamp, body: message.subarray(space + 1) };
+    if (/^\d{4}-\d{2}-\d{2}T[\d:.]+(Z|[+-]\d{2}:\d{2})$/.test(stamp))
+      return { stamp, body: message.subarray(space + 1) };
   }
   return { stamp: '', body: message };
 }

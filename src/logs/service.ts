@@ -49,7 +49,8 @@ export function validateLogRequest(request: LogRequest, follow: boolean) {
   }
   const stdout = request.stdout ?? true;
   const stderr = request.stderr ?? true;
-  if (!stdout && !stderr) throw new InvalidInputError('stdout', 'at least one of stdout and stderr must be true');
+  if (!stdout && !stderr)
+    throw new InvalidInputError('stdout', 'at least one of stdout and stderr must be true');
   return {
     tail: tail ?? (since ? MAX_TAIL : follow ? 0 : DEFAULT_TAIL),
     ...(since && { since }),

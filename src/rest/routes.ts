@@ -98,7 +98,8 @@ function time(params: URLSearchParams, name: string): Date | undefined {
   const value = params.get(name);
   if (value === null) return undefined;
   const date = /^\d+(\.\d+)?$/.test(value) ? new Date(Number(value) * 1000) : new Date(value);
-  if (Number.isNaN(date.getTime())) throw new InvalidInputError(name, 'must be an RFC 3339 time or Unix seconds');
+  if (Number.isNaN(date.getTime()))
+    throw new InvalidInputError(name, 'must be an RFC 3339 time or Unix seconds');
   return date;
 }
 
@@ -110,7 +111,13 @@ function whole(params: URLSearchParams, name: string): number | undefined {
 }
 
 /** `GET /containers/{id}/logs`: lines as JSON, or with `follow=1` as Server-Sent Events until the container stops. */
-async function logsRoute(request: Request, url: URL, container: Container, logs: LogService, respond: Respond) {
+async function logsRoute(
+  request: Request,
+  url: URL,
+  container: Container,
+  logs: LogService,
+  respond: Respond,
+) {
   if (request.method !== 'GET') return methodNotAllowed(['GET']);
   const params = url.searchParams;
   const query = {
@@ -120,7 +127,11 @@ async function logsRoute(request: Request, url: URL, container: Container, logs:
     stdout: flag(params, 'stdout'),
     stderr: flag(params, 'stderr'),
   };
-  const seedLine = (line: LogLine) => ({ stream: line.stream.toLowerCase(), at: line.at.toISOString(), text: line.text });
+  const seedLine = (line: LogLine) => ({
+    stream: line.stream.toLowerCase(),
+    at: line.at.toISOString(),
+    text: line.text,
+  });
   if (!flag(params, 'follow')) return respond(200, (await logs.lines(container, query)).map(seedLine));
 
   const lines = await logs.follow(container, query);
@@ -147,7 +158,10 @@ async function route(request: Request, url: URL, path: string, services: RestSer
   // The seed's CPU and Memory, from the newest sample (no engine call); null before one exists.
   const render = (container: Container) => {
     const sample = container.status === 'RUNNING' ? stats.look(container.id) : null;
-    return toSeedContainer(container, sample ? { cpu: sample.cpuPercent, memory: sample.memoryUsageBytes } : undefined);
+    return toSeedContainer(
+      container,
+      sample ? { cpu: sample.cpuPercent, memory: sample.memoryUsageBytes } : undefined,
+    );
   };
   if (path === '/containers') {
     if (request.method === 'GET') {
@@ -204,8 +218,9 @@ export function useRestShim(services: RestServices, log: YogaLogger): Plugin {
         message: string,
         extra: { field?: string; headers?: Record<string, string> } = {},
       ) => {
-        const status = (code in ERROR_CODES ? ERROR_CODES[code as ErrorCode] : HTTP_ERROR_CODES[code as HttpErrorCode])
-          .httpStatus;
+        const status = (
+          code in ERROR_CODES ? ERROR_CODES[code as ErrorCode] : HTTP_ERROR_CODES[code as HttpErrorCode]
+        ).httpStatus;
         const body = { error: { code, message, ...(extra.field !== undefined && { field: extra.field }) } };
         return respond(status, body, extra.headers);
       };

@@ -21,7 +21,10 @@ export interface SeedContainer {
   RestartCount: number;
 }
 
-export function toSeedContainer(container: Container, stats?: { cpu: number | null; memory: number | null }): SeedContainer {
+export function toSeedContainer(
+  container: Container,
+  stats?: { cpu: number | null; memory: number | null },
+): SeedContainer {
   return {
     ID: container.id,
     Name: container.name,

@@ -1,9 +1,5 @@
 import type { Container, KeyValue, PortBinding } from '../containers/model.js';
-import {
-  CONTAINER_STATUSES,
-  HEALTH_STATUSES,
-  RESTART_POLICIES,
-} from '../containers/model.js';
+import { CONTAINER_STATUSES, HEALTH_STATUSES, RESTART_POLICIES } from '../containers/model.js';
 import {
   validateContainerRef,
   validateCreateSpec,
@@ -46,14 +42,12 @@ const PortBindingRef = builder.objectRef<PortBinding>('PortBinding').implement({
   }),
 });
 
-const RestartPolicyRef = builder
-  .objectRef<Container['restartPolicy']>('RestartPolicy')
-  .implement({
-    fields: (t) => ({
-      name: t.field({ type: RestartPolicyNameEnum, resolve: (policy) => policy.name }),
-      maximumRetryCount: t.exposeInt('maximumRetryCount'),
-    }),
-  });
+const RestartPolicyRef = builder.objectRef<Container['restartPolicy']>('RestartPolicy').implement({
+  fields: (t) => ({
+    name: t.field({ type: RestartPolicyNameEnum, resolve: (policy) => policy.name }),
+    maximumRetryCount: t.exposeInt('maximumRetryCount'),
+  }),
+});
 
 const ResourcesRef = builder.objectRef<Container['resources']>('Resources').implement({
   description: '0 means no limit.',
@@ -144,7 +138,10 @@ const CreateContainerInput = builder.inputType('CreateContainerInput', {
     healthcheck: t.field({ type: HealthcheckInput }),
     labels: t.field({ type: [KeyValueInput] }),
     resources: t.field({ type: ResourcesInput }),
-    tty: t.boolean({ defaultValue: false, description: 'Give it a terminal (its logs are then one raw stream).' }),
+    tty: t.boolean({
+      defaultValue: false,
+      description: 'Give it a terminal (its logs are then one raw stream).',
+    }),
     start: t.boolean({ defaultValue: true }),
   }),
 });
@@ -159,87 +156,95 @@ export const ContainerFilterInput = builder.inputType('ContainerFilter', {
 });
 
 builder.queryFields((t) => ({
-    containers: t.field({
-      type: [ContainerRef],
-      args: { filter: t.arg({ type: ContainerFilterInput }) },
-      resolve: (_, { filter }, { containers }) => containers.list(validateFilter(filter)),
-    }),
-    container: t.field({
-      type: ContainerRef,
-      nullable: true,
-      description: 'By full id, unique id prefix or name; null when nothing matches.',
-      args: { id: t.arg.string({ required: true }) },
-      resolve: async (_, { id }, { containers }) => {
-        try {
-          return await containers.get(validateContainerRef(id));
-        } catch (error) {
-          if (error instanceof NotFoundError) return null;
-          throw error;
-        }
-      },
-    }),
+  containers: t.field({
+    type: [ContainerRef],
+    args: { filter: t.arg({ type: ContainerFilterInput }) },
+    resolve: (_, { filter }, { containers }) => containers.list(validateFilter(filter)),
+  }),
+  container: t.field({
+    type: ContainerRef,
+    nullable: true,
+    description: 'By full id, unique id prefix or name; null when nothing matches.',
+    args: { id: t.arg.string({ required: true }) },
+    resolve: async (_, { id }, { containers }) => {
+      try {
+        return await containers.get(validateContainerRef(id));
+      } catch (error) {
+        if (error instanceof NotFoundError) return null;
+        throw error;
+      }
+    },
+  }),
 }));
 
 const referenceErrors = [InvalidInputError, NotFoundError, AmbiguousIdError, EngineUnavailableError];
 const containerResult = { dataField: { name: 'container' } } as const;
 
 builder.mutationFields((t) => ({
-    createContainer: t.field({
-      type: ContainerRef,
-      args: { input: t.arg({ type: CreateContainerInput, required: true }) },
-      errors: {
-        ...containerResult,
-        types: [
-          InvalidInputError,
-          NameConflictError,
-          ImageNotFoundError,
-          RegistryUnavailableError,
-          PortUnavailableError,
-          StartFailedError,
-          EngineUnavailableError,
-        ],
-      },
-      resolve: (_, { input }, { containers }) => containers.create(validateCreateSpec(input, ['input'])),
-    }),
-    startContainer: t.field({
-      type: ContainerRef,
-      args: { id: t.arg.string({ required: true }) },
-      errors: { ...containerResult, types: [...referenceErrors, PortUnavailableError, StartFailedError, InvalidStateError] },
-      resolve: (_, { id }, { containers }) => containers.start(validateContainerRef(id)),
-    }),
-    stopContainer: t.field({
-      type: ContainerRef,
-      args: {
-        id: t.arg.string({ required: true }),
-        timeoutSeconds: t.arg.int({ description: 'Grace period before SIGKILL; the container’s own default when omitted.' }),
-      },
-      errors: { ...containerResult, types: [...referenceErrors, InvalidStateError] },
-      resolve: (_, { id, timeoutSeconds }, { containers }) =>
-        containers.stop(validateContainerRef(id), validateStopTimeout(timeoutSeconds)),
-    }),
-    restartContainer: t.field({
-      type: ContainerRef,
-      args: {
-        id: t.arg.string({ required: true }),
-        timeoutSeconds: t.arg.int(),
-      },
-      errors: { ...containerResult, types: [...referenceErrors, PortUnavailableError, StartFailedError, InvalidStateError] },
-      resolve: (_, { id, timeoutSeconds }, { containers }) =>
-        containers.restart(validateContainerRef(id), validateStopTimeout(timeoutSeconds)),
-    }),
-    removeContainer: t.field({
-      type: ContainerRef,
-      description: 'Returns the container as it was just before removal.',
-      args: {
-        id: t.arg.string({ required: true }),
-        force: t.arg.boolean({ defaultValue: false, description: 'Kill and remove a running container.' }),
-        removeVolumes: t.arg.boolean({ defaultValue: false }),
-      },
-      errors: { ...containerResult, types: [...referenceErrors, InvalidStateError] },
-      resolve: (_, { id, force, removeVolumes }, { containers }) =>
-        containers.remove(validateContainerRef(id), {
-          force: force ?? false,
-          removeVolumes: removeVolumes ?? false,
-        }),
-    }),
+  createContainer: t.field({
+    type: ContainerRef,
+    args: { input: t.arg({ type: CreateContainerInput, required: true }) },
+    errors: {
+      ...containerResult,
+      types: [
+        InvalidInputError,
+        NameConflictError,
+        ImageNotFoundError,
+        RegistryUnavailableError,
+        PortUnavailableError,
+        StartFailedError,
+        EngineUnavailableError,
+      ],
+    },
+    resolve: (_, { input }, { containers }) => containers.create(validateCreateSpec(input, ['input'])),
+  }),
+  startContainer: t.field({
+    type: ContainerRef,
+    args: { id: t.arg.string({ required: true }) },
+    errors: {
+      ...containerResult,
+      types: [...referenceErrors, PortUnavailableError, StartFailedError, InvalidStateError],
+    },
+    resolve: (_, { id }, { containers }) => containers.start(validateContainerRef(id)),
+  }),
+  stopContainer: t.field({
+    type: ContainerRef,
+    args: {
+      id: t.arg.string({ required: true }),
+      timeoutSeconds: t.arg.int({
+        description: 'Grace period before SIGKILL; the container’s own default when omitted.',
+      }),
+    },
+    errors: { ...containerResult, types: [...referenceErrors, InvalidStateError] },
+    resolve: (_, { id, timeoutSeconds }, { containers }) =>
+      containers.stop(validateContainerRef(id), validateStopTimeout(timeoutSeconds)),
+  }),
+  restartContainer: t.field({
+    type: ContainerRef,
+    args: {
+      id: t.arg.string({ required: true }),
+      timeoutSeconds: t.arg.int(),
+    },
+    errors: {
+      ...containerResult,
+      types: [...referenceErrors, PortUnavailableError, StartFailedError, InvalidStateError],
+    },
+    resolve: (_, { id, timeoutSeconds }, { containers }) =>
+      containers.restart(validateContainerRef(id), validateStopTimeout(timeoutSeconds)),
+  }),
+  removeContainer: t.field({
+    type: ContainerRef,
+    description: 'Returns the container as it was just before removal.',
+    args: {
+      id: t.arg.string({ required: true }),
+      force: t.arg.boolean({ defaultValue: false, description: 'Kill and remove a running container.' }),
+      removeVolumes: t.arg.boolean({ defaultValue: false }),
+    },
+    errors: { ...containerResult, types: [...referenceErrors, InvalidStateError] },
+    resolve: (_, { id, force, removeVolumes }, { containers }) =>
+      containers.remove(validateContainerRef(id), {
+        force: force ?? false,
+        removeVolumes: removeVolumes ?? false,
+      }),
+  }),
 }));

@@ -53,7 +53,9 @@ const HealthChangeRef = builder.objectRef<ContainerEvent>('HealthChange').implem
 
 const ContainerEventFilterInput = builder.inputType('ContainerEventFilter', {
   fields: (t) => ({
-    containerId: t.string({ description: 'Full id, unique prefix or name; the stream ends after its DESTROY.' }),
+    containerId: t.string({
+      description: 'Full id, unique prefix or name; the stream ends after its DESTROY.',
+    }),
     types: t.field({ type: [ContainerEventTypeEnum] }),
   }),
 });

@@ -25,10 +25,14 @@ builder.objectType(ExecTimeoutError, {
 
 const ExecResultRef = builder.objectRef<ExecResult>('ExecResult').implement({
   fields: (t) => ({
-    exitCode: t.exposeInt('exitCode', { description: 'As the engine reports it: 126/127 when the program cannot run.' }),
+    exitCode: t.exposeInt('exitCode', {
+      description: 'As the engine reports it: 126/127 when the program cannot run.',
+    }),
     stdout: t.exposeString('stdout'),
     stderr: t.exposeString('stderr'),
-    truncated: t.exposeBoolean('truncated', { description: 'Output passed the cap (BERTH_EXEC_MAX_OUTPUT_BYTES each).' }),
+    truncated: t.exposeBoolean('truncated', {
+      description: 'Output passed the cap (BERTH_EXEC_MAX_OUTPUT_BYTES each).',
+    }),
   }),
 });
 
@@ -45,8 +49,16 @@ builder.mutationField('execInContainer', (t) =>
     },
     errors: {
       dataField: { name: 'result' },
-      types: [InvalidInputError, NotFoundError, AmbiguousIdError, InvalidStateError, ExecTimeoutError, EngineUnavailableError],
+      types: [
+        InvalidInputError,
+        NotFoundError,
+        AmbiguousIdError,
+        InvalidStateError,
+        ExecTimeoutError,
+        EngineUnavailableError,
+      ],
     },
-    resolve: (_, { id, ...input }, { containers, exec }) => exec.run(containers.get(validateContainerRef(id)), input),
+    resolve: (_, { id, ...input }, { containers, exec }) =>
+      exec.run(containers.get(validateContainerRef(id)), input),
   }),
 );

@@ -25,10 +25,14 @@ import { ErrorInterface } from './errors.js';
 export const ImageRef = builder.objectRef<Image>('Image').implement({
   fields: (t) => ({
     id: t.exposeString('id', { description: 'The content-addressed id, `sha256:…`.' }),
-    tags: t.exposeStringList('tags', { description: '`repository:tag` references; empty for a dangling image.' }),
+    tags: t.exposeStringList('tags', {
+      description: '`repository:tag` references; empty for a dangling image.',
+    }),
     sizeBytes: t.field({ type: 'SafeInt', resolve: (image) => image.sizeBytes }),
     createdAt: t.field({ type: 'DateTime', resolve: (image) => image.createdAt }),
-    containers: t.exposeInt('containers', { description: 'Containers created from this image, running or not.' }),
+    containers: t.exposeInt('containers', {
+      description: 'Containers created from this image, running or not.',
+    }),
   }),
 });
 
@@ -40,7 +44,9 @@ builder.objectType(ImageInUseError, {
 
 const ImagePullStateEnum = builder.enumType('ImagePullState', {
   values: {
-    WAITING: { description: 'Nothing pulls the image and the engine lacks it: the next pull of it will be followed.' },
+    WAITING: {
+      description: 'Nothing pulls the image and the engine lacks it: the next pull of it will be followed.',
+    },
     PULLING: { description: 'A pull is running.' },
     DONE: { description: 'The engine has the image; the last message.' },
   } satisfies Record<(typeof PULL_STATES)[number], unknown>,
@@ -50,9 +56,14 @@ const ImageLayerProgressRef = builder.objectRef<LayerProgress>('ImageLayerProgre
   fields: (t) => ({
     id: t.exposeString('id'),
     status: t.exposeString('status', {
-      description: 'Docker’s words: Pulling fs layer, Waiting, Downloading, Extracting, Pull complete, Already exists, …',
+      description:
+        'Docker’s words: Pulling fs layer, Waiting, Downloading, Extracting, Pull complete, Already exists, …',
     }),
-    currentBytes: t.field({ type: 'SafeInt', description: 'Compressed bytes downloaded.', resolve: (l) => l.currentBytes }),
+    currentBytes: t.field({
+      type: 'SafeInt',
+      description: 'Compressed bytes downloaded.',
+      resolve: (l) => l.currentBytes,
+    }),
     totalBytes: t.field({
       type: 'SafeInt',
       description: 'Compressed size; 0 until Docker reports it, and for layers the engine already had.',
@@ -66,7 +77,11 @@ const ImagePullProgressRef = builder.objectRef<PullProgress>('ImagePullProgress'
     reference: t.exposeString('reference', { description: 'Normalized: `busybox` is `busybox:latest`.' }),
     state: t.field({ type: ImagePullStateEnum, resolve: (p) => p.state }),
     layers: t.field({ type: [ImageLayerProgressRef], resolve: (p) => p.layers }),
-    currentBytes: t.field({ type: 'SafeInt', description: 'Sum over the layers.', resolve: (p) => p.currentBytes }),
+    currentBytes: t.field({
+      type: 'SafeInt',
+      description: 'Sum over the layers.',
+      resolve: (p) => p.currentBytes,
+    }),
     totalBytes: t.field({
       type: 'SafeInt',
       description: 'Sum over the layers; grows while Docker learns their sizes.',
@@ -110,7 +125,9 @@ builder.mutationFields((t) => ({
       'Pulls the image and answers once the pull has ended. A pull of the same reference already ' +
       'running (from another client, or a createContainer that needs the image) is joined, not repeated. ' +
       'Follow its progress with the imagePullProgress subscription. The pull goes on if the client leaves.',
-    args: { reference: t.arg.string({ required: true, description: '`repository[:tag]` or `repository@digest`.' }) },
+    args: {
+      reference: t.arg.string({ required: true, description: '`repository[:tag]` or `repository@digest`.' }),
+    },
     errors: {
       dataField: { name: 'image' },
       types: [InvalidInputError, ImageNotFoundError, RegistryUnavailableError, EngineUnavailableError],
@@ -133,9 +150,16 @@ builder.mutationFields((t) => ({
     },
     errors: {
       directResult: true,
-      types: [InvalidInputError, ImageNotFoundError, ImageInUseError, InvalidStateError, EngineUnavailableError],
+      types: [
+        InvalidInputError,
+        ImageNotFoundError,
+        ImageInUseError,
+        InvalidStateError,
+        EngineUnavailableError,
+      ],
     },
-    resolve: (_, { reference, force }, { images }) => images.remove(validateImageRef(reference), force ?? false),
+    resolve: (_, { reference, force }, { images }) =>
+      images.remove(validateImageRef(reference), force ?? false),
   }),
   pruneImages: t.field({
     type: PruneImagesSuccessRef,

@@ -24,7 +24,8 @@ const LogLineRef = builder.objectRef<LogLine>('LogLine').implement({
 builder.objectField(ContainerRef, 'logs', (t) =>
   t.field({
     type: [LogLineRef],
-    description: 'Output lines, oldest first: the last 100 unless `tail` (at most 10000) or `since` say otherwise.',
+    description:
+      'Output lines, oldest first: the last 100 unless `tail` (at most 10000) or `since` say otherwise.',
     args: {
       tail: t.arg.int(),
       since: t.arg({ type: 'DateTime' }),

@@ -18,7 +18,11 @@ export const ContainerStatsRef = builder.objectRef<ContainerStats>('ContainerSta
       nullable: true,
       description: 'As `docker stats`: 0 to 100 × CPUs; null until two readings exist.',
     }),
-    memoryUsageBytes: t.field({ type: 'SafeInt', description: 'Usage minus inactive file cache.', resolve: (s) => s.memoryUsageBytes }),
+    memoryUsageBytes: t.field({
+      type: 'SafeInt',
+      description: 'Usage minus inactive file cache.',
+      resolve: (s) => s.memoryUsageBytes,
+    }),
     memoryLimitBytes: t.field({ type: 'SafeInt', resolve: (s) => s.memoryLimitBytes }),
     memoryPercent: t.exposeFloat('memoryPercent'),
     networkRxBytes: t.field({ type: 'SafeInt', resolve: (s) => s.networkRxBytes }),

@@ -26,17 +26,33 @@ export interface CgroupFiles {
  * for all (v2). Docker's default `--cgroup-parent` is `/docker` with cgroupfs and `system.slice`
  * with systemd; a custom parent is not supported here.
  */
-export function containerParentDir(root: string, version: CgroupVersion, driver: CgroupDriver, controller = 'cpuacct'): string {
+export function containerParentDir(
+  root: string,
+  version: CgroupVersion,
+  driver: CgroupDriver,
+  controller = 'cpuacct',
+): string {
   const parent = driver === 'systemd' ? 'system.slice' : 'docker';
   return version === '1' ? join(root, controller, parent) : join(root, parent);
 }
 
-function containerDir(root: string, version: CgroupVersion, driver: CgroupDriver, id: string, controller?: string): string {
+function containerDir(
+  root: string,
+  version: CgroupVersion,
+  driver: CgroupDriver,
+  id: string,
+  controller?: string,
+): string {
   const leaf = driver === 'systemd' ? `docker-${id}.scope` : id;
   return join(containerParentDir(root, version, driver, controller), leaf);
 }
 
-export function containerCgroupFiles(root: string, version: CgroupVersion, driver: CgroupDriver, id: string): CgroupFiles {
+export function containerCgroupFiles(
+  root: string,
+  version: CgroupVersion,
+  driver: CgroupDriver,
+  id: string,
+): CgroupFiles {
   if (version === '2') {
     const dir = containerDir(root, version, driver, id);
     return {
@@ -48,7 +64,8 @@ export function containerCgroupFiles(root: string, version: CgroupVersion, drive
       io: [join(dir, 'io.stat')],
     };
   }
-  const v1 = (controller: string, file: string) => join(containerDir(root, version, driver, id, controller), file);
+  const v1 = (controller: string, file: string) =>
+    join(containerDir(root, version, driver, id, controller), file);
   return {
     cpu: v1('cpuacct', 'cpuacct.usage'),
     memoryUsage: v1('memory', 'memory.usage_in_bytes'),

@@ -59,7 +59,9 @@ export class CgroupStatsSource implements StatsSource {
     const root = options.root ?? '/sys/fs/cgroup';
     const paths = [
       join(options.procRoot ?? '/proc', 'stat'),
-      options.version === '2' ? join(root, 'cgroup.controllers') : containerParentDir(root, '1', options.driver),
+      options.version === '2'
+        ? join(root, 'cgroup.controllers')
+        : containerParentDir(root, '1', options.driver),
     ];
     if (containerId !== undefined) {
       paths.push(containerCgroupFiles(root, options.version, options.driver, containerId).cpu);
@@ -91,8 +93,11 @@ export class CgroupStatsSource implements StatsSource {
 
   open(target: StatsTarget): StatsCollector {
     const { root, version, driver } = this.#options;
-    return new CgroupCollector(this.#options, target, containerCgroupFiles(root, version, driver, target.id), () =>
-      this.#readSystemCpuNs(),
+    return new CgroupCollector(
+      this.#options,
+      target,
+      containerCgroupFiles(root, version, driver, target.id),
+      () => this.#readSystemCpuNs(),
     );
   }
 
@@ -264,7 +269,8 @@ function readIfPresent(path: string): string | null {
 
 function count(text: string, path: string): number {
   const value = Number(text.trim());
-  if (text.trim() === '' || !Number.isFinite(value)) throw new Error(`${path}: not a number: ${JSON.stringify(text)}`);
+  if (text.trim() === '' || !Number.isFinite(value))
+    throw new Error(`${path}: not a number: ${JSON.stringify(text)}`);
   return value;
 }
 
@@ -322,7 +328,10 @@ function parseNetDev(text: string): { rx: number; tx: number } {
   for (const line of text.split('\n').slice(2)) {
     const colon = line.indexOf(':');
     if (colon < 0 || line.slice(0, colon).trim() === 'lo') continue;
-    const counters = line.slice(colon + 1).trim().split(/\s+/);
+    const counters = line
+      .slice(colon + 1)
+      .trim()
+      .split(/\s+/);
     rx += Number(counters[0] ?? 0);
     tx += Number(counters[8] ?? 0);
   }

@@ -17,7 +17,9 @@ export function cpuPercent(cpuDeltaNs: number, systemDeltaNs: number, onlineCpus
  * inactive file figure is below usage, so a racy read never makes usage negative.
  */
 export function memoryWithoutCache(usageBytes: number, inactiveFileBytes: number | undefined): number {
-  return inactiveFileBytes !== undefined && inactiveFileBytes < usageBytes ? usageBytes - inactiveFileBytes : usageBytes;
+  return inactiveFileBytes !== undefined && inactiveFileBytes < usageBytes
+    ? usageBytes - inactiveFileBytes
+    : usageBytes;
 }
 
 /**

@@ -26,7 +26,12 @@ export async function chooseStatsSource(
   }
   const info = await engine.info();
   const driver = info.cgroupDriver === 'systemd' ? 'systemd' : 'cgroupfs';
-  const layout = { root: config.stats.cgroupRoot, procRoot: config.stats.procRoot, version: info.cgroupVersion, driver } as const;
+  const layout = {
+    root: config.stats.cgroupRoot,
+    procRoot: config.stats.procRoot,
+    version: info.cgroupVersion,
+    driver,
+  } as const;
   const cgroup = () =>
     new CgroupStatsSource({
       ...layout,
@@ -35,7 +40,9 @@ export async function chooseStatsSource(
       log: (message, error) => log.warn(message, error),
     });
   if (preference === 'cgroup') {
-    log.info(`stats: cgroup v${layout.version} files (${driver}) under ${layout.root} (BERTH_STATS_SOURCE=cgroup)`);
+    log.info(
+      `stats: cgroup v${layout.version} files (${driver}) under ${layout.root} (BERTH_STATS_SOURCE=cgroup)`,
+    );
     return cgroup();
   }
   if (config.engine.kind !== 'socket') {
@@ -63,6 +70,9 @@ async function hierarchyReadable(root: string, version: '1' | '2'): Promise<Cgro
     await access(path, constants.R_OK);
     return { readable: true };
   } catch (error) {
-    return { readable: false, reason: `cannot read ${path} (${(error as NodeJS.ErrnoException).code ?? error})` };
+    return {
+      readable: false,
+      reason: `cannot read ${path} (${(error as NodeJS.ErrnoException).code ?? error})`,
+    };
   }
 }

@@ -26,7 +26,9 @@ export function parseDockerHost(dockerHost: string): EngineAddress {
     const url = new URL(dockerHost.replace(/^tcp:/, 'http:'));
     return { kind: 'tcp', host: url.hostname, port: url.port === '' ? 2375 : Number(url.port) };
   }
-  throw new Error(`Unsupported DOCKER_HOST ${JSON.stringify(dockerHost)}: use unix:///path or tcp://host:port`);
+  throw new Error(
+    `Unsupported DOCKER_HOST ${JSON.stringify(dockerHost)}: use unix:///path or tcp://host:port`,
+  );
 }
 
 /**

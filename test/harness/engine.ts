@@ -8,7 +8,19 @@
 
 import { execFile, spawn } from 'node:child_process';
 import { constants as fsConstants } from 'node:fs';
-import { access, chmod, copyFile, mkdir, mkdtemp, open, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import {
+  access,
+  chmod,
+  copyFile,
+  mkdir,
+  mkdtemp,
+  open,
+  readdir,
+  readFile,
+  rm,
+  symlink,
+  writeFile,
+} from 'node:fs/promises';
 import http from 'node:http';
 import { delimiter, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -112,7 +124,9 @@ export async function startEngine(
 ): Promise<StartedEngine> {
   const dockerd = await findExecutable('dockerd');
   if (dockerd === undefined) {
-    throw new Error(`No Docker engine answers and \`dockerd\` is not installed (not on PATH). ${INSTALL_HINT}`);
+    throw new Error(
+      `No Docker engine answers and \`dockerd\` is not installed (not on PATH). ${INSTALL_HINT}`,
+    );
   }
   if (process.getuid?.() !== 0) {
     throw new Error(`No Docker engine answers and dockerd can only be started as root. ${INSTALL_HINT}`);
@@ -123,9 +137,15 @@ export async function startEngine(
   }
   const dir = await claimDir(ENGINE_DIR_PREFIX);
   const bridge = options.isolatedBridge ? await createBridge() : undefined;
-  const extraArgs = [...(options.extraArgs ?? []), ...(bridge ? [`--bridge=${bridge}`, '--iptables=false'] : [])];
+  const extraArgs = [
+    ...(options.extraArgs ?? []),
+    ...(bridge ? [`--bridge=${bridge}`, '--iptables=false'] : []),
+  ];
   try {
-    return { ...(await launchEngine(dockerd, dir, extraArgs, options.readyTimeoutMs ?? 30_000)), ...(bridge && { bridge }) };
+    return {
+      ...(await launchEngine(dockerd, dir, extraArgs, options.readyTimeoutMs ?? 30_000)),
+      ...(bridge && { bridge }),
+    };
   } catch (error) {
     if (bridge) await deleteBridge(bridge);
     throw error;
@@ -134,7 +154,9 @@ export async function startEngine(
 
 /** A Linux bridge with a private /24 of its own, for an engine that must not touch docker0. */
 async function createBridge(): Promise<string> {
-  const name = `berthbr${Math.floor(Math.random() * 0xffffff).toString(16).padStart(6, '0')}`;
+  const name = `berthbr${Math.floor(Math.random() * 0xffffff)
+    .toString(16)
+    .padStart(6, '0')}`;
   const subnet = 100 + Math.floor(Math.random() * 150);
   try {
     await execFileAsync('ip', ['link', 'add', 'name', name, 'type', 'bridge']);
@@ -142,7 +164,9 @@ async function createBridge(): Promise<string> {
     await execFileAsync('ip', ['link', 'set', name, 'up']);
   } catch (error) {
     await deleteBridge(name);
-    throw new Error(`could not create the bridge ${name} for a private engine (needs root and iproute2): ${String(error)}`);
+    throw new Error(
+      `could not create the bridge ${name} for a private engine (needs root and iproute2): ${String(error)}`,
+    );
   }
   return name;
 }
@@ -160,10 +184,14 @@ async function launchEngine(
   const logFile = join(dir, 'dockerd.log');
   const dockerHost = `unix://${join(dir, 'docker.sock')}`;
   const args = [
-    '--host', dockerHost,
-    '--data-root', join(dir, 'data'),
-    '--exec-root', join(dir, 'exec'),
-    '--pidfile', join(dir, ENGINE_PID_FILE),
+    '--host',
+    dockerHost,
+    '--data-root',
+    join(dir, 'data'),
+    '--exec-root',
+    join(dir, 'exec'),
+    '--pidfile',
+    join(dir, ENGINE_PID_FILE),
     ...extraArgs,
   ];
   const child = await spawnLogged(dockerd, args, logFile, { ...process.env, ...DEAD_PROXY_ENV });
@@ -266,16 +294,23 @@ export async function ensureTestImage(dockerHost: string): Promise<string> {
 async function writeBusyboxRootfs(rootfs: string): Promise<void> {
   const busybox = await findExecutable('busybox');
   if (busybox === undefined) {
-    throw new Error(`Cannot build ${TEST_IMAGE}: \`busybox\` is not installed (not on PATH). ${INSTALL_HINT}`);
+    throw new Error(
+      `Cannot build ${TEST_IMAGE}: \`busybox\` is not installed (not on PATH). ${INSTALL_HINT}`,
+    );
   }
   // A dynamically linked busybox would not run in an image without libc.
   const { stdout: fileInfo } = await execFileAsync('file', ['-L', busybox]).catch(() => ({ stdout: '' }));
   if (fileInfo.includes('dynamically linked')) {
-    throw new Error(`Cannot build ${TEST_IMAGE}: ${busybox} is dynamically linked; it must be busybox-static. ${INSTALL_HINT}`);
+    throw new Error(
+      `Cannot build ${TEST_IMAGE}: ${busybox} is dynamically linked; it must be busybox-static. ${INSTALL_HINT}`,
+    );
   }
 
   const { stdout } = await execFileAsync(busybox, ['--list']);
-  const applets = stdout.split('\n').map((name) => name.trim()).filter((name) => name !== '' && name !== 'busybox');
+  const applets = stdout
+    .split('\n')
+    .map((name) => name.trim())
+    .filter((name) => name !== '' && name !== 'busybox');
 
   await mkdir(join(rootfs, 'bin'), { recursive: true });
   await copyFile(busybox, join(rootfs, 'bin', 'busybox'));
@@ -303,7 +338,9 @@ export async function pingRegistry(address: string = REGISTRY_ADDRESS, timeoutMs
   try {
     const response = await fetch(`http://${address}/v2/`, { signal: AbortSignal.timeout(timeoutMs) });
     await response.body?.cancel();
-    return response.status === 200 && response.headers.get('docker-distribution-api-version') === 'registry/2.0';
+    return (
+      response.status === 200 && response.headers.get('docker-distribution-api-version') === 'registry/2.0'
+    );
   } catch {
     return false;
   }
@@ -315,7 +352,9 @@ export async function ensureRegistry(): Promise<RegistryLease> {
 
   const binary = await findExecutable('docker-registry');
   if (binary === undefined) {
-    throw new Error(`No registry answers on ${REGISTRY_ADDRESS} and \`docker-registry\` is not installed. ${INSTALL_HINT}`);
+    throw new Error(
+      `No registry answers on ${REGISTRY_ADDRESS} and \`docker-registry\` is not installed. ${INSTALL_HINT}`,
+    );
   }
   const dir = await claimDir(REGISTRY_DIR_PREFIX);
   const config = join(dir, 'config.yml');
@@ -369,7 +408,11 @@ function registryConfig(rootDirectory: string): string {
  * longer has `targetRef`: a later create or pull of it must really pull (with progress).
  * The layers stay, since `sourceImage` still holds them; the pull still fetches the manifest.
  */
-export async function pushToRegistry(dockerHost: string, sourceImage: string, targetRef: string): Promise<void> {
+export async function pushToRegistry(
+  dockerHost: string,
+  sourceImage: string,
+  targetRef: string,
+): Promise<void> {
   const docker = testDocker(dockerHost);
   const [repo, tag] = splitReference(targetRef);
   await docker.getImage(sourceImage).tag({ repo, tag });

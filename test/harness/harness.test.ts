@@ -52,7 +52,10 @@ describe('test harness', () => {
     const repo = `${registry}/berth-test/pullme`;
     await pushToRegistry(dockerHost, testImage, `${repo}:${tag}`);
 
-    const missing = await docker.getImage(`${repo}:${tag}`).inspect().catch((error: unknown) => error);
+    const missing = await docker
+      .getImage(`${repo}:${tag}`)
+      .inspect()
+      .catch((error: unknown) => error);
     expect(statusCodeOf(missing)).toBe(404);
 
     const progress = await followProgress(await docker.pull(`${repo}:${tag}`));

@@ -5,7 +5,11 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import WebSocket from 'ws';
 import { TEST_LABEL, cleanupLabelled, testDocker } from '../harness/docker.js';
 import { startBerth, uniqueName, type RunningBerth } from '../support/berth.js';
-import { ContainerStatsSubscription, ContainersStatsSubscription, ListContainers } from '../support/operations.js';
+import {
+  ContainerStatsSubscription,
+  ContainersStatsSubscription,
+  ListContainers,
+} from '../support/operations.js';
 import { subscribe, wsClient } from '../support/subscriptions.js';
 import { waitFor } from '../support/wait.js';
 
@@ -34,7 +38,9 @@ beforeAll(async () => {
     ids.push(container.id);
   }
   await waitFor(async () => {
-    const { containers } = await berth.query(ListContainers, { filter: { label: `${TEST_LABEL}=backpressure`, status: 'RUNNING' } });
+    const { containers } = await berth.query(ListContainers, {
+      filter: { label: `${TEST_LABEL}=backpressure`, status: 'RUNNING' },
+    });
     if (containers.length !== ids.length) throw new Error('not all indexed');
   });
   fast = wsClient(berth.url);
@@ -61,7 +67,13 @@ async function stalledClient(subscriptions: number): Promise<WebSocket> {
   );
   const query = print(ContainersStatsSubscription);
   for (let i = 0; i < subscriptions; i += 1) {
-    socket.send(JSON.stringify({ id: String(i), type: 'subscribe', payload: { query, variables: { filter: { label: `${TEST_LABEL}=backpressure` } } } }));
+    socket.send(
+      JSON.stringify({
+        id: String(i),
+        type: 'subscribe',
+        payload: { query, variables: { filter: { label: `${TEST_LABEL}=backpressure` } } },
+      }),
+    );
   }
   // From here on the client reads nothing: the kernel's buffers fill, then berth's.
   (socket as unknown as { _socket: { pause(): void } })._socket.pause();

@@ -29,7 +29,8 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'berth-avail-'));
   socketPath = join(dir, 'docker.sock');
   const engine = parseDockerHost(inject('dockerHost'));
-  if (engine.kind !== 'unix') throw new Error('this test forwards a unix socket; the harness engine is on tcp');
+  if (engine.kind !== 'unix')
+    throw new Error('this test forwards a unix socket; the harness engine is on tcp');
   forwarder = new SocketForwarder(socketPath, engine.socketPath);
   berth = await startBerth({ DOCKER_HOST: `unix://${socketPath}` }, { waitForEngine: false });
 });
@@ -51,8 +52,13 @@ describe('engine availability', () => {
     expect(list.errors?.[0]?.extensions?.['code']).toBe('ENGINE_UNAVAILABLE');
 
     const name = uniqueName('avail');
-    const refused = await berth.query(CreateContainer, { input: { name, image: inject('testImage'), labels: [label] } });
-    expect(refused.createContainer).toMatchObject({ __typename: 'EngineUnavailableError', code: 'ENGINE_UNAVAILABLE' });
+    const refused = await berth.query(CreateContainer, {
+      input: { name, image: inject('testImage'), labels: [label] },
+    });
+    expect(refused.createContainer).toMatchObject({
+      __typename: 'EngineUnavailableError',
+      code: 'ENGINE_UNAVAILABLE',
+    });
 
     const rest = await fetch(`${berth.url}/containers`);
     expect(rest.status).toBe(503);
@@ -63,8 +69,13 @@ describe('engine availability', () => {
 
     expect(await (await fetch(`${berth.url}/healthz`)).json()).toMatchObject({ status: 'ok', engine: 'up' });
     await berth.app.index.whenSynced();
-    const created = await berth.query(CreateContainer, { input: { name, image: inject('testImage'), labels: [label] } });
-    expect(created.createContainer).toMatchObject({ __typename: 'CreateContainerSuccess', container: { name, status: 'RUNNING' } });
+    const created = await berth.query(CreateContainer, {
+      input: { name, image: inject('testImage'), labels: [label] },
+    });
+    expect(created.createContainer).toMatchObject({
+      __typename: 'CreateContainerSuccess',
+      container: { name, status: 'RUNNING' },
+    });
     expect((await docker.getContainer(name).inspect()).State.Running).toBe(true);
     const listed = await berth.query(ListContainers, { filter: { name } });
     expect(listed.containers.map((c) => c.name)).toEqual([name]);

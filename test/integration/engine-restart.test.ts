@@ -2,9 +2,21 @@ import type Docker from 'dockerode';
 import type { Client } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDocker } from '../harness/docker.js';
-import { ensureTestImage, haltEngine, restartEngine, startEngine, stopEngine, type StartedEngine } from '../harness/engine.js';
+import {
+  ensureTestImage,
+  haltEngine,
+  restartEngine,
+  startEngine,
+  stopEngine,
+  type StartedEngine,
+} from '../harness/engine.js';
 import { startBerth, uniqueName, type RunningBerth } from '../support/berth.js';
-import { ContainerEventsSubscription, ContainerStatsSubscription, CreateContainer, ListContainers } from '../support/operations.js';
+import {
+  ContainerEventsSubscription,
+  ContainerStatsSubscription,
+  CreateContainer,
+  ListContainers,
+} from '../support/operations.js';
 import { subscribe, wsClient } from '../support/subscriptions.js';
 import { waitFor } from '../support/wait.js';
 
@@ -46,7 +58,8 @@ describe('an engine restart', () => {
         restartPolicy: { name: 'ALWAYS' },
       },
     });
-    if (createContainer.__typename !== 'CreateContainerSuccess') throw new Error(JSON.stringify(createContainer));
+    if (createContainer.__typename !== 'CreateContainerSuccess')
+      throw new Error(JSON.stringify(createContainer));
     const id = createContainer.container.id;
     // Another container that will not come back: the index must notice it stopped.
     const { createContainer: other } = await berth.query(CreateContainer, {
@@ -55,7 +68,9 @@ describe('an engine restart', () => {
     expect(other.__typename).toBe('CreateContainerSuccess');
 
     const stats = subscribe(client, ContainerStatsSubscription, { id });
-    const events = subscribe(client, ContainerEventsSubscription, { filter: { containerId: id, types: ['START'] } });
+    const events = subscribe(client, ContainerEventsSubscription, {
+      filter: { containerId: id, types: ['START'] },
+    });
     await stats.next();
     expect(await health()).toMatchObject({ engine: 'up' });
 

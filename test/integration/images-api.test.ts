@@ -36,12 +36,23 @@ afterAll(async () => {
   await client?.dispose();
   await berth?.stop();
   await cleanupLabelled(docker, `${TEST_LABEL}=images-api`);
-  await Promise.all(published.map((ref) => docker.getImage(ref).remove({ force: true }).catch(() => undefined)));
+  await Promise.all(
+    published.map((ref) =>
+      docker
+        .getImage(ref)
+        .remove({ force: true })
+        .catch(() => undefined),
+    ),
+  );
 });
 
 /** Runs the test image with `script` to its end and commits what it wrote as a new layer. */
 async function commitLayer(script: string, as?: { repo: string; tag: string }): Promise<string> {
-  const container = await docker.createContainer({ Image: inject('testImage'), Cmd: ['sh', '-c', script], Labels: labels });
+  const container = await docker.createContainer({
+    Image: inject('testImage'),
+    Cmd: ['sh', '-c', script],
+    Labels: labels,
+  });
   try {
     await container.start();
     await container.wait();
@@ -65,7 +76,9 @@ async function publish(name: string, tag?: string): Promise<string> {
   await commitLayer('head -c 3000000 /dev/urandom > /blob', local);
   await pushToRegistry(inject('dockerHost'), `${local.repo}:${local.tag}`, reference);
   await docker.getImage(`${local.repo}:${local.tag}`).remove(); // the layer leaves the engine with it
-  await expect(docker.getImage(reference).inspect()).rejects.toSatisfy((error) => statusCodeOf(error) === 404);
+  await expect(docker.getImage(reference).inspect()).rejects.toSatisfy(
+    (error) => statusCodeOf(error) === 404,
+  );
   published.push(reference);
   return reference;
 }
@@ -94,7 +107,10 @@ async function pullEvents(reference: string, sinceMs: number): Promise<number> {
   });
   let text = '';
   for await (const chunk of stream) text += String(chunk);
-  const events = text.split('\n').filter(Boolean).map((line) => JSON.parse(line) as { id: string });
+  const events = text
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line) as { id: string });
   return events.filter((event) => event.id === reference).length;
 }
 
@@ -144,7 +160,11 @@ describe('pullImage and imagePullProgress', () => {
     expect((await progress.next()).imagePullProgress.state).toBe('WAITING');
 
     const { pullImage } = await berth.query(PullImage, { reference });
-    expect(pullImage).toMatchObject({ __typename: 'ImageNotFoundError', code: 'IMAGE_NOT_FOUND', missing: reference });
+    expect(pullImage).toMatchObject({
+      __typename: 'ImageNotFoundError',
+      code: 'IMAGE_NOT_FOUND',
+      missing: reference,
+    });
     await expect(progress.completed).rejects.toThrow();
     expect(progress.errors[0]?.extensions?.['code']).toBe('IMAGE_NOT_FOUND');
   });
@@ -152,7 +172,11 @@ describe('pullImage and imagePullProgress', () => {
   it('refuses bad references with INVALID_INPUT before any engine call', async () => {
     for (const reference of ['Not A Reference!', '', `sha256:${'a'.repeat(64)}`]) {
       const { pullImage } = await berth.query(PullImage, { reference });
-      expect(pullImage, reference).toMatchObject({ __typename: 'InvalidInputError', code: 'INVALID_INPUT', field: 'reference' });
+      expect(pullImage, reference).toMatchObject({
+        __typename: 'InvalidInputError',
+        code: 'INVALID_INPUT',
+        field: 'reference',
+      });
     }
     const { removeImage } = await berth.query(RemoveImage, { reference: 'UPPER/case' });
     expect(removeImage).toMatchObject({ __typename: 'InvalidInputError', field: 'reference' });
@@ -187,7 +211,9 @@ describe('pullImage and imagePullProgress', () => {
       // The count sees every Docker pull: two pulls made straight at the engine count two.
       await docker.getImage(reference).remove();
       const direct = Date.now();
-      await Promise.all([docker.pull(reference), docker.pull(reference)].map(async (stream) => followProgress(await stream)));
+      await Promise.all(
+        [docker.pull(reference), docker.pull(reference)].map(async (stream) => followProgress(await stream)),
+      );
       expect(await pullEvents(reference, direct)).toBe(2);
     } finally {
       await other.dispose();
@@ -200,9 +226,18 @@ describe('pullImage and imagePullProgress', () => {
     expect((await progress.next()).imagePullProgress.state).toBe('WAITING');
 
     const { createContainer } = await berth.query(CreateContainer, {
-      input: { name: uniqueName('implicit'), image: reference, labels: [label], command: ['sleep', '60'], start: false },
+      input: {
+        name: uniqueName('implicit'),
+        image: reference,
+        labels: [label],
+        command: ['sleep', '60'],
+        start: false,
+      },
     });
-    expect(createContainer).toMatchObject({ __typename: 'CreateContainerSuccess', container: { image: reference } });
+    expect(createContainer).toMatchObject({
+      __typename: 'CreateContainerSuccess',
+      container: { image: reference },
+    });
     const seen = await untilDone(progress);
     expect(seen.at(-1)!.layers.some((layer) => layer.status === 'Pull complete')).toBe(true);
   });
@@ -223,7 +258,9 @@ describe('images, removeImage and pruneImages', () => {
       input: { name: uniqueName('user'), image: inject('testImage'), labels: [label], start: false },
     });
     const inspected = await docker.getImage(inject('testImage')).inspect();
-    const users = (await docker.listContainers({ all: true })).filter((c) => c.ImageID === inspected.Id).length;
+    const users = (await docker.listContainers({ all: true })).filter(
+      (c) => c.ImageID === inspected.Id,
+    ).length;
     expect(users).toBeGreaterThan(0);
 
     const { images } = await berth.query(ImagesQuery, {});
@@ -251,7 +288,9 @@ describe('images, removeImage and pruneImages', () => {
     if (forced.removeImage.__typename !== 'RemoveImageSuccess') return;
     expect(forced.removeImage.untagged).toContain(reference);
     expect(forced.removeImage.deleted).toContain(imageId);
-    await expect(docker.getImage(imageId).inspect()).rejects.toSatisfy((error) => statusCodeOf(error) === 404);
+    await expect(docker.getImage(imageId).inspect()).rejects.toSatisfy(
+      (error) => statusCodeOf(error) === 404,
+    );
 
     const again = await berth.query(RemoveImage, { reference });
     expect(again.removeImage).toMatchObject({ __typename: 'ImageNotFoundError', code: 'IMAGE_NOT_FOUND' });
@@ -268,6 +307,8 @@ describe('images, removeImage and pruneImages', () => {
     if (pruneImages.__typename !== 'PruneImagesSuccess') return;
     expect(pruneImages.deleted).toContain(dangling);
     expect(pruneImages.spaceReclaimedBytes).toBeGreaterThanOrEqual(1_000_000);
-    await expect(docker.getImage(dangling).inspect()).rejects.toSatisfy((error) => statusCodeOf(error) === 404);
+    await expect(docker.getImage(dangling).inspect()).rejects.toSatisfy(
+      (error) => statusCodeOf(error) === 404,
+    );
   });
 });

@@ -79,7 +79,12 @@ describe('createContainer', () => {
     const binding = info.NetworkSettings.Ports['80/tcp']?.[0];
     expect(binding?.HostIp).toBe('127.0.0.1');
     const hostPort = Number(binding?.HostPort);
-    expect(container.ports).toContainEqual({ containerPort: 80, protocol: 'TCP', hostIp: '127.0.0.1', hostPort });
+    expect(container.ports).toContainEqual({
+      containerPort: 80,
+      protocol: 'TCP',
+      hostIp: '127.0.0.1',
+      hostPort,
+    });
 
     // The mapped port serves the busybox httpd.
     const page = await waitFor(async () => (await fetch(`http://127.0.0.1:${hostPort}/`)).text());
@@ -107,7 +112,9 @@ describe('createContainer', () => {
   it('answers NAME_CONFLICT for a name in use', async () => {
     const name = uniqueName('dup');
     await create({ name, start: false });
-    const { createContainer } = await berth.query(CreateContainer, { input: { name, image, labels: [label] } });
+    const { createContainer } = await berth.query(CreateContainer, {
+      input: { name, image, labels: [label] },
+    });
     expect(createContainer).toMatchObject({ __typename: 'NameConflictError', code: 'NAME_CONFLICT', name });
   });
 
@@ -163,7 +170,12 @@ describe('createContainer', () => {
     try {
       const name = uniqueName('busyport');
       const { createContainer } = await berth.query(CreateContainer, {
-        input: { name, image, labels: [label], ports: [{ containerPort: 80, hostIp: '127.0.0.1', hostPort: port }] },
+        input: {
+          name,
+          image,
+          labels: [label],
+          ports: [{ containerPort: 80, hostIp: '127.0.0.1', hostPort: port }],
+        },
       });
       expect(createContainer).toMatchObject({ __typename: 'PortUnavailableError', code: 'PORT_UNAVAILABLE' });
       const left = await docker.listContainers({ all: true, filters: { name: [`^/${name}$`] } });
@@ -191,7 +203,12 @@ describe('containers whose process cannot run', () => {
   it('answers PORT_UNAVAILABLE when the engine cannot publish the port (sctp has no userland proxy)', async () => {
     const name = uniqueName('sctp');
     const { createContainer } = await berth.query(CreateContainer, {
-      input: { name, image, labels: [label], ports: [{ containerPort: 80, protocol: 'SCTP', hostIp: '127.0.0.1' }] },
+      input: {
+        name,
+        image,
+        labels: [label],
+        ports: [{ containerPort: 80, protocol: 'SCTP', hostIp: '127.0.0.1' }],
+      },
     });
     if (createContainer.__typename === 'CreateContainerSuccess') {
       // An engine that can publish sctp is fine too; then it must really be published.
@@ -208,21 +225,36 @@ describe('lifecycle mutations', () => {
     const container = await create({ name: uniqueName('cycle') });
 
     const stopped = await berth.query(StopContainer, { id: container.id, timeoutSeconds: 1 });
-    expect(stopped.stopContainer).toMatchObject({ __typename: 'StopContainerSuccess', container: { status: 'EXITED' } });
+    expect(stopped.stopContainer).toMatchObject({
+      __typename: 'StopContainerSuccess',
+      container: { status: 'EXITED' },
+    });
     expect((await docker.getContainer(container.id).inspect()).State.Running).toBe(false);
     // Stopping a stopped container succeeds and returns it.
     const again = await berth.query(StopContainer, { id: container.id });
-    expect(again.stopContainer).toMatchObject({ __typename: 'StopContainerSuccess', container: { status: 'EXITED' } });
+    expect(again.stopContainer).toMatchObject({
+      __typename: 'StopContainerSuccess',
+      container: { status: 'EXITED' },
+    });
 
     const started = await berth.query(StartContainer, { id: container.name });
-    expect(started.startContainer).toMatchObject({ __typename: 'StartContainerSuccess', container: { status: 'RUNNING' } });
+    expect(started.startContainer).toMatchObject({
+      __typename: 'StartContainerSuccess',
+      container: { status: 'RUNNING' },
+    });
     expect((await docker.getContainer(container.id).inspect()).State.Running).toBe(true);
     const startedAgain = await berth.query(StartContainer, { id: container.id.slice(0, 12) });
-    expect(startedAgain.startContainer).toMatchObject({ __typename: 'StartContainerSuccess', container: { status: 'RUNNING' } });
+    expect(startedAgain.startContainer).toMatchObject({
+      __typename: 'StartContainerSuccess',
+      container: { status: 'RUNNING' },
+    });
 
     const before = (await docker.getContainer(container.id).inspect()).State.StartedAt;
     const restarted = await berth.query(RestartContainer, { id: container.id, timeoutSeconds: 1 });
-    expect(restarted.restartContainer).toMatchObject({ __typename: 'RestartContainerSuccess', container: { status: 'RUNNING' } });
+    expect(restarted.restartContainer).toMatchObject({
+      __typename: 'RestartContainerSuccess',
+      container: { status: 'RUNNING' },
+    });
     const after = (await docker.getContainer(container.id).inspect()).State.StartedAt;
     expect(new Date(after).getTime()).toBeGreaterThan(new Date(before).getTime());
 
@@ -231,8 +263,15 @@ describe('lifecycle mutations', () => {
     expect(refused.removeContainer).toMatchObject({ __typename: 'InvalidStateError', code: 'INVALID_STATE' });
     expect((await docker.getContainer(container.id).inspect()).State.Running).toBe(true);
 
-    const removed = await berth.query(RemoveContainer, { id: container.id, force: true, removeVolumes: true });
-    expect(removed.removeContainer).toMatchObject({ __typename: 'RemoveContainerSuccess', container: { id: container.id } });
+    const removed = await berth.query(RemoveContainer, {
+      id: container.id,
+      force: true,
+      removeVolumes: true,
+    });
+    expect(removed.removeContainer).toMatchObject({
+      __typename: 'RemoveContainerSuccess',
+      container: { id: container.id },
+    });
     await expect(docker.getContainer(container.id).inspect()).rejects.toMatchObject({ statusCode: 404 });
   });
 
@@ -264,11 +303,18 @@ describe('lifecycle mutations', () => {
   });
 
   it('answers INVALID_INPUT for a malformed id or timeout', async () => {
-    expect((await berth.query(StopContainer, { id: '' })).stopContainer).toMatchObject({ code: 'INVALID_INPUT', field: 'id' });
-    expect((await berth.query(StopContainer, { id: 'a b' })).stopContainer).toMatchObject({ code: 'INVALID_INPUT', field: 'id' });
-    expect(
-      (await berth.query(StopContainer, { id: 'x', timeoutSeconds: -1 })).stopContainer,
-    ).toMatchObject({ code: 'INVALID_INPUT', field: 'timeoutSeconds' });
+    expect((await berth.query(StopContainer, { id: '' })).stopContainer).toMatchObject({
+      code: 'INVALID_INPUT',
+      field: 'id',
+    });
+    expect((await berth.query(StopContainer, { id: 'a b' })).stopContainer).toMatchObject({
+      code: 'INVALID_INPUT',
+      field: 'id',
+    });
+    expect((await berth.query(StopContainer, { id: 'x', timeoutSeconds: -1 })).stopContainer).toMatchObject({
+      code: 'INVALID_INPUT',
+      field: 'timeoutSeconds',
+    });
   });
 });
 
@@ -284,12 +330,18 @@ describe('queries', () => {
   it('filters containers by status, name, label and image', async () => {
     const tag = uniqueName('filter');
     const running = await create({ name: `${tag}-run`, labels: [label, { name: 'filter', value: tag }] });
-    const created = await create({ name: `${tag}-new`, start: false, labels: [label, { name: 'filter', value: tag }] });
+    const created = await create({
+      name: `${tag}-new`,
+      start: false,
+      labels: [label, { name: 'filter', value: tag }],
+    });
 
     const byLabel = await berth.query(ListContainers, { filter: { label: `filter=${tag}` } });
     expect(byLabel.containers.map((c) => c.id).sort()).toEqual([running.id, created.id].sort());
 
-    const byStatus = await berth.query(ListContainers, { filter: { label: `filter=${tag}`, status: 'CREATED' } });
+    const byStatus = await berth.query(ListContainers, {
+      filter: { label: `filter=${tag}`, status: 'CREATED' },
+    });
     expect(byStatus.containers.map((c) => c.id)).toEqual([created.id]);
 
     const byName = await berth.query(ListContainers, { filter: { name: `${tag}-ru` } });
@@ -297,12 +349,17 @@ describe('queries', () => {
 
     const byImage = await berth.query(ListContainers, { filter: { image, label: `filter=${tag}` } });
     expect(byImage.containers).toHaveLength(2);
-    const otherImage = await berth.query(ListContainers, { filter: { image: 'nothing/here:1', label: `filter=${tag}` } });
+    const otherImage = await berth.query(ListContainers, {
+      filter: { image: 'nothing/here:1', label: `filter=${tag}` },
+    });
     expect(otherImage.containers).toHaveLength(0);
 
     // This file's containers, as berth lists them, are Docker's own list (other files run in parallel).
     const mine = await berth.query(ListContainers, { filter: { label: `${TEST_LABEL}=lifecycle` } });
-    const dockers = await docker.listContainers({ all: true, filters: { label: [`${TEST_LABEL}=lifecycle`] } });
+    const dockers = await docker.listContainers({
+      all: true,
+      filters: { label: [`${TEST_LABEL}=lifecycle`] },
+    });
     expect(new Set(mine.containers.map((c) => c.id))).toEqual(new Set(dockers.map((c) => c.Id)));
   });
 });

@@ -42,7 +42,8 @@ afterAll(async () => {
 });
 
 describe('logs', () => {
-  const script = 'echo out1; sleep 0.2; echo err1 >&2; sleep 0.2; echo "grüße ☃ 🚢"; sleep 0.2; echo; echo out2; sleep 300';
+  const script =
+    'echo out1; sleep 0.2; echo err1 >&2; sleep 0.2; echo "grüße ☃ 🚢"; sleep 0.2; echo; echo out2; sleep 300';
 
   it('returns lines written without a TTY exactly, in order, with their stream', async () => {
     const container = await create({ command: ['sh', '-c', script] });
@@ -62,7 +63,10 @@ describe('logs', () => {
     const { container: lastTwo } = await berth.query(ContainerLogs, { id: container.id, tail: 2 });
     expect(lastTwo!.logs.map((l) => l.text)).toEqual(['', 'out2']);
     const third = new Date(logs[2]!.at);
-    const { container: since } = await berth.query(ContainerLogs, { id: container.id, since: third.toISOString() });
+    const { container: since } = await berth.query(ContainerLogs, {
+      id: container.id,
+      since: third.toISOString(),
+    });
     expect(since!.logs.map((l) => l.text)).toEqual(['grüße ☃ 🚢', '', 'out2']);
   });
 
@@ -98,7 +102,9 @@ describe('logs', () => {
   });
 
   it('ends a follow when the container stops, after its last lines', async () => {
-    const container = await create({ command: ['sh', '-c', 'trap "echo bye; exit 0" TERM; echo hi; while :; do sleep 0.1; done'] });
+    const container = await create({
+      command: ['sh', '-c', 'trap "echo bye; exit 0" TERM; echo hi; while :; do sleep 0.1; done'],
+    });
     const follow = subscribe(client, ContainerLogsSubscription, { id: container.id, tail: 10 });
     expect((await follow.next()).containerLogs.text).toBe('hi');
     await docker.getContainer(container.id).stop({ t: 5 });
@@ -147,7 +153,10 @@ describe('logs', () => {
       [{ stdout: false, stderr: false }, 'stdout'],
     ] as const) {
       const result = await berth.graphql(ContainerLogs, { id: container.id, ...variables });
-      expect(result.errors?.[0]?.extensions, JSON.stringify(variables)).toMatchObject({ code: 'INVALID_INPUT', field });
+      expect(result.errors?.[0]?.extensions, JSON.stringify(variables)).toMatchObject({
+        code: 'INVALID_INPUT',
+        field,
+      });
     }
     const follow = subscribe(client, ContainerLogsSubscription, { id: container.id, tail: 20_000 });
     await expect(follow.completed).rejects.toThrow();
@@ -162,11 +171,16 @@ describe('logs', () => {
       if (body.length < 2) throw new Error('not yet');
       return body;
     });
-    expect(lines.map((l) => [l.stream, l.text])).toEqual([['stdout', 'one'], ['stderr', 'two']]);
+    expect(lines.map((l) => [l.stream, l.text])).toEqual([
+      ['stdout', 'one'],
+      ['stderr', 'two'],
+    ]);
 
     const followsBefore = berth.app.context.logs.openFollows;
     const abort = new AbortController();
-    const response = await fetch(`${berth.url}/containers/${container.id}/logs?follow=1&tail=0`, { signal: abort.signal });
+    const response = await fetch(`${berth.url}/containers/${container.id}/logs?follow=1&tail=0`, {
+      signal: abort.signal,
+    });
     expect(response.headers.get('content-type')).toContain('text/event-stream');
     await waitFor(async () => {
       if (berth.app.context.logs.openFollows !== followsBefore + 1) throw new Error('not open yet');
@@ -219,7 +233,10 @@ describe('exec', () => {
   });
 
   it('reports the exit code Docker gives for a missing command', async () => {
-    const { execInContainer } = await berth.query(ExecInContainer, { id: running.id, command: ['/no/such/program'] });
+    const { execInContainer } = await berth.query(ExecInContainer, {
+      id: running.id,
+      command: ['/no/such/program'],
+    });
     expect(execInContainer.__typename).toBe('ExecInContainerSuccess');
     if (execInContainer.__typename !== 'ExecInContainerSuccess') return;
     expect([126, 127]).toContain(execInContainer.result.exitCode);
@@ -231,7 +248,11 @@ describe('exec', () => {
       command: ['sh', '-c', 'echo started; sleep 37'],
       timeoutSeconds: 1,
     });
-    expect(execInContainer).toMatchObject({ __typename: 'ExecTimeoutError', code: 'EXEC_TIMEOUT', stopped: true });
+    expect(execInContainer).toMatchObject({
+      __typename: 'ExecTimeoutError',
+      code: 'EXEC_TIMEOUT',
+      stopped: true,
+    });
     const { execInContainer: ps } = await berth.query(ExecInContainer, { id: running.id, command: ['ps'] });
     if (ps.__typename !== 'ExecInContainerSuccess') throw new Error(JSON.stringify(ps));
     expect(ps.result.stdout).not.toMatch(/sleep 37|echo started/);
@@ -243,7 +264,11 @@ describe('exec', () => {
     expect(execInContainer).toMatchObject({ __typename: 'InvalidStateError', code: 'INVALID_STATE' });
     const { execInContainer: empty } = await berth.query(ExecInContainer, { id: running.id, command: [] });
     expect(empty).toMatchObject({ __typename: 'InvalidInputError', field: 'command' });
-    const { execInContainer: badDir } = await berth.query(ExecInContainer, { id: running.id, command: ['pwd'], workingDir: 'relative' });
+    const { execInContainer: badDir } = await berth.query(ExecInContainer, {
+      id: running.id,
+      command: ['pwd'],
+      workingDir: 'relative',
+    });
     expect(badDir).toMatchObject({ __typename: 'InvalidInputError', field: 'workingDir' });
   });
 });

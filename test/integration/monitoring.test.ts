@@ -41,25 +41,42 @@ afterAll(async () => {
 describe('the container index', () => {
   it('follows changes made behind berth’s back through the engine’s events, without polling', async () => {
     const name = uniqueName('outside');
-    const created = await docker.createContainer({ Image: image, name, Cmd: ['sleep', '300'], Labels: { [TEST_LABEL]: 'monitoring' } });
-    const seen = await waitFor(async () => {
-      const { containers } = await berth.query(ListContainers, { filter: { name } });
-      if (containers.length !== 1) throw new Error('not indexed yet');
-      return containers[0]!;
-    }, 5_000, 20);
+    const created = await docker.createContainer({
+      Image: image,
+      name,
+      Cmd: ['sleep', '300'],
+      Labels: { [TEST_LABEL]: 'monitoring' },
+    });
+    const seen = await waitFor(
+      async () => {
+        const { containers } = await berth.query(ListContainers, { filter: { name } });
+        if (containers.length !== 1) throw new Error('not indexed yet');
+        return containers[0]!;
+      },
+      5_000,
+      20,
+    );
     expect(seen).toMatchObject({ id: created.id, status: 'CREATED' });
 
     await created.start();
-    await waitFor(async () => {
-      const { containers } = await berth.query(ListContainers, { filter: { name } });
-      if (containers[0]?.status !== 'RUNNING') throw new Error('not running yet');
-    }, 5_000, 20);
+    await waitFor(
+      async () => {
+        const { containers } = await berth.query(ListContainers, { filter: { name } });
+        if (containers[0]?.status !== 'RUNNING') throw new Error('not running yet');
+      },
+      5_000,
+      20,
+    );
 
     await created.remove({ force: true });
-    await waitFor(async () => {
-      const { containers } = await berth.query(ListContainers, { filter: { name } });
-      if (containers.length !== 0) throw new Error('still listed');
-    }, 5_000, 20);
+    await waitFor(
+      async () => {
+        const { containers } = await berth.query(ListContainers, { filter: { name } });
+        if (containers.length !== 0) throw new Error('still listed');
+      },
+      5_000,
+      20,
+    );
   });
 
   it('shows restartCount rising live for an ON_FAILURE container that keeps crashing, in events and queries', async () => {
@@ -89,7 +106,12 @@ describe('stats', () => {
   it('shares one collector per container among every subscriber, and releases it after the last', async () => {
     // Made behind berth's back, so that nothing has looked at its figures yet.
     const name = uniqueName('shared');
-    const made = await docker.createContainer({ Image: image, name, Cmd: ['sleep', '300'], Labels: { [TEST_LABEL]: 'monitoring' } });
+    const made = await docker.createContainer({
+      Image: image,
+      name,
+      Cmd: ['sleep', '300'],
+      Labels: { [TEST_LABEL]: 'monitoring' },
+    });
     await made.start();
     const container = { id: made.id, name };
     await waitFor(async () => {
@@ -109,9 +131,13 @@ describe('stats', () => {
     expect(after.running - before.running).toBe(1);
 
     for (const subscription of subscriptions) subscription.unsubscribe();
-    await waitFor(async () => {
-      if (berth.app.stats.collectors.running !== before.running) throw new Error('collector still running');
-    }, 5_000, 50);
+    await waitFor(
+      async () => {
+        if (berth.app.stats.collectors.running !== before.running) throw new Error('collector still running');
+      },
+      5_000,
+      50,
+    );
     expect(berth.app.stats.collectors.opened - before.opened).toBe(1);
   });
 
@@ -119,7 +145,11 @@ describe('stats', () => {
     const busy = await create({ command: ['sh', '-c', 'while :; do :; done'] });
     const idle = await create({ command: ['sleep', '300'] });
     const grower = await create({
-      command: ['sh', '-c', 'sleep 6; dd if=/dev/zero of=/dev/shm/fill bs=1M count=48 2>/dev/null; sleep 300'],
+      command: [
+        'sh',
+        '-c',
+        'sleep 6; dd if=/dev/zero of=/dev/shm/fill bs=1M count=48 2>/dev/null; sleep 300',
+      ],
     });
     const busyStats = subscribe(client, ContainerStatsSubscription, { id: busy.id });
     const idleStats = subscribe(client, ContainerStatsSubscription, { id: idle.id });
@@ -143,11 +173,16 @@ describe('stats', () => {
 
     expect(first.pids).toBeGreaterThanOrEqual(1);
     expect(first.memoryLimitBytes).toBeGreaterThan(0);
-    const grown = await waitFor(async () => {
-      const { containerStats } = await growerStats.next();
-      if (containerStats.memoryUsageBytes < first.memoryUsageBytes + 40 * 1024 * 1024) throw new Error('not grown yet');
-      return containerStats;
-    }, 20_000, 0);
+    const grown = await waitFor(
+      async () => {
+        const { containerStats } = await growerStats.next();
+        if (containerStats.memoryUsageBytes < first.memoryUsageBytes + 40 * 1024 * 1024)
+          throw new Error('not grown yet');
+        return containerStats;
+      },
+      20_000,
+      0,
+    );
     expect(grown.memoryUsageBytes).toBeGreaterThan(first.memoryUsageBytes + 40 * 1024 * 1024);
 
     // The query fields read the same samples, with no engine call on the way.
@@ -214,11 +249,20 @@ describe('events and health', () => {
   it('pushes UNHEALTHY and back to HEALTHY through healthChanged, with the last probe', async () => {
     const container = await create({
       ports: [{ containerPort: 80, hostIp: '127.0.0.1' }],
-      healthcheck: { test: ['CMD-SHELL', 'wget -q -O /dev/null http://127.0.0.1/ || exit 1'], intervalSeconds: 1, timeoutSeconds: 1, retries: 1 },
+      healthcheck: {
+        test: ['CMD-SHELL', 'wget -q -O /dev/null http://127.0.0.1/ || exit 1'],
+        intervalSeconds: 1,
+        timeoutSeconds: 1,
+        retries: 1,
+      },
     });
     const health = subscribe(client, HealthChangedSubscription, { containerId: container.id });
     const healthy = await health.next(20_000);
-    expect(healthy.healthChanged).toMatchObject({ previous: 'STARTING', current: 'HEALTHY', container: { id: container.id } });
+    expect(healthy.healthChanged).toMatchObject({
+      previous: 'STARTING',
+      current: 'HEALTHY',
+      container: { id: container.id },
+    });
 
     const exec = async (cmd: string[]) => {
       const run = await docker.getContainer(container.id).exec({ Cmd: cmd });
@@ -240,7 +284,9 @@ describe('events and health', () => {
     const container = await create({ start: false, command: ['sleep', '300'] });
     const live = subscribe(client, ContainerEventsSubscription, { filter: { containerId: container.id } });
     await berth.query(StopContainer, { id: container.id }); // no event: it never ran
-    const { createContainer } = await berth.query(CreateContainer, { input: { image, labels: [label], name: uniqueName('mon') } });
+    const { createContainer } = await berth.query(CreateContainer, {
+      input: { image, labels: [label], name: uniqueName('mon') },
+    });
     expect(createContainer.__typename).toBe('CreateContainerSuccess');
     await docker.getContainer(container.id).start();
     const started = await live.next();
@@ -272,7 +318,9 @@ describe('events and health', () => {
 
   it('ends an event subscription on its container with the DESTROY event, then completes', async () => {
     const container = await create({ command: ['sleep', '300'] });
-    const events = subscribe(client, ContainerEventsSubscription, { filter: { containerId: container.name } });
+    const events = subscribe(client, ContainerEventsSubscription, {
+      filter: { containerId: container.name },
+    });
     await berth.query(RemoveContainer, { id: container.id, force: true });
     const seen: string[] = [];
     for (;;) {

@@ -92,7 +92,9 @@ function safeEntries(entries: readonly (readonly [string, unknown])[]): [string,
         return [
           key,
           isPlainObject(value)
-            ? Object.fromEntries(Object.entries(value).map(([port, binding]) => [port, safePortValue(binding)]))
+            ? Object.fromEntries(
+                Object.entries(value).map(([port, binding]) => [port, safePortValue(binding)]),
+              )
             : value,
         ];
       default:
@@ -152,7 +154,8 @@ function safeHealthcheck(value: unknown): unknown {
   if (!isPlainObject(value)) return value;
   const interval = value['intervalSeconds'];
   // Valid but frequent checks would keep the engine busy for the whole run.
-  if (typeof interval === 'number' && interval >= 0.001 && interval < 5) return { ...value, intervalSeconds: 30 };
+  if (typeof interval === 'number' && interval >= 0.001 && interval < 5)
+    return { ...value, intervalSeconds: 30 };
   return value;
 }
 
@@ -208,7 +211,13 @@ async function registryAnswers(): Promise<boolean> {
 /** A stack trace, raw or inside a JSON string. */
 const STACK_TRACE = /(\\n|\n)\s+at \S|node_modules\//;
 
-const REST_CODES = new Set(['INVALID_INPUT', 'MALFORMED_JSON', 'NAME_CONFLICT', 'PORT_UNAVAILABLE', 'IMAGE_NOT_FOUND']);
+const REST_CODES = new Set([
+  'INVALID_INPUT',
+  'MALFORMED_JSON',
+  'NAME_CONFLICT',
+  'PORT_UNAVAILABLE',
+  'IMAGE_NOT_FOUND',
+]);
 
 function statusOfCode(code: string): number | undefined {
   if (code in ERROR_CODES) return ERROR_CODES[code as keyof typeof ERROR_CODES].httpStatus;
@@ -221,7 +230,10 @@ function count(tally: Map<string, number>, key: string): void {
 }
 
 function summary(tally: Map<string, number>): string {
-  return [...tally].sort(([a], [b]) => a.localeCompare(b)).map(([key, n]) => `${key} ${n}`).join(', ');
+  return [...tally]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([key, n]) => `${key} ${n}`)
+    .join(', ');
 }
 
 interface GraphQLAnswer<T> {
@@ -249,7 +261,10 @@ async function sendOperation<T>(
   return { status: response.status, body };
 }
 
-type Payload = { __typename: string; code?: string; message?: string; field?: string } & Record<string, unknown>;
+type Payload = { __typename: string; code?: string; message?: string; field?: string } & Record<
+  string,
+  unknown
+>;
 
 /** `RemoveContainer` of test/support/operations.ts, which does not select InvalidInputError's `field`. */
 const RemoveContainer: TypedDocumentNode<
@@ -270,7 +285,11 @@ const RemoveContainer: TypedDocumentNode<
  * No 500, no masked fault, and either GraphQL refused the variables (errors, no data) or the
  * mutation answered its union: a success or a typed error with a code, and a field when invalid.
  */
-function checkPayload(answer: GraphQLAnswer<Record<string, Payload>>, field: string, tally: Map<string, number>): Payload | undefined {
+function checkPayload(
+  answer: GraphQLAnswer<Record<string, Payload>>,
+  field: string,
+  tally: Map<string, number>,
+): Payload | undefined {
   const context = JSON.stringify(answer.body).slice(0, 2000);
   expect(answer.status, context).toBeLessThan(500);
   const errors = answer.body.errors ?? [];
@@ -302,12 +321,24 @@ function checkPayload(answer: GraphQLAnswer<Record<string, Payload>>, field: str
 
 const anyJson = fc.jsonValue({ maxDepth: 3 });
 /** Usually `arbitrary`, now and then any JSON at all: enough noise to reach every check, not so much that GraphQL refuses every input. */
-const mostly = <T>(arbitrary: fc.Arbitrary<T>) => fc.oneof({ weight: 40, arbitrary }, { weight: 1, arbitrary: anyJson });
+const mostly = <T>(arbitrary: fc.Arbitrary<T>) =>
+  fc.oneof({ weight: 40, arbitrary }, { weight: 1, arbitrary: anyJson });
 const keyOf = (field: string) => fc.mixedCase(fc.constant(field));
 const anyFieldKey = fc.constantFrom('name', 'image', 'env', 'ports').chain(keyOf);
 
 const invalidImage = fc.oneof(
-  fc.constantFrom('UPPER/Case', 'busy box', '', ':latest', 'a//b', 'x@sha256:zz', '-lead', 'trail-', 'ünï', 'a:b:c'),
+  fc.constantFrom(
+    'UPPER/Case',
+    'busy box',
+    '',
+    ':latest',
+    'a//b',
+    'x@sha256:zz',
+    '-lead',
+    'trail-',
+    'ünï',
+    'a:b:c',
+  ),
   fc.string().map((text) => `${text} ${text}`),
 );
 const imageValue = fc.oneof(
@@ -328,10 +359,30 @@ const nameValue = fc.oneof(
   },
 );
 const envName = fc.oneof(fc.stringMatching(/^[A-Z_][A-Z0-9_]{0,8}$/), fc.string({ maxLength: 8 }));
-const envValue = fc.oneof({ weight: 6, arbitrary: fc.string({ maxLength: 12 }) }, { weight: 1, arbitrary: anyJson });
+const envValue = fc.oneof(
+  { weight: 6, arbitrary: fc.string({ maxLength: 12 }) },
+  { weight: 1, arbitrary: anyJson },
+);
 const portKey = fc.oneof(
-  { weight: 4, arbitrary: fc.constantFrom('80/tcp', '80', '80/udp', '80/TCP', '81/tcp', '8080/tcp', '80/sctp') },
-  { weight: 2, arbitrary: fc.constantFrom('abc/tcp', '0/tcp', '70000/tcp', '80/icmp', '80/', '/tcp', '-1', '1e3', '', '80/tcp/x') },
+  {
+    weight: 4,
+    arbitrary: fc.constantFrom('80/tcp', '80', '80/udp', '80/TCP', '81/tcp', '8080/tcp', '80/sctp'),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.constantFrom(
+      'abc/tcp',
+      '0/tcp',
+      '70000/tcp',
+      '80/icmp',
+      '80/',
+      '/tcp',
+      '-1',
+      '1e3',
+      '',
+      '80/tcp/x',
+    ),
+  },
   { weight: 1, arbitrary: fc.string({ maxLength: 8 }) },
 );
 const portValue = fc.oneof(
@@ -339,7 +390,17 @@ const portValue = fc.oneof(
   { weight: 1, arbitrary: fc.integer({ min: 1, max: 65535 }).map(String) },
   {
     weight: 3,
-    arbitrary: fc.constantFrom('', '127.0.0.1:70000', 'localhost:80', '[::1]:80', '127.0.0.1:', ':80', 'abc', '1.2.3.4.5:80', '0'),
+    arbitrary: fc.constantFrom(
+      '',
+      '127.0.0.1:70000',
+      'localhost:80',
+      '[::1]:80',
+      '127.0.0.1:',
+      ':80',
+      'abc',
+      '1.2.3.4.5:80',
+      '0',
+    ),
   },
   { weight: 1, arbitrary: fc.string({ maxLength: 12 }) },
   { weight: 1, arbitrary: anyJson },
@@ -352,10 +413,16 @@ const nearValidEntries = fc
     unknown: fc.array(fc.tuple(fc.string({ maxLength: 8 }), anyJson), { maxLength: 2 }),
     name: fc.option(fc.tuple(keyOf('name'), mostly(nameValue)), { nil: undefined }),
     image: fc.option(fc.tuple(keyOf('image'), mostly(imageValue)), { nil: undefined, freq: 8 }),
-    env: fc.option(fc.tuple(keyOf('env'), fc.oneof(fc.dictionary(envName, envValue, { maxKeys: 3 }), anyJson)), { nil: undefined }),
-    ports: fc.option(fc.tuple(keyOf('ports'), fc.oneof(fc.dictionary(portKey, portValue, { maxKeys: 2 }), anyJson)), {
-      nil: undefined,
-    }),
+    env: fc.option(
+      fc.tuple(keyOf('env'), fc.oneof(fc.dictionary(envName, envValue, { maxKeys: 3 }), anyJson)),
+      { nil: undefined },
+    ),
+    ports: fc.option(
+      fc.tuple(keyOf('ports'), fc.oneof(fc.dictionary(portKey, portValue, { maxKeys: 2 }), anyJson)),
+      {
+        nil: undefined,
+      },
+    ),
   })
   .map(({ earlier, unknown, name, image: imageEntry, env, ports }) =>
     [...earlier, ...unknown, name, imageEntry, env, ports].filter(
@@ -368,7 +435,12 @@ const restBody: fc.Arbitrary<RestBody> = fc.oneof(
   {
     weight: 2,
     arbitrary: fc
-      .oneof(fc.string(), fc.string({ unit: 'binary' }), fc.json(), fc.string({ unit: 'grapheme-ascii' }).map((text) => `{${text}}`))
+      .oneof(
+        fc.string(),
+        fc.string({ unit: 'binary' }),
+        fc.json(),
+        fc.string({ unit: 'grapheme-ascii' }).map((text) => `{${text}}`),
+      )
       .map((text) => ({ kind: 'text' as const, text })),
   },
   {
@@ -390,14 +462,21 @@ const restBody: fc.Arbitrary<RestBody> = fc.oneof(
       }),
   },
 );
-const contentType = fc.constantFrom('application/json', 'application/json; charset=utf-8', 'application/vnd.berth+json');
+const contentType = fc.constantFrom(
+  'application/json',
+  'application/json; charset=utf-8',
+  'application/vnd.berth+json',
+);
 
 const keyValueInput = fc.record({
   name: fc.stringMatching(/^[A-Za-z_][A-Za-z0-9_.]{0,8}$/),
   value: fc.string({ maxLength: 12 }),
 });
 const badKeyValue = fc.oneof(
-  fc.record({ name: fc.constantFrom('', 'A=B', 'NUL\u0000', 'x'.repeat(4097)), value: fc.string({ maxLength: 4 }) }),
+  fc.record({
+    name: fc.constantFrom('', 'A=B', 'NUL\u0000', 'x'.repeat(4097)),
+    value: fc.string({ maxLength: 4 }),
+  }),
   fc.record({ name: fc.constant('OK'), value: fc.constantFrom('NUL\u0000', 'x'.repeat(128 * 1024 + 1)) }),
   fc.record({ name: fc.string({ maxLength: 8 }), value: anyJson }, { requiredKeys: [] }),
 );
@@ -413,9 +492,15 @@ const portInput = fc.record(
 const badPort = fc.oneof(
   fc.record({ containerPort: fc.constantFrom(0, -1, 65536, 70_000) }),
   fc.record({ containerPort: fc.constant(80), hostPort: fc.constantFrom(0, -1, 65536) }),
-  fc.record({ containerPort: fc.constant(80), hostIp: fc.oneof(fc.constantFrom('localhost', '999.1.1.1', '', '1.2.3'), fc.string({ maxLength: 8 })) }),
+  fc.record({
+    containerPort: fc.constant(80),
+    hostIp: fc.oneof(fc.constantFrom('localhost', '999.1.1.1', '', '1.2.3'), fc.string({ maxLength: 8 })),
+  }),
   fc.record({ containerPort: fc.constant(80), protocol: fc.constantFrom('tcp', 'ICMP') }),
-  fc.record({ containerPort: anyJson, protocol: anyJson, hostPort: anyJson, hostIp: anyJson }, { requiredKeys: [] }),
+  fc.record(
+    { containerPort: anyJson, protocol: anyJson, hostPort: anyJson, hostIp: anyJson },
+    { requiredKeys: [] },
+  ),
 );
 const seconds = fc.oneof(fc.double({ min: 0.001, max: 100, noNaN: true }), fc.constantFrom(1, 86_400));
 const badSeconds = fc.oneof(fc.constantFrom(-1, 0, 0.000_5, 86_401, 1e300), anyJson);
@@ -434,7 +519,10 @@ const healthcheckInput = fc.record(
 );
 const badHealthcheck = fc.oneof(
   fc.record({
-    test: fc.oneof(fc.constantFrom([], ['CMD'], ['NONE', 'x'], ['CMD-SHELL'], ['WGET']), fc.array(fc.string({ maxLength: 6 }), { maxLength: 3 })),
+    test: fc.oneof(
+      fc.constantFrom([], ['CMD'], ['NONE', 'x'], ['CMD-SHELL'], ['WGET']),
+      fc.array(fc.string({ maxLength: 6 }), { maxLength: 3 }),
+    ),
   }),
   fc.record({ test: fc.constant(['NONE']), intervalSeconds: badSeconds }),
   fc.record({ test: fc.constant(['NONE']), timeoutSeconds: badSeconds }),
@@ -455,14 +543,23 @@ const resourcesInput = fc.record({
   cpus: fc.double({ min: 0.01, max: 2, noNaN: true }),
 });
 const badResources = fc.oneof(
-  fc.record({ memoryBytes: fc.oneof(fc.integer({ min: -1, max: 6 * 1024 * 1024 - 1 }), fc.constantFrom(2 ** 53, 1.5e7 + 0.5), anyJson) }),
+  fc.record({
+    memoryBytes: fc.oneof(
+      fc.integer({ min: -1, max: 6 * 1024 * 1024 - 1 }),
+      fc.constantFrom(2 ** 53, 1.5e7 + 0.5),
+      anyJson,
+    ),
+  }),
   fc.record({ cpus: fc.oneof(fc.constantFrom(0, -1, 0.001, 3, 1025), anyJson) }),
 );
 
 /** A `CreateContainerInput` that berth should accept: every field optional but `image`. */
 const validCreateInput = fc.record(
   {
-    name: fc.oneof(fc.stringMatching(/^[a-zA-Z0-9][a-zA-Z0-9_.-]{1,16}$/), fc.constantFrom('twice-a', 'twice-b', 'twice-c')),
+    name: fc.oneof(
+      fc.stringMatching(/^[a-zA-Z0-9][a-zA-Z0-9_.-]{1,16}$/),
+      fc.constantFrom('twice-a', 'twice-b', 'twice-c'),
+    ),
     image: fc.constantFrom(image, absentImage),
     env: fc.array(keyValueInput, { maxLength: 3 }),
     ports: fc.array(portInput, { maxLength: 2 }),
@@ -479,15 +576,35 @@ const validCreateInput = fc.record(
 const brokenField: fc.Arbitrary<[string, unknown]> = fc.oneof(
   fc.tuple(fc.constant('name'), fc.constantFrom('', 'a', '-x', '.x', 'a b', 'a/b', 'ä', 'x'.repeat(256))),
   fc.tuple(fc.constant('image'), invalidImage),
-  fc.tuple(fc.constant('env'), fc.tuple(keyValueInput, badKeyValue).map((pair) => [...pair])),
-  fc.tuple(fc.constant('labels'), fc.tuple(badKeyValue, keyValueInput).map((pair) => [...pair])),
-  fc.tuple(fc.constant('ports'), fc.tuple(portInput, badPort).map((pair) => [...pair])),
+  fc.tuple(
+    fc.constant('env'),
+    fc.tuple(keyValueInput, badKeyValue).map((pair) => [...pair]),
+  ),
+  fc.tuple(
+    fc.constant('labels'),
+    fc.tuple(badKeyValue, keyValueInput).map((pair) => [...pair]),
+  ),
+  fc.tuple(
+    fc.constant('ports'),
+    fc.tuple(portInput, badPort).map((pair) => [...pair]),
+  ),
   fc.tuple(fc.constant('command'), fc.constantFrom([], ['a\u0000'])),
   fc.tuple(fc.constant('restartPolicy'), badRestartPolicy),
   fc.tuple(fc.constant('healthcheck'), badHealthcheck),
   fc.tuple(fc.constant('resources'), badResources),
   fc.tuple(
-    fc.constantFrom('name', 'image', 'env', 'ports', 'command', 'restartPolicy', 'healthcheck', 'labels', 'resources', 'start'),
+    fc.constantFrom(
+      'name',
+      'image',
+      'env',
+      'ports',
+      'command',
+      'restartPolicy',
+      'healthcheck',
+      'labels',
+      'resources',
+      'start',
+    ),
     anyJson,
   ),
 );
@@ -501,7 +618,18 @@ const createInput = fc.oneof(
     weight: 1,
     // The right field names, any values at all.
     arbitrary: fc.dictionary(
-      fc.constantFrom('name', 'image', 'env', 'ports', 'command', 'restartPolicy', 'healthcheck', 'labels', 'resources', 'start'),
+      fc.constantFrom(
+        'name',
+        'image',
+        'env',
+        'ports',
+        'command',
+        'restartPolicy',
+        'healthcheck',
+        'labels',
+        'resources',
+        'start',
+      ),
       anyJson,
     ),
   },
@@ -523,17 +651,27 @@ const referenceChoice: fc.Arbitrary<ReferenceChoice> = fc.oneof(
     }),
   },
   { weight: 3, arbitrary: fc.string().map((value) => ({ kind: 'any' as const, value })) },
-  { weight: 1, arbitrary: fc.stringMatching(/^[0-9a-f]{1,64}$/).map((value) => ({ kind: 'any' as const, value })) },
+  {
+    weight: 1,
+    arbitrary: fc.stringMatching(/^[0-9a-f]{1,64}$/).map((value) => ({ kind: 'any' as const, value })),
+  },
   { weight: 1, arbitrary: anyJson.map((value) => ({ kind: 'any' as const, value })) },
 );
 const referenceOperation = fc.record({
   operation: fc.constantFrom('stop' as const, 'remove' as const),
   reference: referenceChoice,
-  timeoutSeconds: fc.option(fc.oneof(fc.integer({ min: -3, max: 3 }), fc.integer(), anyJson), { nil: undefined }),
-  force: fc.option(fc.oneof({ weight: 4, arbitrary: fc.boolean() }, { weight: 1, arbitrary: anyJson }), { nil: undefined }),
-  removeVolumes: fc.option(fc.oneof({ weight: 4, arbitrary: fc.boolean() }, { weight: 1, arbitrary: anyJson }), {
+  timeoutSeconds: fc.option(fc.oneof(fc.integer({ min: -3, max: 3 }), fc.integer(), anyJson), {
     nil: undefined,
   }),
+  force: fc.option(fc.oneof({ weight: 4, arbitrary: fc.boolean() }, { weight: 1, arbitrary: anyJson }), {
+    nil: undefined,
+  }),
+  removeVolumes: fc.option(
+    fc.oneof({ weight: 4, arbitrary: fc.boolean() }, { weight: 1, arbitrary: anyJson }),
+    {
+      nil: undefined,
+    },
+  ),
 });
 
 /** The reference as sent, and whether it names one of our containers (whose stop must not wait 10 s). */
@@ -583,11 +721,14 @@ async function remember(id: string): Promise<{ id: string; name: string }> {
 }
 
 beforeAll(async () => {
-  if (!/^(127\.0\.0\.1|localhost):\d+$/.test(registry)) throw new Error(`the registry ${registry} is not local`);
+  if (!/^(127\.0\.0\.1|localhost):\d+$/.test(registry))
+    throw new Error(`the registry ${registry} is not local`);
   docker = testDocker(inject('dockerHost'));
   berth = await startBerth();
   hostPorts = await reserveHostPorts(4);
-  console.info(`[property] fast-check seed ${SEED}; names start with ${prefix}; host ports ${hostPorts.join(', ')}`);
+  console.info(
+    `[property] fast-check seed ${SEED}; names start with ${prefix}; host ports ${hostPorts.join(', ')}`,
+  );
 });
 
 afterAll(async () => {
@@ -595,7 +736,12 @@ afterAll(async () => {
   const byName = await docker.listContainers({ all: true, filters: { name: [prefix] } });
   const ids = new Set([...created.map(({ id }) => id), ...byName.map((info) => info.Id)]);
   await Promise.all(
-    [...ids].map((id) => docker.getContainer(id).remove({ force: true, v: true }).catch(() => undefined)),
+    [...ids].map((id) =>
+      docker
+        .getContainer(id)
+        .remove({ force: true, v: true })
+        .catch(() => undefined),
+    ),
   );
   await cleanupLabelled(docker, `${TEST_LABEL}=property`);
 });
@@ -637,7 +783,8 @@ describe('the REST shim under random bodies', () => {
           expect(REST_CODES.has(error.code), context).toBe(true);
           expect(statusOfCode(error.code), context).toBe(response.status);
           expect(error.message, context).toEqual(expect.stringMatching(/\S/));
-          if (error.code === 'INVALID_INPUT') expect(error.field, context).toEqual(expect.stringMatching(/\S/));
+          if (error.code === 'INVALID_INPUT')
+            expect(error.field, context).toEqual(expect.stringMatching(/\S/));
           else expect(error.field, context).toBeUndefined();
         }),
         { seed: SEED, numRuns: REST_RUNS },
@@ -659,16 +806,27 @@ describe('the mutations under random input', () => {
       await fc.assert(
         fc.asyncProperty(createInput, async (input) => {
           const answer = await sendOperation(CreateContainer, { input: safeCreateInput(input) });
-          const payload = checkPayload(answer as GraphQLAnswer<Record<string, Payload>>, 'createContainer', tally);
+          const payload = checkPayload(
+            answer as GraphQLAnswer<Record<string, Payload>>,
+            'createContainer',
+            tally,
+          );
           if (payload?.__typename === 'RegistryUnavailableError') {
-            expect(await registryAnswers(), `the registry answers, yet ${JSON.stringify(payload)}`).toBe(false);
-            throw new Error(`the local registry ${registry} stopped answering during the run: ${JSON.stringify(payload)}`);
+            expect(await registryAnswers(), `the registry answers, yet ${JSON.stringify(payload)}`).toBe(
+              false,
+            );
+            throw new Error(
+              `the local registry ${registry} stopped answering during the run: ${JSON.stringify(payload)}`,
+            );
           }
-          if (payload?.__typename === 'CreateContainerSuccess') await remember((payload['container'] as { id: string }).id);
+          if (payload?.__typename === 'CreateContainerSuccess')
+            await remember((payload['container'] as { id: string }).id);
         }),
         { seed: SEED, numRuns: CREATE_RUNS },
       );
-      console.info(`[property] createContainer: ${CREATE_RUNS} inputs in ${Date.now() - started} ms: ${summary(tally)}`);
+      console.info(
+        `[property] createContainer: ${CREATE_RUNS} inputs in ${Date.now() - started} ms: ${summary(tally)}`,
+      );
       expect(tally.get('CreateContainerSuccess') ?? 0).toBeGreaterThan(0);
       expect(tally.get('InvalidInputError') ?? 0).toBeGreaterThan(CREATE_RUNS / 10);
     },
@@ -681,24 +839,32 @@ describe('the mutations under random input', () => {
       const tally = new Map<string, number>();
       const started = Date.now();
       await fc.assert(
-        fc.asyncProperty(referenceOperation, async ({ operation, reference, timeoutSeconds, force, removeVolumes }) => {
-          const { value: id, ours } = resolveReference(reference);
-          if (operation === 'stop') {
-            // Our running containers ignore SIGTERM: a stop there waits out its whole grace period.
-            const timeout =
-              ours && (timeoutSeconds === undefined || timeoutSeconds === null || (typeof timeoutSeconds === 'number' && timeoutSeconds > 1))
-                ? 1
-                : timeoutSeconds;
-            const answer = await sendOperation(StopContainer, { id, timeoutSeconds: timeout });
-            checkPayload(answer as GraphQLAnswer<Record<string, Payload>>, 'stopContainer', tally);
-          } else {
-            const answer = await sendOperation(RemoveContainer, { id, force, removeVolumes });
-            checkPayload(answer as GraphQLAnswer<Record<string, Payload>>, 'removeContainer', tally);
-          }
-        }),
+        fc.asyncProperty(
+          referenceOperation,
+          async ({ operation, reference, timeoutSeconds, force, removeVolumes }) => {
+            const { value: id, ours } = resolveReference(reference);
+            if (operation === 'stop') {
+              // Our running containers ignore SIGTERM: a stop there waits out its whole grace period.
+              const timeout =
+                ours &&
+                (timeoutSeconds === undefined ||
+                  timeoutSeconds === null ||
+                  (typeof timeoutSeconds === 'number' && timeoutSeconds > 1))
+                  ? 1
+                  : timeoutSeconds;
+              const answer = await sendOperation(StopContainer, { id, timeoutSeconds: timeout });
+              checkPayload(answer as GraphQLAnswer<Record<string, Payload>>, 'stopContainer', tally);
+            } else {
+              const answer = await sendOperation(RemoveContainer, { id, force, removeVolumes });
+              checkPayload(answer as GraphQLAnswer<Record<string, Payload>>, 'removeContainer', tally);
+            }
+          },
+        ),
         { seed: SEED, numRuns: REFERENCE_RUNS },
       );
-      console.info(`[property] stop/remove: ${REFERENCE_RUNS} calls in ${Date.now() - started} ms: ${summary(tally)}`);
+      console.info(
+        `[property] stop/remove: ${REFERENCE_RUNS} calls in ${Date.now() - started} ms: ${summary(tally)}`,
+      );
       expect(tally.get('NotFoundError') ?? 0).toBeGreaterThan(0);
       expect(tally.get('InvalidInputError') ?? 0).toBeGreaterThan(0);
     },

@@ -31,7 +31,11 @@ interface SeedContainer {
 }
 
 /** Everything but the live figures, which appear once a stats sample exists. */
-function withoutFigures({ CPU: _cpu, Memory: _memory, ...rest }: SeedContainer): Omit<SeedContainer, 'CPU' | 'Memory'> {
+function withoutFigures({
+  CPU: _cpu,
+  Memory: _memory,
+  ...rest
+}: SeedContainer): Omit<SeedContainer, 'CPU' | 'Memory'> {
   return rest;
 }
 
@@ -40,10 +44,13 @@ function expectSeedShape(container: SeedContainer): void {
   expect(Object.keys(container).sort()).toEqual([...SEED_FIELDS].sort());
   expect(container.ID).toMatch(/^[0-9a-f]{64}$/);
   expect(container.CreatedAt).toMatch(RFC_3339);
-  expect(['created', 'running', 'paused', 'restarting', 'removing', 'exited', 'dead']).toContain(container.Status);
+  expect(['created', 'running', 'paused', 'restarting', 'removing', 'exited', 'dead']).toContain(
+    container.Status,
+  );
   expect(['none', 'starting', 'healthy', 'unhealthy']).toContain(container.Health);
   if (container.CPU !== null) expect(container.CPU).toBeGreaterThanOrEqual(0);
-  if (container.Memory !== null) expect(Number.isInteger(container.Memory) && container.Memory >= 0).toBe(true);
+  if (container.Memory !== null)
+    expect(Number.isInteger(container.Memory) && container.Memory >= 0).toBe(true);
   expect(Number.isInteger(container.RestartCount)).toBe(true);
 }
 
@@ -57,17 +64,31 @@ interface Answer<T> {
   body: T;
 }
 
-async function send<T>(method: string, path: string, init: RequestInit = {}, base = berth.url): Promise<Answer<T>> {
+async function send<T>(
+  method: string,
+  path: string,
+  init: RequestInit = {},
+  base = berth.url,
+): Promise<Answer<T>> {
   const response = await fetch(`${base}${path}`, { method, ...init });
   const text = await response.text();
-  return { status: response.status, headers: response.headers, body: (text === '' ? undefined : JSON.parse(text)) as T };
+  return {
+    status: response.status,
+    headers: response.headers,
+    body: (text === '' ? undefined : JSON.parse(text)) as T,
+  };
 }
 
 function post<T>(body: unknown, base = berth.url): Promise<Answer<T>> {
-  return send<T>('POST', '/containers', {
-    headers: { 'content-type': 'application/json' },
-    body: typeof body === 'string' ? body : JSON.stringify(body),
-  }, base);
+  return send<T>(
+    'POST',
+    '/containers',
+    {
+      headers: { 'content-type': 'application/json' },
+      body: typeof body === 'string' ? body : JSON.stringify(body),
+    },
+    base,
+  );
 }
 
 /** The seed's error envelope: a code, a message for people, `field` for INVALID_INPUT, never a stack trace. */
@@ -79,7 +100,9 @@ function expectError(answer: Answer<unknown>, status: number, code: string, fiel
   expect(error.message).toEqual(expect.any(String));
   expect(error.message).not.toBe('');
   expect(JSON.stringify(answer.body)).not.toMatch(STACK_TRACE);
-  expect(Object.keys(error).sort()).toEqual(field === undefined ? ['code', 'message'] : ['code', 'field', 'message']);
+  expect(Object.keys(error).sort()).toEqual(
+    field === undefined ? ['code', 'message'] : ['code', 'field', 'message'],
+  );
   if (field !== undefined) expect(error.field).toBe(field);
 }
 
@@ -112,7 +135,12 @@ afterAll(async () => {
   await berth?.stop();
   const leftovers = await docker.listContainers({ all: true, filters: { name: [prefix] } });
   await Promise.all(
-    leftovers.map((info) => docker.getContainer(info.Id).remove({ force: true, v: true }).catch(() => undefined)),
+    leftovers.map((info) =>
+      docker
+        .getContainer(info.Id)
+        .remove({ force: true, v: true })
+        .catch(() => undefined),
+    ),
   );
 });
 
@@ -147,7 +175,9 @@ describe('POST /containers', () => {
     expect(info.Name).toBe(`/${name}`);
     expect(info.State.Running).toBe(true);
     expect(info.Config.Env).toEqual(expect.arrayContaining(['K=v', 'GREETING=hello=world']));
-    expect(info.HostConfig.PortBindings).toEqual({ '80/tcp': [{ HostIp: '127.0.0.1', HostPort: String(port) }] });
+    expect(info.HostConfig.PortBindings).toEqual({
+      '80/tcp': [{ HostIp: '127.0.0.1', HostPort: String(port) }],
+    });
     expect(info.NetworkSettings.Ports['80/tcp']).toEqual([{ HostIp: '127.0.0.1', HostPort: String(port) }]);
 
     const page = await waitFor(async () => (await fetch(`http://127.0.0.1:${port}/`)).text());
@@ -174,7 +204,9 @@ describe('POST /containers', () => {
     expect(info.Config.Env).toContain('KEPT=3');
     expect(info.Config.Env).not.toContain('KEPT=2');
     expect(info.Config.Env?.some((entry) => entry.startsWith('DROPPED='))).toBe(false);
-    expect(info.HostConfig.PortBindings).toEqual({ '80/tcp': [{ HostIp: '127.0.0.1', HostPort: String(port) }] });
+    expect(info.HostConfig.PortBindings).toEqual({
+      '80/tcp': [{ HostIp: '127.0.0.1', HostPort: String(port) }],
+    });
     expect(await containersNamed(`${prefix}-not-this-one`)).toHaveLength(0);
 
     const page = await waitFor(async () => (await fetch(`http://127.0.0.1:${port}/`)).text());
@@ -339,7 +371,8 @@ describe('bad requests', () => {
     const bytes = new TextEncoder().encode(body);
     const chunked = new ReadableStream<Uint8Array>({
       start(controller) {
-        for (let at = 0; at < bytes.length; at += 64 * 1024) controller.enqueue(bytes.subarray(at, at + 64 * 1024));
+        for (let at = 0; at < bytes.length; at += 64 * 1024)
+          controller.enqueue(bytes.subarray(at, at + 64 * 1024));
         controller.close();
       },
     });
@@ -359,14 +392,21 @@ describe('bad requests', () => {
 
   it('answers 415 UNSUPPORTED_MEDIA_TYPE for a body that is not declared as JSON', async () => {
     const body = JSON.stringify({ name: `${prefix}-media`, image });
-    for (const headers of [{ 'content-type': 'text/plain' }, { 'content-type': 'application/x-www-form-urlencoded' }, {}]) {
+    for (const headers of [
+      { 'content-type': 'text/plain' },
+      { 'content-type': 'application/x-www-form-urlencoded' },
+      {},
+    ]) {
       expectError(await send('POST', '/containers', { headers, body }), 415, 'UNSUPPORTED_MEDIA_TYPE');
     }
     expect(await containersNamed(`${prefix}-media`)).toHaveLength(0);
   });
 
   it('answers 405 METHOD_NOT_ALLOWED with an Allow header', async () => {
-    const collection = await send('PUT', '/containers', { headers: { 'content-type': 'application/json' }, body: '{}' });
+    const collection = await send('PUT', '/containers', {
+      headers: { 'content-type': 'application/json' },
+      body: '{}',
+    });
     expectError(collection, 405, 'METHOD_NOT_ALLOWED');
     expect(collection.headers.get('allow')).toBe('GET, POST');
     const item = await send('PATCH', `/containers/${prefix}-any`);

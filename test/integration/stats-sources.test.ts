@@ -81,7 +81,9 @@ beforeAll(async () => {
 
   const driver = info.cgroupDriver;
   if (!isCgroupDriver(driver)) {
-    throw new Error(`the cgroup source must be usable here, but engine ${dockerHost} uses cgroup driver "${driver}"`);
+    throw new Error(
+      `the cgroup source must be usable here, but engine ${dockerHost} uses cgroup driver "${driver}"`,
+    );
   }
   // Probing with a running container's id tells the engine's own cgroups from any others here.
   const access = await CgroupStatsSource.canRead({ version: info.cgroupVersion, driver }, idle.id);
@@ -106,8 +108,18 @@ afterAll(async () => {
 
 describe('readEngineInfo', () => {
   it("reads the engine's cgroup layout, CPUs and memory as `docker info` shows them", async () => {
-    const raw = (await docker.info()) as { ID: string; CgroupVersion: string; NCPU: number; MemTotal: number };
-    expect(info).toMatchObject({ id: raw.ID, cgroupVersion: raw.CgroupVersion, ncpu: raw.NCPU, memTotalBytes: raw.MemTotal });
+    const raw = (await docker.info()) as {
+      ID: string;
+      CgroupVersion: string;
+      NCPU: number;
+      MemTotal: number;
+    };
+    expect(info).toMatchObject({
+      id: raw.ID,
+      cgroupVersion: raw.CgroupVersion,
+      ncpu: raw.NCPU,
+      memTotalBytes: raw.MemTotal,
+    });
     expect(info.serverVersion).toMatch(/^\d+\.\d+/);
     expect(['cgroupfs', 'systemd']).toContain(info.cgroupDriver);
   });
@@ -115,7 +127,12 @@ describe('readEngineInfo', () => {
 
 describe('cgroup and Docker API stats sources on the same containers', () => {
   it('read a busy container above 50% CPU and an idle one below 5%, agreeing within 15 points; pids ≥ 1', async () => {
-    const collectors = [cgroup.open(busy.target), api.open(busy.target), cgroup.open(idle.target), api.open(idle.target)];
+    const collectors = [
+      cgroup.open(busy.target),
+      api.open(busy.target),
+      cgroup.open(idle.target),
+      api.open(idle.target),
+    ];
     try {
       // A first reading, which has no CPU figure yet from either source.
       await Promise.all(collectors.map((collector, i) => present(collector, `collector ${i}`)));
@@ -156,9 +173,14 @@ describe('cgroup and Docker API stats sources on the same containers', () => {
     const fromCgroup = cgroup.open(worker.target);
     const fromApi = api.open(worker.target);
     try {
-      const before = [(await present(fromCgroup, 'cgroup')).memoryUsageBytes, (await present(fromApi, 'api')).memoryUsageBytes];
+      const before = [
+        (await present(fromCgroup, 'cgroup')).memoryUsageBytes,
+        (await present(fromApi, 'api')).memoryUsageBytes,
+      ];
       // tmpfs pages are shared memory: counted as cache but never inactive_file, so they stay in the figure.
-      expect(await exec(worker.container, ['dd', 'if=/dev/zero', 'of=/dev/shm/fill', 'bs=1M', 'count=48'])).toBe(0);
+      expect(
+        await exec(worker.container, ['dd', 'if=/dev/zero', 'of=/dev/shm/fill', 'bs=1M', 'count=48']),
+      ).toBe(0);
 
       const grown = async (collector: StatsCollector, baseline: number) =>
         waitFor(async () => {
@@ -171,7 +193,10 @@ describe('cgroup and Docker API stats sources on the same containers', () => {
       const after = [await grown(fromCgroup, before[0]!), await grown(fromApi, before[1]!)];
       // Read both again now that the API's once-a-second sample has settled too.
       await sleep(1_100);
-      const [cgroupNow, apiNow] = [(await fromCgroup.sample())!.memoryUsageBytes, (await fromApi.sample())!.memoryUsageBytes];
+      const [cgroupNow, apiNow] = [
+        (await fromCgroup.sample())!.memoryUsageBytes,
+        (await fromApi.sample())!.memoryUsageBytes,
+      ];
       console.info(
         `[stats-sources] memory MiB before cgroup ${mib(before[0]!)} api ${mib(before[1]!)}; ` +
           `after cgroup ${mib(after[0]!)} api ${mib(after[1]!)}; settled cgroup ${mib(cgroupNow)} api ${mib(apiNow)}`,
@@ -191,15 +216,20 @@ describe('cgroup and Docker API stats sources on the same containers', () => {
     const fromCgroup = cgroup.open(worker.target);
     const fromApi = api.open(worker.target);
     try {
-      expect(await exec(worker.container, ['dd', 'if=/dev/zero', 'of=/www/big', 'bs=1k', 'count=256'])).toBe(0);
+      expect(await exec(worker.container, ['dd', 'if=/dev/zero', 'of=/www/big', 'bs=1k', 'count=256'])).toBe(
+        0,
+      );
       const port = (await worker.container.inspect()).NetworkSettings.Ports['80/tcp']?.[0]?.HostPort;
-      const body = await waitFor(async () => (await fetch(`http://127.0.0.1:${String(port)}/big`)).arrayBuffer());
+      const body = await waitFor(async () =>
+        (await fetch(`http://127.0.0.1:${String(port)}/big`)).arrayBuffer(),
+      );
       expect(body.byteLength).toBe(256 * 1024);
 
       const sent = async (collector: StatsCollector) =>
         waitFor(async () => {
           const sample = await collector.sample();
-          if (sample === null || sample.networkTxBytes < 256 * 1024) throw new Error('transfer not counted yet');
+          if (sample === null || sample.networkTxBytes < 256 * 1024)
+            throw new Error('transfer not counted yet');
           return sample;
         });
       const [viaCgroup, viaApi] = [await sent(fromCgroup), await sent(fromApi)];

@@ -17,7 +17,10 @@ export interface RunningBerth {
     variables?: TVariables,
   ): Promise<{ data?: TResult | null; errors?: { message: string; extensions?: Record<string, unknown> }[] }>;
   /** Like `graphql`, but fails the test on a GraphQL error and returns `data`. */
-  query<TResult, TVariables>(document: TypedDocumentNode<TResult, TVariables>, variables?: TVariables): Promise<TResult>;
+  query<TResult, TVariables>(
+    document: TypedDocumentNode<TResult, TVariables>,
+    variables?: TVariables,
+  ): Promise<TResult>;
   /**
    * Creates a container through berth (the test image, the file's label, a unique name unless
    * given) and returns it; any error payload fails the test.
@@ -90,4 +93,3 @@ export function uniqueName(prefix: string): string {
   counter += 1;
   return `berth-test-${prefix}-${process.pid}-${Date.now().toString(36)}-${counter}`;
 }
-

@@ -17,11 +17,28 @@ export const ContainerFields = graphql(`
     createdAt
     health
     restartCount
-    restartPolicy { name maximumRetryCount }
-    env { name value }
-    ports { containerPort protocol hostIp hostPort }
-    labels { name value }
-    resources { memoryBytes nanoCpus }
+    restartPolicy {
+      name
+      maximumRetryCount
+    }
+    env {
+      name
+      value
+    }
+    ports {
+      containerPort
+      protocol
+      hostIp
+      hostPort
+    }
+    labels {
+      name
+      value
+    }
+    resources {
+      memoryBytes
+      nanoCpus
+    }
     cpu
     memory
   }
@@ -31,12 +48,27 @@ export const CreateContainer = graphql(`
   mutation CreateContainer($input: CreateContainerInput!) {
     createContainer(input: $input) {
       __typename
-      ... on CreateContainerSuccess { container { ...ContainerFields } }
-      ... on Error { code message }
-      ... on InvalidInputError { field }
-      ... on NameConflictError { name }
-      ... on ImageNotFoundError { image }
-      ... on RegistryUnavailableError { image }
+      ... on CreateContainerSuccess {
+        container {
+          ...ContainerFields
+        }
+      }
+      ... on Error {
+        code
+        message
+      }
+      ... on InvalidInputError {
+        field
+      }
+      ... on NameConflictError {
+        name
+      }
+      ... on ImageNotFoundError {
+        image
+      }
+      ... on RegistryUnavailableError {
+        image
+      }
     }
   }
 `);
@@ -45,8 +77,16 @@ export const StartContainer = graphql(`
   mutation StartContainer($id: String!) {
     startContainer(id: $id) {
       __typename
-      ... on StartContainerSuccess { container { id status } }
-      ... on Error { code message }
+      ... on StartContainerSuccess {
+        container {
+          id
+          status
+        }
+      }
+      ... on Error {
+        code
+        message
+      }
     }
   }
 `);
@@ -55,9 +95,21 @@ export const StopContainer = graphql(`
   mutation StopContainer($id: String!, $timeoutSeconds: Int) {
     stopContainer(id: $id, timeoutSeconds: $timeoutSeconds) {
       __typename
-      ... on StopContainerSuccess { container { id status exitCode finishedAt } }
-      ... on Error { code message }
-      ... on InvalidInputError { field }
+      ... on StopContainerSuccess {
+        container {
+          id
+          status
+          exitCode
+          finishedAt
+        }
+      }
+      ... on Error {
+        code
+        message
+      }
+      ... on InvalidInputError {
+        field
+      }
     }
   }
 `);
@@ -66,8 +118,17 @@ export const RestartContainer = graphql(`
   mutation RestartContainer($id: String!, $timeoutSeconds: Int) {
     restartContainer(id: $id, timeoutSeconds: $timeoutSeconds) {
       __typename
-      ... on RestartContainerSuccess { container { id status startedAt } }
-      ... on Error { code message }
+      ... on RestartContainerSuccess {
+        container {
+          id
+          status
+          startedAt
+        }
+      }
+      ... on Error {
+        code
+        message
+      }
     }
   }
 `);
@@ -76,22 +137,43 @@ export const RemoveContainer = graphql(`
   mutation RemoveContainer($id: String!, $force: Boolean, $removeVolumes: Boolean) {
     removeContainer(id: $id, force: $force, removeVolumes: $removeVolumes) {
       __typename
-      ... on RemoveContainerSuccess { container { id name } }
-      ... on Error { code message }
-      ... on InvalidInputError { field }
+      ... on RemoveContainerSuccess {
+        container {
+          id
+          name
+        }
+      }
+      ... on Error {
+        code
+        message
+      }
+      ... on InvalidInputError {
+        field
+      }
     }
   }
 `);
 
 export const GetContainer = graphql(`
   query GetContainer($id: String!) {
-    container(id: $id) { ...ContainerFields }
+    container(id: $id) {
+      ...ContainerFields
+    }
   }
 `);
 
 export const ListContainers = graphql(`
   query ListContainers($filter: ContainerFilter) {
-    containers(filter: $filter) { id name status image labels { name value } }
+    containers(filter: $filter) {
+      id
+      name
+      status
+      image
+      labels {
+        name
+        value
+      }
+    }
   }
 `);
 
@@ -117,7 +199,11 @@ export const ContainersStatsSubscription = graphql(`
   subscription ContainersStats($filter: ContainerFilter) {
     containersStats(filter: $filter) {
       at
-      samples { containerId cpuPercent memoryUsageBytes }
+      samples {
+        containerId
+        cpuPercent
+        memoryUsageBytes
+      }
     }
   }
 `);
@@ -131,7 +217,12 @@ export const ContainerEventsSubscription = graphql(`
       containerId
       exitCode
       health
-      container { id status restartCount health }
+      container {
+        id
+        status
+        restartCount
+        health
+      }
     }
   }
 `);
@@ -142,8 +233,15 @@ export const HealthChangedSubscription = graphql(`
       previous
       current
       at
-      container { id health }
-      lastProbe { exitCode output at }
+      container {
+        id
+        health
+      }
+      lastProbe {
+        exitCode
+        output
+        at
+      }
     }
   }
 `);
@@ -155,47 +253,106 @@ export const ContainerFigures = graphql(`
       restartCount
       cpu
       memory
-      stats { cpuPercent memoryUsageBytes pids }
+      stats {
+        cpuPercent
+        memoryUsageBytes
+        pids
+      }
     }
   }
 `);
 
 export const SystemQuery = graphql(`
   query System {
-    system { engine { up dockerHost } statsSource statsCollectors indexedContainers }
+    system {
+      engine {
+        up
+        dockerHost
+      }
+      statsSource
+      statsCollectors
+      indexedContainers
+    }
   }
 `);
 
 export const ContainerLogs = graphql(`
-  query ContainerLogs($id: String!, $tail: Int, $since: DateTime, $until: DateTime, $stdout: Boolean, $stderr: Boolean) {
+  query ContainerLogs(
+    $id: String!
+    $tail: Int
+    $since: DateTime
+    $until: DateTime
+    $stdout: Boolean
+    $stderr: Boolean
+  ) {
     container(id: $id) {
       id
-      logs(tail: $tail, since: $since, until: $until, stdout: $stdout, stderr: $stderr) { stream at text }
+      logs(tail: $tail, since: $since, until: $until, stdout: $stdout, stderr: $stderr) {
+        stream
+        at
+        text
+      }
     }
   }
 `);
 
 export const ContainerLogsSubscription = graphql(`
   subscription FollowLogs($id: String!, $tail: Int, $since: DateTime) {
-    containerLogs(id: $id, tail: $tail, since: $since) { stream at text }
+    containerLogs(id: $id, tail: $tail, since: $since) {
+      stream
+      at
+      text
+    }
   }
 `);
 
 export const ExecInContainer = graphql(`
-  mutation ExecInContainer($id: String!, $command: [String!]!, $env: [KeyValueInput!], $workingDir: String, $timeoutSeconds: Float) {
-    execInContainer(id: $id, command: $command, env: $env, workingDir: $workingDir, timeoutSeconds: $timeoutSeconds) {
+  mutation ExecInContainer(
+    $id: String!
+    $command: [String!]!
+    $env: [KeyValueInput!]
+    $workingDir: String
+    $timeoutSeconds: Float
+  ) {
+    execInContainer(
+      id: $id
+      command: $command
+      env: $env
+      workingDir: $workingDir
+      timeoutSeconds: $timeoutSeconds
+    ) {
       __typename
-      ... on ExecInContainerSuccess { result { exitCode stdout stderr truncated } }
-      ... on Error { code message }
-      ... on InvalidInputError { field }
-      ... on ExecTimeoutError { stopped }
+      ... on ExecInContainerSuccess {
+        result {
+          exitCode
+          stdout
+          stderr
+          truncated
+        }
+      }
+      ... on Error {
+        code
+        message
+      }
+      ... on InvalidInputError {
+        field
+      }
+      ... on ExecTimeoutError {
+        stopped
+      }
     }
   }
 `);
 
 export const ImagesQuery = graphql(`
   query Images {
-    images { id tags sizeBytes createdAt containers }
+    images {
+      id
+      tags
+      sizeBytes
+      createdAt
+      containers
+    }
   }
 `);
 
@@ -203,11 +360,26 @@ export const PullImage = graphql(`
   mutation PullImage($reference: String!) {
     pullImage(reference: $reference) {
       __typename
-      ... on PullImageSuccess { image { id tags sizeBytes createdAt containers } }
-      ... on Error { code message }
-      ... on InvalidInputError { field }
+      ... on PullImageSuccess {
+        image {
+          id
+          tags
+          sizeBytes
+          createdAt
+          containers
+        }
+      }
+      ... on Error {
+        code
+        message
+      }
+      ... on InvalidInputError {
+        field
+      }
       # PullImageSuccess.image is the Image; the error's is the reference it could not find.
-      ... on ImageNotFoundError { missing: image }
+      ... on ImageNotFoundError {
+        missing: image
+      }
     }
   }
 `);
@@ -216,9 +388,17 @@ export const RemoveImage = graphql(`
   mutation RemoveImage($reference: String!, $force: Boolean) {
     removeImage(reference: $reference, force: $force) {
       __typename
-      ... on RemoveImageSuccess { untagged deleted }
-      ... on Error { code message }
-      ... on InvalidInputError { field }
+      ... on RemoveImageSuccess {
+        untagged
+        deleted
+      }
+      ... on Error {
+        code
+        message
+      }
+      ... on InvalidInputError {
+        field
+      }
     }
   }
 `);
@@ -227,8 +407,14 @@ export const PruneImages = graphql(`
   mutation PruneImages {
     pruneImages {
       __typename
-      ... on PruneImagesSuccess { deleted spaceReclaimedBytes }
-      ... on Error { code message }
+      ... on PruneImagesSuccess {
+        deleted
+        spaceReclaimedBytes
+      }
+      ... on Error {
+        code
+        message
+      }
     }
   }
 `);
@@ -240,7 +426,12 @@ export const ImagePullProgressSubscription = graphql(`
       state
       currentBytes
       totalBytes
-      layers { id status currentBytes totalBytes }
+      layers {
+        id
+        status
+        currentBytes
+        totalBytes
+      }
     }
   }
 `);

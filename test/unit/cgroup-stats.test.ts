@@ -241,7 +241,10 @@ describe.each(LAYOUTS)('CgroupStatsSource on fixture files, $name', (layout) => 
     });
     // Not running (no pid), or its process just exited: 0, not a failure.
     expect(await source.open(target(null)).sample()).toMatchObject({ networkRxBytes: 0, networkTxBytes: 0 });
-    expect(await source.open(target(PID + 1)).sample()).toMatchObject({ networkRxBytes: 0, networkTxBytes: 0 });
+    expect(await source.open(target(PID + 1)).sample()).toMatchObject({
+      networkRxBytes: 0,
+      networkTxBytes: 0,
+    });
   });
 
   it('returns null and logs once when a file holds something unreadable', async () => {
@@ -284,19 +287,31 @@ describe('CgroupStatsSource on fixture files, v1 block IO files', () => {
     await writeCounters(layout, COUNTERS);
     const dir = join(cgroupRoot, layout.dir('blkio'));
     await rm(join(dir, 'blkio.throttle.io_service_bytes_recursive'));
-    await put(join(dir, 'blkio.throttle.io_service_bytes'), '8:0 Read 10\n8:0 Write 20\n8:0 Total 30\nTotal 30\n');
-    expect(await sourceFor(layout).open(target()).sample()).toMatchObject({ blockReadBytes: 10, blockWriteBytes: 20 });
+    await put(
+      join(dir, 'blkio.throttle.io_service_bytes'),
+      '8:0 Read 10\n8:0 Write 20\n8:0 Total 30\nTotal 30\n',
+    );
+    expect(await sourceFor(layout).open(target()).sample()).toMatchObject({
+      blockReadBytes: 10,
+      blockWriteBytes: 20,
+    });
 
     await rm(join(dir, 'blkio.throttle.io_service_bytes'));
     await put(join(dir, 'blkio.io_service_bytes'), '8:0 Read 30\n8:0 Write 40\n8:0 Total 70\nTotal 70\n');
-    expect(await sourceFor(layout).open(target()).sample()).toMatchObject({ blockReadBytes: 30, blockWriteBytes: 40 });
+    expect(await sourceFor(layout).open(target()).sample()).toMatchObject({
+      blockReadBytes: 30,
+      blockWriteBytes: 40,
+    });
   });
 
   it('reads an idle container\'s "Total 0" as zero, and no blkio controller as zero', async () => {
     await writeCounters(layout, COUNTERS);
     const dir = join(cgroupRoot, layout.dir('blkio'));
     await put(join(dir, 'blkio.throttle.io_service_bytes_recursive'), 'Total 0\n');
-    expect(await sourceFor(layout).open(target()).sample()).toMatchObject({ blockReadBytes: 0, blockWriteBytes: 0 });
+    expect(await sourceFor(layout).open(target()).sample()).toMatchObject({
+      blockReadBytes: 0,
+      blockWriteBytes: 0,
+    });
     await rm(dir, { recursive: true });
     expect(await sourceFor(layout).open(target()).sample()).toMatchObject({ blockReadBytes: 0, pids: 3 });
   });

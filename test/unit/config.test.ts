@@ -52,7 +52,11 @@ describe('parseDockerHost', () => {
       host: 'docker.internal',
       port: 2376,
       protocol: 'https',
-      tls: { ca: Buffer.from('/certs/ca.pem'), cert: Buffer.from('/certs/cert.pem'), key: Buffer.from('/certs/key.pem') },
+      tls: {
+        ca: Buffer.from('/certs/ca.pem'),
+        cert: Buffer.from('/certs/cert.pem'),
+        key: Buffer.from('/certs/key.pem'),
+      },
     });
   });
 

@@ -12,7 +12,10 @@ describe('generated files', () => {
   });
 
   it('test/gql/ is what GraphQL Code Generator writes (run `npm run codegen`)', async () => {
-    const outputs = (await generate({ ...codegenConfig, silent: true }, false)) as { filename: string; content: string }[];
+    const outputs = (await generate({ ...codegenConfig, silent: true }, false)) as {
+      filename: string;
+      content: string;
+    }[];
     expect(outputs.length).toBeGreaterThan(0);
     for (const { filename, content } of outputs) {
       const checkedIn = await readFile(new URL(`../../${filename}`, import.meta.url), 'utf8');

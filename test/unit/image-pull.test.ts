@@ -61,7 +61,9 @@ describe('applyPullEvent: Docker’s progress lines folded into one snapshot', (
       layer('bbb', 'Extracting', 32, 1000),
       layer('bbb', 'Pull complete'),
     ]);
-    expect(progress.layers).toEqual([{ id: 'bbb', status: 'Pull complete', currentBytes: 1000, totalBytes: 1000 }]);
+    expect(progress.layers).toEqual([
+      { id: 'bbb', status: 'Pull complete', currentBytes: 1000, totalBytes: 1000 },
+    ]);
     expect(progress).toMatchObject({ currentBytes: 1000, totalBytes: 1000 });
   });
 });

@@ -31,7 +31,11 @@ function pieces(buffer: Buffer, size: number): Buffer[] {
 
 describe('LogDecoder on byte sequences built like the engine’s (no engine involved)', () => {
   it('demultiplexes stdout and stderr frames into lines with their timestamps, in order', () => {
-    const bytes = Buffer.concat([frame(1, `${T1} out one\n`), frame(2, `${T2} err one\n`), frame(1, `${T2} out two\n`)]);
+    const bytes = Buffer.concat([
+      frame(1, `${T1} out one\n`),
+      frame(2, `${T2} err one\n`),
+      frame(1, `${T2} out two\n`),
+    ]);
     expect(decode(false, [bytes])).toEqual([
       { stream: 'stdout', timestamp: T1, text: 'out one' },
       { stream: 'stderr', timestamp: T2, text: 'err one' },
@@ -40,7 +44,11 @@ describe('LogDecoder on byte sequences built like the engine’s (no engine invo
   });
 
   it('survives chunks split anywhere, headers included', () => {
-    const bytes = Buffer.concat([frame(1, `${T1} alpha\n`), frame(2, `${T1} beta\n`), frame(1, `${T2} gamma\n`)]);
+    const bytes = Buffer.concat([
+      frame(1, `${T1} alpha\n`),
+      frame(2, `${T1} beta\n`),
+      frame(1, `${T2} gamma\n`),
+    ]);
     for (const size of [1, 3, 7, 8, 9, 13]) {
       expect(decode(false, pieces(bytes, size)).map((l) => l.text)).toEqual(['alpha', 'beta', 'gamma']);
     }
@@ -68,7 +76,12 @@ describe('LogDecoder on byte sequences built like the engine’s (no engine invo
   });
 
   it('keeps empty lines and ignores stdin frames', () => {
-    const bytes = Buffer.concat([frame(1, `${T1} \n`), Buffer.from([0, 0, 0, 0, 0, 0, 0, 2]), Buffer.from('x\n'), frame(1, `${T2} after\n`)]);
+    const bytes = Buffer.concat([
+      frame(1, `${T1} \n`),
+      Buffer.from([0, 0, 0, 0, 0, 0, 0, 2]),
+      Buffer.from('x\n'),
+      frame(1, `${T2} after\n`),
+    ]);
     expect(decode(false, [bytes]).map((l) => l.text)).toEqual(['', 'after']);
   });
 });

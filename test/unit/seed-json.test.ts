@@ -5,7 +5,13 @@ import type { Container } from '../../src/containers/model.js';
 
 describe("the seed's ContainerRequest", () => {
   it('matches keys case-insensitively, the last duplicate winning, as encoding/json does', () => {
-    const { input } = fromSeedRequest({ NAME: 'first', Name: 'web', IMAGE: 'busybox', Env: { A: '1' }, pOrTs: { '80/tcp': '8080' } });
+    const { input } = fromSeedRequest({
+      NAME: 'first',
+      Name: 'web',
+      IMAGE: 'busybox',
+      Env: { A: '1' },
+      pOrTs: { '80/tcp': '8080' },
+    });
     expect(input).toEqual({
       name: 'web',
       image: 'busybox',
@@ -48,7 +54,11 @@ describe("the seed's ContainerRequest", () => {
   });
 
   it('renders validation paths as the seed’s fields', () => {
-    const request = fromSeedRequest({ image: 'x', env: { GOOD: '1', 'BAD=': '2' }, ports: { '80/tcp': '1' } });
+    const request = fromSeedRequest({
+      image: 'x',
+      env: { GOOD: '1', 'BAD=': '2' },
+      ports: { '80/tcp': '1' },
+    });
     expect(request.fieldOf(['env', '1', 'name'])).toBe('env.BAD=');
     expect(request.fieldOf(['ports', '0', 'hostPort'])).toBe('ports.80/tcp');
     expect(request.fieldOf(['image'])).toBe('image');

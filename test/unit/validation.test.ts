@@ -30,21 +30,36 @@ describe('image references', () => {
     'my_app__x.y-z',
   ])('accepts %s', (reference) => expect(isImageReference(reference)).toBe(true));
 
-  it.each(['', 'Busybox', 'Team/app', 'busy box', 'app:', ':tag', 'app:-bad', 'a//b', 'app@sha256:xyz', '-app', 'x'.repeat(256)])(
-    'refuses %j',
-    (reference) => expect(isImageReference(reference)).toBe(false),
-  );
+  it.each([
+    '',
+    'Busybox',
+    'Team/app',
+    'busy box',
+    'app:',
+    ':tag',
+    'app:-bad',
+    'a//b',
+    'app@sha256:xyz',
+    '-app',
+    'x'.repeat(256),
+  ])('refuses %j', (reference) => expect(isImageReference(reference)).toBe(false));
 });
 
 describe('container names', () => {
   it.each(['ab', 'web-1', 'a.b_c', '0x'])('accepts %s', (name) => expect(isContainerName(name)).toBe(true));
-  it.each(['', 'a', '-web', '.web', 'we b', 'wé', 'a/b'])('refuses %j', (name) => expect(isContainerName(name)).toBe(false));
+  it.each(['', 'a', '-web', '.web', 'we b', 'wé', 'a/b'])('refuses %j', (name) =>
+    expect(isContainerName(name)).toBe(false),
+  );
 });
 
 describe('validateCreateSpec', () => {
   it('fills defaults: start, tcp, no host port (the engine picks one)', () => {
     expect(
-      validateCreateSpec({ image: 'busybox', ports: [{ containerPort: 80 }], env: [{ name: 'A', value: '' }] }),
+      validateCreateSpec({
+        image: 'busybox',
+        ports: [{ containerPort: 80 }],
+        env: [{ name: 'A', value: '' }],
+      }),
     ).toEqual({
       image: 'busybox',
       env: [{ name: 'A', value: '' }],
