@@ -3,7 +3,14 @@ import type { AddressInfo } from 'node:net';
 import type { GraphQLError } from 'graphql';
 import { createGraphQLError, createLogger, createYoga, maskError, type YogaLogger } from 'graphql-yoga';
 import type { Config } from './config.js';
+import { useMutationAudit } from './audit/graphql.js';
+import { AuditLog } from './audit/log.js';
+import { AuthGuard } from './auth/guard.js';
+import { UNAUTHENTICATED_LOCAL, type Principal } from './auth/principal.js';
+import { TokenService } from './auth/tokens.js';
 import { ContainerIndex } from './containers/container-index.js';
+import { principalOf, useAuthentication } from './http/authentication.js';
+import { BerthDatabase } from './store/database.js';
 import { ContainerService } from './containers/service.js';
 import { ContainerEventLog } from './events/event-log.js';
 import { ImageService } from './images/service.js';
@@ -29,8 +36,10 @@ export interface App {
   readonly index: ContainerIndex;
   /** The stats hub, for tests and benchmarks that count its collectors. */
   readonly stats: StatsHub;
-  /** What resolvers receive, for tests that execute the schema in process. */
+  /** What resolvers receive (as a local admin), for tests that execute the schema in process. */
   readonly context: Context;
+  /** berth's tokens, for tests and the first-start admin token. */
+  readonly tokens: TokenService;
   /** WebSocket clients connected now. */
   websocketClients(): number;
 }
@@ -67,6 +76,10 @@ function rootCause(error: unknown): unknown {
 
 export function buildApp(config: Config, options: { logger?: YogaLogger } = {}): App {
   const log = options.logger ?? createLogger(config.logLevel);
+  const database = BerthDatabase.open({ dataDir: config.dataDir });
+  const tokens = new TokenService(database);
+  const audit = new AuditLog(database);
+  const guard = new AuthGuard(tokens, audit, config.auth);
   const engine = new DockerEngine(config.engine);
   const index = new ContainerIndex(engine, engine.eventStream(log), log);
   const images = new ImageService(engine.images, index, log);
@@ -80,7 +93,17 @@ export function buildApp(config: Config, options: { logger?: YogaLogger } = {}):
     canSignalHostProcesses: config.engine.kind === 'socket',
     log,
   });
-  const context: Context = { containers, stats, events, system, logs, exec, images };
+  const services: Omit<Context, 'principal'> = {
+    containers,
+    stats,
+    events,
+    system,
+    logs,
+    exec,
+    images,
+    tokens,
+    audit,
+  };
 
   // A removed container's collector goes with it, whoever still holds a lease.
   index.on('change', (change) => {
@@ -108,16 +131,30 @@ export function buildApp(config: Config, options: { logger?: YogaLogger } = {}):
 
   const yoga = createYoga<Record<string, unknown>>({
     schema,
-    context: () => context,
+    // Authentication ran in onRequest (HTTP) or onConnect (WebSocket) and left the principal.
+    context: (initial) => ({
+      ...services,
+      principal:
+        // HTTP: the principal useAuthentication attached to the request (a ponyfill Request,
+        // so no instanceof); WebSocket: the one onConnect put in the envelope's initial context.
+        (initial.request ? principalOf(initial.request) : undefined) ??
+        ((initial as { principal?: Principal }).principal as Principal),
+    }),
     logging: log,
     batching: false,
     maskedErrors: { maskError: maskErrors },
-    plugins: [useHealthCheck(system), useRestShim({ containers, stats, logs }, log)],
+    plugins: [
+      useAuthentication(guard, '/graphql'),
+      useHealthCheck(system),
+      useRestShim({ containers, stats, logs, audit }, log),
+      useMutationAudit(),
+    ],
   });
 
   const server = createServer(yoga);
   const websocket = attachGraphQLWebSocket(server, yoga, {
     maxBufferedBytes: config.websocket.maxBufferedBytes,
+    guard,
     log,
   });
 
@@ -125,7 +162,8 @@ export function buildApp(config: Config, options: { logger?: YogaLogger } = {}):
     server,
     index,
     stats,
-    context,
+    context: { ...services, principal: UNAUTHENTICATED_LOCAL },
+    tokens,
     websocketClients: () => websocket.clients(),
     start: () => {
       index.start();
@@ -145,6 +183,7 @@ export function buildApp(config: Config, options: { logger?: YogaLogger } = {}):
       await websocket.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      database.close();
     },
   };
 }

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { z } from 'zod';
+import { suppliedTokenProblem } from './auth/tokens.js';
 
 /**
  * The one place berth reads its environment. Everything else receives a typed `Config`,
@@ -38,6 +39,18 @@ export interface Config {
     cgroupRoot: string;
     procRoot: string;
   };
+  /** Absolute directory of berth's own state: the SQLite database `berth.db` (tokens, audit log). */
+  dataDir: string;
+  /** An admin token the operator supplies (BERTH_ADMIN_TOKEN), stored only as a hash; never logged. */
+  adminToken: string | undefined;
+  auth: {
+    /** Off only when BERTH_AUTH=off says so; berth then listens on loopback alone. */
+    enabled: boolean;
+    /** Requests a token may make per minute. */
+    requestsPerMinute: number;
+    /** Failed authentications an address may make per minute before it is refused outright. */
+    failuresPerMinute: number;
+  };
 }
 
 const DEFAULT_DOCKER_HOST = 'unix:///var/run/docker.sock';
@@ -50,6 +63,9 @@ const envSchema = z.object({
   DOCKER_TLS_VERIFY: z.string().optional(),
   DOCKER_CERT_PATH: z.string().optional(),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  BERTH_AUTH: z.enum(['on', 'off']).default('on'),
+  BERTH_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(1200),
+  BERTH_AUTH_FAILURES_PER_MINUTE: z.coerce.number().int().min(1).default(20),
   BERTH_WS_MAX_BUFFERED_BYTES: z.coerce
     .number()
     .int()
@@ -64,6 +80,15 @@ const envSchema = z.object({
   BERTH_STATS_SOURCE: z.enum(['auto', 'cgroup', 'docker-api']).default('auto'),
   BERTH_CGROUP_ROOT: z.string().min(1).default('/sys/fs/cgroup'),
   BERTH_PROC_ROOT: z.string().min(1).default('/proc'),
+  BERTH_DATA_DIR: z.string().min(1).default('./data'),
+  // Checked here so a typo stops berth at start; the value itself never appears in a message.
+  BERTH_ADMIN_TOKEN: z
+    .string()
+    .superRefine((value, context) => {
+      const problem = suppliedTokenProblem(value);
+      if (problem !== null) context.addIssue({ code: 'custom', message: problem });
+    })
+    .optional(),
 });
 
 export class ConfigError extends Error {
@@ -119,6 +144,10 @@ export function parseDockerHost(
   }
 }
 
+function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\./.test(host);
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = envSchema.safeParse(env);
   if (!parsed.success) {
@@ -127,7 +156,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   const values = parsed.data;
   return {
-    host: values.HOST,
+    // Without authentication whoever reaches berth controls the host: only this machine may.
+    host: values.BERTH_AUTH === 'off' && !isLoopback(values.HOST) ? '127.0.0.1' : values.HOST,
     port: values.PORT,
     dockerHost: values.DOCKER_HOST,
     engine: parseDockerHost(values.DOCKER_HOST, values.DOCKER_TLS_VERIFY, values.DOCKER_CERT_PATH),
@@ -139,5 +169,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       cgroupRoot: values.BERTH_CGROUP_ROOT,
       procRoot: values.BERTH_PROC_ROOT,
     },
+    dataDir: resolve(values.BERTH_DATA_DIR),
+    auth: {
+      enabled: values.BERTH_AUTH === 'on',
+      requestsPerMinute: values.BERTH_RATE_LIMIT_PER_MINUTE,
+      failuresPerMinute: values.BERTH_AUTH_FAILURES_PER_MINUTE,
+    },
+    adminToken: values.BERTH_ADMIN_TOKEN,
   };
 }

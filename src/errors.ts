@@ -57,9 +57,29 @@ export const ERROR_CODES = {
     httpStatus: 504,
     description: 'The command did not finish within its timeout; it was stopped where berth could reach it.',
   },
+  UNAUTHENTICATED: {
+    httpStatus: 401,
+    description:
+      'No valid token: send `Authorization: Bearer <token>` (over WebSocket: connectionParams.authorization).',
+  },
+  TOKEN_IN_URL: {
+    httpStatus: 400,
+    description:
+      'A token was sent in the URL, where logs and proxies keep it; send it in the Authorization header.',
+  },
+  FORBIDDEN: { httpStatus: 403, description: "The token's role does not allow this operation." },
+  RATE_LIMITED: {
+    httpStatus: 429,
+    description:
+      'Too many requests for this token, or failed authentications from this address; see Retry-After.',
+  },
   ENGINE_UNAVAILABLE: {
     httpStatus: 503,
     description: 'The Docker Engine cannot be reached; berth keeps running and retries on the next call.',
+  },
+  TOKEN_NOT_FOUND: {
+    httpStatus: 404,
+    description: 'No API token has that id, and no active token has that name.',
   },
 } as const;
 
@@ -192,9 +212,41 @@ export class ExecTimeoutError extends BerthError {
   }
 }
 
+export class UnauthenticatedError extends BerthError {
+  readonly code = 'UNAUTHENTICATED';
+}
+
+export class TokenInUrlError extends BerthError {
+  readonly code = 'TOKEN_IN_URL';
+  constructor() {
+    super(ERROR_CODES.TOKEN_IN_URL.description);
+  }
+}
+
+export class ForbiddenError extends BerthError {
+  readonly code = 'FORBIDDEN';
+  constructor(readonly required: string) {
+    super(`this needs the ${required} role`);
+  }
+}
+
+export class RateLimitedError extends BerthError {
+  readonly code = 'RATE_LIMITED';
+  constructor(readonly retryAfterSeconds: number) {
+    super(`too many requests; retry after ${retryAfterSeconds} s`);
+  }
+}
+
 export class EngineUnavailableError extends BerthError {
   readonly code = 'ENGINE_UNAVAILABLE';
   constructor(detail: string) {
     super(`the Docker Engine is unavailable: ${detail}`);
+  }
+}
+
+export class TokenNotFoundError extends BerthError {
+  readonly code = 'TOKEN_NOT_FOUND';
+  constructor(readonly reference: string) {
+    super(`no API token with id or name "${reference}"`);
   }
 }

@@ -13,6 +13,20 @@ try {
 
 const log = createLogger(config.logLevel);
 const app = buildApp(config, { logger: log });
+if (config.auth.enabled) {
+  const admin = app.tokens.ensureAdmin({ adminToken: config.adminToken });
+  if (admin.outcome === 'created') {
+    // Shown once, here; berth keeps only its hash.
+    console.log(
+      `\nberth: no admin token existed, so one was made. Keep it now, it is not shown again:\n\n  ${admin.token}\n\n` +
+        `Send it as "Authorization: Bearer <token>"; make others with npm run token -- create --name NAME --role viewer|operator|admin\n`,
+    );
+  }
+} else {
+  log.warn(
+    `authentication is OFF (BERTH_AUTH=off): anyone who can reach berth controls the Docker host, so it listens on ${config.host} only`,
+  );
+}
 const { url } = await app.start();
 log.info(`berth listening on ${url} (GraphQL and GraphiQL at ${url}/graphql), engine ${config.dockerHost}`);
 

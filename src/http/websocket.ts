@@ -1,8 +1,16 @@
 import type { Server } from 'node:http';
 import type { ExecutionArgs } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
-import type { YogaLogger, YogaServerInstance } from 'graphql-yoga';
-import { WebSocketServer } from 'ws';
+import { createGraphQLError, type YogaLogger, type YogaServerInstance } from 'graphql-yoga';
+import { CloseCode } from 'graphql-ws';
+import { WebSocket, WebSocketServer } from 'ws';
+import type { AuthGuard } from '../auth/guard.js';
+import type { Principal } from '../auth/principal.js';
+import { RateLimitedError, TokenInUrlError, UnauthenticatedError } from '../errors.js';
+import { tokenInUrl } from './authentication.js';
+
+/** Not one of graphql-ws's codes: berth's "too many requests" close, like HTTP's 429. */
+export const TOO_MANY_REQUESTS = 4429;
 
 /**
  * graphql-ws on `/graphql`, sharing Yoga's envelope: the same schema, context, plugins and error
@@ -11,9 +19,36 @@ import { WebSocketServer } from 'ws';
 export function attachGraphQLWebSocket(
   server: Server,
   yoga: YogaServerInstance<Record<string, unknown>, Record<string, unknown>>,
-  options: { maxBufferedBytes: number; log: YogaLogger },
+  options: { maxBufferedBytes: number; guard: AuthGuard; log: YogaLogger },
 ): { close(): Promise<void>; clients(): number } {
-  const wss = new WebSocketServer({ server, path: yoga.graphqlEndpoint });
+  const { guard } = options;
+  const wss = new WebSocketServer({
+    server,
+    path: yoga.graphqlEndpoint,
+    // Frames, like HTTP bodies, are capped at 1 MiB: a bigger one closes the connection (1009).
+    maxPayload: 1024 * 1024,
+    // A token in the upgrade URL is refused before the socket opens.
+    verifyClient: (info, done) => {
+      if (tokenInUrl(new URL(info.req.url ?? '/', 'http://berth'))) {
+        guard.deny(
+          { action: 'websocket', address: info.req.socket.remoteAddress ?? 'unknown' },
+          null,
+          new TokenInUrlError(),
+        );
+        done(false, 400, 'send the token in connectionParams.authorization, not in the URL');
+      } else done(true);
+    },
+  });
+  /** Who each connection authenticated as, to end them when their token is revoked. */
+  const principals = new Map<WebSocket, Principal>();
+  const closeWith = (socket: WebSocket, code: number, reason: string) => {
+    if (socket.readyState === WebSocket.OPEN) socket.close(code, reason);
+  };
+  const offRevoked = guard.onRevoked((tokenId) => {
+    for (const [socket, principal] of principals) {
+      if (principal.tokenId === tokenId) closeWith(socket, CloseCode.Forbidden, 'token revoked');
+    }
+  });
 
   // graphql-ws waits for each message to reach the kernel before taking the next from a stream,
   // and stats streams keep only their newest sample, so a slow reader costs one message per
@@ -35,12 +70,53 @@ export function attachGraphQLWebSocket(
     {
       execute: (args) => (args as EnvelopedArgs).rootValue.execute(args),
       subscribe: (args) => (args as EnvelopedArgs).rootValue.subscribe(args),
+      // connection_init carries the token; a bad one closes with 4403 (graphql-ws's Forbidden), too
+      // many failures or requests with 4429. No init at all closes with 4408 after 3 s.
+      onConnect: async (ctx) => {
+        const socket = ctx.extra.socket;
+        const address = ctx.extra.request.socket.remoteAddress ?? 'unknown';
+        try {
+          const principal = await guard.authenticate({
+            authorization: ctx.connectionParams?.['authorization'],
+            address,
+            action: 'websocket',
+          });
+          principals.set(socket, principal);
+          socket.once('close', () => principals.delete(socket));
+          (ctx.extra as { principal?: Principal }).principal = principal;
+          return true;
+        } catch (error) {
+          if (error instanceof RateLimitedError) closeWith(socket, TOO_MANY_REQUESTS, error.message);
+          return false;
+        }
+      },
       onSubscribe: async (ctx, _id, params) => {
+        // Checked again on every subscribe: a revoked token, or one past its rate, opens nothing.
+        const principal = (ctx.extra as { principal?: Principal }).principal;
+        const socket = ctx.extra.socket;
+        const address = ctx.extra.request.socket.remoteAddress ?? 'unknown';
+        if (!principal || !guard.isActive(principal)) {
+          const error = guard.deny(
+            { action: 'subscribe', address },
+            principal ?? null,
+            new UnauthenticatedError('token revoked'),
+          );
+          closeWith(socket, CloseCode.Forbidden, 'token revoked');
+          return [createGraphQLError(error.message, { extensions: { code: error.code } })];
+        }
+        try {
+          await guard.admit(principal, { action: 'subscribe', address });
+        } catch (error) {
+          if (!(error instanceof RateLimitedError)) throw error;
+          closeWith(socket, TOO_MANY_REQUESTS, error.message);
+          return [createGraphQLError(error.message, { extensions: { code: error.code } })];
+        }
         const { schema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
           ...ctx,
           req: ctx.extra.request,
           socket: ctx.extra.socket,
           params,
+          principal,
         });
         const args = {
           schema,
@@ -61,6 +137,7 @@ export function attachGraphQLWebSocket(
     clients: () => wss.clients.size,
     async close() {
       clearInterval(watchdog);
+      offRevoked();
       for (const client of wss.clients) client.terminate();
       await disposable.dispose();
       await new Promise<void>((resolve) => wss.close(() => resolve()));

@@ -3,11 +3,15 @@ import type { Container } from '../containers/model.js';
 import type { ContainerService } from '../containers/service.js';
 import type { LogLine, LogService } from '../logs/service.js';
 import type { StatsHub } from '../stats/hub.js';
+import type { AuditLog, AuditResult } from '../audit/log.js';
+import { hasRole } from '../auth/principal.js';
+import { principalOf } from '../http/authentication.js';
 import { validateContainerRef, validateCreateSpec } from '../containers/validation.js';
 import {
   BerthError,
   ERROR_CODES,
   HTTP_ERROR_CODES,
+  ForbiddenError,
   InvalidInputError,
   type ErrorCode,
   type HttpErrorCode,
@@ -74,6 +78,14 @@ function decodePathSegment(segment: string): string {
   }
 }
 
+function decodeURIComponentSafe(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}
+
 function methodNotAllowed(allowed: string[]): never {
   throw new HttpError('METHOD_NOT_ALLOWED', `use ${allowed.join(' or ')}`, { allow: allowed.join(', ') });
 }
@@ -82,6 +94,7 @@ export interface RestServices {
   containers: ContainerService;
   stats: StatsHub;
   logs: LogService;
+  audit: AuditLog;
 }
 
 /** A query parameter as a boolean the way curl users write one: 1/0, true/false. */
@@ -225,10 +238,33 @@ export function useRestShim(services: RestServices, log: YogaLogger): Plugin {
         return respond(status, body, extra.headers);
       };
 
+      // Reading needs viewer, changing needs operator; authentication already ran (useAuthentication).
+      const principal = principalOf(request);
+      const changes = request.method !== 'GET' && request.method !== 'HEAD';
+      const action = `${request.method} ${path.replace(/^\/containers\/[^/]+/, '/containers/{id}')}`;
+      const target = path.split('/')[2] ?? null;
+      const record = (result: AuditResult) =>
+        services.audit.record({
+          tokenId: principal?.tokenId ?? null,
+          tokenName: principal?.name ?? null,
+          action,
+          target: target && decodeURIComponentSafe(target),
+          result,
+        });
       try {
+        if (!hasRole(principal, changes ? 'operator' : 'viewer')) {
+          record('denied');
+          return endResponse(fail('FORBIDDEN', new ForbiddenError(changes ? 'operator' : 'viewer').message));
+        }
         if (path.split('/').length > 4) throw new HttpError('ROUTE_NOT_FOUND', `no endpoint ${url.pathname}`);
-        endResponse(await route(request, url, path, services, respond));
+        const response = await route(request, url, path, services, respond);
+        if (changes) record('ok');
+        endResponse(response);
       } catch (error) {
+        if (changes)
+          record(
+            `error:${error instanceof BerthError || error instanceof HttpError ? error.code : 'INTERNAL'}`,
+          );
         if (error instanceof HttpError) {
           return endResponse(fail(error.code, error.message, { headers: error.headers }));
         }

@@ -1,5 +1,10 @@
 import SchemaBuilder from '@pothos/core';
 import ErrorsPlugin from '@pothos/plugin-errors';
+import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
+import type { AuditLog } from '../audit/log.js';
+import { hasRole, type Principal } from '../auth/principal.js';
+import type { TokenService } from '../auth/tokens.js';
+import { ForbiddenError } from '../errors.js';
 import type { ContainerService } from '../containers/service.js';
 import type { ContainerEventLog } from '../events/event-log.js';
 import type { ExecService } from '../exec/service.js';
@@ -17,6 +22,10 @@ export interface Context {
   logs: LogService;
   exec: ExecService;
   images: ImageService;
+  tokens: TokenService;
+  audit: AuditLog;
+  /** Who is asking; every request and connection has one (authentication runs first). */
+  principal: Principal;
 }
 
 const capitalize = (name: string) => `${name.charAt(0).toUpperCase()}${name.slice(1)}`;
@@ -25,16 +34,33 @@ export const builder = new SchemaBuilder<{
   Context: Context;
   // Fields are non-null unless they say otherwise: a null is a statement, never an accident.
   DefaultFieldNullability: false;
+  AuthScopes: { viewer: boolean; operator: boolean; admin: boolean };
   Scalars: {
     DateTime: { Input: Date; Output: Date };
     SafeInt: { Input: number; Output: number };
   };
 }>({
-  plugins: [ErrorsPlugin],
+  plugins: [ScopeAuthPlugin, ErrorsPlugin],
   defaultFieldNullability: false,
+  // Roles, checked before any resolver runs (so before any engine call). The root types require
+  // viewer (queries, subscriptions) and operator (mutations); admin fields ask for admin too.
+  scopeAuth: {
+    authorizeOnSubscribe: true,
+    authScopes: ({ principal }) => ({
+      viewer: hasRole(principal, 'viewer'),
+      operator: hasRole(principal, 'operator'),
+      admin: hasRole(principal, 'admin'),
+    }),
+    unauthorizedError: (_parent, _context, info) => new ForbiddenError(requiredRole(info.parentType.name)),
+  },
   errors: {
     // `createContainer` answers `CreateContainerPayload = CreateContainerSuccess | …Error`.
     defaultUnionOptions: { name: ({ fieldName }) => `${capitalize(fieldName)}Payload` },
     defaultResultOptions: { name: ({ fieldName }) => `${capitalize(fieldName)}Success` },
   },
 });
+
+/** The role a root type asks for, for the FORBIDDEN message. */
+function requiredRole(typeName: string): string {
+  return typeName === 'Mutation' ? 'operator (or admin)' : 'viewer';
+}

@@ -9,6 +9,7 @@ import './events.js';
 import './system.js';
 import './logs.js';
 import './exec.js';
+import './tokens.js';
 import './image.js';
 
 export const schema: GraphQLSchema = builder.toSchema();

@@ -64,6 +64,8 @@ export type ErrorCode =
   | 'ENGINE_UNAVAILABLE'
   /** The command did not finish within its timeout; it was stopped where berth could reach it. */
   | 'EXEC_TIMEOUT'
+  /** The token's role does not allow this operation. */
+  | 'FORBIDDEN'
   /** A container uses the image: remove the container first, or remove the image with force. */
   | 'IMAGE_IN_USE'
   /** The image is not on the engine and its registry does not have it (or, to remove it, is not on the engine). */
@@ -78,12 +80,20 @@ export type ErrorCode =
   | 'NOT_FOUND'
   /** A published host port could not be bound (in use, or the host address is not local). Nothing is left behind. */
   | 'PORT_UNAVAILABLE'
+  /** Too many requests for this token, or failed authentications from this address; see Retry-After. */
+  | 'RATE_LIMITED'
   /** The image is not on the engine and its registry could not be reached. */
   | 'REGISTRY_UNAVAILABLE'
   /** The subscriber fell too far behind and the stream was ended; resume events from the last cursor received. */
   | 'SLOW_CONSUMER'
   /** The engine could not run the container's process (e.g. its command does not exist in the image). A container made by this call is removed again. */
-  | 'START_FAILED';
+  | 'START_FAILED'
+  /** A token was sent in the URL, where logs and proxies keep it; send it in the Authorization header. */
+  | 'TOKEN_IN_URL'
+  /** No API token has that id, and no active token has that name. */
+  | 'TOKEN_NOT_FOUND'
+  /** No valid token: send `Authorization: Bearer <token>` (over WebSocket: connectionParams.authorization). */
+  | 'UNAUTHENTICATED';
 
 export type HealthStatus =
   | 'HEALTHY'

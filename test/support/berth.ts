@@ -1,3 +1,6 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { print } from 'graphql';
 import { createLogger } from 'graphql-yoga';
@@ -46,7 +49,17 @@ export async function startBerth(
   env: Record<string, string> = {},
   options: { waitForEngine?: boolean; label?: string } = {},
 ): Promise<RunningBerth> {
-  const config = loadConfig({ DOCKER_HOST: inject('dockerHost'), HOST: '127.0.0.1', PORT: '0', ...env });
+  // Each berth has its own data directory; tests that are not about security run with
+  // authentication off (loopback only), the security tests turn it on.
+  const dataDir = await mkdtemp(join(tmpdir(), 'berth-data-'));
+  const config = loadConfig({
+    DOCKER_HOST: inject('dockerHost'),
+    HOST: '127.0.0.1',
+    PORT: '0',
+    BERTH_AUTH: 'off',
+    BERTH_DATA_DIR: dataDir,
+    ...env,
+  });
   const app = buildApp(config, { logger: createLogger(env['LOG_LEVEL'] === 'debug' ? 'debug' : 'error') });
   const { url } = await app.start();
   if (options.waitForEngine !== false) await app.index.whenSynced();
@@ -82,7 +95,10 @@ export async function startBerth(
       }
       return createContainer.container;
     },
-    stop: () => app.stop(),
+    async stop() {
+      await app.stop();
+      await rm(dataDir, { recursive: true, force: true });
+    },
   };
   return berth;
 }

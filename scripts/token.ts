@@ -1,0 +1,147 @@
+// `npm run token -- create|list|revoke|generate`: manages API tokens in the database under
+// BERTH_DATA_DIR, with the same configuration and services as the server (which may be running).
+// Exit codes: 0 done, 1 it failed (no such token, database error), 2 the command was wrong.
+
+import { parseArgs } from 'node:util';
+import { generateToken, ROLES, TokenService, type Role, type TokenRecord } from '../src/auth/tokens.js';
+import { ConfigError, loadConfig } from '../src/config.js';
+import { BerthError, InvalidInputError } from '../src/errors.js';
+import { BerthDatabase } from '../src/store/database.js';
+
+const USAGE = `usage: npm run token -- <command>
+
+  create --name <name> --role <${ROLES.join('|')}>
+      makes a token and prints it, once, on standard output (details on standard error)
+  list [--json]
+      every token: id, name, role, created, last used, revoked; never a secret
+  revoke <id|name>
+      revokes the token with that id, or the active token with that name
+  generate
+      prints a new token without storing it, for BERTH_ADMIN_TOKEN
+
+The database is berth.db in BERTH_DATA_DIR (default ./data).`;
+
+class UsageError extends Error {}
+
+function main(argv: string[]): number {
+  const [command, ...rest] = argv;
+  if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
+    (command === undefined ? console.error : console.log)(USAGE);
+    return command === undefined ? 2 : 0;
+  }
+  if (command === 'generate') {
+    parse(rest, {});
+    console.log(generateToken());
+    return 0;
+  }
+  const run = COMMANDS[command];
+  if (!run) throw new UsageError(`unknown command "${command}"`);
+
+  const config = loadConfig();
+  const db = BerthDatabase.open({ dataDir: config.dataDir });
+  try {
+    return run(new TokenService(db), rest);
+  } finally {
+    db.close();
+  }
+}
+
+const COMMANDS: Record<string, (tokens: TokenService, args: string[]) => number> = {
+  create(tokens, args) {
+    const { values } = parse(args, { name: { type: 'string' }, role: { type: 'string' } });
+    if (values['name'] === undefined) throw new UsageError('create needs --name');
+    if (values['role'] === undefined) throw new UsageError(`create needs --role (${ROLES.join(', ')})`);
+    const { token, record } = tokens.create({
+      name: String(values['name']),
+      role: String(values['role']) as Role,
+    });
+    console.error(
+      `created token ${record.id} "${record.name}" (${record.role}); this is the only time it is shown:`,
+    );
+    console.log(token);
+    return 0;
+  },
+
+  list(tokens, args) {
+    const { values } = parse(args, { json: { type: 'boolean' } });
+    const records = tokens.list();
+    if (values['json']) {
+      console.log(JSON.stringify(records, null, 2));
+      return 0;
+    }
+    if (records.length === 0) {
+      console.error('no tokens');
+      return 0;
+    }
+    const rows = [
+      ['ID', 'NAME', 'ROLE', 'CREATED', 'LAST USED', 'REVOKED'],
+      ...records.map((record) => [
+        record.id,
+        record.name,
+        record.role,
+        time(record.createdAt),
+        time(record.lastUsedAt),
+        time(record.revokedAt),
+      ]),
+    ];
+    const widths =
+      rows[0]?.map((_, column) => Math.max(...rows.map((row) => row[column]?.length ?? 0))) ?? [];
+    for (const row of rows) {
+      console.log(
+        row
+          .map((cell, column) => cell.padEnd(widths[column] ?? 0))
+          .join('  ')
+          .trimEnd(),
+      );
+    }
+    return 0;
+  },
+
+  revoke(tokens, args) {
+    const { positionals } = parse(args, {}, true);
+    const [reference, ...extra] = positionals;
+    if (reference === undefined || extra.length > 0)
+      throw new UsageError('revoke needs one token id or name');
+    const record: TokenRecord = tokens.revoke(reference);
+    console.log(`revoked token ${record.id} "${record.name}" (${record.role}) at ${time(record.revokedAt)}`);
+    return 0;
+  },
+};
+
+function parse(
+  args: string[],
+  options: NonNullable<Parameters<typeof parseArgs>[0]>['options'],
+  allowPositionals = false,
+): { values: Record<string, string | boolean | undefined>; positionals: string[] } {
+  try {
+    const parsed = parseArgs({ args, options: options ?? {}, allowPositionals, strict: true });
+    return {
+      values: parsed.values as Record<string, string | boolean | undefined>,
+      positionals: parsed.positionals,
+    };
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+}
+
+function time(value: Date | null): string {
+  return value === null ? '-' : value.toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+try {
+  process.exitCode = main(process.argv.slice(2));
+} catch (error) {
+  if (error instanceof UsageError) {
+    console.error(`token: ${error.message}\n\n${USAGE}`);
+    process.exitCode = 2;
+  } else if (error instanceof ConfigError || error instanceof InvalidInputError) {
+    console.error(`token: ${error.message}`);
+    process.exitCode = 2;
+  } else if (error instanceof BerthError) {
+    console.error(`token: ${error.message}`);
+    process.exitCode = 1;
+  } else {
+    console.error('token: failed:', error);
+    process.exitCode = 1;
+  }
+}

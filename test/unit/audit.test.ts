@@ -1,0 +1,291 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import {
+  AUDIT_PAGE_SIZE,
+  AuditLog,
+  type AuditEntry,
+  type AuditEntryInput,
+  type AuditFilter,
+  type AuditQuery,
+} from '../../src/audit/log.js';
+import { generateToken, parseToken } from '../../src/auth/tokens.js';
+import { InvalidInputError } from '../../src/errors.js';
+import { BerthDatabase } from '../../src/store/database.js';
+
+let dataDir: string;
+const opened: BerthDatabase[] = [];
+
+function open(): AuditLog {
+  const db = BerthDatabase.open({ dataDir });
+  opened.push(db);
+  return new AuditLog(db);
+}
+
+function closeAll(): void {
+  for (const db of opened.splice(0)) db.close();
+}
+
+beforeEach(() => {
+  dataDir = mkdtempSync(join(tmpdir(), 'berth-audit-'));
+});
+
+afterEach(() => {
+  closeAll();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+const T0 = Date.parse('2026-03-01T12:00:00Z');
+
+function entry(overrides: Partial<AuditEntryInput> = {}): AuditEntryInput {
+  return {
+    at: new Date(T0),
+    tokenId: 'aaaaaaaaaaaa',
+    tokenName: 'ci',
+    action: 'stopContainer',
+    target: 'web',
+    result: 'ok',
+    ...overrides,
+  };
+}
+
+function invalidField(run: () => unknown): string {
+  try {
+    run();
+  } catch (error) {
+    if (error instanceof InvalidInputError) return error.field;
+    throw error;
+  }
+  throw new Error('expected an InvalidInputError');
+}
+
+/** Every entry the filter selects, page after page, with the page sizes seen. */
+function readAll(
+  log: AuditLog,
+  first: number,
+  query: AuditQuery = {},
+): { entries: AuditEntry[]; sizes: number[] } {
+  const entries: AuditEntry[] = [];
+  const sizes: number[] = [];
+  let after: string | null = null;
+  for (;;) {
+    const page = log.query({ ...query, first, after });
+    entries.push(...page.entries);
+    sizes.push(page.entries.length);
+    if (!page.pageInfo.hasNextPage) return { entries, sizes };
+    expect(page.pageInfo.endCursor).toBe(page.entries.at(-1)?.cursor);
+    after = page.pageInfo.endCursor;
+  }
+}
+
+describe('AuditLog.record', () => {
+  it('stores an entry and answers it as a query does', () => {
+    const log = open();
+    const recorded = log.record(entry({ detail: 'timeoutSeconds=5' }));
+    expect(recorded).toEqual({
+      cursor: expect.any(String),
+      at: new Date(T0),
+      tokenId: 'aaaaaaaaaaaa',
+      tokenName: 'ci',
+      action: 'stopContainer',
+      target: 'web',
+      result: 'ok',
+      detail: 'timeoutSeconds=5',
+    });
+    expect(log.query().entries).toEqual([recorded]);
+  });
+
+  it('takes denied requests without a token, errors with their code, and now as the default time', () => {
+    const log = open();
+    const before = Date.now();
+    const denied = log.record({
+      tokenId: null,
+      tokenName: null,
+      action: 'POST /containers',
+      target: null,
+      result: 'denied',
+    });
+    expect(denied.at.getTime()).toBeGreaterThanOrEqual(before);
+    expect(denied).toMatchObject({
+      tokenId: null,
+      tokenName: null,
+      target: null,
+      detail: null,
+      result: 'denied',
+    });
+    expect(log.record(entry({ result: 'error:NAME_CONFLICT' })).result).toBe('error:NAME_CONFLICT');
+  });
+
+  it('never keeps a token secret that slips into a target or detail', () => {
+    const log = open();
+    const token = generateToken();
+    const recorded = log.record(entry({ target: `x ${token} y`, detail: `Authorization: Bearer ${token}` }));
+    const secret = parseToken(token)?.secret ?? '';
+    expect(JSON.stringify(recorded)).not.toContain(secret);
+    expect(recorded.target).toBe(`x berth_${parseToken(token)?.id}_[redacted] y`);
+    expect(JSON.stringify(log.query())).not.toContain(secret);
+  });
+
+  it('cuts overlong fields', () => {
+    const log = open();
+    const recorded = log.record(
+      entry({ action: 'a'.repeat(10_000), target: 't'.repeat(10_000), detail: 'd'.repeat(1e6) }),
+    );
+    expect(recorded.action).toHaveLength(200);
+    expect(recorded.target).toHaveLength(1000);
+    expect(recorded.detail).toHaveLength(4000);
+    expect(recorded.detail?.endsWith('…')).toBe(true);
+  });
+
+  it.each([
+    [{ action: '' }, 'action'],
+    [{ result: 'fine' }, 'result'],
+    [{ result: 'error:' }, 'result'],
+    [{ result: 'error:lower' }, 'result'],
+    [{ result: 'OK' }, 'result'],
+    [{ at: new Date(Number.NaN) }, 'at'],
+  ])('refuses %o naming %s', (overrides, field) => {
+    const log = open();
+    expect(invalidField(() => log.record(entry(overrides as Partial<AuditEntryInput>)))).toBe(field);
+    expect(log.query().entries).toEqual([]);
+  });
+});
+
+describe('AuditLog.query', () => {
+  it('pages newest first, each entry once, with hasNextPage and endCursor', () => {
+    const log = open();
+    for (let i = 0; i < 25; i++) log.record(entry({ at: new Date(T0 + i * 1000), target: `c${i}` }));
+    const { entries, sizes } = readAll(log, 10);
+    expect(sizes).toEqual([10, 10, 5]);
+    expect(entries.map((e) => e.target)).toEqual(Array.from({ length: 25 }, (_, i) => `c${24 - i}`));
+    expect(new Set(entries.map((e) => e.cursor)).size).toBe(25);
+  });
+
+  it('keeps pages stable for entries recorded at the same millisecond, and while recording goes on', () => {
+    const log = open();
+    for (let i = 0; i < 30; i++) log.record(entry({ target: `same${i}` }));
+    const firstPage = log.query({ first: 7 });
+    // New entries (now, so newer) and more at the same time as the rest arrive between pages.
+    for (let i = 0; i < 5; i++) log.record(entry({ at: new Date(), target: `new${i}` }));
+    const rest = readAll(log, 7);
+    expect(rest.entries.slice(0, 5).map((e) => e.target)).toEqual(['new4', 'new3', 'new2', 'new1', 'new0']);
+
+    const seen = [...firstPage.entries];
+    let after = firstPage.pageInfo.endCursor;
+    while (after !== null) {
+      const page = log.query({ first: 7, after });
+      seen.push(...page.entries);
+      after = page.pageInfo.hasNextPage ? page.pageInfo.endCursor : null;
+    }
+    expect(seen.map((e) => e.target)).toEqual(Array.from({ length: 30 }, (_, i) => `same${29 - i}`));
+  });
+
+  it('orders by time, not by insertion, when entries are recorded late', () => {
+    const log = open();
+    log.record(entry({ at: new Date(T0 + 2000), target: 'late' }));
+    log.record(entry({ at: new Date(T0), target: 'early' }));
+    log.record(entry({ at: new Date(T0 + 1000), target: 'middle' }));
+    expect(log.query().entries.map((e) => e.target)).toEqual(['late', 'middle', 'early']);
+  });
+
+  it('filters by token, action, result, errors of any code, and a time range, also while paging', () => {
+    const log = open();
+    const tokens = ['aaaaaaaaaaaa', 'bbbbbbbbbbbb', null] as const;
+    const actions = ['createContainer', 'stopContainer', 'DELETE /containers/{id}'] as const;
+    const results = ['ok', 'denied', 'error:NOT_FOUND', 'error:INVALID_STATE'] as const;
+    const all: AuditEntryInput[] = [];
+    for (let i = 0; i < 120; i++) {
+      const tokenId = tokens[i % 3] ?? null;
+      const input = entry({
+        at: new Date(T0 + i * 1000),
+        tokenId,
+        tokenName: tokenId === null ? null : `name-${tokenId[0]}`,
+        action: actions[i % 3 === 0 ? (i / 3) % 3 : i % 3] ?? 'x',
+        result: results[i % 4] ?? 'ok',
+        target: `c${i}`,
+      });
+      all.push(input);
+      log.record(input);
+    }
+    const expected = (keep: (e: AuditEntryInput) => boolean): (string | null)[] =>
+      all
+        .filter(keep)
+        .map((e) => e.target)
+        .reverse();
+    const targets = (filter: AuditFilter): (string | null)[] =>
+      readAll(log, 4, { filter }).entries.map((e) => e.target);
+
+    expect(targets({ tokenId: 'bbbbbbbbbbbb' })).toEqual(expected((e) => e.tokenId === 'bbbbbbbbbbbb'));
+    expect(targets({ action: 'stopContainer' })).toEqual(expected((e) => e.action === 'stopContainer'));
+    expect(targets({ result: 'denied' })).toEqual(expected((e) => e.result === 'denied'));
+    expect(targets({ result: 'error:NOT_FOUND' })).toEqual(expected((e) => e.result === 'error:NOT_FOUND'));
+    expect(targets({ result: 'error' })).toEqual(expected((e) => e.result.startsWith('error:')));
+    const since = new Date(T0 + 30_000);
+    const until = new Date(T0 + 60_000);
+    expect(targets({ since, until })).toEqual(
+      expected((e) => (e.at?.getTime() ?? 0) >= since.getTime() && (e.at?.getTime() ?? 0) < until.getTime()),
+    );
+    expect(targets({ since, until })).toHaveLength(30);
+    expect(
+      targets({ tokenId: 'aaaaaaaaaaaa', action: 'createContainer', result: 'ok', since, until: null }),
+    ).toEqual(
+      expected(
+        (e) =>
+          e.tokenId === 'aaaaaaaaaaaa' &&
+          e.action === 'createContainer' &&
+          e.result === 'ok' &&
+          (e.at?.getTime() ?? 0) >= since.getTime(),
+      ),
+    );
+    expect(targets({ tokenId: 'constructor' })).toEqual([]);
+    expect(targets({ action: '__proto__' })).toEqual([]);
+  });
+
+  it('bounds the page size', () => {
+    const log = open();
+    for (let i = 0; i < AUDIT_PAGE_SIZE.max + 10; i++) log.record(entry({ at: new Date(T0 + i) }));
+    expect(log.query().entries).toHaveLength(AUDIT_PAGE_SIZE.default);
+    expect(log.query({ first: AUDIT_PAGE_SIZE.max }).entries).toHaveLength(AUDIT_PAGE_SIZE.max);
+    for (const first of [0, -1, AUDIT_PAGE_SIZE.max + 1, 1.5, Number.NaN, Number.POSITIVE_INFINITY]) {
+      expect(invalidField(() => log.query({ first }))).toBe('first');
+    }
+  });
+
+  it('refuses a cursor it did not make', () => {
+    const log = open();
+    log.record(entry());
+    for (const after of [
+      '',
+      'garbage',
+      '__proto__',
+      'constructor',
+      'x'.repeat(100_000),
+      Buffer.from('1.2.3').toString('base64url'),
+    ]) {
+      expect(invalidField(() => log.query({ after }))).toBe('after');
+    }
+    expect(invalidField(() => log.query({ filter: { since: new Date(Number.NaN) } }))).toBe('filter.since');
+  });
+});
+
+describe('persistence', () => {
+  it('keeps every entry, and its cursor, across closing and reopening', () => {
+    const first = open();
+    for (let i = 0; i < 12; i++) first.record(entry({ at: new Date(T0 + i), target: `c${i}` }));
+    const before = readAll(first, 5).entries;
+    closeAll();
+
+    const reopened = open();
+    expect(readAll(reopened, 5).entries).toEqual(before);
+    const middle = before[4]?.cursor ?? null;
+    expect(reopened.query({ first: 3, after: middle }).entries.map((e) => e.target)).toEqual([
+      'c6',
+      'c5',
+      'c4',
+    ]);
+    reopened.record(entry({ at: new Date(T0 + 100), target: 'after restart' }));
+    closeAll();
+    expect(open().query({ first: 1 }).entries[0]?.target).toBe('after restart');
+  });
+});
