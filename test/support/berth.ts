@@ -51,7 +51,8 @@ export async function startBerth(
 ): Promise<RunningBerth> {
   // Each berth has its own data directory; tests that are not about security run with
   // authentication off (loopback only), the security tests turn it on.
-  const dataDir = await mkdtemp(join(tmpdir(), 'berth-data-'));
+  const ownDataDir = env['BERTH_DATA_DIR'] === undefined;
+  const dataDir = env['BERTH_DATA_DIR'] ?? (await mkdtemp(join(tmpdir(), 'berth-data-')));
   const config = loadConfig({
     DOCKER_HOST: inject('dockerHost'),
     HOST: '127.0.0.1',
@@ -97,7 +98,7 @@ export async function startBerth(
     },
     async stop() {
       await app.stop();
-      await rm(dataDir, { recursive: true, force: true });
+      if (ownDataDir) await rm(dataDir, { recursive: true, force: true });
     },
   };
   return berth;

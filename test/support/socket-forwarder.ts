@@ -9,6 +9,8 @@ import { rm } from 'node:fs/promises';
 export class SocketForwarder {
   #server: Server | undefined;
   readonly #open = new Set<Socket>();
+  /** Every HTTP request berth sent the engine through here, as `METHOD /path`, in order. */
+  readonly requests: string[] = [];
 
   constructor(
     readonly path: string,
@@ -26,6 +28,13 @@ export class SocketForwarder {
         this.#open.delete(client);
         this.#open.delete(upstream);
       };
+      client.on('data', (chunk: Buffer) => {
+        for (const match of chunk
+          .toString('latin1')
+          .matchAll(/^(GET|POST|PUT|DELETE|HEAD) (\S+) HTTP\/1\.[01]\r$/gm)) {
+          this.requests.push(`${match[1]} ${match[2]}`);
+        }
+      });
       client.pipe(upstream).pipe(client);
       client.on('error', close).on('close', close);
       upstream.on('error', close).on('close', close);

@@ -1,0 +1,460 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createClient } from 'graphql-ws';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import WebSocket from 'ws';
+import { TEST_LABEL, cleanupLabelled, parseDockerHost, testDocker } from '../harness/docker.js';
+import { startBerth, uniqueName, type RunningBerth } from '../support/berth.js';
+import { SocketForwarder } from '../support/socket-forwarder.js';
+import { waitFor } from '../support/wait.js';
+
+/**
+ * Authentication and roles on every route, counted: berth reaches the engine through a socket
+ * that forwards to the real engine and counts every request, so "0 Docker calls" is measured.
+ */
+
+let dir: string;
+let forwarder: SocketForwarder;
+let berth: RunningBerth;
+const tokens: Record<'admin' | 'operator' | 'viewer' | 'revoked', string> = {
+  admin: '',
+  operator: '',
+  viewer: '',
+  revoked: '',
+};
+const label = { name: TEST_LABEL, value: 'security' };
+
+/** Authentication on, the engine behind the counting socket, state kept in this file's directory. */
+function securedEnv(extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    BERTH_AUTH: 'on',
+    DOCKER_HOST: `unix://${join(dir, 'docker.sock')}`,
+    BERTH_DATA_DIR: join(dir, 'data'),
+    BERTH_AUTH_FAILURES_PER_MINUTE: '100000',
+    ...extra,
+  };
+}
+
+async function call(
+  method: string,
+  path: string,
+  options: { authorization?: string | undefined; body?: unknown; accept?: string } = {},
+): Promise<Response> {
+  const headers: Record<string, string> = {};
+  if (options.authorization !== undefined) headers['authorization'] = options.authorization;
+  if (options.body !== undefined) headers['content-type'] = 'application/json';
+  headers['accept'] = options.accept ?? 'application/json';
+  return fetch(`${berth.url}${path}`, {
+    method,
+    headers,
+    ...(options.body !== undefined && { body: JSON.stringify(options.body) }),
+  });
+}
+
+function gql(token: string, query: string, variables: Record<string, unknown> = {}) {
+  return call('POST', '/graphql', { authorization: `Bearer ${token}`, body: { query, variables } }).then(
+    (response) =>
+      response.json() as Promise<{
+        data?: Record<string, any> | null;
+        errors?: { message: string; extensions?: Record<string, unknown> }[];
+      }>,
+  );
+}
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'berth-sec-'));
+  const engine = parseDockerHost(inject('dockerHost'));
+  if (engine.kind !== 'unix')
+    throw new Error('this test counts requests on a forwarded unix socket; the harness engine is on tcp');
+  forwarder = new SocketForwarder(join(dir, 'docker.sock'), engine.socketPath);
+  await forwarder.listen();
+  berth = await startBerth(securedEnv(), { label: 'security' });
+  for (const role of ['admin', 'operator', 'viewer'] as const) {
+    tokens[role] = berth.app.tokens.create({ name: `test-${role}`, role }).token;
+  }
+  tokens.revoked = berth.app.tokens.create({ name: 'test-revoked', role: 'admin' }).token;
+  berth.app.tokens.revoke('test-revoked');
+  // berth's own start-up calls (the list, the events stream, the stats source) are done first.
+  await waitFor(async () => {
+    if (berth.app.stats.sourceKind === 'undetected') throw new Error('stats source not chosen yet');
+  });
+});
+
+afterAll(async () => {
+  await berth?.stop();
+  await forwarder?.cut();
+  await rm(dir, { recursive: true, force: true });
+  await cleanupLabelled(testDocker(inject('dockerHost')), `${TEST_LABEL}=security`);
+});
+
+describe('every route refuses bad credentials before any engine call', () => {
+  const routes: { method: string; path: string; body?: unknown }[] = [
+    { method: 'POST', path: '/graphql', body: { query: '{ containers { id } }' } },
+    {
+      method: 'POST',
+      path: '/graphql',
+      body: { query: 'mutation { createContainer(input: { image: "berth-test/busybox" }) { __typename } }' },
+    },
+    { method: 'GET', path: '/graphql?query=%7B%20containers%20%7B%20id%20%7D%20%7D' },
+    { method: 'GET', path: '/containers' },
+    { method: 'POST', path: '/containers', body: { name: 'sec-x', image: 'berth-test/busybox' } },
+    { method: 'GET', path: '/containers/whatever' },
+    { method: 'POST', path: '/containers/whatever' },
+    { method: 'DELETE', path: '/containers/whatever' },
+    { method: 'GET', path: '/containers/whatever/logs' },
+    { method: 'GET', path: '/containers/whatever/logs?follow=1' },
+  ];
+
+  it('answers 401 (or 400 for a token in the URL) for every route × every kind of bad credential, with 0 engine calls', async () => {
+    const random = `berth_${'0'.repeat(12)}_${'A'.repeat(43)}`;
+    const credentials: { name: string; authorization?: string; query?: string }[] = [
+      { name: 'no header' },
+      { name: 'empty', authorization: '' },
+      { name: 'malformed', authorization: 'Bearer' },
+      { name: 'wrong', authorization: `Bearer ${random}` },
+      { name: 'revoked', authorization: `Bearer ${tokens.revoked}` },
+      { name: 'constructor', authorization: 'Bearer constructor' },
+      { name: '__proto__', authorization: 'Bearer __proto__' },
+      { name: 'token in the query string', query: `token=${tokens.admin}` },
+      { name: 'wrong scheme', authorization: `Basic ${tokens.admin}` },
+    ];
+    const before = forwarder.requests.length;
+    let refused = 0;
+    for (const route of routes) {
+      for (const credential of credentials) {
+        const path = credential.query
+          ? `${route.path}${route.path.includes('?') ? '&' : '?'}${credential.query}`
+          : route.path;
+        const response = await call(route.method, path, {
+          authorization: credential.authorization,
+          body: route.body,
+        });
+        const expected = credential.query ? 400 : 401;
+        expect(response.status, `${route.method} ${path} with ${credential.name}`).toBe(expected);
+        const text = await response.text();
+        expect(text).not.toMatch(/at .*\.ts:\d+/); // no stack trace
+        refused += 1;
+      }
+    }
+    expect(refused).toBe(routes.length * credentials.length);
+    expect(forwarder.requests.slice(before)).toEqual([]);
+  });
+
+  it('refuses every root field without a token', async () => {
+    const { schema } = await import('../../src/schema/index.js');
+    const fields = [
+      ...Object.keys(schema.getQueryType()!.getFields()).map((f) => `query { ${f} }`),
+      ...Object.keys(schema.getMutationType()!.getFields()).map((f) => `mutation { ${f} }`),
+      ...Object.keys(schema.getSubscriptionType()!.getFields()).map((f) => `subscription { ${f} }`),
+    ];
+    const before = forwarder.requests.length;
+    for (const query of fields) {
+      const response = await call('POST', '/graphql', { body: { query } });
+      expect(response.status, query).toBe(401);
+      expect(await response.json()).toMatchObject({ errors: [{ extensions: { code: 'UNAUTHENTICATED' } }] });
+    }
+    expect(forwarder.requests.slice(before)).toEqual([]);
+  });
+
+  it('keeps /healthz open, saying only up or down', async () => {
+    const response = await call('GET', '/healthz');
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ status: 'ok', engine: 'up' });
+  });
+});
+
+describe('roles', () => {
+  it('allows each operation exactly where the role table says, refusing before any engine call', async () => {
+    const table: {
+      name: string;
+      run: (token: string) => Promise<boolean>;
+      needs: 'viewer' | 'operator' | 'admin';
+    }[] = [
+      {
+        name: 'containers query',
+        needs: 'viewer',
+        run: async (t) => !(await gql(t, '{ containers { id } }')).errors,
+      },
+      {
+        name: 'system query',
+        needs: 'viewer',
+        run: async (t) => !(await gql(t, '{ system { statsSource } }')).errors,
+      },
+      {
+        name: 'REST list',
+        needs: 'viewer',
+        run: async (t) => (await call('GET', '/containers', { authorization: `Bearer ${t}` })).status === 200,
+      },
+      {
+        name: 'createContainer',
+        needs: 'operator',
+        run: async (t) =>
+          !(
+            await gql(
+              t,
+              'mutation($i: CreateContainerInput!) { createContainer(input: $i) { __typename } }',
+              {
+                i: {
+                  name: uniqueName('role'),
+                  image: 'berth-test/busybox:latest',
+                  labels: [label],
+                  start: false,
+                },
+              },
+            )
+          ).errors,
+      },
+      {
+        name: 'REST create',
+        needs: 'operator',
+        run: async (t) =>
+          (
+            await call('POST', '/containers', {
+              authorization: `Bearer ${t}`,
+              body: { name: `${uniqueName('rest')}`, image: 'no such image!' },
+            })
+          ).status !== 403,
+      },
+      {
+        name: 'pruneImages',
+        needs: 'operator',
+        run: async (t) => !(await gql(t, 'mutation { pruneImages { __typename } }')).errors,
+      },
+      {
+        name: 'tokens query',
+        needs: 'admin',
+        run: async (t) => !(await gql(t, '{ tokens { id name role } }')).errors,
+      },
+      {
+        name: 'auditLog query',
+        needs: 'admin',
+        run: async (t) => !(await gql(t, '{ auditLog { entries { action } } }')).errors,
+      },
+      {
+        name: 'createToken',
+        needs: 'admin',
+        run: async (t) =>
+          !(
+            await gql(
+              t,
+              `mutation { createToken(name: "${uniqueName('tok').slice(0, 60)}", role: VIEWER) { __typename } }`,
+            )
+          ).errors,
+      },
+    ];
+    const rank = { viewer: 1, operator: 2, admin: 3 } as const;
+    for (const role of ['viewer', 'operator', 'admin'] as const) {
+      for (const operation of table) {
+        const allowed = rank[role] >= rank[operation.needs];
+        const before = forwarder.requests.length;
+        expect(await operation.run(tokens[role]), `${role} ${operation.name}`).toBe(allowed);
+        if (!allowed) expect(forwarder.requests.slice(before), `${role} ${operation.name}`).toEqual([]);
+      }
+    }
+    const refused = await gql(tokens.viewer, 'mutation { pruneImages { __typename } }');
+    expect(refused.errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN' });
+  });
+});
+
+describe('WebSocket', () => {
+  const url = () => `${berth.url.replace(/^http/, 'ws')}/graphql`;
+  const closeOf = (socket: WebSocket) =>
+    new Promise<number>((resolve) => socket.once('close', (code) => resolve(code)));
+  const open = async () => {
+    const socket = new WebSocket(url(), 'graphql-transport-ws');
+    await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
+    return socket;
+  };
+
+  it('closes 4408 without connection_init, 4403 for a bad token, 4401 for subscribe before ack', async () => {
+    const idle = await open();
+    expect(await closeOf(idle)).toBe(4408);
+
+    const bad = await open();
+    bad.send(JSON.stringify({ type: 'connection_init', payload: { authorization: 'Bearer nope' } }));
+    expect(await closeOf(bad)).toBe(4403);
+
+    const early = await open();
+    early.send(JSON.stringify({ id: '1', type: 'subscribe', payload: { query: '{ containers { id } }' } }));
+    expect(await closeOf(early)).toBe(4401);
+  }, 20_000);
+
+  it('closes a connection that sends a frame over 1 MiB', async () => {
+    const socket = await open();
+    socket.send(
+      JSON.stringify({
+        type: 'connection_init',
+        payload: { authorization: `Bearer ${tokens.viewer}`, pad: 'x'.repeat(1024 * 1024 + 10) },
+      }),
+    );
+    expect(await closeOf(socket)).toBe(1009);
+  });
+
+  it('refuses a token in the upgrade URL', async () => {
+    const socket = new WebSocket(`${url()}?token=${tokens.admin}`, 'graphql-transport-ws');
+    const status = await new Promise<number>((resolve) =>
+      socket
+        .once('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0))
+        .once('error', () => resolve(-1)),
+    );
+    expect(status).toBe(400);
+  });
+
+  it('ends the open subscriptions of a token when it is revoked', async () => {
+    const created = berth.app.tokens.create({ name: 'to-revoke', role: 'viewer' });
+    let closedWith = 0;
+    const client = createClient({
+      url: url(),
+      webSocketImpl: WebSocket,
+      retryAttempts: 0,
+      connectionParams: { authorization: `Bearer ${created.token}` },
+      on: { closed: (event) => (closedWith = (event as { code: number }).code) },
+    });
+    const events: unknown[] = [];
+    let ended = false;
+    client.subscribe(
+      { query: 'subscription { containerEvents { type } }' },
+      {
+        next: (value) => events.push(value),
+        error: () => (ended = true),
+        complete: () => (ended = true),
+      },
+    );
+    await waitFor(async () => {
+      if (berth.app.websocketClients() < 1) throw new Error('not connected');
+    });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const revoked = await gql(
+      tokens.admin,
+      'mutation { revokeToken(reference: "to-revoke") { __typename } }',
+    );
+    expect(revoked.data?.['revokeToken']).toMatchObject({ __typename: 'RevokeTokenSuccess' });
+    await waitFor(async () => {
+      if (!ended) throw new Error('still open');
+    });
+    expect(closedWith).toBe(4403);
+    await client.dispose();
+  });
+});
+
+describe('the audit log', () => {
+  it('holds every change and every denial, and survives a restart', async () => {
+    const name = uniqueName('audited');
+    await gql(
+      tokens.operator,
+      'mutation($i: CreateContainerInput!) { createContainer(input: $i) { __typename } }',
+      {
+        i: { name, image: 'berth-test/busybox:latest', labels: [label], start: false },
+      },
+    );
+    await gql(tokens.viewer, `mutation { removeContainer(id: "${name}", force: true) { __typename } }`);
+    await call('GET', '/containers', { authorization: 'Bearer nonsense' });
+    const rest = await call('DELETE', `/containers/${name}`, { authorization: `Bearer ${tokens.operator}` });
+    expect(rest.status).toBe(204);
+
+    const page = await gql(
+      tokens.admin,
+      '{ auditLog(first: 50) { entries { action target result tokenName detail } } }',
+    );
+    const entries = page.data?.['auditLog'].entries as {
+      action: string;
+      target: string | null;
+      result: string;
+      tokenName: string | null;
+    }[];
+    expect(entries).toContainEqual(
+      expect.objectContaining({
+        action: 'createContainer',
+        target: name,
+        result: 'ok',
+        tokenName: 'test-operator',
+      }),
+    );
+    expect(entries).toContainEqual(
+      expect.objectContaining({
+        action: 'removeContainer',
+        target: name,
+        result: 'denied',
+        tokenName: 'test-viewer',
+      }),
+    );
+    expect(entries).toContainEqual(
+      expect.objectContaining({ action: 'GET /containers', result: 'denied', tokenName: null }),
+    );
+    expect(entries).toContainEqual(
+      expect.objectContaining({
+        action: 'DELETE /containers/{id}',
+        target: name,
+        result: 'ok',
+        tokenName: 'test-operator',
+      }),
+    );
+    expect(JSON.stringify(entries)).not.toContain(tokens.operator.slice(20));
+
+    // A new berth on the same data directory has the same log.
+    await berth.stop();
+    berth = await startBerth(securedEnv(), { label: 'security' });
+    const after = await gql(tokens.admin, '{ auditLog(first: 200) { entries { action target result } } }');
+    const kept = after.data?.['auditLog'].entries as {
+      action: string;
+      target: string | null;
+      result: string;
+    }[];
+    expect(kept).toContainEqual(
+      expect.objectContaining({ action: 'createContainer', target: name, result: 'ok' }),
+    );
+    expect(kept.length).toBeGreaterThanOrEqual(entries.length);
+  });
+});
+
+describe('rate limits', () => {
+  it('answers 429 with Retry-After after too many failed authentications from one address, and 4429 on WebSocket', async () => {
+    const limited = await startBerth(
+      securedEnv({ BERTH_AUTH_FAILURES_PER_MINUTE: '3', BERTH_DATA_DIR: join(dir, 'data-limited') }),
+      {
+        label: 'security',
+      },
+    );
+    try {
+      for (let i = 0; i < 3; i += 1) {
+        expect(
+          (await fetch(`${limited.url}/containers`, { headers: { authorization: 'Bearer wrong' } })).status,
+        ).toBe(401);
+      }
+      const refused = await fetch(`${limited.url}/containers`, {
+        headers: { authorization: 'Bearer wrong' },
+      });
+      expect(refused.status).toBe(429);
+      expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+      const socket = new WebSocket(`${limited.url.replace(/^http/, 'ws')}/graphql`, 'graphql-transport-ws');
+      await new Promise((resolve) => socket.once('open', resolve));
+      socket.send(JSON.stringify({ type: 'connection_init', payload: { authorization: 'Bearer wrong' } }));
+      expect(await new Promise((resolve) => socket.once('close', resolve))).toBe(4429);
+    } finally {
+      await limited.stop();
+    }
+  });
+
+  it('answers 429 to a token past its requests per minute', async () => {
+    const limited = await startBerth(
+      securedEnv({ BERTH_RATE_LIMIT_PER_MINUTE: '5', BERTH_DATA_DIR: join(dir, 'data-rate') }),
+      {
+        label: 'security',
+      },
+    );
+    try {
+      const token = limited.app.tokens.create({ name: 'busy', role: 'viewer' }).token;
+      const statuses: number[] = [];
+      for (let i = 0; i < 7; i += 1) {
+        statuses.push(
+          (await fetch(`${limited.url}/containers`, { headers: { authorization: `Bearer ${token}` } }))
+            .status,
+        );
+      }
+      expect(statuses).toEqual([200, 200, 200, 200, 200, 429, 429]);
+    } finally {
+      await limited.stop();
+    }
+  });
+});
