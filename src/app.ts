@@ -10,6 +10,12 @@ import { UNAUTHENTICATED_LOCAL, type Principal } from './auth/principal.js';
 import { TokenService } from './auth/tokens.js';
 import { ContainerIndex } from './containers/container-index.js';
 import { principalOf, useAuthentication } from './http/authentication.js';
+import {
+  hardenServer,
+  useGraphQLBodyLimit,
+  useIntrospectionSwitch,
+  useQueryLimits,
+} from './http/hardening.js';
 import { BerthDatabase } from './store/database.js';
 import { ContainerService } from './containers/service.js';
 import { ContainerEventLog } from './events/event-log.js';
@@ -143,8 +149,12 @@ export function buildApp(config: Config, options: { logger?: YogaLogger } = {}):
     logging: log,
     batching: false,
     maskedErrors: { maskError: maskErrors },
+    graphiql: config.graphql.graphiql,
     plugins: [
       useAuthentication(guard, '/graphql'),
+      useGraphQLBodyLimit('/graphql'),
+      ...useQueryLimits(),
+      ...useIntrospectionSwitch(config.graphql.introspection),
       useHealthCheck(system),
       useRestShim({ containers, stats, logs, audit }, log),
       useMutationAudit(),
@@ -152,6 +162,7 @@ export function buildApp(config: Config, options: { logger?: YogaLogger } = {}):
   });
 
   const server = createServer(yoga);
+  hardenServer(server);
   const websocket = attachGraphQLWebSocket(server, yoga, {
     maxBufferedBytes: config.websocket.maxBufferedBytes,
     guard,

@@ -43,6 +43,11 @@ export interface Config {
   dataDir: string;
   /** An admin token the operator supplies (BERTH_ADMIN_TOKEN), stored only as a hash; never logged. */
   adminToken: string | undefined;
+  graphql: {
+    /** Schema introspection and GraphiQL: on, except when NODE_ENV=production (unless told). */
+    introspection: boolean;
+    graphiql: boolean;
+  };
   auth: {
     /** Off only when BERTH_AUTH=off says so; berth then listens on loopback alone. */
     enabled: boolean;
@@ -64,6 +69,9 @@ const envSchema = z.object({
   DOCKER_CERT_PATH: z.string().optional(),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
   BERTH_AUTH: z.enum(['on', 'off']).default('on'),
+  NODE_ENV: z.string().optional(),
+  BERTH_INTROSPECTION: z.enum(['on', 'off']).optional(),
+  BERTH_GRAPHIQL: z.enum(['on', 'off']).optional(),
   BERTH_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(1200),
   BERTH_AUTH_FAILURES_PER_MINUTE: z.coerce.number().int().min(1).default(20),
   BERTH_WS_MAX_BUFFERED_BYTES: z.coerce
@@ -170,6 +178,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       procRoot: values.BERTH_PROC_ROOT,
     },
     dataDir: resolve(values.BERTH_DATA_DIR),
+    graphql: {
+      introspection:
+        (values.BERTH_INTROSPECTION ?? (values.NODE_ENV === 'production' ? 'off' : 'on')) === 'on',
+      graphiql: (values.BERTH_GRAPHIQL ?? (values.NODE_ENV === 'production' ? 'off' : 'on')) === 'on',
+    },
     auth: {
       enabled: values.BERTH_AUTH === 'on',
       requestsPerMinute: values.BERTH_RATE_LIMIT_PER_MINUTE,

@@ -458,3 +458,96 @@ describe('rate limits', () => {
     }
   });
 });
+
+describe('GraphQL hardening', () => {
+  it('refuses deep, wide, huge and malformed requests with 4xx, never 500, never a stack trace', async () => {
+    const nested = (depth: number) => {
+      let selection = 'id';
+      for (let i = 0; i < depth; i += 1) selection = `container { ${selection} }`;
+      return `subscription { containerEvents { ${selection} } }`;
+    };
+    const bodies: { name: string; init: RequestInit }[] = [];
+    for (const depth of [7, 10, 20, 50]) {
+      bodies.push({
+        name: `depth ${depth}`,
+        init: {
+          body: JSON.stringify({
+            query: `{ containers { ${'labels { name } '.repeat(1)} } } ${nested(depth)}`,
+          }),
+        },
+      });
+      bodies.push({
+        name: `query depth ${depth}`,
+        init: {
+          body: JSON.stringify({
+            query: `{ ${'system { engine { '.repeat(depth)} up ${'} } '.repeat(depth)} }`,
+          }),
+        },
+      });
+    }
+    bodies.push({
+      name: '1000 aliases',
+      init: {
+        body: JSON.stringify({
+          query: `{ ${Array.from({ length: 1000 }, (_, i) => `a${i}: containers { id }`).join(' ')} }`,
+        }),
+      },
+    });
+    bodies.push({
+      name: 'huge body',
+      init: { body: JSON.stringify({ query: `{ containers { id } } # ${'x'.repeat(2 * 1024 * 1024)}` }) },
+    });
+    bodies.push({ name: 'bad JSON', init: { body: '{"query": "{ containers { id } }"' } });
+    bodies.push({ name: 'not an object', init: { body: '[1, 2, 3]' } });
+    bodies.push({
+      name: 'batch',
+      init: {
+        body: JSON.stringify([{ query: '{ containers { id } }' }, { query: '{ system { statsSource } }' }]),
+      },
+    });
+    bodies.push({
+      name: 'suggestion bait',
+      init: { body: JSON.stringify({ query: '{ containerz { id } }' }) },
+    });
+
+    for (const { name, init } of bodies) {
+      const response = await fetch(`${berth.url}/graphql`, {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${tokens.admin}`,
+          'content-type': 'application/json',
+          accept: 'application/json',
+        },
+        ...init,
+      });
+      expect(response.status, name).toBeLessThan(500);
+      const text = await response.text();
+      expect(text, name).not.toMatch(/\.ts:\d+|at [A-Za-z.<>]+ \(/);
+      expect(text, name).not.toMatch(/Did you mean/i);
+      if (name !== 'bad JSON' && name !== 'huge body')
+        expect(JSON.parse(text).errors?.length ?? 0, name).toBeGreaterThan(0);
+    }
+  });
+
+  it('turns introspection and GraphiQL off when NODE_ENV=production', async () => {
+    const production = await startBerth(
+      securedEnv({ NODE_ENV: 'production', BERTH_DATA_DIR: join(dir, 'data-production') }),
+      {
+        label: 'security',
+      },
+    );
+    try {
+      const token = production.app.tokens.create({ name: 'prod', role: 'viewer' }).token;
+      const introspection = await fetch(`${production.url}/graphql`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ query: '{ __schema { types { name } } }' }),
+      });
+      expect((await introspection.json()).errors?.length).toBeGreaterThan(0);
+      const page = await fetch(`${production.url}/graphql`, { headers: { accept: 'text/html' } });
+      expect(await page.text()).not.toContain('GraphiQL');
+    } finally {
+      await production.stop();
+    }
+  });
+});
