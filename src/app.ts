@@ -1,4 +1,5 @@
 import { createServer, type Server } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { GraphQLError } from 'graphql';
 import { createGraphQLError, createLogger, createYoga, maskError, type YogaLogger } from 'graphql-yoga';
@@ -161,7 +162,23 @@ export function buildApp(config: Config, options: { logger?: YogaLogger } = {}):
     ],
   });
 
-  const server = createServer(yoga);
+  // HTTPS (and so WSS) when a certificate is configured: TLS 1.2 at least; with a client CA, only
+  // clients holding a certificate it signed get through the handshake.
+  const server = config.tls
+    ? createHttpsServer(
+        {
+          cert: config.tls.cert,
+          key: config.tls.key,
+          minVersion: 'TLSv1.2',
+          ...(config.tls.clientCa && {
+            ca: config.tls.clientCa,
+            requestCert: true,
+            rejectUnauthorized: true,
+          }),
+        },
+        yoga,
+      )
+    : createServer(yoga);
   hardenServer(server);
   const websocket = attachGraphQLWebSocket(server, yoga, {
     maxBufferedBytes: config.websocket.maxBufferedBytes,
@@ -184,7 +201,8 @@ export function buildApp(config: Config, options: { logger?: YogaLogger } = {}):
           server.off('error', reject);
           const { port } = server.address() as AddressInfo;
           const host = config.host.includes(':') ? `[${config.host}]` : config.host;
-          resolve({ url: `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`, port });
+          const scheme = config.tls ? 'https' : 'http';
+          resolve({ url: `${scheme}://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`, port });
         });
       });
     },

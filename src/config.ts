@@ -43,6 +43,8 @@ export interface Config {
   dataDir: string;
   /** An admin token the operator supplies (BERTH_ADMIN_TOKEN), stored only as a hash; never logged. */
   adminToken: string | undefined;
+  /** HTTPS and WSS when a certificate is given; client certificates when a CA is given too. */
+  tls: { cert: Buffer; key: Buffer; clientCa?: Buffer } | undefined;
   graphql: {
     /** Schema introspection and GraphiQL: on, except when NODE_ENV=production (unless told). */
     introspection: boolean;
@@ -70,6 +72,9 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
   BERTH_AUTH: z.enum(['on', 'off']).default('on'),
   NODE_ENV: z.string().optional(),
+  BERTH_TLS_CERT: z.string().min(1).optional(),
+  BERTH_TLS_KEY: z.string().min(1).optional(),
+  BERTH_TLS_CLIENT_CA: z.string().min(1).optional(),
   BERTH_INTROSPECTION: z.enum(['on', 'off']).optional(),
   BERTH_GRAPHIQL: z.enum(['on', 'off']).optional(),
   BERTH_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(1200),
@@ -152,6 +157,31 @@ export function parseDockerHost(
   }
 }
 
+function readTls(
+  certPath: string | undefined,
+  keyPath: string | undefined,
+  clientCaPath: string | undefined,
+): Config['tls'] {
+  if (!certPath && !keyPath) {
+    if (clientCaPath) throw new ConfigError('BERTH_TLS_CLIENT_CA needs BERTH_TLS_CERT and BERTH_TLS_KEY too');
+    return undefined;
+  }
+  if (!certPath || !keyPath)
+    throw new ConfigError('BERTH_TLS_CERT and BERTH_TLS_KEY go together: give both or neither');
+  const read = (variable: string, path: string) => {
+    try {
+      return readFileSync(path);
+    } catch (error) {
+      throw new ConfigError(`${variable}: cannot read ${path}: ${(error as Error).message}`);
+    }
+  };
+  return {
+    cert: read('BERTH_TLS_CERT', certPath),
+    key: read('BERTH_TLS_KEY', keyPath),
+    ...(clientCaPath && { clientCa: read('BERTH_TLS_CLIENT_CA', clientCaPath) }),
+  };
+}
+
 function isLoopback(host: string): boolean {
   return host === 'localhost' || host === '::1' || /^127\./.test(host);
 }
@@ -178,6 +208,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       procRoot: values.BERTH_PROC_ROOT,
     },
     dataDir: resolve(values.BERTH_DATA_DIR),
+    tls: readTls(values.BERTH_TLS_CERT, values.BERTH_TLS_KEY, values.BERTH_TLS_CLIENT_CA),
     graphql: {
       introspection:
         (values.BERTH_INTROSPECTION ?? (values.NODE_ENV === 'production' ? 'off' : 'on')) === 'on',

@@ -1,0 +1,197 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { request } from 'node:https';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { createClient } from 'graphql-ws';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { startBerth, type RunningBerth } from '../support/berth.js';
+
+/** HTTPS and WSS with certificates this test makes (openssl), and optional client certificates. */
+
+const run = promisify(execFile);
+let dir: string;
+let ca: Buffer;
+let client: { cert: Buffer; key: Buffer };
+
+async function openssl(...args: string[]): Promise<void> {
+  await run('openssl', args, { cwd: dir });
+}
+
+/** A CA, a server certificate for 127.0.0.1 and a client certificate, all signed by the CA. */
+async function makeCertificates(): Promise<void> {
+  await openssl(
+    'req',
+    '-x509',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-days',
+    '1',
+    '-subj',
+    '/CN=berth test CA',
+    '-keyout',
+    'ca.key',
+    '-out',
+    'ca.pem',
+  );
+  await writeFile(join(dir, 'server.ext'), 'subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\n');
+  await openssl(
+    'req',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-subj',
+    '/CN=127.0.0.1',
+    '-keyout',
+    'server.key',
+    '-out',
+    'server.csr',
+  );
+  await openssl(
+    'x509',
+    '-req',
+    '-in',
+    'server.csr',
+    '-CA',
+    'ca.pem',
+    '-CAkey',
+    'ca.key',
+    '-CAcreateserial',
+    '-days',
+    '1',
+    '-extfile',
+    'server.ext',
+    '-out',
+    'server.pem',
+  );
+  await writeFile(join(dir, 'client.ext'), 'extendedKeyUsage=clientAuth\n');
+  await openssl(
+    'req',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-subj',
+    '/CN=berth test client',
+    '-keyout',
+    'client.key',
+    '-out',
+    'client.csr',
+  );
+  await openssl(
+    'x509',
+    '-req',
+    '-in',
+    'client.csr',
+    '-CA',
+    'ca.pem',
+    '-CAkey',
+    'ca.key',
+    '-CAcreateserial',
+    '-days',
+    '1',
+    '-extfile',
+    'client.ext',
+    '-out',
+    'client.pem',
+  );
+  ca = await readFile(join(dir, 'ca.pem'));
+  client = { cert: await readFile(join(dir, 'client.pem')), key: await readFile(join(dir, 'client.key')) };
+}
+
+function get(
+  url: string,
+  options: {
+    ca: Buffer;
+    cert?: Buffer;
+    key?: Buffer;
+    maxVersion?: 'TLSv1.1' | 'TLSv1.3';
+    authorization?: string;
+  },
+) {
+  return new Promise<{ status: number; body: string }>((resolve, reject) => {
+    const req = request(
+      url,
+      {
+        ca: options.ca,
+        ...(options.cert && { cert: options.cert, key: options.key }),
+        ...(options.maxVersion && { maxVersion: options.maxVersion, minVersion: 'TLSv1' as const }),
+        headers: options.authorization ? { authorization: options.authorization } : {},
+      },
+      (response) => {
+        let body = '';
+        response.on('data', (chunk: Buffer) => (body += chunk.toString()));
+        response.on('end', () => resolve({ status: response.statusCode ?? 0, body }));
+      },
+    );
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'berth-tls-'));
+  await makeCertificates();
+});
+
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('HTTPS and WSS', () => {
+  let berth: RunningBerth;
+  let token: string;
+  beforeAll(async () => {
+    berth = await startBerth({
+      BERTH_AUTH: 'on',
+      BERTH_TLS_CERT: join(dir, 'server.pem'),
+      BERTH_TLS_KEY: join(dir, 'server.key'),
+    });
+    token = berth.app.tokens.create({ name: 'tls', role: 'viewer' }).token;
+  });
+  afterAll(async () => berth?.stop());
+
+  it('serves HTTPS with TLS 1.2 or newer, and refuses older clients', async () => {
+    expect(berth.url).toMatch(/^https:/);
+    const health = await get(`${berth.url}/healthz`, { ca });
+    expect(health).toMatchObject({ status: 200 });
+    const list = await get(`${berth.url}/containers`, { ca, authorization: `Bearer ${token}` });
+    expect(list.status).toBe(200);
+    await expect(get(`${berth.url}/healthz`, { ca, maxVersion: 'TLSv1.1' })).rejects.toThrow();
+  });
+
+  it('serves graphql-ws over WSS', async () => {
+    class TrustingWebSocket extends WebSocket {
+      constructor(address: string, protocols?: string | string[]) {
+        super(address, protocols, { ca });
+      }
+    }
+    const ws = createClient({
+      url: `${berth.url.replace(/^https/, 'wss')}/graphql`,
+      webSocketImpl: TrustingWebSocket,
+      retryAttempts: 0,
+      connectionParams: { authorization: `Bearer ${token}` },
+    });
+    const result = await ws.iterate({ query: '{ system { engine { up } } }' }).next();
+    expect(result.value).toEqual({ data: { system: { engine: { up: true } } } });
+    await ws.dispose();
+  });
+});
+
+describe('client certificates', () => {
+  it('lets only clients with a certificate the configured CA signed complete the handshake', async () => {
+    const berth = await startBerth({
+      BERTH_TLS_CERT: join(dir, 'server.pem'),
+      BERTH_TLS_KEY: join(dir, 'server.key'),
+      BERTH_TLS_CLIENT_CA: join(dir, 'ca.pem'),
+    });
+    try {
+      await expect(get(`${berth.url}/healthz`, { ca })).rejects.toThrow();
+      expect(await get(`${berth.url}/healthz`, { ca, ...client })).toMatchObject({ status: 200 });
+    } finally {
+      await berth.stop();
+    }
+  });
+});
