@@ -17,6 +17,7 @@ import {
   useIntrospectionSwitch,
   useQueryLimits,
 } from './http/hardening.js';
+import { PolicyStore } from './policy/policy.js';
 import { BerthDatabase } from './store/database.js';
 import { ContainerService } from './containers/service.js';
 import { ContainerEventLog } from './events/event-log.js';
@@ -90,7 +91,8 @@ export function buildApp(config: Config, options: { logger?: YogaLogger } = {}):
   const engine = new DockerEngine(config.engine);
   const index = new ContainerIndex(engine, engine.eventStream(log), log);
   const images = new ImageService(engine.images, index, log);
-  const containers = new ContainerService(engine, index, log, images);
+  const policy = new PolicyStore(database);
+  const containers = new ContainerService(engine, index, log, images, () => policy.get());
   const stats = new StatsHub(log, { pidOf: (id) => index.peek(id)?.pid ?? null });
   const events = new ContainerEventLog(index);
   const system = new SystemStatus(engine, index, stats, config.dockerHost);
@@ -110,6 +112,7 @@ export function buildApp(config: Config, options: { logger?: YogaLogger } = {}):
     images,
     tokens,
     audit,
+    policy,
   };
 
   // A removed container's collector goes with it, whoever still holds a lease.

@@ -57,6 +57,15 @@ export const ERROR_CODES = {
     httpStatus: 504,
     description: 'The command did not finish within its timeout; it was stopped where berth could reach it.',
   },
+  POLICY_VIOLATION: {
+    httpStatus: 403,
+    description:
+      "The create request asks for something the admin's create policy does not allow (privileges, host namespaces, host paths, devices, capabilities, unconfined security); `field` names it.",
+  },
+  QUOTA_EXCEEDED: {
+    httpStatus: 409,
+    description: 'The policy caps the number of containers, and it is reached.',
+  },
   UNAUTHENTICATED: {
     httpStatus: 401,
     description:
@@ -210,6 +219,20 @@ export class ExecTimeoutError extends BerthError {
       `the command did not finish within ${timeoutSeconds} s; ${stopped ? 'it was killed' : 'it may still be running (the engine is remote)'}`,
     );
   }
+}
+
+export class PolicyViolationError extends BerthError {
+  readonly code = 'POLICY_VIOLATION';
+  constructor(
+    readonly field: string,
+    message: string,
+  ) {
+    super(`${field}: ${message}`);
+  }
+}
+
+export class QuotaExceededError extends BerthError {
+  readonly code = 'QUOTA_EXCEEDED';
 }
 
 export class UnauthenticatedError extends BerthError {

@@ -83,6 +83,20 @@ export interface PortSpec {
   hostIp?: string;
 }
 
+export const HOST_NAMESPACES = ['NETWORK', 'PID', 'IPC', 'UTS', 'USERNS', 'CGROUP'] as const;
+export type HostNamespace = (typeof HOST_NAMESPACES)[number];
+
+/** What gives a container power over its host: only what the create policy allows gets through. */
+export interface Privileges {
+  privileged: boolean;
+  hostNamespaces: HostNamespace[];
+  capAdd: string[];
+  /** Host device paths, e.g. /dev/fuse. */
+  devices: string[];
+  securityOpt: string[];
+  mounts: { type: 'bind' | 'volume'; source: string; target: string; readOnly: boolean }[];
+}
+
 /** A validated create request: every field has passed `validateCreateSpec`. */
 export interface CreateContainerSpec {
   name?: string;
@@ -96,6 +110,8 @@ export interface CreateContainerSpec {
   resources?: { memoryBytes?: number; cpus?: number };
   tty: boolean;
   start: boolean;
+  /** Absent when the request asks for none. */
+  privileges?: Privileges;
 }
 
 export interface ContainerFilter {

@@ -2,7 +2,8 @@ import type { YogaLogger } from 'graphql-yoga';
 import type { DockerEngine } from '../docker/engine.js';
 import type { ImageService } from '../images/service.js';
 import type { ContainerIndex } from './container-index.js';
-import { ImageNotFoundError, NotFoundError } from '../errors.js';
+import { ImageNotFoundError, NotFoundError, QuotaExceededError } from '../errors.js';
+import { enforcePolicy, type CreatePolicy } from '../policy/policy.js';
 import type { Container, ContainerFilter, CreateContainerSpec } from './model.js';
 
 /**
@@ -16,6 +17,8 @@ export class ContainerService {
     private readonly log: YogaLogger,
     /** Pulls go through the image service: shared with any other pull of the image, and watchable. */
     private readonly images: Pick<ImageService, 'pull'>,
+    /** The admin's create policy, read at each create (it may change at any time). */
+    private readonly policy: () => CreatePolicy,
   ) {}
 
   /** Answered from the index: no engine call on a query's path. */
@@ -43,6 +46,25 @@ export class ContainerService {
     };
   }
 
+  /**
+   * The create policy, before any engine call: refuses what it does not allow, caps the number of
+   * containers, and fills default limits a request leaves out.
+   */
+  #admit(spec: CreateContainerSpec, fieldPrefix: string): CreateContainerSpec {
+    const policy = this.policy();
+    enforcePolicy(spec, policy, fieldPrefix);
+    if (policy.maxContainers !== null && this.index.list().length >= policy.maxContainers) {
+      throw new QuotaExceededError(`the create policy allows at most ${policy.maxContainers} containers`);
+    }
+    const memoryBytes = spec.resources?.memoryBytes ?? policy.defaultMemoryBytes ?? undefined;
+    const cpus = spec.resources?.cpus ?? policy.defaultCpus ?? undefined;
+    if (memoryBytes === undefined && cpus === undefined) return spec;
+    return {
+      ...spec,
+      resources: { ...(memoryBytes !== undefined && { memoryBytes }), ...(cpus !== undefined && { cpus }) },
+    };
+  }
+
   /** The index's answer after a change berth made: the next query sees it too. */
   async #current(id: string): Promise<Container> {
     const container = await this.index.refresh(id);
@@ -54,7 +76,8 @@ export class ContainerService {
    * Creates (pulling the image first when the engine lacks it) and, unless told otherwise, starts.
    * A container that cannot be started is removed again, so a failed call leaves nothing behind.
    */
-  async create(spec: CreateContainerSpec): Promise<Container> {
+  async create(requested: CreateContainerSpec, options: { fieldPrefix?: string } = {}): Promise<Container> {
+    const spec = this.#admit(requested, options.fieldPrefix ?? '');
     let id: string;
     try {
       id = await this.engine.create(spec);

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { InvalidInputError } from '../errors.js';
 import {
   CONTAINER_STATUSES,
+  HOST_NAMESPACES,
   PORT_PROTOCOLS,
   RESTART_POLICIES,
   type ContainerFilter,
@@ -157,6 +158,50 @@ const createSchema = z.object({
   resources: resourcesSchema.nullish(),
   tty: z.boolean({ error: 'must be true or false' }).nullish(),
   start: z.boolean({ error: 'must be true or false' }).nullish(),
+  privileged: z.boolean({ error: 'must be true or false' }).nullish(),
+  hostNamespaces: z.array(z.enum(HOST_NAMESPACES)).max(6).nullish(),
+  capAdd: z
+    .array(
+      z
+        .string()
+        .transform((value) => value.toUpperCase().replace(/^CAP_/, ''))
+        .pipe(z.string().regex(/^[A-Z_]{2,40}$/, 'must be a capability name like NET_ADMIN')),
+    )
+    .max(64)
+    .nullish(),
+  devices: z
+    .array(
+      refineText('device paths').refine((value) => value.startsWith('/'), 'must be an absolute host path'),
+    )
+    .max(64)
+    .nullish(),
+  securityOpt: z.array(refineText('security options').min(1).max(1024)).max(64).nullish(),
+  mounts: z
+    .array(
+      z
+        .object({
+          type: z.enum(['BIND', 'VOLUME'], { error: 'must be BIND or VOLUME' }),
+          source: refineText('mount sources').min(1).max(4096),
+          target: refineText('mount targets')
+            .max(4096)
+            .refine((value) => value.startsWith('/'), 'must be an absolute path in the container'),
+          readOnly: z.boolean().nullish(),
+        })
+        .superRefine((mount, ctx) => {
+          if (mount.type === 'BIND' && !mount.source.startsWith('/')) {
+            ctx.addIssue({
+              code: 'custom',
+              path: ['source'],
+              message: 'a bind mount needs an absolute host path',
+            });
+          }
+          if (mount.type === 'VOLUME' && !isContainerName(mount.source)) {
+            ctx.addIssue({ code: 'custom', path: ['source'], message: 'must be a volume name' });
+          }
+        }),
+    )
+    .max(64)
+    .nullish(),
 });
 
 export type CreateContainerInput = z.input<typeof createSchema>;
@@ -208,6 +253,25 @@ export function validateCreateSpec(input: unknown, prefix: readonly string[] = [
       ...(retries != null && { retries }),
       ...(startPeriodSeconds != null && { startPeriodSeconds }),
     };
+  }
+  const privileges = {
+    privileged: value.privileged ?? false,
+    hostNamespaces: [...new Set(value.hostNamespaces ?? [])],
+    capAdd: value.capAdd ?? [],
+    devices: value.devices ?? [],
+    securityOpt: value.securityOpt ?? [],
+    mounts: (value.mounts ?? []).map((mount) => ({
+      type: mount.type === 'BIND' ? ('bind' as const) : ('volume' as const),
+      source: mount.source,
+      target: mount.target,
+      readOnly: mount.readOnly ?? false,
+    })),
+  };
+  if (
+    privileges.privileged ||
+    Object.values(privileges).some((entry) => Array.isArray(entry) && entry.length > 0)
+  ) {
+    spec.privileges = privileges;
   }
   if (value.resources != null) {
     const { memoryBytes, cpus } = value.resources;

@@ -4,9 +4,11 @@ import type {
   ContainerStatus,
   CreateContainerSpec,
   HealthStatus,
+  HostNamespace,
   KeyValue,
   PortBinding,
   PortProtocol,
+  Privileges,
   RestartPolicyName,
 } from '../containers/model.js';
 import { CONTAINER_STATUSES, PORT_PROTOCOLS } from '../containers/model.js';
@@ -42,13 +44,19 @@ export function toCreateOptions(spec: CreateContainerSpec): Docker.ContainerCrea
       HostPort: port.hostPort === undefined ? '' : String(port.hostPort),
     });
   }
-  const hostConfig: Docker.HostConfig = { PortBindings: bindings };
+  // Docker's own default on cgroup v1 hosts is the host's cgroup namespace; berth asks for a
+  // private one unless the create policy let the request have the host's.
+  const hostConfig: Docker.HostConfig & { CgroupnsMode?: string } = {
+    PortBindings: bindings,
+    CgroupnsMode: 'private',
+  };
   if (spec.restartPolicy) {
     hostConfig.RestartPolicy = {
       Name: RESTART_TO_DOCKER[spec.restartPolicy.name],
       MaximumRetryCount: spec.restartPolicy.maximumRetryCount,
     };
   }
+  if (spec.privileges) Object.assign(hostConfig, privilegedHostConfig(spec.privileges));
   if (spec.resources?.memoryBytes !== undefined) hostConfig.Memory = spec.resources.memoryBytes;
   if (spec.resources?.cpus !== undefined) {
     hostConfig.NanoCpus = Math.round(spec.resources.cpus * NANOS_PER_SECOND);
@@ -77,6 +85,40 @@ export function toCreateOptions(spec: CreateContainerSpec): Docker.ContainerCrea
     };
   }
   return options;
+}
+
+const NAMESPACE_MODES: Record<HostNamespace, string> = {
+  NETWORK: 'NetworkMode',
+  PID: 'PidMode',
+  IPC: 'IpcMode',
+  UTS: 'UTSMode',
+  USERNS: 'UsernsMode',
+  CGROUP: 'CgroupnsMode',
+};
+
+/** What the create policy let through, in the engine's terms. */
+function privilegedHostConfig(privileges: Privileges): Record<string, unknown> {
+  const config: Record<string, unknown> = {};
+  if (privileges.privileged) config['Privileged'] = true;
+  for (const namespace of privileges.hostNamespaces) config[NAMESPACE_MODES[namespace]] = 'host';
+  if (privileges.capAdd.length > 0) config['CapAdd'] = privileges.capAdd;
+  if (privileges.devices.length > 0) {
+    config['Devices'] = privileges.devices.map((path) => ({
+      PathOnHost: path,
+      PathInContainer: path,
+      CgroupPermissions: 'rwm',
+    }));
+  }
+  if (privileges.securityOpt.length > 0) config['SecurityOpt'] = privileges.securityOpt;
+  if (privileges.mounts.length > 0) {
+    config['Mounts'] = privileges.mounts.map((mount) => ({
+      Type: mount.type,
+      Source: mount.source,
+      Target: mount.target,
+      ReadOnly: mount.readOnly,
+    }));
+  }
+  return config;
 }
 
 /** Docker writes the zero time for "never"; berth says null. */

@@ -13,6 +13,7 @@ import {
   HTTP_ERROR_CODES,
   ForbiddenError,
   InvalidInputError,
+  PolicyViolationError,
   type ErrorCode,
   type HttpErrorCode,
 } from '../errors.js';
@@ -268,7 +269,7 @@ export function useRestShim(services: RestServices, log: YogaLogger): Plugin {
         if (error instanceof HttpError) {
           return endResponse(fail(error.code, error.message, { headers: error.headers }));
         }
-        if (error instanceof InvalidInputError) {
+        if (error instanceof InvalidInputError || error instanceof PolicyViolationError) {
           return endResponse(fail(error.code, error.message, { field: error.field }));
         }
         if (error instanceof BerthError) return endResponse(fail(error.code, error.message));

@@ -1,6 +1,6 @@
 import type { Container } from '../containers/model.js';
 import type { CreateContainerInput } from '../containers/validation.js';
-import { InvalidInputError } from '../errors.js';
+import { InvalidInputError, PolicyViolationError } from '../errors.js';
 
 /**
  * The JSON of the original Go tool, both ways: its `ContainerRequest` in, its `Container` out.
@@ -91,8 +91,61 @@ export interface SeedCreateRequest {
 }
 
 /** Reads a parsed JSON body as the seed's ContainerRequest; type errors name their field. */
+/**
+ * Keys that ask for power over the host (in any case, with or without separators). The seed's
+ * struct never had them, so Go would ignore them; here they are refused, so nobody mistakes a
+ * normal container for what they asked: such options go through GraphQL, under the create policy.
+ */
+const DANGEROUS_KEYS = new Set([
+  'privileged',
+  'hostconfig',
+  'binds',
+  'mounts',
+  'volumes',
+  'volumesfrom',
+  'devices',
+  'capadd',
+  'capabilities',
+  'securityopt',
+  'networkmode',
+  'network',
+  'pidmode',
+  'pid',
+  'ipcmode',
+  'ipc',
+  'utsmode',
+  'uts',
+  'usernsmode',
+  'userns',
+  'cgroupnsmode',
+  'cgroupns',
+  'cgroup',
+  'cgroupparent',
+  'runtime',
+  'sysctls',
+  'user',
+  'groupadd',
+  'readonlyrootfs',
+  'init',
+  'oomkilldisable',
+  'pidslimit',
+  'shmsize',
+  'tmpfs',
+  'entrypoint',
+  'workingdir',
+  'hostnamespaces',
+]);
+
 export function fromSeedRequest(body: unknown): SeedCreateRequest {
   if (!isPlainObject(body)) throw new InvalidInputError('body', 'must be a JSON object');
+  for (const key of Object.keys(body)) {
+    if (DANGEROUS_KEYS.has(key.toLowerCase().replace(/[^a-z]/g, ''))) {
+      throw new PolicyViolationError(
+        key,
+        'the REST shim creates plain containers only; ask through GraphQL, under the create policy',
+      );
+    }
+  }
   const fields = pickFields(body);
   if (fields.name !== undefined && fields.name !== null && typeof fields.name !== 'string') {
     throw new InvalidInputError('name', 'must be a string');

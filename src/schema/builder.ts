@@ -2,6 +2,7 @@ import SchemaBuilder from '@pothos/core';
 import ErrorsPlugin from '@pothos/plugin-errors';
 import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
 import type { AuditLog } from '../audit/log.js';
+import type { PolicyStore } from '../policy/policy.js';
 import { hasRole, type Principal } from '../auth/principal.js';
 import type { TokenService } from '../auth/tokens.js';
 import { ForbiddenError } from '../errors.js';
@@ -24,6 +25,7 @@ export interface Context {
   images: ImageService;
   tokens: TokenService;
   audit: AuditLog;
+  policy: PolicyStore;
   /** Who is asking; every request and connection has one (authentication runs first). */
   principal: Principal;
 }

@@ -1,5 +1,10 @@
 import type { Container, KeyValue, PortBinding } from '../containers/model.js';
-import { CONTAINER_STATUSES, HEALTH_STATUSES, RESTART_POLICIES } from '../containers/model.js';
+import {
+  CONTAINER_STATUSES,
+  HEALTH_STATUSES,
+  HOST_NAMESPACES,
+  RESTART_POLICIES,
+} from '../containers/model.js';
 import {
   validateContainerRef,
   validateCreateSpec,
@@ -16,6 +21,8 @@ import {
   NotFoundError,
   PortUnavailableError,
   RegistryUnavailableError,
+  PolicyViolationError,
+  QuotaExceededError,
   StartFailedError,
 } from '../errors.js';
 import { builder } from './builder.js';
@@ -138,11 +145,36 @@ const CreateContainerInput = builder.inputType('CreateContainerInput', {
     healthcheck: t.field({ type: HealthcheckInput }),
     labels: t.field({ type: [KeyValueInput] }),
     resources: t.field({ type: ResourcesInput }),
+    privileged: t.boolean({ description: 'Refused unless the create policy allows it.' }),
+    hostNamespaces: t.field({
+      type: [HostNamespaceEnum],
+      description: 'Refused unless the create policy allows it.',
+    }),
+    capAdd: t.stringList({ description: 'Capabilities to add; each must be allowed by the create policy.' }),
+    devices: t.stringList({ description: 'Host devices; refused unless the create policy allows them.' }),
+    securityOpt: t.stringList({
+      description: 'Only no-new-privileges unless the create policy allows unconfined options.',
+    }),
+    mounts: t.field({
+      type: [MountInput],
+      description: 'Named volumes; bind mounts only from host paths the create policy allows.',
+    }),
     tty: t.boolean({
       defaultValue: false,
       description: 'Give it a terminal (its logs are then one raw stream).',
     }),
     start: t.boolean({ defaultValue: true }),
+  }),
+});
+
+const HostNamespaceEnum = builder.enumType('HostNamespace', { values: HOST_NAMESPACES });
+const MountTypeEnum = builder.enumType('MountType', { values: ['BIND', 'VOLUME'] as const });
+const MountInput = builder.inputType('MountInput', {
+  fields: (t) => ({
+    type: t.field({ type: MountTypeEnum, required: true }),
+    source: t.string({ required: true, description: 'A volume name, or a host path for BIND.' }),
+    target: t.string({ required: true, description: 'An absolute path in the container.' }),
+    readOnly: t.boolean({ defaultValue: false }),
   }),
 });
 
@@ -193,10 +225,13 @@ builder.mutationFields((t) => ({
         RegistryUnavailableError,
         PortUnavailableError,
         StartFailedError,
+        PolicyViolationError,
+        QuotaExceededError,
         EngineUnavailableError,
       ],
     },
-    resolve: (_, { input }, { containers }) => containers.create(validateCreateSpec(input, ['input'])),
+    resolve: (_, { input }, { containers }) =>
+      containers.create(validateCreateSpec(input, ['input']), { fieldPrefix: 'input.' }),
   }),
   startContainer: t.field({
     type: ContainerRef,

@@ -10,6 +10,8 @@ import {
   NotFoundError,
   PortUnavailableError,
   RegistryUnavailableError,
+  PolicyViolationError,
+  QuotaExceededError,
   StartFailedError,
   type ErrorCode,
 } from '../errors.js';
@@ -71,4 +73,12 @@ builder.objectType(InvalidInputError, {
 builder.objectType(InvalidStateError, { name: 'InvalidStateError', interfaces: [ErrorInterface] });
 builder.objectType(PortUnavailableError, { name: 'PortUnavailableError', interfaces: [ErrorInterface] });
 builder.objectType(StartFailedError, { name: 'StartFailedError', interfaces: [ErrorInterface] });
+builder.objectType(PolicyViolationError, {
+  name: 'PolicyViolationError',
+  interfaces: [ErrorInterface],
+  fields: (t) => ({
+    field: t.exposeString('field', { description: 'The refused field, e.g. input.privileged.' }),
+  }),
+});
+builder.objectType(QuotaExceededError, { name: 'QuotaExceededError', interfaces: [ErrorInterface] });
 builder.objectType(EngineUnavailableError, { name: 'EngineUnavailableError', interfaces: [ErrorInterface] });

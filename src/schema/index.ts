@@ -10,6 +10,7 @@ import './system.js';
 import './logs.js';
 import './exec.js';
 import './tokens.js';
+import './policy.js';
 import './image.js';
 
 export const schema: GraphQLSchema = builder.toSchema();

@@ -53,4 +53,16 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX audit_log_result ON audit_log (result, at, id);
     `,
   },
+  {
+    version: 3,
+    name: 'create policy',
+    // One row: the admin's create policy as JSON, validated by src/policy on the way in and out.
+    up: `
+      CREATE TABLE create_policy (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        policy TEXT NOT NULL,
+        updated_at INTEGER NOT NULL
+      ) STRICT;
+    `,
+  },
 ];

@@ -40,16 +40,28 @@ export type ContainerStatus =
   | 'RUNNING';
 
 export type CreateContainerInput = {
+  /** Capabilities to add; each must be allowed by the create policy. */
+  capAdd?: Array<string> | null | undefined;
   command?: Array<string> | null | undefined;
+  /** Host devices; refused unless the create policy allows them. */
+  devices?: Array<string> | null | undefined;
   env?: Array<KeyValueInput> | null | undefined;
   healthcheck?: HealthcheckInput | null | undefined;
+  /** Refused unless the create policy allows it. */
+  hostNamespaces?: Array<HostNamespace> | null | undefined;
   /** Pulled first when the engine does not have it. */
   image: string;
   labels?: Array<KeyValueInput> | null | undefined;
+  /** Named volumes; bind mounts only from host paths the create policy allows. */
+  mounts?: Array<MountInput> | null | undefined;
   name?: string | null | undefined;
   ports?: Array<PortInput> | null | undefined;
+  /** Refused unless the create policy allows it. */
+  privileged?: boolean | null | undefined;
   resources?: ResourcesInput | null | undefined;
   restartPolicy?: RestartPolicyInput | null | undefined;
+  /** Only no-new-privileges unless the create policy allows unconfined options. */
+  securityOpt?: Array<string> | null | undefined;
   start?: boolean | null | undefined;
   /** Give it a terminal (its logs are then one raw stream). */
   tty?: boolean | null | undefined;
@@ -78,8 +90,12 @@ export type ErrorCode =
   | 'NAME_CONFLICT'
   /** No container matches the id, id prefix or name. */
   | 'NOT_FOUND'
+  /** The create request asks for something the admin's create policy does not allow (privileges, host namespaces, host paths, devices, capabilities, unconfined security); `field` names it. */
+  | 'POLICY_VIOLATION'
   /** A published host port could not be bound (in use, or the host address is not local). Nothing is left behind. */
   | 'PORT_UNAVAILABLE'
+  /** The policy caps the number of containers, and it is reached. */
+  | 'QUOTA_EXCEEDED'
   /** Too many requests for this token, or failed authentications from this address; see Retry-After. */
   | 'RATE_LIMITED'
   /** The image is not on the engine and its registry could not be reached. */
@@ -110,6 +126,14 @@ export type HealthcheckInput = {
   timeoutSeconds?: number | null | undefined;
 };
 
+export type HostNamespace =
+  | 'CGROUP'
+  | 'IPC'
+  | 'NETWORK'
+  | 'PID'
+  | 'USERNS'
+  | 'UTS';
+
 export type ImagePullState =
   /** The engine has the image; the last message. */
   | 'DONE'
@@ -128,6 +152,19 @@ export type LogStream =
   | 'STDOUT'
   /** A note from berth in the stream, e.g. lines dropped for a slow reader. */
   | 'SYSTEM';
+
+export type MountInput = {
+  readOnly?: boolean | null | undefined;
+  /** A volume name, or a host path for BIND. */
+  source: string;
+  /** An absolute path in the container. */
+  target: string;
+  type: MountType;
+};
+
+export type MountType =
+  | 'BIND'
+  | 'VOLUME';
 
 export type PortInput = {
   containerPort: number;
@@ -175,7 +212,9 @@ export type CreateContainerMutation = { createContainer:
     | { __typename: 'ImageNotFoundError', code: ErrorCode, message: string, image: string }
     | { __typename: 'InvalidInputError', code: ErrorCode, message: string, field: string }
     | { __typename: 'NameConflictError', code: ErrorCode, message: string, name: string }
+    | { __typename: 'PolicyViolationError', code: ErrorCode, message: string }
     | { __typename: 'PortUnavailableError', code: ErrorCode, message: string }
+    | { __typename: 'QuotaExceededError', code: ErrorCode, message: string }
     | { __typename: 'RegistryUnavailableError', code: ErrorCode, message: string, image: string }
     | { __typename: 'StartFailedError', code: ErrorCode, message: string }
    };
