@@ -257,6 +257,80 @@ describe('roles', () => {
   });
 });
 
+describe('the role table, for every root field', () => {
+  it('allows each role exactly the root fields its rank reaches (executed in process, checks before resolvers)', async () => {
+    const graphql = await import('graphql');
+    const { execute, subscribe, parse, getNamedType, isLeafType } = graphql;
+    // A literal for any required input type, so the role check (not argument coercion) decides.
+    const literal = (type: import('graphql').GraphQLInputType): string => {
+      if (graphql.isNonNullType(type)) return literal(type.ofType);
+      if (graphql.isListType(type)) return `[${literal(type.ofType)}]`;
+      if (graphql.isEnumType(type)) return type.getValues()[0]!.name;
+      if (graphql.isInputObjectType(type)) {
+        const required = Object.values(type.getFields()).filter((f) => graphql.isNonNullType(f.type));
+        return `{ ${required.map((f) => `${f.name}: ${literal(f.type)}`).join(', ')} }`;
+      }
+      const scalar: Record<string, string> = {
+        Int: '1',
+        Float: '1',
+        Boolean: 'false',
+        SafeInt: '1',
+        DateTime: '"2026-01-01T00:00:00Z"',
+      };
+      // Strings are invalid names and references, so an allowed call stops at validation, pulls nothing.
+      return scalar[(type as import('graphql').GraphQLScalarType).name] ?? '"Not Valid!"';
+    };
+    const { schema } = await import('../../src/schema/index.js');
+    const ADMIN_FIELDS = new Set([
+      'tokens',
+      'auditLog',
+      'createPolicy',
+      'createToken',
+      'revokeToken',
+      'setCreatePolicy',
+    ]);
+    const rank = { viewer: 1, operator: 2, admin: 3 } as const;
+    const roots = [
+      ['query', schema.getQueryType()!],
+      ['mutation', schema.getMutationType()!],
+      ['subscription', schema.getSubscriptionType()!],
+    ] as const;
+    let checked = 0;
+    for (const role of ['viewer', 'operator', 'admin'] as const) {
+      const contextValue = {
+        ...berth.app.context,
+        principal: { tokenId: `matrix-${role}`, name: role, role },
+      };
+      for (const [operation, type] of roots) {
+        for (const [name, field] of Object.entries(type.getFields())) {
+          const needs = ADMIN_FIELDS.has(name) ? 'admin' : operation === 'mutation' ? 'operator' : 'viewer';
+          const selection = isLeafType(getNamedType(field.type)) ? '' : ' { __typename }';
+          // Only required arguments, with placeholder values: the role check runs before any resolver.
+          const required = field.args.filter((arg) => graphql.isNonNullType(arg.type));
+          const args = required.length
+            ? `(${required.map((arg) => `${arg.name}: ${literal(arg.type)}`).join(', ')})`
+            : '';
+          const document = parse(`${operation} { ${name}${args}${selection} }`);
+          const before = forwarder.requests.length;
+          const result =
+            operation === 'subscription'
+              ? await subscribe({ schema, document, contextValue })
+              : await execute({ schema, document, contextValue });
+          if (Symbol.asyncIterator in result) await (result as AsyncIterableIterator<unknown>).return?.();
+          const errors = 'errors' in result ? (result.errors ?? []) : [];
+          const forbidden = errors.some(
+            (error) => (error.originalError as { code?: string } | undefined)?.code === 'FORBIDDEN',
+          );
+          expect(forbidden, `${role} ${operation} ${name}`).toBe(rank[role] < rank[needs]);
+          if (forbidden) expect(forwarder.requests.slice(before), `${role} ${name}`).toEqual([]);
+          checked += 1;
+        }
+      }
+    }
+    expect(checked).toBeGreaterThan(60);
+  });
+});
+
 describe('WebSocket', () => {
   const url = () => `${berth.url.replace(/^http/, 'ws')}/graphql`;
   const closeOf = (socket: WebSocket) =>

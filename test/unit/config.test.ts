@@ -33,6 +33,29 @@ describe('loadConfig', () => {
   });
 });
 
+describe('authentication off', () => {
+  it('keeps berth on loopback whatever HOST says', () => {
+    expect(loadConfig({ BERTH_AUTH: 'off', HOST: '0.0.0.0' }).host).toBe('127.0.0.1');
+    expect(loadConfig({ BERTH_AUTH: 'off', HOST: '::1' }).host).toBe('::1');
+    expect(loadConfig({ HOST: '0.0.0.0' })).toMatchObject({ host: '0.0.0.0', auth: { enabled: true } });
+  });
+
+  it('refuses half a TLS configuration', () => {
+    expect(() => loadConfig({ BERTH_TLS_CERT: '/nowhere/cert.pem' })).toThrow(
+      /BERTH_TLS_CERT and BERTH_TLS_KEY/,
+    );
+    expect(() => loadConfig({ BERTH_TLS_CLIENT_CA: '/nowhere/ca.pem' })).toThrow(/BERTH_TLS_CLIENT_CA/);
+  });
+
+  it('turns introspection and GraphiQL off in production unless told', () => {
+    expect(loadConfig({ NODE_ENV: 'production' }).graphql).toEqual({ introspection: false, graphiql: false });
+    expect(loadConfig({ NODE_ENV: 'production', BERTH_INTROSPECTION: 'on' }).graphql.introspection).toBe(
+      true,
+    );
+    expect(loadConfig({}).graphql).toEqual({ introspection: true, graphiql: true });
+  });
+});
+
 describe('parseDockerHost', () => {
   it('reads tcp hosts with and without a port, and IPv6', () => {
     expect(parseDockerHost('tcp://10.0.0.5:2375', undefined, undefined)).toEqual({
