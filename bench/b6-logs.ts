@@ -1,0 +1,167 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { BenchContext } from './lib/context.js';
+import { waitUntil } from './lib/context.js';
+import { BENCH_LABEL } from './lib/engine.js';
+import { overBy, type BenchmarkResult } from './lib/report.js';
+import { mib, ms, summarize } from './lib/stats.js';
+
+/**
+ * B6 (issue 4): logs that users follow. The last 100 of 100,000 lines, against the engine's own
+ * answer; and berth's memory while a container writes as fast as it can to a follower that reads
+ * slowly and to one that reads nothing, against berth's memory before.
+ */
+
+const LINES = 100_000;
+const ROUNDS = 30;
+const TAIL_TARGET_MS = 1000;
+const FOLLOW_SECONDS = 30;
+const RSS_TARGET_BYTES = 64 * 1024 * 1024;
+
+const LOGS = `query($id: String!) { container(id: $id) { logs(tail: 100) { stream at text } } }`;
+
+export async function logsBenchmark(ctx: BenchContext): Promise<BenchmarkResult> {
+  const berth = await ctx.startBerth('b6');
+  const docker = ctx.engine.docker;
+  try {
+    // 100,000 lines, then quiet.
+    const writer = await docker.createContainer({
+      Image: ctx.engine.image,
+      Cmd: ['sh', '-c', `seq 1 ${LINES}; sleep 3600`],
+      Labels: { [BENCH_LABEL]: 'logs' },
+    });
+    await writer.start();
+    const id = writer.id;
+    await waitUntil(
+      '100,000 lines written',
+      async () => {
+        const data = await berth
+          .graphql<{ container: { logs: { text: string }[] } | null }>(LOGS, { id })
+          .catch(() => undefined);
+        return data?.container?.logs.at(-1)?.text === String(LINES) ? true : undefined;
+      },
+      60_000,
+      200,
+    );
+
+    const viaBerth: number[] = [];
+    const viaDocker: number[] = [];
+    for (let round = 0; round < ROUNDS; round += 1) {
+      const timed = await berth.graphqlTimed<{ container: { logs: unknown[] } }>(LOGS, { id });
+      if (timed.result.data?.container.logs.length !== 100)
+        throw new Error(`logs: ${timed.body.slice(0, 300)}`);
+      viaBerth.push(timed.ms);
+      const raw = await ctx.engine.raw.request(
+        'GET',
+        `/containers/${id}/logs?stdout=1&stderr=1&timestamps=1&tail=100`,
+      );
+      viaDocker.push(raw.ms);
+    }
+    await docker.getContainer(id).remove({ force: true });
+    const berthTail = summarize(viaBerth);
+    const dockerTail = summarize(viaDocker);
+
+    // A container writing as fast as it can, followed by a reader that takes one line every 10 ms
+    // and by one that reads nothing at all (its socket paused).
+    const firehose = await docker.createContainer({
+      Image: ctx.engine.image,
+      Cmd: ['sh', '-c', 'while :; do echo "the quick brown fox jumps over the lazy dog 0123456789"; done'],
+      Labels: { [BENCH_LABEL]: 'logs' },
+    });
+    await firehose.start();
+    await sleep(1000);
+    const before = berth.rssBytes();
+    const slow = berth.wsClient();
+    const stalled = berth.wsClient();
+    let slowLines = 0;
+    let dropped = 0;
+    const slowDone = (async () => {
+      for await (const message of slow.iterate<{ containerLogs: { stream: string; text: string } }>({
+        query: `subscription($id: String!) { containerLogs(id: $id) { stream text } }`,
+        variables: { id: firehose.id },
+      })) {
+        const line = message.data?.containerLogs;
+        if (line?.stream === 'SYSTEM') dropped += Number(/(\d+) lines?/.exec(line.text)?.[1] ?? 0);
+        else slowLines += 1;
+        await sleep(10);
+      }
+    })().catch(() => undefined);
+    const stalledIterator = stalled.iterate({
+      query: `subscription($id: String!) { containerLogs(id: $id) { text } }`,
+      variables: { id: firehose.id },
+    });
+    void stalledIterator.next(); // subscribes, then never asks for more
+    const rss: number[] = [];
+    for (let second = 0; second < FOLLOW_SECONDS; second += 1) {
+      await sleep(1000);
+      rss.push(berth.rssBytes());
+    }
+    const written = (await docker
+      .getContainer(firehose.id)
+      .logs({ stdout: true, tail: 1 })) as unknown as Buffer;
+    await stalledIterator.return?.();
+    await slow.dispose();
+    await stalled.dispose();
+    await slowDone;
+    await docker.getContainer(firehose.id).remove({ force: true });
+
+    const peak = Math.max(...rss);
+    const firstHalf = Math.max(...rss.slice(0, FOLLOW_SECONDS / 2));
+    const secondHalf = Math.max(...rss.slice(FOLLOW_SECONDS / 2));
+    const growth = peak - before;
+    return {
+      id: 'B6',
+      title: 'logs: tail of 100,000 lines, and memory under a fast writer',
+      method: [
+        `A container printed ${LINES.toLocaleString('en')} lines (\`seq\`); then ${ROUNDS} rounds of \`container(id) { logs(tail: 100) }\` through berth (GraphQL over HTTP) and of \`GET /containers/{id}/logs?tail=100&timestamps=1\` on the engine's socket, interleaved.`,
+        `A container writing one 56-byte line in a tight shell loop for ${FOLLOW_SECONDS} s, followed over graphql-ws by a reader that takes a line every 10 ms and by one that never asks for more. berth's RSS (VmRSS from /proc) read once a second, against its RSS just before.`,
+        'berth keeps at most 10,000 lines per follower and tells a slow one how many it dropped (a SYSTEM line); graphql-ws waits for each message to be written before taking the next.',
+      ],
+      tables: [
+        {
+          headers: ['logs(tail: 100) of 100,000 lines', 'n', 'p50', 'p95', 'max'],
+          rows: [
+            ['berth GraphQL', String(berthTail.n), ms(berthTail.p50), ms(berthTail.p95), ms(berthTail.max)],
+            [
+              "Docker's own endpoint",
+              String(dockerTail.n),
+              ms(dockerTail.p50),
+              ms(dockerTail.p95),
+              ms(dockerTail.max),
+            ],
+          ],
+        },
+        {
+          headers: ['follow of a fast writer', 'value'],
+          rows: [
+            ['berth RSS before', mib(before)],
+            ['berth RSS peak (growth)', `${mib(peak)} (+${mib(growth)})`],
+            ['peak in the first / second half', `${mib(firstHalf)} / ${mib(secondHalf)}`],
+            ['lines the slow reader took / was told were dropped', `${slowLines} / ${dropped}`],
+            ['last line the engine logged (proof it kept writing)', written.length > 0 ? 'yes' : 'no'],
+          ],
+        },
+      ],
+      checks: [
+        {
+          name: 'logs(tail: 100) of 100,000 lines, p95',
+          measured: `${ms(berthTail.p95)} (Docker's own p95 ${ms(dockerTail.p95)})`,
+          target: `well under a second (< ${TAIL_TARGET_MS} ms)`,
+          pass: berthTail.p95 < TAIL_TARGET_MS,
+          ...(berthTail.p95 >= TAIL_TARGET_MS && { by: overBy(berthTail.p95, TAIL_TARGET_MS) }),
+        },
+        {
+          name: `berth RSS growth while following a fast writer for ${FOLLOW_SECONDS} s`,
+          measured: `+${mib(growth)}; second-half peak ${mib(secondHalf)} vs first-half ${mib(firstHalf)}`,
+          target: `flat: ≤ ${mib(RSS_TARGET_BYTES)} growth, second half no higher than the first + 16 MiB`,
+          pass: growth <= RSS_TARGET_BYTES && secondHalf <= firstHalf + 16 * 1024 * 1024,
+          ...(growth > RSS_TARGET_BYTES && { by: overBy(growth, RSS_TARGET_BYTES) }),
+        },
+      ],
+      notes: [
+        `The slow reader took ${slowLines} lines and was told of ${dropped} dropped ones: the buffer, not berth's memory, absorbed the difference.`,
+      ],
+    };
+  } finally {
+    await berth.stop();
+  }
+}

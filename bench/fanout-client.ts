@@ -1,0 +1,103 @@
+/**
+ * The subscribers of B3, run as a child process so that their CPU is not berth's nor the runner's:
+ * opens `sockets` graphql-ws connections to berth, one `containerStats(id)` subscription on each,
+ * and reports over IPC how late samples arrive (receive time minus the sample's `at`).
+ *
+ * argv: <berth ws url> <container id> <sockets> <subscription document, with $id>
+ * IPC in: 'start' (begin counting), 'stop' (report), 'close' (disconnect and exit).
+ * IPC out: { type: 'ready' | 'report' | 'failed', ... }.
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import { createClient, type Client } from 'graphql-ws';
+import WebSocket from 'ws';
+
+export type FanoutMessage =
+  | { type: 'ready'; sockets: number }
+  /** `samples`: [the sample's at (ms since the epoch), lag in ms], one per message. */
+  | { type: 'report'; messages: number; samples: [number, number][]; errors: number; completed: number }
+  | { type: 'failed'; error: string };
+
+const [url, containerId, socketsArg, query] = process.argv.slice(2);
+const sockets = Number(socketsArg);
+if (!url || !containerId || !Number.isInteger(sockets) || !query || !process.send) {
+  throw new Error(
+    'usage (as a forked child): fanout-client.ts <ws url> <container id> <sockets> <subscription>',
+  );
+}
+const send = (message: FanoutMessage) => process.send?.(message);
+
+/** A WebSocket that notes when each message arrives, before graphql-ws parses and dispatches it. */
+function stampingWebSocket(arrival: { at: number }) {
+  return class extends WebSocket {
+    constructor(address: string, protocols?: string | string[]) {
+      super(address, protocols);
+      this.on('message', () => {
+        arrival.at = Date.now();
+      });
+    }
+  };
+}
+
+const clients: Client[] = [];
+const received = new Set<number>();
+let counting = false;
+let messages = 0;
+let samples: [number, number][] = [];
+let errors = 0;
+let completed = 0;
+
+for (let i = 0; i < sockets; i += 1) {
+  const arrival = { at: 0 };
+  const client = createClient({
+    url,
+    webSocketImpl: stampingWebSocket(arrival),
+    retryAttempts: 0,
+    lazy: false,
+  });
+  clients.push(client);
+  client.subscribe<{ containerStats: { at: string } }>(
+    { query, variables: { id: containerId } },
+    {
+      next: ({ data }) => {
+        received.add(i);
+        if (!counting || !data) return;
+        messages += 1;
+        const at = Date.parse(data.containerStats.at);
+        samples.push([at, arrival.at - at]);
+      },
+      error: () => {
+        errors += 1;
+      },
+      complete: () => {
+        completed += 1;
+      },
+    },
+  );
+  // Connect in waves: a thousand simultaneous handshakes would measure the accept queue.
+  if (i % 50 === 49) await sleep(20);
+}
+
+const deadline = Date.now() + 60_000;
+while (received.size < sockets && Date.now() < deadline) await sleep(50);
+if (received.size < sockets) {
+  send({
+    type: 'failed',
+    error: `only ${received.size} of ${sockets} subscriptions delivered within 60 s (errors: ${errors})`,
+  });
+} else {
+  send({ type: 'ready', sockets });
+}
+
+process.on('message', (command: string) => {
+  if (command === 'start') {
+    counting = true;
+    messages = 0;
+    samples = [];
+  } else if (command === 'stop') {
+    counting = false;
+    send({ type: 'report', messages, samples, errors, completed });
+  } else if (command === 'close') {
+    void Promise.all(clients.map((client) => client.dispose())).finally(() => process.exit(0));
+  }
+});
+process.on('disconnect', () => process.exit(0));
