@@ -95,13 +95,18 @@ export async function logsBenchmark(ctx: BenchContext): Promise<BenchmarkResult>
       await sleep(1000);
       rss.push(berth.rssBytes());
     }
-    const written = (await docker
+    // The writer goes first, so the engine ends every follow stream by itself; then the clients,
+    // none of which may hold the run up (the stalled one never read its queue).
+    await docker
       .getContainer(firehose.id)
-      .logs({ stdout: true, tail: 1 })) as unknown as Buffer;
-    await stalledIterator.return?.();
-    await slow.dispose();
-    await stalled.dispose();
-    await slowDone;
+      .kill()
+      .catch(() => undefined);
+    const settle = (work: unknown) =>
+      Promise.race([Promise.resolve(work).catch(() => undefined), sleep(5_000)]);
+    await settle(stalledIterator.return?.() ?? Promise.resolve());
+    await settle(slow.dispose());
+    await settle(stalled.dispose());
+    await settle(slowDone);
     await docker.getContainer(firehose.id).remove({ force: true });
 
     const peak = Math.max(...rss);
@@ -137,7 +142,6 @@ export async function logsBenchmark(ctx: BenchContext): Promise<BenchmarkResult>
             ['berth RSS peak (growth)', `${mib(peak)} (+${mib(growth)})`],
             ['peak in the first / second half', `${mib(firstHalf)} / ${mib(secondHalf)}`],
             ['lines the slow reader took / was told were dropped', `${slowLines} / ${dropped}`],
-            ['last line the engine logged (proof it kept writing)', written.length > 0 ? 'yes' : 'no'],
           ],
         },
       ],
@@ -158,7 +162,7 @@ export async function logsBenchmark(ctx: BenchContext): Promise<BenchmarkResult>
         },
       ],
       notes: [
-        `The slow reader took ${slowLines} lines and was told of ${dropped} dropped ones: the buffer, not berth's memory, absorbed the difference.`,
+        `The slow reader took ${slowLines} lines and was told of ${dropped} dropped ones. (A graphql-ws client reads its socket eagerly, so a client that iterates slowly buffers on its own side.)`,
       ],
     };
   } finally {
