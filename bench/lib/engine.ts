@@ -1,8 +1,11 @@
+import { readFileSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type Docker from 'dockerode';
 import { testDocker } from '../../test/harness/docker.js';
 import {
   ensureTestImage,
   haltEngine,
+  pingEngine,
   restartEngine,
   startEngine,
   stopEngine,
@@ -10,6 +13,7 @@ import {
 } from '../../test/harness/engine.js';
 import { onCleanUp } from './cleanup.js';
 import { HttpClient } from './http.js';
+import { engineProcesses } from './proc.js';
 
 /** Every container the benchmark makes carries this label, with the benchmark's name as value. */
 export const BENCH_LABEL = 'berth.bench';
@@ -112,8 +116,54 @@ export class BenchEngine {
 
   async #stop(): Promise<void> {
     this.#raw.close();
-    // Stopping dockerd stops every container (SIGKILL after --shutdown-timeout), and removing its
-    // directory removes them with their layers: nothing of the benchmark's outlives this.
+    // The containers go first, while the engine answers: a dockerd stopped with a few hundred
+    // running takes longer than the harness waits before SIGKILL, and then their shims and
+    // processes outlive it (seen here with 200).
+    if (await pingEngine(this.dockerHost)) {
+      await Promise.race([this.removeLabelled().catch(() => 0), sleep(90_000)]);
+    }
     await stopEngine(this.#started);
+    const reaped = reapOrphans(this.#started.dir);
+    if (reaped > 0)
+      console.error(`bench: killed ${reaped} leftover shims of the stopped engine, with their containers`);
+  }
+}
+
+/**
+ * Shims of a stopped engine that are still running, found by its directory in their command line
+ * (`-address <dir>/exec/containerd/containerd.sock`): kills each container's processes (listed
+ * in its cgroup) and then the shim. Returns how many shims there were.
+ */
+function reapOrphans(engineDir: string): number {
+  const shims = engineProcesses(engineDir).filter((info) => info.comm.startsWith('containerd-shim'));
+  for (const shim of shims) {
+    const id = / -id ([0-9a-f]{64})/.exec(shim.cmdline)?.[1];
+    if (id !== undefined) {
+      for (const procs of [
+        `/sys/fs/cgroup/pids/docker/${id}/cgroup.procs`, // v1, cgroupfs
+        `/sys/fs/cgroup/docker/${id}/cgroup.procs`, // v2, cgroupfs
+        `/sys/fs/cgroup/system.slice/docker-${id}.scope/cgroup.procs`, // v2, systemd
+      ]) {
+        let pids: string[] = [];
+        try {
+          pids = readFileSync(procs, 'utf8')
+            .split('\n')
+            .filter((line) => line !== '');
+        } catch {
+          continue;
+        }
+        for (const pid of pids) signal(Number(pid));
+      }
+    }
+    signal(shim.pid);
+  }
+  return shims.length;
+}
+
+function signal(pid: number): void {
+  try {
+    process.kill(pid, 'SIGKILL');
+  } catch {
+    // already gone
   }
 }
