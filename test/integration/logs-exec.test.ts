@@ -164,7 +164,9 @@ describe('logs', () => {
   });
 
   it('serves the REST logs endpoint as JSON and, following, as Server-Sent Events', async () => {
-    const container = await create({ command: ['sh', '-c', 'echo one; echo two >&2; sleep 300'] });
+    // stdout and stderr are two pipes copied by two goroutines in the engine: lines written on
+    // both within microseconds can be logged in either order, so the script leaves a gap.
+    const container = await create({ command: ['sh', '-c', 'echo one; sleep 0.2; echo two >&2; sleep 300'] });
     const lines = await waitFor(async () => {
       const response = await fetch(`${berth.url}/containers/${container.name}/logs?tail=10`);
       const body = (await response.json()) as { stream: string; text: string; at: string }[];
