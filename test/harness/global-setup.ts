@@ -59,7 +59,9 @@ export default async function setup(project: TestProject): Promise<() => Promise
 async function removeTestContainers(engine: EngineLease): Promise<void> {
   const docker = testDocker(engine.dockerHost);
   if (engine.started === undefined) {
-    await cleanupLabelled(docker, TEST_LABEL);
+    // Several runs at once on one engine (parallel development) would remove each other's
+    // containers mid-test; each file removes its own in afterAll, so the sweep can be skipped.
+    if (process.env['BERTH_TEST_SHARED_ENGINE'] !== '1') await cleanupLabelled(docker, TEST_LABEL);
     return;
   }
   const all = await docker.listContainers({ all: true });
