@@ -25,6 +25,7 @@ import { ImageService } from './images/service.js';
 import { ExecService } from './exec/service.js';
 import { LogService } from './logs/service.js';
 import { StatsHub } from './stats/hub.js';
+import { RunningContainersWatch } from './stats/running-watch.js';
 import { chooseStatsSource } from './stats/selection.js';
 import { SystemStatus } from './system/status.js';
 import { DockerEngine } from './docker/engine.js';
@@ -94,6 +95,7 @@ export function buildApp(config: Config, options: { logger?: YogaLogger } = {}):
   const policy = new PolicyStore(database);
   const containers = new ContainerService(engine, index, log, images, () => policy.get());
   const stats = new StatsHub(log, { pidOf: (id) => index.peek(id)?.pid ?? null });
+  const watch = new RunningContainersWatch(index, stats);
   const events = new ContainerEventLog(index);
   const system = new SystemStatus(engine, index, stats, config.dockerHost);
   const logs = new LogService(engine);
@@ -198,6 +200,7 @@ export function buildApp(config: Config, options: { logger?: YogaLogger } = {}):
     websocketClients: () => websocket.clients(),
     start: () => {
       index.start();
+      watch.start();
       return new Promise((resolve, reject) => {
         server.once('error', reject);
         server.listen(config.port, config.host, () => {
@@ -210,6 +213,7 @@ export function buildApp(config: Config, options: { logger?: YogaLogger } = {}):
       });
     },
     async stop() {
+      watch.stop();
       index.stop();
       stats.close();
       await websocket.close();
