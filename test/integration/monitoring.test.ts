@@ -103,8 +103,8 @@ describe('the container index', () => {
 });
 
 describe('stats', () => {
-  it('shares one collector per container among every subscriber, and releases it after the last', async () => {
-    // Made behind berth's back, so that nothing has looked at its figures yet.
+  it('shares one collector per container among every subscriber and the running-container watch, and releases it when the container stops', async () => {
+    // Made behind berth's back, so that only berth's own watch of running containers holds it.
     const name = uniqueName('shared');
     const made = await docker.createContainer({
       Image: image,
@@ -112,13 +112,18 @@ describe('stats', () => {
       Cmd: ['sleep', '300'],
       Labels: { [TEST_LABEL]: 'monitoring' },
     });
+    const beforeStart = berth.app.stats.collectors;
     await made.start();
     const container = { id: made.id, name };
     await waitFor(async () => {
       const { containers } = await berth.query(ListContainers, { filter: { name } });
       if (containers[0]?.status !== 'RUNNING') throw new Error('not indexed yet');
     });
+    await waitFor(async () => {
+      if (berth.app.stats.collectors.running !== beforeStart.running + 1) throw new Error('not watched yet');
+    });
     const before = berth.app.stats.collectors;
+    expect(before.opened - beforeStart.opened).toBe(1);
     const subscriptions = [
       ...Array.from({ length: 5 }, () => subscribe(client, ContainerStatsSubscription, { id: container.id })),
       subscribe(client, ContainerStatsSubscription, { id: container.name, intervalSeconds: 2 }),
@@ -126,19 +131,20 @@ describe('stats', () => {
     ];
     const samples = await Promise.all(subscriptions.map((s) => s.next(10_000)));
     expect(samples).toHaveLength(7);
-    const after = berth.app.stats.collectors;
-    expect(after.opened - before.opened).toBe(1);
-    expect(after.running - before.running).toBe(1);
+    // Seven subscribers and the watch: still the one collector opened when the container started.
+    expect(berth.app.stats.collectors).toEqual(before);
 
     for (const subscription of subscriptions) subscription.unsubscribe();
+    await made.stop({ t: 0 });
     await waitFor(
       async () => {
-        if (berth.app.stats.collectors.running !== before.running) throw new Error('collector still running');
+        if (berth.app.stats.collectors.running !== beforeStart.running)
+          throw new Error('collector still running');
       },
       5_000,
       50,
     );
-    expect(berth.app.stats.collectors.opened - before.opened).toBe(1);
+    expect(berth.app.stats.collectors.opened - beforeStart.opened).toBe(1);
   });
 
   it('reports a busy container above 50% CPU and an idle one below 5%, and memory rising in one that allocates', async () => {
