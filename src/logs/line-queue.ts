@@ -3,7 +3,10 @@
  * is behind, the oldest are dropped and the reader is told how many, in order, before the rest.
  */
 export class LineQueue<T> implements AsyncIterableIterator<T> {
-  readonly #items: T[] = [];
+  // A ring: a full queue drops its oldest line on every push, which Array#shift makes O(n).
+  readonly #ring: (T | undefined)[];
+  #head = 0;
+  #size = 0;
   #dropped = 0;
   #ended = false;
   #error: Error | undefined;
@@ -13,7 +16,14 @@ export class LineQueue<T> implements AsyncIterableIterator<T> {
   constructor(
     private readonly limit: number,
     private readonly options: { onReturn: () => void; dropped: (count: number) => T },
-  ) {}
+  ) {
+    this.#ring = new Array<T | undefined>(limit);
+  }
+
+  /** Lines waiting for the reader now. */
+  get size(): number {
+    return this.#size;
+  }
 
   push(item: T): void {
     if (this.#ended) return;
@@ -21,11 +31,18 @@ export class LineQueue<T> implements AsyncIterableIterator<T> {
       this.#take()({ value: item, done: false });
       return;
     }
-    this.#items.push(item);
-    if (this.#items.length > this.limit) {
-      this.#items.shift();
+    if (this.limit === 0) {
       this.#dropped += 1;
+      return;
     }
+    if (this.#size === this.limit) {
+      this.#ring[this.#head] = item; // overwrites the oldest, which becomes the newest
+      this.#head = (this.#head + 1) % this.limit;
+      this.#dropped += 1;
+      return;
+    }
+    this.#ring[(this.#head + this.#size) % this.limit] = item;
+    this.#size += 1;
   }
 
   /** No more values; the reader drains what is queued, then sees the end (or `error`). */
@@ -45,8 +62,13 @@ export class LineQueue<T> implements AsyncIterableIterator<T> {
       this.#dropped = 0;
       return Promise.resolve({ value: this.options.dropped(count), done: false });
     }
-    const item = this.#items.shift();
-    if (item !== undefined) return Promise.resolve({ value: item, done: false });
+    if (this.#size > 0) {
+      const item = this.#ring[this.#head] as T;
+      this.#ring[this.#head] = undefined;
+      this.#head = (this.#head + 1) % this.limit;
+      this.#size -= 1;
+      return Promise.resolve({ value: item, done: false });
+    }
     if (this.#ended) {
       return this.#error ? Promise.reject(this.#error) : Promise.resolve({ value: undefined, done: true });
     }
@@ -57,7 +79,8 @@ export class LineQueue<T> implements AsyncIterableIterator<T> {
   }
 
   return(): Promise<IteratorResult<T>> {
-    this.#items.length = 0;
+    this.#ring.fill(undefined);
+    this.#size = 0;
     this.#dropped = 0;
     this.end();
     this.options.onReturn();

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { LogDecoder, type DecodedLine } from '../../src/logs/decoder.js';
 import { LineQueue } from '../../src/logs/line-queue.js';
@@ -107,6 +108,36 @@ describe('LineQueue', () => {
     queue.end();
     for await (const value of queue) read.push(value);
     expect(read).toEqual(['dropped 7', 'line 7', 'line 8', 'line 9']);
+  });
+
+  it('keeps the newest `limit` values in order across any mix of pushes and reads (a model check)', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 1, max: 5 }),
+        fc.array(fc.boolean(), { maxLength: 60 }),
+        async (limit, steps) => {
+          const queue = new LineQueue<string>(limit, { onReturn: () => {}, dropped: marker });
+          const model: string[] = [];
+          let dropped = 0;
+          let pushed = 0;
+          for (const isPush of steps) {
+            if (isPush) {
+              queue.push(String(pushed));
+              model.push(String(pushed++));
+              if (model.length > limit) {
+                model.shift();
+                dropped += 1;
+              }
+            } else if (model.length > 0 || dropped > 0) {
+              const expected = dropped > 0 ? marker(dropped) : model.shift();
+              dropped = 0;
+              expect((await queue.next()).value).toBe(expected);
+            }
+          }
+          expect(queue.size).toBe(model.length);
+        },
+      ),
+    );
   });
 
   it('calls onReturn when the reader leaves, and ignores later pushes', async () => {
