@@ -22,15 +22,35 @@ import { BerthDatabase } from './store/database.js';
 import { ContainerService } from './containers/service.js';
 import { ContainerEventLog } from './events/event-log.js';
 import { ImageService } from './images/service.js';
+import { NetworkService } from './networks/service.js';
+import { VolumeService } from './volumes/service.js';
+import { SwarmService } from './swarm/service.js';
 import { ExecService } from './exec/service.js';
 import { LogService } from './logs/service.js';
 import { StatsHub } from './stats/hub.js';
 import { RunningContainersWatch } from './stats/running-watch.js';
+import { StatsHistory } from './history/service.js';
+import { AlertService } from './alerts/service.js';
 import { chooseStatsSource } from './stats/selection.js';
 import { SystemStatus } from './system/status.js';
+import { TemplateService } from './templates/service.js';
+import { BackupService } from './backup/service.js';
+import { RedeployService } from './redeploy/service.js';
+import { templatesSection } from './backup/sections/templates.js';
+import { policySection } from './backup/sections/policy.js';
+import { tokensSection } from './backup/sections/tokens.js';
+import { containersSection } from './backup/sections/containers.js';
 import { DockerEngine } from './docker/engine.js';
 import { BerthError } from './errors.js';
 import { useHealthCheck } from './http/health.js';
+import { useDashboard } from './http/dashboard.js';
+import {
+  timeRequests,
+  useMetricsEndpoint,
+  useRequestMetrics,
+  useSubscriptionMetrics,
+} from './http/metrics.js';
+import { BerthMetrics } from './metrics/berth-metrics.js';
 import { attachGraphQLWebSocket } from './http/websocket.js';
 import { useRestShim } from './rest/routes.js';
 import type { Context } from './schema/builder.js';
@@ -89,14 +109,35 @@ export function buildApp(config: Config, options: { logger?: YogaLogger } = {}):
   const tokens = new TokenService(database);
   const audit = new AuditLog(database);
   const guard = new AuthGuard(tokens, audit, config.auth);
-  const engine = new DockerEngine(config.engine);
+  const metrics = new BerthMetrics();
+  const engine = new DockerEngine(config.engine, { onCall: (call) => metrics.recordEngineCall(call) });
   const index = new ContainerIndex(engine, engine.eventStream(log), log);
   const images = new ImageService(engine.images, index, log);
+  const networks = new NetworkService(engine, index);
+  const volumes = new VolumeService(engine.volumes, index);
+  const swarm = new SwarmService(engine.swarm, log);
   const policy = new PolicyStore(database);
   const containers = new ContainerService(engine, index, log, images, () => policy.get());
+  const templates = new TemplateService(database, containers);
+  const redeploy = new RedeployService(engine, index, images, () => policy.get(), log);
+  // Restored in this order: the create policy before the containers it governs.
+  const backup = new BackupService();
+  backup.register(templatesSection(templates));
+  backup.register(policySection(policy));
+  backup.register(tokensSection(tokens));
+  backup.register(containersSection(containers, engine.containerSpecs));
   const stats = new StatsHub(log, { pidOf: (id) => index.peek(id)?.pid ?? null });
   const watch = new RunningContainersWatch(index, stats);
+  const history = new StatsHistory(database, {
+    retention: {
+      rawMs: config.history.rawRetentionSeconds * 1000,
+      minutesMs: config.history.retentionSeconds * 1000,
+    },
+    log,
+  });
+  metrics.watchContainers(index, stats);
   const events = new ContainerEventLog(index);
+  const alerts = new AlertService(database, index, stats, log);
   const system = new SystemStatus(engine, index, stats, config.dockerHost);
   const logs = new LogService(engine);
   const exec = new ExecService(engine, {
@@ -107,14 +148,22 @@ export function buildApp(config: Config, options: { logger?: YogaLogger } = {}):
   const services: Omit<Context, 'principal'> = {
     containers,
     stats,
+    history,
     events,
     system,
     logs,
     exec,
     images,
+    networks,
+    volumes,
+    swarm,
     tokens,
     audit,
     policy,
+    alerts,
+    templates,
+    backup,
+    redeploy,
   };
 
   // A removed container's collector goes with it, whoever still holds a lease.
@@ -157,11 +206,16 @@ export function buildApp(config: Config, options: { logger?: YogaLogger } = {}):
     maskedErrors: { maskError: maskErrors },
     graphiql: config.graphql.graphiql,
     plugins: [
+      useRequestMetrics(metrics),
+      // Before authentication: the page and its assets carry no data (the page asks for a token).
+      useDashboard(),
       useAuthentication(guard, '/graphql'),
       useGraphQLBodyLimit('/graphql'),
       ...useQueryLimits(),
       ...useIntrospectionSwitch(config.graphql.introspection),
       useHealthCheck(system),
+      useMetricsEndpoint(metrics),
+      useSubscriptionMetrics(metrics),
       useRestShim({ containers, stats, logs, audit }, log),
       useMutationAudit(),
     ],
@@ -185,11 +239,13 @@ export function buildApp(config: Config, options: { logger?: YogaLogger } = {}):
       )
     : createServer(yoga);
   hardenServer(server);
+  timeRequests(server);
   const websocket = attachGraphQLWebSocket(server, yoga, {
     maxBufferedBytes: config.websocket.maxBufferedBytes,
     guard,
     log,
   });
+  metrics.countWebSocketClients(() => websocket.clients());
 
   return {
     server,
@@ -201,6 +257,8 @@ export function buildApp(config: Config, options: { logger?: YogaLogger } = {}):
     start: () => {
       index.start();
       watch.start();
+      alerts.start();
+      history.start({ stats, index });
       return new Promise((resolve, reject) => {
         server.once('error', reject);
         server.listen(config.port, config.host, () => {
@@ -213,12 +271,18 @@ export function buildApp(config: Config, options: { logger?: YogaLogger } = {}):
       });
     },
     async stop() {
+      // A redeploy still waiting for its new container removes it and leaves the old one serving.
+      await redeploy.close();
       watch.stop();
+      history.stop();
       index.stop();
       stats.close();
+      swarm.close();
       await websocket.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      // Before the database closes: deliveries that end while stopping record how they ended.
+      await alerts.stop();
       database.close();
     },
   };

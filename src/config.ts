@@ -39,6 +39,13 @@ export interface Config {
     cgroupRoot: string;
     procRoot: string;
   };
+  /** How long stats history is kept at each resolution (src/history). */
+  history: {
+    /** The 1 s samples. */
+    rawRetentionSeconds: number;
+    /** The 1-minute aggregates; at least as long as the samples. */
+    retentionSeconds: number;
+  };
   /** Absolute directory of berth's own state: the SQLite database `berth.db` (tokens, audit log). */
   dataDir: string;
   /** An admin token the operator supplies (BERTH_ADMIN_TOKEN), stored only as a hash; never logged. */
@@ -94,6 +101,14 @@ const envSchema = z.object({
   BERTH_CGROUP_ROOT: z.string().min(1).default('/sys/fs/cgroup'),
   BERTH_PROC_ROOT: z.string().min(1).default('/proc'),
   BERTH_DATA_DIR: z.string().min(1).default('./data'),
+  // 200 containers at 1 Hz are ~180,000 rows for 15 minutes; a day of 1 s samples is the most kept.
+  BERTH_HISTORY_RAW_RETENTION_SECONDS: z.coerce.number().int().min(60).max(86_400).default(900),
+  BERTH_HISTORY_RETENTION_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(60)
+    .max(7 * 86_400)
+    .default(86_400),
   // Checked here so a typo stops berth at start; the value itself never appears in a message.
   BERTH_ADMIN_TOKEN: z
     .string()
@@ -182,6 +197,16 @@ function readTls(
   };
 }
 
+// Whole-minute steps read the minute aggregates: they must cover whatever the samples do.
+function readHistoryRetention(rawRetentionSeconds: number, retentionSeconds: number): Config['history'] {
+  if (retentionSeconds < rawRetentionSeconds) {
+    throw new ConfigError(
+      'BERTH_HISTORY_RETENTION_SECONDS must be at least BERTH_HISTORY_RAW_RETENTION_SECONDS',
+    );
+  }
+  return { rawRetentionSeconds, retentionSeconds };
+}
+
 function isLoopback(host: string): boolean {
   return host === 'localhost' || host === '::1' || /^127\./.test(host);
 }
@@ -207,6 +232,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       cgroupRoot: values.BERTH_CGROUP_ROOT,
       procRoot: values.BERTH_PROC_ROOT,
     },
+    history: readHistoryRetention(
+      values.BERTH_HISTORY_RAW_RETENTION_SECONDS,
+      values.BERTH_HISTORY_RETENTION_SECONDS,
+    ),
     dataDir: resolve(values.BERTH_DATA_DIR),
     tls: readTls(values.BERTH_TLS_CERT, values.BERTH_TLS_KEY, values.BERTH_TLS_CLIENT_CA),
     graphql: {

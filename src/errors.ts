@@ -1,3 +1,5 @@
+import type { RedeployFailure } from './redeploy/model.js';
+
 /**
  * The catalog of every expected failure berth reports. GraphQL exposes each as a type implementing
  * `Error { code message }`; the REST shim maps each code to its HTTP status here, so both surfaces
@@ -89,6 +91,49 @@ export const ERROR_CODES = {
   TOKEN_NOT_FOUND: {
     httpStatus: 404,
     description: 'No API token has that id, and no active token has that name.',
+  },
+  NETWORK_NOT_FOUND: {
+    httpStatus: 404,
+    description: 'No network has that id, id prefix or name.',
+  },
+  NETWORK_EXISTS: { httpStatus: 409, description: 'A network with that name already exists.' },
+  NETWORK_IN_USE: {
+    httpStatus: 409,
+    description: 'Containers (running or not) are attached to the network: disconnect or remove them first.',
+  },
+  BUILT_IN_NETWORK: {
+    httpStatus: 403,
+    description: "The engine's own networks (bridge, host, none) cannot be removed.",
+  },
+  NOT_SWARM_MANAGER: {
+    httpStatus: 409,
+    description:
+      'The operation needs a Docker Swarm manager (e.g. an overlay network) and the engine is not one.',
+  },
+  SERVICE_NOT_FOUND: {
+    httpStatus: 404,
+    description: 'No swarm service has that id, id prefix or name.',
+  },
+  SERVICE_EXISTS: { httpStatus: 409, description: 'A swarm service with that name already exists.' },
+  VOLUME_NOT_FOUND: { httpStatus: 404, description: 'No volume has that name.' },
+  VOLUME_EXISTS: { httpStatus: 409, description: 'A volume with that name already exists.' },
+  VOLUME_IN_USE: {
+    httpStatus: 409,
+    description: 'Containers (running or not) use the volume: remove them first.',
+  },
+  TEMPLATE_NOT_FOUND: {
+    httpStatus: 404,
+    description: 'No container template has that name.',
+  },
+  ALERT_RULE_NOT_FOUND: { httpStatus: 404, description: 'No alert rule has that id.' },
+  REDEPLOY_IN_PROGRESS: {
+    httpStatus: 409,
+    description: 'A redeploy of this container is already running; follow it with redeployProgress.',
+  },
+  REDEPLOY_FAILED: {
+    httpStatus: 422,
+    description:
+      'The new container did not become ready (unhealthy, exited, timed out, or could not be started or swapped in): it was removed, and the old one kept serving under its name.',
   },
 } as const;
 
@@ -271,5 +316,121 @@ export class TokenNotFoundError extends BerthError {
   readonly code = 'TOKEN_NOT_FOUND';
   constructor(readonly reference: string) {
     super(`no API token with id or name "${reference}"`);
+  }
+}
+
+export class NetworkNotFoundError extends BerthError {
+  readonly code = 'NETWORK_NOT_FOUND';
+  constructor(readonly reference: string) {
+    super(`no network "${reference}"`);
+  }
+}
+
+export class NetworkExistsError extends BerthError {
+  readonly code = 'NETWORK_EXISTS';
+  constructor(readonly networkName: string) {
+    super(`a network named "${networkName}" already exists`);
+  }
+}
+
+export class NetworkInUseError extends BerthError {
+  readonly code = 'NETWORK_IN_USE';
+  /** Ids of the attached containers berth knows of; empty when only the engine could tell. */
+  readonly containers: readonly string[];
+  constructor(
+    readonly network: string,
+    attached: readonly { id: string; name: string }[],
+    detail?: string,
+  ) {
+    const names = attached.map((container) => container.name).join(', ');
+    super(
+      `network "${network}" is in use${names ? ` by ${names}` : ''}: ` +
+        (detail ?? 'disconnect or remove its containers first'),
+    );
+    this.containers = attached.map((container) => container.id);
+  }
+}
+
+export class BuiltInNetworkError extends BerthError {
+  readonly code = 'BUILT_IN_NETWORK';
+  constructor(readonly network: string) {
+    super(`"${network}" is one of the engine's own networks and cannot be removed`);
+  }
+}
+
+export class NotSwarmManagerError extends BerthError {
+  readonly code = 'NOT_SWARM_MANAGER';
+}
+
+export class ServiceNotFoundError extends BerthError {
+  readonly code = 'SERVICE_NOT_FOUND';
+  constructor(readonly reference: string) {
+    super(`no swarm service "${reference}"`);
+  }
+}
+
+export class ServiceExistsError extends BerthError {
+  readonly code = 'SERVICE_EXISTS';
+  constructor(readonly serviceName: string) {
+    super(`a swarm service named "${serviceName}" already exists`);
+  }
+}
+
+export class VolumeNotFoundError extends BerthError {
+  readonly code = 'VOLUME_NOT_FOUND';
+  constructor(readonly volumeName: string) {
+    super(`no volume "${volumeName}"`);
+  }
+}
+
+export class VolumeExistsError extends BerthError {
+  readonly code = 'VOLUME_EXISTS';
+  constructor(readonly volumeName: string) {
+    super(`a volume named "${volumeName}" already exists`);
+  }
+}
+
+export class VolumeInUseError extends BerthError {
+  readonly code = 'VOLUME_IN_USE';
+  constructor(
+    readonly volumeName: string,
+    /** Ids of the containers using it, as the engine lists them. */
+    readonly containers: readonly string[],
+  ) {
+    super(
+      `volume "${volumeName}" is used by ${containers.length > 0 ? `container(s) ${containers.join(', ')}` : 'a container'}: remove them first`,
+    );
+  }
+}
+
+export class TemplateNotFoundError extends BerthError {
+  readonly code = 'TEMPLATE_NOT_FOUND';
+  constructor(readonly templateName: string) {
+    super(`no container template named "${templateName}"`);
+  }
+}
+
+export class AlertRuleNotFoundError extends BerthError {
+  readonly code = 'ALERT_RULE_NOT_FOUND';
+  constructor(readonly ruleId: string) {
+    super(`no alert rule with id "${ruleId}"`);
+  }
+}
+
+export class RedeployInProgressError extends BerthError {
+  readonly code = 'REDEPLOY_IN_PROGRESS';
+  constructor(readonly containerName: string) {
+    super(`a redeploy of "${containerName}" is already running; follow it with redeployProgress`);
+  }
+}
+
+export class RedeployFailedError extends BerthError {
+  readonly code = 'REDEPLOY_FAILED';
+  constructor(
+    /** The container that keeps serving. */
+    readonly containerId: string,
+    readonly failure: RedeployFailure,
+  ) {
+    super(`${failure.message}; the new container was removed and the old one keeps serving`);
   }
 }

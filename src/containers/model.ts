@@ -59,6 +59,36 @@ export interface Container {
   pid: number | null;
   /** Whether it has a terminal: its logs are then raw bytes, not stdout/stderr frames. */
   tty: boolean;
+  /** The networks it is attached to, by name; empty addresses while it is not running. */
+  networks: ContainerNetwork[];
+  mounts: ContainerMount[];
+}
+
+export interface ContainerNetwork {
+  name: string;
+  networkId: string;
+  /** The aliases asked for on this network (Docker's own short-id alias left out). */
+  aliases: string[];
+  /** null while the container does not run (it has no endpoint then). */
+  ipAddress: string | null;
+  ipPrefixLength: number | null;
+  gateway: string | null;
+  macAddress: string | null;
+}
+
+export const MOUNT_KINDS = ['BIND', 'VOLUME', 'TMPFS', 'NPIPE', 'OTHER'] as const;
+export type MountKind = (typeof MOUNT_KINDS)[number];
+
+export interface ContainerMount {
+  type: MountKind;
+  /** The volume's name, for a volume mount. */
+  name: string | null;
+  /** The host path (for a volume, where its data lives on the engine's host). */
+  source: string;
+  target: string;
+  readOnly: boolean;
+  /** The volume driver, for a volume mount. */
+  driver: string | null;
 }
 
 export interface HealthProbe {
@@ -112,6 +142,26 @@ export interface CreateContainerSpec {
   start: boolean;
   /** Absent when the request asks for none. */
   privileges?: Privileges;
+  /**
+   * User networks to join, in order: the first at create, the others before start. Absent or
+   * empty: the engine's default bridge. Names are resolved to the network's own before create.
+   */
+  networks?: NetworkAttachmentSpec[];
+  /** Named volumes to mount (created by the engine when missing). Never a host path. */
+  volumes?: VolumeMountSpec[];
+}
+
+export interface NetworkAttachmentSpec {
+  /** A network name, id or unique id prefix. */
+  name: string;
+  /** Extra DNS names the container answers to on this network (its name always works). */
+  aliases: string[];
+}
+
+export interface VolumeMountSpec {
+  name: string;
+  target: string;
+  readOnly: boolean;
 }
 
 export interface ContainerFilter {

@@ -4,7 +4,19 @@ import type { ImageService } from '../images/service.js';
 import type { ContainerIndex } from './container-index.js';
 import { ImageNotFoundError, NotFoundError, QuotaExceededError } from '../errors.js';
 import { enforcePolicy, type CreatePolicy } from '../policy/policy.js';
+import { resolveNetworkAttachments } from '../networks/attach.js';
 import type { Container, ContainerFilter, CreateContainerSpec } from './model.js';
+
+/**
+ * Every container berth creates carries this label: it is what "the containers berth manages"
+ * means (a backup takes theirs, not those made by others on the same engine).
+ */
+export const MANAGED_LABEL = { name: 'berth.managed', value: 'true' } as const;
+
+function withManagedLabel(spec: CreateContainerSpec): CreateContainerSpec {
+  const labels = spec.labels.filter((label) => label.name !== MANAGED_LABEL.name);
+  return { ...spec, labels: [...labels, { ...MANAGED_LABEL }] };
+}
 
 /**
  * The container lifecycle, once: GraphQL resolvers and the REST shim both call these methods,
@@ -77,7 +89,12 @@ export class ContainerService {
    * A container that cannot be started is removed again, so a failed call leaves nothing behind.
    */
   async create(requested: CreateContainerSpec, options: { fieldPrefix?: string } = {}): Promise<Container> {
-    const spec = this.#admit(requested, options.fieldPrefix ?? '');
+    const prefix = options.fieldPrefix ?? '';
+    const admitted = this.#admit(withManagedLabel(requested), prefix);
+    // Networks named by id resolve to their names, and the policy sees those names too (a network
+    // given by its id must not be a way onto the host's network).
+    const spec = await resolveNetworkAttachments(this.engine.networks, admitted, prefix);
+    if (spec !== admitted) enforcePolicy(spec, this.policy(), prefix);
     let id: string;
     try {
       id = await this.engine.create(spec);

@@ -1,6 +1,8 @@
 import { isIP } from 'node:net';
 import { z } from 'zod';
 import { InvalidInputError } from '../errors.js';
+import { networkAttachmentSchema } from '../networks/names.js';
+import { volumeMountSchema } from '../volumes/names.js';
 import {
   CONTAINER_STATUSES,
   HOST_NAMESPACES,
@@ -62,7 +64,7 @@ const imageSchema = z
     'is not a valid image reference (e.g. "busybox:1.36" or "registry:5000/team/app@sha256:…")',
   );
 
-const keyValueSchema = (what: string) =>
+export const keyValueSchema = (what: string) =>
   z.object({
     name: refineText(`${what} names`)
       .min(1, 'must not be empty')
@@ -146,7 +148,8 @@ const resourcesSchema = z.object({
   cpus: z.number({ error: 'must be a number' }).min(0.01, 'must be at least 0.01').max(1024).nullish(),
 });
 
-const createSchema = z.object({
+/** Exported for templates and backups, which keep a request in its own shape (see src/templates). */
+export const createSchema = z.object({
   name: nameSchema.nullish(),
   image: imageSchema,
   env: z.array(keyValueSchema('environment variable')).max(4096).nullish(),
@@ -202,12 +205,14 @@ const createSchema = z.object({
     )
     .max(64)
     .nullish(),
+  networks: z.array(networkAttachmentSchema).max(32).nullish(),
+  volumes: z.array(volumeMountSchema).max(64).nullish(),
 });
 
 export type CreateContainerInput = z.input<typeof createSchema>;
 
 /** The first problem in a zod failure, as berth's typed error naming its field. */
-function toInvalidInput(error: z.ZodError, prefix: readonly string[]): InvalidInputError {
+export function toInvalidInput(error: z.ZodError, prefix: readonly string[]): InvalidInputError {
   const issue = error.issues[0];
   const path = [...prefix, ...(issue?.path ?? []).map(String)];
   let message = issue?.message ?? 'is invalid';
@@ -273,6 +278,7 @@ export function validateCreateSpec(input: unknown, prefix: readonly string[] = [
   ) {
     spec.privileges = privileges;
   }
+  Object.assign(spec, attachments(value, prefix));
   if (value.resources != null) {
     const { memoryBytes, cpus } = value.resources;
     spec.resources = {
@@ -281,6 +287,44 @@ export function validateCreateSpec(input: unknown, prefix: readonly string[] = [
     };
   }
   return spec;
+}
+
+/**
+ * Networks and named volumes, with the rules that span fields (kept out of the object schema, which
+ * templates reuse field by field).
+ */
+function attachments(
+  value: z.output<typeof createSchema>,
+  prefix: readonly string[],
+): Pick<CreateContainerSpec, 'networks' | 'volumes'> {
+  const fail = (path: (string | number)[], message: string): never => {
+    throw new InvalidInputError([...prefix, ...path].join('.'), message);
+  };
+  const networks = value.networks ?? [];
+  if (networks.length > 0 && value.hostNamespaces?.includes('NETWORK')) {
+    fail(['networks'], 'a container on the host’s network (hostNamespaces: NETWORK) joins no other network');
+  }
+  const seenNetworks = new Set<string>();
+  networks.forEach(({ name }, i) => {
+    if (seenNetworks.has(name)) fail(['networks', i, 'name'], `lists "${name}" twice`);
+    seenNetworks.add(name);
+  });
+  const volumes = value.volumes ?? [];
+  // Docker refuses two mounts on one path, after its create call; say which one here.
+  const targets = new Set((value.mounts ?? []).map((mount) => mount.target.replace(/\/+$/, '')));
+  volumes.forEach(({ target }, i) => {
+    const path = target.replace(/\/+$/, '');
+    if (targets.has(path)) fail(['volumes', i, 'target'], `${path} is mounted twice`);
+    targets.add(path);
+  });
+  return {
+    ...(networks.length > 0 && {
+      networks: networks.map(({ name, aliases }) => ({ name, aliases: aliases ?? [] })),
+    }),
+    ...(volumes.length > 0 && {
+      volumes: volumes.map(({ name, target, readOnly }) => ({ name, target, readOnly: readOnly ?? false })),
+    }),
+  };
 }
 
 const idSchema = z

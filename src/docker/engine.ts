@@ -1,7 +1,7 @@
 import type Docker from 'dockerode';
 import type { EngineConnection } from '../config.js';
 import type { Container, CreateContainerSpec } from '../containers/model.js';
-import { NotFoundError } from '../errors.js';
+import { BerthError, NotFoundError, type ErrorCode } from '../errors.js';
 import type { YogaLogger } from 'graphql-yoga';
 import { createDockerClient } from './client.js';
 import type { StatsSource } from '../stats/model.js';
@@ -11,9 +11,27 @@ import { runExec, type ExecOutcome, type ExecRequest } from './exec.js';
 import { followLogs, readLogs, type LogFollow, type LogQuery } from './logs.js';
 import { readEngineInfo, type EngineInfo } from './info.js';
 import { DockerImages } from './images.js';
+import { DockerSwarm } from './swarm.js';
+import { DockerNetworks } from './networks.js';
+import { DockerVolumes } from './volumes.js';
+import { DockerContainerSpecs } from './container-specs.js';
+import { DockerRedeploy } from './redeploy.js';
 import { DockerApiStatsSource } from './stats.js';
 import { statusOf, toDomainError, type Operation } from './errors.js';
 import { toContainer, toCreateOptions } from './mapping.js';
+
+/** One finished engine call, in berth's terms, for whoever measures them (berth's metrics). */
+export interface EngineCall {
+  operation: Operation;
+  /** `ok`, or the code of the typed error the failure became (`error` when none fits). */
+  outcome: 'ok' | ErrorCode | 'error';
+  seconds: number;
+}
+
+export interface DockerEngineOptions {
+  /** Told of every call made through `#call`, after it settles. */
+  onCall?: (call: EngineCall) => void;
+}
 
 /**
  * berth's door to the Docker Engine. Everything above this class speaks in berth's own types and
@@ -21,19 +39,42 @@ import { toContainer, toCreateOptions } from './mapping.js';
  */
 export class DockerEngine {
   readonly #docker: Docker;
+  readonly #onCall: ((call: EngineCall) => void) | undefined;
   /** Listing, pulling, removing and pruning images. */
   readonly images: DockerImages;
+  /** Swarm nodes, services and tasks (a swarm manager only). */
+  readonly swarm: DockerSwarm;
+  /** Listing, creating and removing networks; connecting containers to them. */
+  readonly networks: DockerNetworks;
+  /** Listing, creating, removing and pruning volumes. */
+  readonly volumes: DockerVolumes;
+  /** Containers' create specs read back from the engine, for backups. */
+  readonly containerSpecs: DockerContainerSpecs;
+  /** Reading a container back as a copy's create options, renaming, moving network endpoints. */
+  readonly redeploy: DockerRedeploy;
 
-  constructor(engineOrClient: EngineConnection | Docker) {
+  constructor(engineOrClient: EngineConnection | Docker, options: DockerEngineOptions = {}) {
     this.#docker = 'kind' in engineOrClient ? createDockerClient(engineOrClient) : engineOrClient;
+    this.#onCall = options.onCall;
     this.images = new DockerImages(this.#docker);
+    this.swarm = new DockerSwarm(this.#docker);
+    this.networks = new DockerNetworks(this.#docker);
+    this.volumes = new DockerVolumes(this.#docker);
+    this.containerSpecs = new DockerContainerSpecs(this.#docker);
+    this.redeploy = new DockerRedeploy(this.#docker);
   }
 
   async #call<T>(operation: Operation, subject: string, run: () => Promise<T>): Promise<T> {
+    const started = performance.now();
+    let outcome: EngineCall['outcome'] = 'ok';
     try {
       return await run();
     } catch (error) {
-      throw toDomainError(error, operation, subject);
+      const mapped = toDomainError(error, operation, subject);
+      outcome = mapped instanceof BerthError ? mapped.code : 'error';
+      throw mapped;
+    } finally {
+      this.#onCall?.({ operation, outcome, seconds: (performance.now() - started) / 1000 });
     }
   }
 
@@ -119,6 +160,16 @@ export class DockerEngine {
     const created = await this.#call('create', spec.name ?? spec.image, () =>
       this.#docker.createContainer(toCreateOptions(spec)),
     );
+    // The create took the first network (older engines take only one); the others join now,
+    // before anything starts. A container that cannot join them all is not left behind.
+    try {
+      for (const network of (spec.networks ?? []).slice(1)) {
+        await this.networks.connect(network.name, created.id, network.aliases);
+      }
+    } catch (error) {
+      await this.remove(created.id, { force: true, removeVolumes: true }).catch(() => undefined);
+      throw error;
+    }
     return created.id;
   }
 

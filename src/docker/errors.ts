@@ -1,16 +1,24 @@
 import {
   AmbiguousIdError,
   BerthError,
+  BuiltInNetworkError,
   EngineUnavailableError,
   ImageInUseError,
   ImageNotFoundError,
   InvalidInputError,
   InvalidStateError,
   NameConflictError,
+  NetworkExistsError,
+  NetworkInUseError,
+  NetworkNotFoundError,
   NotFoundError,
+  NotSwarmManagerError,
   PortUnavailableError,
   RegistryUnavailableError,
   StartFailedError,
+  VolumeExistsError,
+  VolumeInUseError,
+  VolumeNotFoundError,
 } from '../errors.js';
 
 /**
@@ -97,7 +105,93 @@ export function pullFailure(reference: string, message: string): BerthError {
 }
 
 export type Operation =
-  'inspect' | 'create' | 'start' | 'stop' | 'restart' | 'remove' | 'list' | 'pull' | 'exec' | 'removeImage';
+  | 'inspect'
+  | 'create'
+  | 'start'
+  | 'stop'
+  | 'restart'
+  | 'remove'
+  | 'list'
+  | 'pull'
+  | 'exec'
+  | 'removeImage'
+  | NetworkOperation
+  | VolumeOperation;
+
+export type NetworkOperation =
+  | 'network.list'
+  | 'network.inspect'
+  | 'network.create'
+  | 'network.remove'
+  | 'network.connect'
+  | 'network.disconnect';
+
+export type VolumeOperation =
+  'volume.list' | 'volume.inspect' | 'volume.create' | 'volume.remove' | 'volume.prune';
+
+const isNetworkOperation = (operation: Operation): operation is NetworkOperation =>
+  operation.startsWith('network.');
+const isVolumeOperation = (operation: Operation): operation is VolumeOperation =>
+  operation.startsWith('volume.');
+
+/**
+ * A network call's failure; `subject` is the network as the caller named it. The engine's
+ * statuses differ by version (a network in use is 403 on 20.10, 409 later), so its words decide.
+ */
+function networkFailure(
+  operation: NetworkOperation,
+  subject: string,
+  status: number | undefined,
+  message: string,
+): Error | undefined {
+  const container = /no such container:\s*(\S+)/i.exec(message)?.[1];
+  if (container !== undefined) return new NotFoundError(container);
+  if (status === 404) return new NetworkNotFoundError(subject);
+  if (/not a swarm manager/i.test(message)) return new NotSwarmManagerError(message);
+  if (/pre-defined network/i.test(message)) return new BuiltInNetworkError(subject);
+  if (operation === 'network.create' && status === 409) return new NetworkExistsError(subject);
+  if (operation === 'network.remove' && (status === 409 || /active endpoints/i.test(message))) {
+    return new NetworkInUseError(subject, [], message);
+  }
+  // Already connected, not connected, or a container sharing another's (or the host's) namespace.
+  if (
+    (operation === 'network.connect' || operation === 'network.disconnect') &&
+    /already exists in network|is not connected to|sharing network namespace|host network|private \(none\) mode/i.test(
+      message,
+    )
+  ) {
+    return new InvalidStateError(message);
+  }
+  if (/ambiguous/i.test(message)) return new InvalidInputError('network', message);
+  if (status === 400) {
+    return new InvalidInputError(/alias/i.test(message) ? 'aliases' : 'network', message);
+  }
+  return undefined;
+}
+
+/** A volume call's failure; `subject` is the volume's name. */
+function volumeFailure(
+  operation: VolumeOperation,
+  subject: string,
+  status: number | undefined,
+  message: string,
+): Error | undefined {
+  if (status === 404) return new VolumeNotFoundError(subject);
+  // "remove data: volume is in use - [3f1c…, 9ab2…]"
+  if (operation === 'volume.remove' && status === 409) {
+    const ids = /\[([^\]]*)\]/.exec(message)?.[1] ?? '';
+    return new VolumeInUseError(
+      subject,
+      ids
+        .split(/[\s,]+/)
+        .map((id) => id.trim())
+        .filter(Boolean),
+    );
+  }
+  if (operation === 'volume.create' && status === 409) return new VolumeExistsError(subject);
+  if (status === 400) return new InvalidInputError(operation === 'volume.prune' ? 'label' : 'name', message);
+  return undefined;
+}
 
 /**
  * Maps an engine failure for `operation` on `subject` (a container reference or an image)
@@ -109,6 +203,15 @@ export function toDomainError(error: unknown, operation: Operation, subject: str
   const status = statusOf(error);
   const message = engineMessage(error);
 
+  const specific = isNetworkOperation(operation)
+    ? networkFailure(operation, subject, status, message)
+    : isVolumeOperation(operation)
+      ? volumeFailure(operation, subject, status, message)
+      : undefined;
+  if (specific) return specific;
+  if (isNetworkOperation(operation) || isVolumeOperation(operation)) {
+    return error instanceof Error ? error : new Error(message);
+  }
   // "invalid reference format": the engine's verdict on a reference berth's own check let through.
   if (status === 400 && (operation === 'pull' || operation === 'removeImage')) {
     return new InvalidInputError('reference', message);
@@ -121,6 +224,9 @@ export function toDomainError(error: unknown, operation: Operation, subject: str
   }
   if (status === 404) {
     if (operation === 'create' && /image/i.test(message)) return new ImageNotFoundError(subject, message);
+    // A network removed between berth's look and the create.
+    const network = /network (\S+) not found/i.exec(message)?.[1];
+    if (operation === 'create' && network !== undefined) return new NetworkNotFoundError(network);
     return new NotFoundError(subject);
   }
   if (/multiple ids found/i.test(message)) return new AmbiguousIdError(subject);

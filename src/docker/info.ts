@@ -11,6 +11,11 @@ export interface EngineInfo {
   ncpu: number;
   memTotalBytes: number;
   dockerRootDir: string;
+  /** The engine's part in a Docker Swarm: `inactive` when standalone. */
+  swarm: {
+    nodeState: 'inactive' | 'pending' | 'active' | 'error' | 'locked' | (string & {});
+    manager: boolean;
+  };
 }
 
 /** The subset of `GET /info` read here; dockerode types the answer as `any`. */
@@ -22,6 +27,7 @@ interface WireInfo {
   NCPU?: number;
   MemTotal?: number;
   DockerRootDir?: string;
+  Swarm?: { LocalNodeState?: string; ControlAvailable?: boolean };
 }
 
 export async function readEngineInfo(docker: Docker): Promise<EngineInfo> {
@@ -40,5 +46,10 @@ export async function readEngineInfo(docker: Docker): Promise<EngineInfo> {
     ncpu: info.NCPU ?? 0,
     memTotalBytes: info.MemTotal ?? 0,
     dockerRootDir: info.DockerRootDir ?? '',
+    swarm: {
+      nodeState: info.Swarm?.LocalNodeState || 'inactive',
+      // A worker is in the swarm too, but only a manager takes swarm-scoped requests.
+      manager: info.Swarm?.LocalNodeState === 'active' && info.Swarm.ControlAvailable === true,
+    },
   };
 }

@@ -1,6 +1,9 @@
 import type Docker from 'dockerode';
 import type {
   Container,
+  ContainerMount,
+  ContainerNetwork,
+  MountKind,
   ContainerStatus,
   CreateContainerSpec,
   HealthStatus,
@@ -24,7 +27,7 @@ const RESTART_TO_DOCKER: Record<RestartPolicyName, string> = {
   ON_FAILURE: 'on-failure',
 };
 
-const RESTART_FROM_DOCKER: Record<string, RestartPolicyName> = {
+export const RESTART_FROM_DOCKER: Record<string, RestartPolicyName> = {
   '': 'NO',
   no: 'NO',
   always: 'ALWAYS',
@@ -57,6 +60,25 @@ export function toCreateOptions(spec: CreateContainerSpec): Docker.ContainerCrea
     };
   }
   if (spec.privileges) Object.assign(hostConfig, privilegedHostConfig(spec.privileges));
+  const mounts = [
+    ...(spec.volumes ?? []).map((volume) => ({
+      Type: 'volume' as const,
+      Source: volume.name,
+      Target: volume.target,
+      ReadOnly: volume.readOnly,
+    })),
+    ...(spec.privileges?.mounts ?? []).map((mount) => ({
+      Type: mount.type,
+      Source: mount.source,
+      Target: mount.target,
+      ReadOnly: mount.readOnly,
+    })),
+  ];
+  if (mounts.length > 0) hostConfig.Mounts = mounts;
+  // Engines before API 1.44 take one network at create; DockerEngine.create connects the others
+  // before the container starts. The first one is also its network mode, as `docker run --network`.
+  const [first] = spec.networks ?? [];
+  if (first) hostConfig.NetworkMode = first.name;
   if (spec.resources?.memoryBytes !== undefined) hostConfig.Memory = spec.resources.memoryBytes;
   if (spec.resources?.cpus !== undefined) {
     hostConfig.NanoCpus = Math.round(spec.resources.cpus * NANOS_PER_SECOND);
@@ -69,6 +91,11 @@ export function toCreateOptions(spec: CreateContainerSpec): Docker.ContainerCrea
     ExposedPorts: exposed,
     HostConfig: hostConfig,
   };
+  if (first) {
+    options.NetworkingConfig = {
+      EndpointsConfig: { [first.name]: first.aliases.length > 0 ? { Aliases: [...first.aliases] } : {} },
+    };
+  }
   if (spec.name !== undefined) options.name = spec.name;
   if (spec.tty) options.Tty = true;
   if (spec.command) options.Cmd = spec.command;
@@ -110,14 +137,6 @@ function privilegedHostConfig(privileges: Privileges): Record<string, unknown> {
     }));
   }
   if (privileges.securityOpt.length > 0) config['SecurityOpt'] = privileges.securityOpt;
-  if (privileges.mounts.length > 0) {
-    config['Mounts'] = privileges.mounts.map((mount) => ({
-      Type: mount.type,
-      Source: mount.source,
-      Target: mount.target,
-      ReadOnly: mount.readOnly,
-    }));
-  }
   return config;
 }
 
@@ -231,5 +250,44 @@ export function toContainer(info: Docker.ContainerInspectInfo): Container {
       : null,
     pid: info.State.Pid > 0 ? info.State.Pid : null,
     tty: info.Config.Tty === true,
+    networks: toNetworks(info),
+    mounts: toMounts(info),
   };
+}
+
+/** What an empty address or a zero prefix means in inspect: none yet (the container is not running). */
+const present = (value: string | undefined): string | null => (value ? value : null);
+
+function toNetworks(info: Docker.ContainerInspectInfo): ContainerNetwork[] {
+  // Docker adds the short id as an alias on user networks by itself; berth shows what was asked for.
+  const shortId = info.Id.slice(0, 12);
+  return Object.entries(info.NetworkSettings?.Networks ?? {})
+    .map(([name, network]) => ({
+      name,
+      networkId: network.NetworkID,
+      aliases: ((network.Aliases as string[] | null | undefined) ?? []).filter((alias) => alias !== shortId),
+      ipAddress: present(network.IPAddress),
+      ipPrefixLength: network.IPPrefixLen > 0 ? network.IPPrefixLen : null,
+      gateway: present(network.Gateway),
+      macAddress: present(network.MacAddress),
+    }))
+    .sort((a, b) => a.name.localeCompare(b.name));
+}
+
+const MOUNT_TYPES: Record<string, MountKind> = {
+  bind: 'BIND',
+  volume: 'VOLUME',
+  tmpfs: 'TMPFS',
+  npipe: 'NPIPE',
+};
+
+function toMounts(info: Docker.ContainerInspectInfo): ContainerMount[] {
+  return (info.Mounts ?? []).map((mount) => ({
+    type: MOUNT_TYPES[mount.Type] ?? 'OTHER',
+    name: present(mount.Name),
+    source: mount.Source,
+    target: mount.Destination,
+    readOnly: !mount.RW,
+    driver: present(mount.Driver),
+  }));
 }

@@ -85,6 +85,11 @@ export function enforcePolicy(spec: CreateContainerSpec, policy: CreatePolicy, p
   const deny = (field: string, message: string): never => {
     throw new PolicyViolationError(`${prefix}${field}`, message);
   };
+  // Joining the engine's `host` network is the host's network namespace by another name.
+  spec.networks?.forEach((network, i) => {
+    if (network.name === 'host' && !policy.allowHostNamespaces)
+      deny(`networks.${i}.name`, 'the host network namespace is not allowed');
+  });
   const privileges = spec.privileges;
   if (!privileges) return;
   if (privileges.privileged && !policy.allowPrivileged)

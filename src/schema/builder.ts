@@ -2,6 +2,7 @@ import SchemaBuilder from '@pothos/core';
 import ErrorsPlugin from '@pothos/plugin-errors';
 import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
 import type { AuditLog } from '../audit/log.js';
+import type { AlertService } from '../alerts/service.js';
 import type { PolicyStore } from '../policy/policy.js';
 import { hasRole, type Principal } from '../auth/principal.js';
 import type { TokenService } from '../auth/tokens.js';
@@ -9,23 +10,38 @@ import { ForbiddenError } from '../errors.js';
 import type { ContainerService } from '../containers/service.js';
 import type { ContainerEventLog } from '../events/event-log.js';
 import type { ExecService } from '../exec/service.js';
+import type { StatsHistory } from '../history/service.js';
 import type { ImageService } from '../images/service.js';
+import type { NetworkService } from '../networks/service.js';
+import type { VolumeService } from '../volumes/service.js';
+import type { SwarmService } from '../swarm/service.js';
 import type { LogService } from '../logs/service.js';
 import type { StatsHub } from '../stats/hub.js';
 import type { SystemStatus } from '../system/status.js';
+import type { TemplateService } from '../templates/service.js';
+import type { BackupService } from '../backup/service.js';
+import type { RedeployService } from '../redeploy/service.js';
 
 /** What every resolver receives: the services, never the engine client itself. */
 export interface Context {
   containers: ContainerService;
   stats: StatsHub;
+  history: StatsHistory;
   events: ContainerEventLog;
   system: SystemStatus;
   logs: LogService;
   exec: ExecService;
   images: ImageService;
+  networks: NetworkService;
+  volumes: VolumeService;
+  swarm: SwarmService;
   tokens: TokenService;
   audit: AuditLog;
   policy: PolicyStore;
+  alerts: AlertService;
+  templates: TemplateService;
+  backup: BackupService;
+  redeploy: RedeployService;
   /** Who is asking; every request and connection has one (authentication runs first). */
   principal: Principal;
 }
@@ -40,6 +56,7 @@ export const builder = new SchemaBuilder<{
   Scalars: {
     DateTime: { Input: Date; Output: Date };
     SafeInt: { Input: number; Output: number };
+    JSONObject: { Input: Record<string, unknown>; Output: object };
   };
 }>({
   plugins: [ScopeAuthPlugin, ErrorsPlugin],

@@ -1,8 +1,15 @@
-import type { Container, KeyValue, PortBinding } from '../containers/model.js';
+import type {
+  Container,
+  ContainerMount,
+  ContainerNetwork,
+  KeyValue,
+  PortBinding,
+} from '../containers/model.js';
 import {
   CONTAINER_STATUSES,
   HEALTH_STATUSES,
   HOST_NAMESPACES,
+  MOUNT_KINDS,
   RESTART_POLICIES,
 } from '../containers/model.js';
 import {
@@ -18,6 +25,7 @@ import {
   InvalidInputError,
   InvalidStateError,
   NameConflictError,
+  NetworkNotFoundError,
   NotFoundError,
   PortUnavailableError,
   RegistryUnavailableError,
@@ -32,11 +40,12 @@ import { builder } from './builder.js';
 const ContainerStatusEnum = builder.enumType('ContainerStatus', { values: CONTAINER_STATUSES });
 export const HealthStatusEnum = builder.enumType('HealthStatus', { values: HEALTH_STATUSES });
 const RestartPolicyNameEnum = builder.enumType('RestartPolicyName', { values: RESTART_POLICIES });
-const PortProtocolEnum = builder.enumType('PortProtocol', {
+const ContainerMountTypeEnum = builder.enumType('ContainerMountType', { values: MOUNT_KINDS });
+export const PortProtocolEnum = builder.enumType('PortProtocol', {
   values: { TCP: { value: 'tcp' }, UDP: { value: 'udp' }, SCTP: { value: 'sctp' } } as const,
 });
 
-const KeyValueRef = builder.objectRef<KeyValue>('KeyValue').implement({
+export const KeyValueRef = builder.objectRef<KeyValue>('KeyValue').implement({
   fields: (t) => ({ name: t.exposeString('name'), value: t.exposeString('value') }),
 });
 
@@ -64,6 +73,36 @@ const ResourcesRef = builder.objectRef<Container['resources']>('Resources').impl
   }),
 });
 
+const ContainerNetworkRef = builder.objectRef<ContainerNetwork>('ContainerNetwork').implement({
+  fields: (t) => ({
+    name: t.exposeString('name'),
+    networkId: t.exposeString('networkId'),
+    aliases: t.exposeStringList('aliases', {
+      description: 'Names it answers to on this network besides its own (which always works).',
+    }),
+    ipAddress: t.exposeString('ipAddress', { nullable: true, description: 'null while not running.' }),
+    ipPrefixLength: t.exposeInt('ipPrefixLength', { nullable: true }),
+    gateway: t.exposeString('gateway', { nullable: true }),
+    macAddress: t.exposeString('macAddress', { nullable: true }),
+  }),
+});
+
+const ContainerMountRef = builder.objectRef<ContainerMount>('ContainerMount').implement({
+  fields: (t) => ({
+    type: t.field({ type: ContainerMountTypeEnum, resolve: (m) => m.type }),
+    name: t.exposeString('name', { nullable: true, description: 'The volume, for a VOLUME mount.' }),
+    source: t.exposeString('source', {
+      description: 'The host path (for a volume, where its data lives on the engine’s host).',
+    }),
+    target: t.exposeString('target', { description: 'The path in the container.' }),
+    readOnly: t.exposeBoolean('readOnly'),
+    driver: t.exposeString('driver', {
+      nullable: true,
+      description: 'The volume driver, for a VOLUME mount.',
+    }),
+  }),
+});
+
 export const ContainerRef = builder.objectRef<Container>('Container').implement({
   fields: (t) => ({
     id: t.exposeString('id'),
@@ -88,6 +127,12 @@ export const ContainerRef = builder.objectRef<Container>('Container').implement(
     labels: t.field({ type: [KeyValueRef], resolve: (c) => c.labels }),
     resources: t.field({ type: ResourcesRef, resolve: (c) => c.resources }),
     tty: t.exposeBoolean('tty'),
+    networks: t.field({
+      type: [ContainerNetworkRef],
+      description: 'The networks it is attached to, by name.',
+      resolve: (c) => c.networks,
+    }),
+    mounts: t.field({ type: [ContainerMountRef], resolve: (c) => c.mounts }),
   }),
 });
 
@@ -98,7 +143,7 @@ export const KeyValueInput = builder.inputType('KeyValueInput', {
   }),
 });
 
-const PortInput = builder.inputType('PortInput', {
+export const PortInput = builder.inputType('PortInput', {
   fields: (t) => ({
     containerPort: t.int({ required: true }),
     protocol: t.field({ type: PortProtocolEnum, defaultValue: 'tcp' }),
@@ -107,14 +152,14 @@ const PortInput = builder.inputType('PortInput', {
   }),
 });
 
-const RestartPolicyInput = builder.inputType('RestartPolicyInput', {
+export const RestartPolicyInput = builder.inputType('RestartPolicyInput', {
   fields: (t) => ({
     name: t.field({ type: RestartPolicyNameEnum, required: true }),
     maximumRetryCount: t.int({ description: 'Only with ON_FAILURE.' }),
   }),
 });
 
-const HealthcheckInput = builder.inputType('HealthcheckInput', {
+export const HealthcheckInput = builder.inputType('HealthcheckInput', {
   fields: (t) => ({
     test: t.stringList({
       required: true,
@@ -127,14 +172,14 @@ const HealthcheckInput = builder.inputType('HealthcheckInput', {
   }),
 });
 
-const ResourcesInput = builder.inputType('ResourcesInput', {
+export const ResourcesInput = builder.inputType('ResourcesInput', {
   fields: (t) => ({
     memoryBytes: t.field({ type: 'SafeInt', description: 'At least 6 MiB.' }),
     cpus: t.float({ description: 'Number of CPUs, e.g. 0.5.' }),
   }),
 });
 
-const CreateContainerInput = builder.inputType('CreateContainerInput', {
+export const CreateContainerInput = builder.inputType('CreateContainerInput', {
   fields: (t) => ({
     name: t.string(),
     image: t.string({ required: true, description: 'Pulled first when the engine does not have it.' }),
@@ -159,6 +204,17 @@ const CreateContainerInput = builder.inputType('CreateContainerInput', {
       type: [MountInput],
       description: 'Named volumes; bind mounts only from host paths the create policy allows.',
     }),
+    networks: t.field({
+      type: [NetworkAttachmentInput],
+      description:
+        'User networks to join, in order (the default bridge when omitted); containers on one ' +
+        'reach each other by name and aliases. `host` is the host’s network namespace, under the ' +
+        'create policy.',
+    }),
+    volumes: t.field({
+      type: [VolumeMountInput],
+      description: 'Named volumes to mount; the engine creates a missing one. Never a host path.',
+    }),
     tty: t.boolean({
       defaultValue: false,
       description: 'Give it a terminal (its logs are then one raw stream).',
@@ -169,10 +225,25 @@ const CreateContainerInput = builder.inputType('CreateContainerInput', {
 
 const HostNamespaceEnum = builder.enumType('HostNamespace', { values: HOST_NAMESPACES });
 const MountTypeEnum = builder.enumType('MountType', { values: ['BIND', 'VOLUME'] as const });
-const MountInput = builder.inputType('MountInput', {
+export const MountInput = builder.inputType('MountInput', {
   fields: (t) => ({
     type: t.field({ type: MountTypeEnum, required: true }),
     source: t.string({ required: true, description: 'A volume name, or a host path for BIND.' }),
+    target: t.string({ required: true, description: 'An absolute path in the container.' }),
+    readOnly: t.boolean({ defaultValue: false }),
+  }),
+});
+
+export const NetworkAttachmentInput = builder.inputType('NetworkAttachmentInput', {
+  fields: (t) => ({
+    name: t.string({ required: true, description: 'A network name, id or unique id prefix.' }),
+    aliases: t.stringList({ description: 'More DNS names it answers to on this network.' }),
+  }),
+});
+
+export const VolumeMountInput = builder.inputType('VolumeMountInput', {
+  fields: (t) => ({
+    name: t.string({ required: true, description: 'A volume name (never a path).' }),
     target: t.string({ required: true, description: 'An absolute path in the container.' }),
     readOnly: t.boolean({ defaultValue: false }),
   }),
@@ -227,6 +298,7 @@ builder.mutationFields((t) => ({
         StartFailedError,
         PolicyViolationError,
         QuotaExceededError,
+        NetworkNotFoundError,
         EngineUnavailableError,
       ],
     },

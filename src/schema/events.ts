@@ -10,7 +10,7 @@ import { ContainerRef, HealthStatusEnum } from './container.js';
 
 const ContainerEventTypeEnum = builder.enumType('ContainerEventType', { values: CONTAINER_EVENT_TYPES });
 
-const HealthProbeRef = builder.objectRef<HealthProbe>('HealthProbe').implement({
+export const HealthProbeRef = builder.objectRef<HealthProbe>('HealthProbe').implement({
   fields: (t) => ({
     exitCode: t.exposeInt('exitCode'),
     output: t.exposeString('output'),

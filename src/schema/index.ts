@@ -5,13 +5,21 @@ import './scalars.js';
 import './errors.js';
 import './container.js';
 import './stats.js';
+import './history.js';
 import './events.js';
 import './system.js';
 import './logs.js';
 import './exec.js';
 import './tokens.js';
 import './policy.js';
+import './template.js';
+import './backup.js';
 import './image.js';
+import './network.js';
+import './volume.js';
+import './swarm.js';
+import './alert.js';
+import './redeploy.js';
 
 export const schema: GraphQLSchema = builder.toSchema();
 

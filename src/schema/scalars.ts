@@ -1,5 +1,5 @@
 import { GraphQLError } from 'graphql';
-import { DateTimeResolver, SafeIntResolver } from 'graphql-scalars';
+import { DateTimeResolver, JSONObjectResolver, SafeIntResolver } from 'graphql-scalars';
 import { builder } from './builder.js';
 
 builder.addScalarType('DateTime', DateTimeResolver);
@@ -16,3 +16,7 @@ builder.scalarType('SafeInt', {
   },
   parseLiteral: (ast) => SafeIntResolver.parseLiteral(ast, {}) as number,
 });
+
+// Documents berth hands out and takes back whole (template exports, backups): their shape is
+// versioned and validated by berth itself, not by the GraphQL schema.
+builder.addScalarType('JSONObject', JSONObjectResolver);

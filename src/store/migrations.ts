@@ -65,4 +65,105 @@ export const MIGRATIONS: readonly Migration[] = [
       ) STRICT;
     `,
   },
+  {
+    version: 4,
+    name: 'stats history',
+    // Times are milliseconds since the epoch. Each tick goes to stats_recent, clustered by time so
+    // that it fills a few pages at one end; completed minutes move to stats_samples (clustered by
+    // container, for range reads) and stats_minutes (sums and counts per minute). Rows name a
+    // container by a small series id. Why this layout: src/history/store.ts.
+    up: `
+      CREATE TABLE stats_series (
+        id INTEGER PRIMARY KEY,
+        container_id TEXT NOT NULL UNIQUE
+      ) STRICT;
+      CREATE TABLE stats_recent (
+        at INTEGER NOT NULL,
+        series INTEGER NOT NULL,
+        cpu_percent REAL,
+        memory_usage_bytes INTEGER NOT NULL,
+        memory_percent REAL NOT NULL,
+        memory_limit_bytes INTEGER NOT NULL,
+        network_rx_bytes INTEGER NOT NULL,
+        network_tx_bytes INTEGER NOT NULL,
+        block_read_bytes INTEGER NOT NULL,
+        block_write_bytes INTEGER NOT NULL,
+        pids INTEGER NOT NULL,
+        PRIMARY KEY (at, series)
+      ) STRICT, WITHOUT ROWID;
+      CREATE TABLE stats_samples (
+        series INTEGER NOT NULL,
+        at INTEGER NOT NULL,
+        cpu_percent REAL,
+        memory_usage_bytes INTEGER NOT NULL,
+        memory_percent REAL NOT NULL,
+        memory_limit_bytes INTEGER NOT NULL,
+        network_rx_bytes INTEGER NOT NULL,
+        network_tx_bytes INTEGER NOT NULL,
+        block_read_bytes INTEGER NOT NULL,
+        block_write_bytes INTEGER NOT NULL,
+        pids INTEGER NOT NULL,
+        PRIMARY KEY (series, at)
+      ) STRICT, WITHOUT ROWID;
+      CREATE TABLE stats_minutes (
+        series INTEGER NOT NULL,
+        minute INTEGER NOT NULL,
+        samples INTEGER NOT NULL,
+        cpu_sum REAL NOT NULL,
+        cpu_samples INTEGER NOT NULL,
+        memory_usage_sum INTEGER NOT NULL,
+        memory_percent_sum REAL NOT NULL,
+        last_at INTEGER NOT NULL,
+        memory_limit_bytes INTEGER NOT NULL,
+        network_rx_bytes INTEGER NOT NULL,
+        network_tx_bytes INTEGER NOT NULL,
+        block_read_bytes INTEGER NOT NULL,
+        block_write_bytes INTEGER NOT NULL,
+        pids INTEGER NOT NULL,
+        PRIMARY KEY (series, minute)
+      ) STRICT, WITHOUT ROWID;
+    `,
+  },
+  {
+    version: 5,
+    name: 'alert rules',
+    // The webhook secret is kept as given: berth signs with it, so it cannot be a hash. The file
+    // is 0600 in a 0700 directory, as for everything else here. Parameters a kind does not take
+    // are NULL; src/alerts validates the combination on the way in.
+    up: `
+      CREATE TABLE alert_rules (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        kind TEXT NOT NULL CHECK (kind IN ('CPU_ABOVE', 'MEMORY_ABOVE', 'UNHEALTHY', 'RESTART_LOOP', 'OOM_KILLED', 'EXITED_NON_ZERO')),
+        threshold_percent REAL,
+        for_seconds INTEGER,
+        restarts INTEGER,
+        window_seconds INTEGER,
+        scope_container TEXT,
+        scope_label TEXT,
+        enabled INTEGER NOT NULL CHECK (enabled IN (0, 1)),
+        webhook_url TEXT,
+        webhook_secret TEXT,
+        last_delivery TEXT,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL,
+        CHECK ((webhook_url IS NULL) = (webhook_secret IS NULL))
+      ) STRICT;
+    `,
+  },
+  {
+    version: 6,
+    name: 'container templates',
+    // A template's spec is createContainer's input as src/templates validated it, in JSON: fields
+    // added to that input later are kept without a new migration.
+    up: `
+      CREATE TABLE container_templates (
+        name TEXT PRIMARY KEY,
+        description TEXT,
+        spec TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL
+      ) STRICT;
+    `,
+  },
 ];

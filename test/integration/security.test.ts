@@ -276,6 +276,7 @@ describe('the role table, for every root field', () => {
         Boolean: 'false',
         SafeInt: '1',
         DateTime: '"2026-01-01T00:00:00Z"',
+        JSONObject: '{}',
       };
       // Strings are invalid names and references, so an allowed call stops at validation, pulls nothing.
       return scalar[(type as import('graphql').GraphQLScalarType).name] ?? '"Not Valid!"';
@@ -288,6 +289,12 @@ describe('the role table, for every root field', () => {
       'createToken',
       'revokeToken',
       'setCreatePolicy',
+      'alertRules',
+      'createAlertRule',
+      'updateAlertRule',
+      'deleteAlertRule',
+      'backup',
+      'restore',
     ]);
     const rank = { viewer: 1, operator: 2, admin: 3 } as const;
     const roots = [

@@ -262,6 +262,28 @@ export const ContainerFigures = graphql(`
   }
 `);
 
+export const ContainerStatsFigures = graphql(`
+  query ContainerStatsFigures($id: String!) {
+    container(id: $id) {
+      id
+      status
+      health
+      restartCount
+      stats {
+        at
+        cpuPercent
+        memoryUsageBytes
+        memoryLimitBytes
+        networkRxBytes
+        networkTxBytes
+        blockReadBytes
+        blockWriteBytes
+        pids
+      }
+    }
+  }
+`);
+
 export const SystemQuery = graphql(`
   query System {
     system {
@@ -431,6 +453,505 @@ export const ImagePullProgressSubscription = graphql(`
         status
         currentBytes
         totalBytes
+      }
+    }
+  }
+`);
+
+export const ServiceFields = graphql(`
+  fragment ServiceFields on Service {
+    id
+    name
+    image
+    mode
+    replicas
+    runningTasks
+    desiredTasks
+    command
+    env {
+      name
+      value
+    }
+    labels {
+      name
+      value
+    }
+    ports {
+      targetPort
+      publishedPort
+      protocol
+      publishMode
+    }
+    healthcheck {
+      test
+      intervalSeconds
+    }
+    updateConfig {
+      parallelism
+      delaySeconds
+      failureAction
+      order
+      monitorSeconds
+      maxFailureRatio
+    }
+    rollbackConfig {
+      parallelism
+      failureAction
+      order
+    }
+    stopGracePeriodSeconds
+    networks
+    updateStatus {
+      state
+      startedAt
+      completedAt
+      message
+    }
+    version
+    createdAt
+    updatedAt
+    tasks(history: $history) {
+      id
+      slot
+      nodeId
+      state
+      desiredState
+      message
+      error
+      containerId
+      exitCode
+      image
+      ports {
+        targetPort
+        publishedPort
+        protocol
+        publishMode
+      }
+      createdAt
+      updatedAt
+    }
+  }
+`);
+
+export const SwarmNodes = graphql(`
+  query SwarmNodes {
+    nodes {
+      id
+      hostname
+      role
+      availability
+      state
+      leader
+      engineVersion
+      addr
+      managerAddr
+    }
+  }
+`);
+
+export const SwarmServices = graphql(`
+  query SwarmServices($history: Boolean = false) {
+    services {
+      ...ServiceFields
+    }
+  }
+`);
+
+export const SwarmService = graphql(`
+  query SwarmService($id: String!, $history: Boolean = false) {
+    service(id: $id) {
+      ...ServiceFields
+    }
+  }
+`);
+
+export const DeployService = graphql(`
+  mutation DeployService($input: DeployServiceInput!, $history: Boolean = false) {
+    deployService(input: $input) {
+      __typename
+      ... on DeployServiceSuccess {
+        service {
+          ...ServiceFields
+        }
+      }
+      ... on Error {
+        code
+        message
+      }
+      ... on InvalidInputError {
+        field
+      }
+      ... on ServiceExistsError {
+        name
+      }
+    }
+  }
+`);
+
+export const UpdateService = graphql(`
+  mutation UpdateService($id: String!, $input: UpdateServiceInput!, $history: Boolean = false) {
+    updateService(id: $id, input: $input) {
+      __typename
+      ... on UpdateServiceSuccess {
+        service {
+          ...ServiceFields
+        }
+      }
+      ... on Error {
+        code
+        message
+      }
+      ... on InvalidInputError {
+        field
+      }
+    }
+  }
+`);
+
+export const RollbackService = graphql(`
+  mutation RollbackService($id: String!, $history: Boolean = false) {
+    rollbackService(id: $id) {
+      __typename
+      ... on RollbackServiceSuccess {
+        service {
+          ...ServiceFields
+        }
+      }
+      ... on Error {
+        code
+        message
+      }
+    }
+  }
+`);
+
+export const ScaleService = graphql(`
+  mutation ScaleService($id: String!, $replicas: Int!, $history: Boolean = false) {
+    scaleService(id: $id, replicas: $replicas) {
+      __typename
+      ... on ScaleServiceSuccess {
+        service {
+          ...ServiceFields
+        }
+      }
+      ... on Error {
+        code
+        message
+      }
+      ... on InvalidInputError {
+        field
+      }
+      ... on ServiceNotFoundError {
+        reference
+      }
+    }
+  }
+`);
+
+export const RemoveService = graphql(`
+  mutation RemoveService($id: String!, $history: Boolean = false) {
+    removeService(id: $id) {
+      __typename
+      ... on RemoveServiceSuccess {
+        service {
+          ...ServiceFields
+        }
+      }
+      ... on Error {
+        code
+        message
+      }
+      ... on ServiceNotFoundError {
+        reference
+      }
+    }
+  }
+`);
+
+export const ServiceRolloutSubscription = graphql(`
+  subscription ServiceRollout($id: String!) {
+    serviceRollout(id: $id) {
+      at
+      serviceId
+      serviceName
+      state
+      done
+      updateStatus {
+        state
+        startedAt
+        completedAt
+        message
+      }
+      transitions {
+        taskId
+        slot
+        nodeId
+        image
+        from
+        to
+        desiredState
+        error
+        at
+      }
+      service {
+        runningTasks
+        desiredTasks
+        image
+        tasks {
+          id
+          slot
+          image
+          state
+          desiredState
+        }
+      }
+    }
+  }
+`);
+
+export const AlertRuleFields = graphql(`
+  fragment AlertRuleFields on AlertRule {
+    id
+    name
+    kind
+    thresholdPercent
+    forSeconds
+    restarts
+    windowSeconds
+    scope {
+      container
+      label
+    }
+    enabled
+    createdAt
+    updatedAt
+  }
+`);
+
+export const AlertRules = graphql(`
+  query AlertRules {
+    alertRules {
+      ...AlertRuleFields
+      webhook {
+        url
+        lastDelivery {
+          at
+          alertId
+          state
+          ok
+          attempts
+          statusCode
+          error
+        }
+      }
+    }
+  }
+`);
+
+export const CreateAlertRule = graphql(`
+  mutation CreateAlertRule($input: AlertRuleInput!) {
+    createAlertRule(input: $input) {
+      __typename
+      ... on CreateAlertRuleSuccess {
+        rule {
+          ...AlertRuleFields
+          webhook {
+            url
+          }
+        }
+      }
+      ... on Error {
+        code
+        message
+      }
+      ... on InvalidInputError {
+        field
+      }
+    }
+  }
+`);
+
+export const UpdateAlertRule = graphql(`
+  mutation UpdateAlertRule($id: String!, $input: AlertRulePatch!) {
+    updateAlertRule(id: $id, input: $input) {
+      __typename
+      ... on UpdateAlertRuleSuccess {
+        rule {
+          ...AlertRuleFields
+          webhook {
+            url
+          }
+        }
+      }
+      ... on Error {
+        code
+        message
+      }
+      ... on InvalidInputError {
+        field
+      }
+    }
+  }
+`);
+
+export const DeleteAlertRule = graphql(`
+  mutation DeleteAlertRule($id: String!) {
+    deleteAlertRule(id: $id) {
+      __typename
+      ... on DeleteAlertRuleSuccess {
+        rule {
+          id
+        }
+      }
+      ... on Error {
+        code
+        message
+      }
+    }
+  }
+`);
+
+export const AlertEventFields = graphql(`
+  fragment AlertEventFields on AlertEvent {
+    id
+    rule {
+      id
+      name
+      kind
+    }
+    containerId
+    containerName
+    state
+    at
+    value
+    message
+  }
+`);
+
+export const ActiveAlerts = graphql(`
+  query ActiveAlerts {
+    activeAlerts {
+      ...AlertEventFields
+    }
+  }
+`);
+
+export const AlertsSubscription = graphql(`
+  subscription Alerts($ruleId: String) {
+    alerts(ruleId: $ruleId) {
+      ...AlertEventFields
+    }
+  }
+`);
+
+export const RedeployContainer = graphql(`
+  mutation RedeployContainer(
+    $id: String!
+    $image: String
+    $env: [KeyValueInput!]
+    $unsetEnv: [String!]
+    $dryRun: Boolean
+    $healthTimeoutSeconds: Int
+    $drainSeconds: Float
+    $stopTimeoutSeconds: Int
+  ) {
+    redeployContainer(
+      id: $id
+      image: $image
+      env: $env
+      unsetEnv: $unsetEnv
+      dryRun: $dryRun
+      healthTimeoutSeconds: $healthTimeoutSeconds
+      drainSeconds: $drainSeconds
+      stopTimeoutSeconds: $stopTimeoutSeconds
+    ) {
+      __typename
+      ... on RedeployContainerSuccess {
+        dryRun
+        plan {
+          containerId
+          name
+          image
+          pullRequired
+          swap
+          healthGate
+          networks {
+            name
+            aliases
+          }
+          fixedHostPorts {
+            containerPort
+            protocol
+            hostIp
+            hostPort
+          }
+          changes {
+            field
+            kind
+            before
+            after
+          }
+        }
+        container {
+          id
+          name
+          image
+          status
+          health
+          env {
+            name
+            value
+          }
+        }
+        replacedContainerId
+        handover {
+          network
+          aliases
+          addressKept
+        }
+        hostPortGapMs
+        warnings
+      }
+      ... on Error {
+        code
+        message
+      }
+      ... on InvalidInputError {
+        field
+      }
+      ... on RedeployFailedError {
+        containerId
+        reason
+        exitCode
+        lastProbe {
+          exitCode
+          output
+        }
+      }
+      ... on RedeployInProgressError {
+        name
+      }
+    }
+  }
+`);
+
+export const RedeployProgressSubscription = graphql(`
+  subscription RedeployProgress($id: String!) {
+    redeployProgress(id: $id) {
+      containerId
+      name
+      step
+      at
+      message
+      newContainerId
+      failure {
+        reason
+        message
+        exitCode
+        lastProbe {
+          exitCode
+          output
+        }
       }
     }
   }

@@ -1,0 +1,187 @@
+import type { HealthcheckSpec, KeyValue, PortProtocol } from '../containers/model.js';
+
+/**
+ * Docker Swarm, in berth's terms: the nodes of the swarm, its services and their tasks. berth
+ * schedules nothing itself; the swarm's managers do, and berth talks to one of them.
+ */
+
+export const NODE_ROLES = ['MANAGER', 'WORKER'] as const;
+export type NodeRole = (typeof NODE_ROLES)[number];
+
+export const NODE_AVAILABILITIES = ['ACTIVE', 'PAUSE', 'DRAIN'] as const;
+export type NodeAvailability = (typeof NODE_AVAILABILITIES)[number];
+
+export const NODE_STATES = ['UNKNOWN', 'DOWN', 'READY', 'DISCONNECTED'] as const;
+export type NodeState = (typeof NODE_STATES)[number];
+
+export interface SwarmNode {
+  id: string;
+  hostname: string;
+  role: NodeRole;
+  availability: NodeAvailability;
+  state: NodeState;
+  /** The manager that leads the swarm's Raft group; workers are never leaders. */
+  leader: boolean;
+  engineVersion: string | null;
+  /** The address the node reaches the swarm from. */
+  addr: string | null;
+  /** For a manager, the address other nodes join at (`host:2377`). */
+  managerAddr: string | null;
+}
+
+/** Docker's task states, in the order a task passes through them. */
+export const TASK_STATES = [
+  'NEW',
+  'ALLOCATED',
+  'PENDING',
+  'ASSIGNED',
+  'ACCEPTED',
+  'PREPARING',
+  'READY',
+  'STARTING',
+  'RUNNING',
+  'COMPLETE',
+  'SHUTDOWN',
+  'FAILED',
+  'REJECTED',
+  'REMOVE',
+  'ORPHANED',
+] as const;
+export type TaskState = (typeof TASK_STATES)[number];
+
+export const UPDATE_STATES = [
+  'UPDATING',
+  'PAUSED',
+  'COMPLETED',
+  'ROLLBACK_STARTED',
+  'ROLLBACK_PAUSED',
+  'ROLLBACK_COMPLETED',
+] as const;
+export type UpdateState = (typeof UPDATE_STATES)[number];
+
+export const PUBLISH_MODES = ['HOST', 'INGRESS'] as const;
+export type PublishMode = (typeof PUBLISH_MODES)[number];
+
+export const FAILURE_ACTIONS = ['PAUSE', 'CONTINUE', 'ROLLBACK'] as const;
+export type FailureAction = (typeof FAILURE_ACTIONS)[number];
+
+export const UPDATE_ORDERS = ['STOP_FIRST', 'START_FIRST'] as const;
+export type UpdateOrder = (typeof UPDATE_ORDERS)[number];
+
+export const SERVICE_MODES = ['REPLICATED', 'GLOBAL', 'REPLICATED_JOB', 'GLOBAL_JOB'] as const;
+export type ServiceMode = (typeof SERVICE_MODES)[number];
+
+export interface ServicePort {
+  targetPort: number;
+  /** null until the swarm assigns one (a host-mode port left to the engine is set per task). */
+  publishedPort: number | null;
+  protocol: PortProtocol;
+  publishMode: PublishMode;
+}
+
+/** How a rolling update (or a rollback) replaces tasks. */
+export interface UpdatePolicy {
+  /** Tasks replaced at once; 0 means all at once. */
+  parallelism: number;
+  delaySeconds: number;
+  failureAction: FailureAction;
+  order: UpdateOrder;
+  /** How long each new task is watched for failure after it starts. */
+  monitorSeconds: number;
+  /** The share of tasks that may fail during the update before `failureAction` applies. */
+  maxFailureRatio: number;
+}
+
+export interface ServiceUpdateStatus {
+  state: UpdateState;
+  startedAt: Date | null;
+  completedAt: Date | null;
+  message: string | null;
+}
+
+export interface ServiceTask {
+  id: string;
+  serviceId: string;
+  /** The replica this task fills (replicated services); null for global ones. */
+  slot: number | null;
+  nodeId: string | null;
+  state: TaskState;
+  desiredState: TaskState;
+  /** The engine's word on the current state, e.g. "started". */
+  message: string | null;
+  /** Why the task failed or was rejected, e.g. "No such image". */
+  error: string | null;
+  containerId: string | null;
+  exitCode: number | null;
+  image: string;
+  ports: ServicePort[];
+  createdAt: Date;
+  /** When the task last changed state. */
+  updatedAt: Date;
+}
+
+export interface Service {
+  id: string;
+  name: string;
+  image: string;
+  mode: ServiceMode;
+  /** Replicas asked for (replicated services); null for global services. */
+  replicas: number | null;
+  command: string[];
+  env: KeyValue[];
+  labels: KeyValue[];
+  ports: ServicePort[];
+  healthcheck: HealthcheckSpec | null;
+  updateConfig: UpdatePolicy | null;
+  rollbackConfig: UpdatePolicy | null;
+  stopGracePeriodSeconds: number | null;
+  /** The networks the tasks join, by the names or ids the spec gives. */
+  networks: string[];
+  updateStatus: ServiceUpdateStatus | null;
+  /** Raft's version of the service object; an update must name it. */
+  version: number;
+  createdAt: Date;
+  updatedAt: Date;
+  /** Every task the swarm still keeps for the service, current and past, newest first per slot. */
+  tasks: ServiceTask[];
+}
+
+/** A deployService request, validated. */
+export interface ServiceSpec {
+  name: string;
+  image: string;
+  replicas: number;
+  command?: string[];
+  env: KeyValue[];
+  labels: KeyValue[];
+  ports: ServicePort[];
+  healthcheck?: HealthcheckSpec;
+  updateConfig?: Partial<UpdatePolicy>;
+  rollbackConfig?: Partial<UpdatePolicy>;
+  stopGracePeriodSeconds?: number;
+  networks: string[];
+}
+
+/**
+ * An updateService request, validated: only what is given changes. Lists (env, labels, ports,
+ * networks) are replaced whole; update and rollback configs change field by field.
+ */
+export type ServiceChange = Partial<Omit<ServiceSpec, 'name'>> & {
+  /** Replace every task even when nothing else changed, as `docker service update --force`. */
+  force?: boolean;
+};
+
+/** Tasks the swarm means to keep running: the current generation, not the history. */
+export function isCurrentTask(task: ServiceTask): boolean {
+  return task.desiredState === 'RUNNING' || task.desiredState === 'READY' || task.desiredState === 'ACCEPTED';
+}
+
+export function runningTasks(service: Service): number {
+  return service.tasks.filter((task) => task.state === 'RUNNING' && task.desiredState === 'RUNNING').length;
+}
+
+/** Tasks the swarm wants running: the replicas, or for a global service one per eligible node. */
+export function desiredTasks(service: Service): number {
+  if (service.mode === 'REPLICATED' && service.replicas !== null) return service.replicas;
+  return service.tasks.filter((task) => task.desiredState === 'RUNNING').length;
+}

@@ -1,0 +1,330 @@
+import type Docker from 'dockerode';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { graphql } from '../gql/index.js';
+import { TEST_LABEL, cleanupLabelled, testDocker } from '../harness/docker.js';
+import {
+  ensureTestImage,
+  pushToRegistry,
+  startEngine,
+  stopEngine,
+  type StartedEngine,
+} from '../harness/engine.js';
+import { startBerth, uniqueName, type RunningBerth } from '../support/berth.js';
+
+/**
+ * Backup, wipe, restore, compare: berth's state and two managed containers are backed up from one
+ * berth on the shared engine, everything is wiped, and a fresh berth (new data directory) on a
+ * fresh private engine restores the document. Docker's inspect of the restored containers is
+ * compared with the originals'.
+ */
+
+const LABEL_VALUE = 'backup';
+const label = { name: TEST_LABEL, value: LABEL_VALUE };
+const MiB = 1024 * 1024;
+
+const SaveTemplate = graphql(`
+  mutation BackupSaveTemplate($name: String!, $spec: CreateContainerInput!) {
+    saveTemplate(name: $name, spec: $spec) {
+      __typename
+    }
+  }
+`);
+
+const SetPolicy = graphql(`
+  mutation BackupSetPolicy($input: CreatePolicyInput!) {
+    setCreatePolicy(input: $input) {
+      __typename
+    }
+  }
+`);
+
+const Policy = graphql(`
+  query BackupPolicy {
+    createPolicy {
+      allowPrivileged
+      allowHostNamespaces
+      bindMountPrefixes
+      allowDockerSocket
+      allowDevices
+      allowedCapabilities
+      allowUnconfined
+      defaultMemoryBytes
+      defaultCpus
+      maxContainers
+    }
+  }
+`);
+
+const CreateToken = graphql(`
+  mutation BackupCreateToken($name: String!, $role: Role!) {
+    createToken(name: $name, role: $role) {
+      __typename
+      ... on CreateTokenSuccess {
+        created {
+          secret
+        }
+      }
+    }
+  }
+`);
+
+const Templates = graphql(`
+  query BackupTemplates {
+    templates {
+      name
+      description
+      spec
+    }
+  }
+`);
+
+const Backup = graphql(`
+  query Backup {
+    backup
+  }
+`);
+
+const Restore = graphql(`
+  mutation Restore($document: JSONObject!) {
+    restore(document: $document) {
+      __typename
+      ... on RestoreSuccess {
+        report {
+          backupCreatedAt
+          restored
+          skipped
+          failed
+          notRestorable
+          items {
+            section
+            item
+            outcome
+            reason
+          }
+        }
+      }
+      ... on Error {
+        code
+        message
+      }
+      ... on InvalidInputError {
+        field
+      }
+    }
+  }
+`);
+
+let docker: Docker;
+let engine: StartedEngine | undefined;
+let privateDocker: Docker | undefined;
+const berths: RunningBerth[] = [];
+const pushed: string[] = [];
+
+beforeAll(() => {
+  docker = testDocker(inject('dockerHost'));
+});
+
+afterAll(async () => {
+  for (const berth of berths) await berth.stop().catch(() => undefined);
+  await cleanupLabelled(docker, `${TEST_LABEL}=${LABEL_VALUE}`);
+  for (const reference of pushed) {
+    await docker
+      .getImage(reference)
+      .remove()
+      .catch(() => undefined);
+  }
+  if (engine) await stopEngine(engine);
+}, 120_000);
+
+/** What a container's spec is, as Docker reports it: what a restore must reproduce. */
+function specOf(info: Docker.ContainerInspectInfo) {
+  return {
+    name: info.Name,
+    image: info.Config.Image,
+    env: info.Config.Env,
+    cmd: info.Config.Cmd,
+    labels: info.Config.Labels,
+    healthcheck: info.Config.Healthcheck ?? null,
+    portBindings: info.HostConfig.PortBindings,
+    restartPolicy: info.HostConfig.RestartPolicy,
+    memory: info.HostConfig.Memory,
+    nanoCpus: info.HostConfig.NanoCpus,
+    tty: info.Config.Tty,
+    running: info.State.Running,
+  };
+}
+
+describe('backup and restore', () => {
+  it('Backup, wipe, restore, compare: templates, policy and containers come back; tokens are reported not restorable', async () => {
+    // --- State on the first berth ------------------------------------------------------------
+    const original = await startBerth({}, { label: LABEL_VALUE });
+    berths.push(original);
+
+    const templateNames = [uniqueName('bk-tpl-a'), uniqueName('bk-tpl-b')];
+    for (const [i, name] of templateNames.entries()) {
+      const { saveTemplate } = await original.query(SaveTemplate, {
+        name,
+        spec: { image: inject('testImage'), env: [{ name: 'N', value: String(i) }], labels: [label] },
+      });
+      expect(saveTemplate.__typename).toBe('SaveTemplateSuccess');
+    }
+    const { setCreatePolicy } = await original.query(SetPolicy, {
+      input: { defaultMemoryBytes: 64 * MiB, maxContainers: 500, allowedCapabilities: ['NET_ADMIN'] },
+    });
+    expect(setCreatePolicy.__typename).toBe('SetCreatePolicySuccess');
+    const policyBefore = (await original.query(Policy, {})).createPolicy;
+    const { createToken } = await original.query(CreateToken, {
+      name: uniqueName('bk-ci'),
+      role: 'OPERATOR',
+    });
+    if (createToken.__typename !== 'CreateTokenSuccess') throw new Error(JSON.stringify(createToken));
+    const secret = createToken.created.secret;
+
+    // An image in the local registry (the fresh engine must pull it) and one that no registry has.
+    const unique = `${Date.now().toString(36)}${process.pid}`;
+    const pulled = `${inject('registry')}/berth-test/backup-${unique}:v1`;
+    await pushToRegistry(inject('dockerHost'), inject('testImage'), pulled);
+    pushed.push(pulled);
+    const unpullable = `${inject('registry')}/berth-test/backup-never-pushed-${unique}:v1`;
+    const [repo, tag] = [unpullable.slice(0, unpullable.lastIndexOf(':')), 'v1'];
+    await docker.getImage(inject('testImage')).tag({ repo, tag });
+    pushed.push(unpullable);
+
+    const running = await original.create({
+      name: uniqueName('bk-web'),
+      image: pulled,
+      env: [
+        { name: 'MODE', value: 'restored' },
+        { name: 'EMPTY', value: '' },
+      ],
+      ports: [{ containerPort: 80, hostIp: '127.0.0.1' }],
+      labels: [label, { name: 'team', value: 'web' }],
+      restartPolicy: { name: 'UNLESS_STOPPED' },
+      healthcheck: {
+        test: ['CMD-SHELL', 'wget -q -O /dev/null http://127.0.0.1/ || exit 1'],
+        intervalSeconds: 2,
+      },
+    });
+    const stopped = await original.create({
+      name: uniqueName('bk-job'),
+      command: ['sh', '-c', 'echo done'],
+      restartPolicy: { name: 'ON_FAILURE', maximumRetryCount: 3 },
+      resources: { memoryBytes: 32 * MiB, cpus: 0.25 },
+      start: false,
+    });
+    const lost = await original.create({ name: uniqueName('bk-lost'), image: unpullable, start: false });
+    // A container berth did not make is not berth's to back up.
+    const foreign = await docker.createContainer({
+      name: uniqueName('bk-foreign'),
+      Image: inject('testImage'),
+      Labels: { [TEST_LABEL]: LABEL_VALUE },
+    });
+
+    const before = new Map<string, ReturnType<typeof specOf>>();
+    for (const { id, name } of [running, stopped])
+      before.set(name, specOf(await docker.getContainer(id).inspect()));
+    expect(before.get(running.name)).toMatchObject({ running: true, memory: 64 * MiB });
+    expect(before.get(stopped.name)).toMatchObject({ running: false, memory: 32 * MiB });
+    const templatesBefore = (await original.query(Templates, {})).templates;
+
+    // --- Backup --------------------------------------------------------------------------------
+    const { backup } = await original.query(Backup, {});
+    expect(backup).toMatchObject({ format: 'berth-backup', version: 1 });
+    const sections = backup['sections'] as Record<string, unknown[]>;
+    expect(Object.keys(sections)).toEqual(
+      expect.arrayContaining(['templates', 'policy', 'tokens', 'containers']),
+    );
+    const containerNames = (sections['containers'] as { name: string }[]).map((c) => c.name);
+    expect(containerNames).toEqual(expect.arrayContaining([running.name, stopped.name, lost.name]));
+    expect(containerNames).not.toContain((await foreign.inspect()).Name.slice(1));
+    // Token metadata only: no secret and no hash anywhere in the document.
+    const text = JSON.stringify(backup);
+    expect(text).not.toContain(secret.slice(-20));
+    for (const token of sections['tokens'] as Record<string, unknown>[]) {
+      expect(Object.keys(token).sort()).toEqual(['createdAt', 'id', 'lastUsedAt', 'name', 'role']);
+    }
+
+    // --- Wipe: the containers, the data directory, and a different engine ------------------------
+    await original.stop();
+    berths.splice(berths.indexOf(original), 1);
+    await cleanupLabelled(docker, `${TEST_LABEL}=${LABEL_VALUE}`);
+
+    engine = await startEngine({ isolatedBridge: true });
+    await ensureTestImage(engine.dockerHost);
+    privateDocker = testDocker(engine.dockerHost);
+    const fresh = await startBerth({ DOCKER_HOST: engine.dockerHost }, { label: LABEL_VALUE });
+    berths.push(fresh);
+    expect((await fresh.query(Templates, {})).templates).toEqual([]);
+
+    // --- Restore -------------------------------------------------------------------------------
+    const { restore } = await fresh.query(Restore, { document: backup });
+    if (restore.__typename !== 'RestoreSuccess') throw new Error(JSON.stringify(restore));
+    const { report } = restore;
+    const outcome = (section: string, item: string) =>
+      report.items.find((entry) => entry.section === section && entry.item === item);
+
+    for (const name of templateNames) expect(outcome('templates', name)?.outcome).toBe('RESTORED');
+    expect(outcome('policy', 'createPolicy')?.outcome).toBe('RESTORED');
+    const tokens = report.items.filter((entry) => entry.section === 'tokens');
+    expect(tokens.length).toBe((sections['tokens'] as unknown[]).length);
+    for (const token of tokens) {
+      expect(token.outcome).toBe('NOT_RESTORABLE');
+      expect(token.reason).toMatch(/reissue/);
+    }
+    expect(outcome('containers', running.name)).toMatchObject({
+      outcome: 'RESTORED',
+      reason: 'created and started',
+    });
+    expect(outcome('containers', stopped.name)?.outcome).toBe('RESTORED');
+    expect(outcome('containers', lost.name)).toMatchObject({
+      outcome: 'FAILED',
+      reason: expect.stringMatching(/^IMAGE_NOT_FOUND: /),
+    });
+    expect(report.failed).toBe(1);
+
+    // --- Compare -------------------------------------------------------------------------------
+    expect((await fresh.query(Templates, {})).templates).toEqual(templatesBefore);
+    expect((await fresh.query(Policy, {})).createPolicy).toEqual(policyBefore);
+    // By label: the private engine is this file's, but a parallel run pointed at it must not count.
+    const mine = { all: true, filters: { label: [`${TEST_LABEL}=${LABEL_VALUE}`] } };
+    const restored = await privateDocker.listContainers(mine);
+    expect(restored.map((c) => c.Names[0]).sort()).toEqual([`/${running.name}`, `/${stopped.name}`].sort());
+    for (const summary of restored) {
+      const after = specOf(await privateDocker.getContainer(summary.Id).inspect());
+      expect(after).toEqual(before.get(summary.Names[0]!.slice(1)));
+    }
+    // The image came from the registry, pulled by the restore.
+    await expect(privateDocker.getImage(pulled).inspect()).resolves.toBeTruthy();
+
+    // A second restore changes nothing: everything that exists is skipped.
+    const second = await fresh.query(Restore, { document: backup });
+    expect(second.restore).toMatchObject({ report: { restored: 0 } });
+    if (second.restore.__typename !== 'RestoreSuccess') throw new Error('unreachable');
+    expect(second.restore.report.items.find((entry) => entry.item === running.name)?.outcome).toBe('SKIPPED');
+    expect((await privateDocker.listContainers(mine)).length).toBe(2);
+  });
+
+  it('refuses a document of an unknown format version, or with a malformed section, changing nothing', async () => {
+    const berth = await startBerth({}, { label: LABEL_VALUE });
+    berths.push(berth);
+    const { backup } = await berth.query(Backup, {});
+    const future = await berth.query(Restore, { document: { ...backup, version: 2 } });
+    expect(future.restore).toMatchObject({ code: 'INVALID_INPUT', field: 'document.version' });
+    const malformed = await berth.query(Restore, {
+      document: {
+        ...backup,
+        sections: {
+          templates: [{ name: uniqueName('tpl'), spec: { image: inject('testImage') } }],
+          containers: 'x',
+        },
+      },
+    });
+    expect(malformed.restore).toMatchObject({ code: 'INVALID_INPUT', field: 'document.sections.containers' });
+    // The templates section came first and was valid, yet nothing was restored.
+    expect((await berth.query(Templates, {})).templates).toEqual([]);
+    const foreign = await berth.query(Restore, {
+      document: { format: 'something-else', version: 1, sections: {} },
+    });
+    expect(foreign.restore).toMatchObject({ code: 'INVALID_INPUT', field: 'document.format' });
+  });
+});

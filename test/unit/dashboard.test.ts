@@ -1,0 +1,168 @@
+import { readFile } from 'node:fs/promises';
+import { buildSchema, parse, validate } from 'graphql';
+import { describe, expect, it } from 'vitest';
+import * as operations from '../../web/src/operations.js';
+import { FormError, parseKeyValues, parsePorts, splitCommand } from '../../web/src/parse.js';
+import { CHART_SECONDS, DashboardStore } from '../../web/src/store.js';
+import type { Container, StatsSample } from '../../web/src/operations.js';
+
+describe('the dashboard’s GraphQL documents', () => {
+  const documents = [
+    operations.CONTAINERS,
+    operations.WHO_AM_I,
+    operations.STATS_HISTORY,
+    operations.STATS_BATCHES,
+    operations.CONTAINER_EVENTS,
+    operations.CONTAINER_LOGS,
+    operations.CREATE_CONTAINER,
+    ...Object.values(operations.LIFECYCLE).map((action) => action.document),
+  ];
+
+  it('are valid against the checked-in schema.graphql', async () => {
+    const schema = buildSchema(await readFile(new URL('../../schema.graphql', import.meta.url), 'utf8'));
+    for (const document of documents) {
+      expect(
+        validate(schema, parse(document)).map((error) => error.message),
+        document,
+      ).toEqual([]);
+    }
+  });
+});
+
+describe('the create form’s fields', () => {
+  it('splits a command as a shell would, quotes and escapes included', () => {
+    expect(splitCommand(`sh -c 'while :; do :; done'`)).toEqual(['sh', '-c', 'while :; do :; done']);
+    expect(splitCommand(`sh -c "trap 'exit 0' TERM; echo \\"hi\\""`)).toEqual([
+      'sh',
+      '-c',
+      `trap 'exit 0' TERM; echo "hi"`,
+    ]);
+    expect(splitCommand(`echo a\\ b '' "" c`)).toEqual(['echo', 'a b', '', '', 'c']);
+    expect(splitCommand('   ')).toEqual([]);
+    expect(() => splitCommand(`echo 'open`)).toThrow(FormError);
+    expect(() => splitCommand('echo \\')).toThrow(/backslash/);
+  });
+
+  it('reads NAME=value lines, values with = in them, and skips blanks and comments', () => {
+    expect(parseKeyValues('A=1\n\n# note\n B = x=y \nEMPTY=', 'env')).toEqual([
+      { name: 'A', value: '1' },
+      { name: 'B ', value: ' x=y' },
+      { name: 'EMPTY', value: '' },
+    ]);
+    expect(() => parseKeyValues('A=1\nnot a pair', 'labels')).toThrow(
+      expect.objectContaining({ field: 'labels', message: expect.stringContaining('line 2') }),
+    );
+    expect(() => parseKeyValues('=value', 'env')).toThrow(FormError);
+  });
+
+  it('reads ports in docker -p syntax', () => {
+    expect(parsePorts('80, 8081:80 127.0.0.1:8082:80/udp,127.0.0.1::53/SCTP [::1]:9000:90')).toEqual([
+      { containerPort: 80, protocol: 'TCP' },
+      { containerPort: 80, protocol: 'TCP', hostPort: 8081 },
+      { containerPort: 80, protocol: 'UDP', hostPort: 8082, hostIp: '127.0.0.1' },
+      { containerPort: 53, protocol: 'SCTP', hostIp: '127.0.0.1' },
+      { containerPort: 90, protocol: 'TCP', hostPort: 9000, hostIp: '::1' },
+    ]);
+    expect(parsePorts('')).toEqual([]);
+    for (const bad of ['http', '80/icmp', 'a:b:c:80', ':80', '80:']) {
+      expect(() => parsePorts(bad), bad).toThrow(FormError);
+    }
+  });
+});
+
+function container(id: string, name: string, status: Container['status'] = 'RUNNING'): Container {
+  return {
+    id,
+    name,
+    image: 'busybox',
+    command: [],
+    status,
+    health: 'NONE',
+    restartCount: 0,
+    exitCode: null,
+    createdAt: '2026-11-29T10:00:00.000Z',
+    startedAt: '2026-11-29T10:00:00.000Z',
+    ports: [],
+    restartPolicy: { name: 'NO', maximumRetryCount: 0 },
+  };
+}
+
+function sample(
+  containerId: string,
+  second: number,
+  cpuPercent: number | null,
+  memoryUsageBytes = 1024,
+): StatsSample {
+  return {
+    containerId,
+    at: new Date(Date.UTC(2026, 10, 29, 10, 0, second)).toISOString(),
+    cpuPercent,
+    memoryUsageBytes,
+    memoryLimitBytes: 1 << 30,
+  };
+}
+
+describe('the dashboard’s store', () => {
+  it('re-renders the table on a tick only when a row’s text changed, and keeps unchanged rows as they were', () => {
+    const store = new DashboardStore();
+    store.load([container('a', 'alpha'), container('b', 'beta')]);
+    let renders = 0;
+    store.on('stats', () => (renders += 1));
+
+    store.applyBatch([sample('a', 1, 10.01), sample('b', 1, 0.5)]);
+    expect(renders).toBe(1);
+    const beta = store.stats.get('b');
+    // 10.04% still reads "10%", 0.52% "0.5%": nothing to draw.
+    store.applyBatch([sample('a', 2, 10.04), sample('b', 2, 0.52)]);
+    expect(renders).toBe(1);
+    store.applyBatch([sample('a', 3, 55), sample('b', 3, 0.5)]);
+    expect(renders).toBe(2);
+    expect(store.stats.get('a')).toMatchObject({ cpu: '55%', memory: '1.0 KiB', cpuBar: 55 });
+    expect(store.stats.get('b')).toBe(beta);
+    // A sample for a container the list does not (yet) have draws nothing.
+    store.applyBatch([sample('zzz', 4, 99)]);
+    expect(renders).toBe(2);
+  });
+
+  it('forgets the figures of a container that stops, and the selection of one removed', () => {
+    const store = new DashboardStore();
+    store.load([container('a', 'alpha')]);
+    store.applyBatch([sample('a', 1, 10)]);
+    store.select('a');
+    store.upsert(container('a', 'alpha', 'EXITED'));
+    expect(store.stats.has('a')).toBe(false);
+    store.applyEvent({
+      cursor: '1',
+      type: 'DESTROY',
+      at: '2026-11-29T10:00:05.000Z',
+      containerId: 'a',
+      exitCode: null,
+      health: null,
+      container: container('a', 'alpha', 'EXITED'),
+    });
+    expect(store.containers.size).toBe(0);
+    expect(store.selectedId).toBeNull();
+    expect(store.events).toHaveLength(1);
+  });
+
+  it('charts the selected container: history first, then live samples, within the chart’s span', () => {
+    const store = new DashboardStore();
+    store.load([container('b', 'beta'), container('a', 'alpha')]);
+    expect(store.sorted().map((c) => c.name)).toEqual(['alpha', 'beta']);
+    store.select('a');
+    const series = store.series!;
+    // Live samples arrive before the history answer does.
+    store.applyBatch([sample('a', 10, 5), sample('b', 10, 7)]);
+    store.applyBatch([sample('a', 11, 6)]);
+    store.applyBatch([sample('a', 11, 6)]); // the same tick twice is one point
+    series.loadHistory([sample('a', 8, 1), sample('a', 9, 2), sample('a', 10, 3)]);
+    expect(series.cpu).toEqual([1, 2, 5, 6]);
+    expect(series.times).toEqual([...series.times].sort((x, y) => x - y));
+    expect(series.history).toEqual({ state: 'loaded', points: 3 });
+
+    for (let second = 12; second < 12 + CHART_SECONDS; second += 1)
+      store.applyBatch([sample('a', second, 1)]);
+    expect(series.length).toBe(CHART_SECONDS);
+    expect(series.memory).toHaveLength(CHART_SECONDS);
+  });
+});

@@ -1,0 +1,153 @@
+import { createClient, type Client } from 'graphql-ws/client';
+
+/** A failure berth explained: its error code (UNAUTHENTICATED, NOT_FOUND, …), message and field. */
+export class ApiError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly field?: string,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+
+  override toString(): string {
+    return `${this.code}: ${this.message}${this.field ? ` (${this.field})` : ''}`;
+  }
+}
+
+interface GraphQLErrorShape {
+  message: string;
+  extensions?: { code?: string; field?: string };
+}
+
+function toApiError(errors: readonly GraphQLErrorShape[]): ApiError {
+  const first = errors[0];
+  return new ApiError(
+    first?.extensions?.code ?? 'ERROR',
+    first?.message ?? 'unknown error',
+    first?.extensions?.field,
+  );
+}
+
+/** graphql-ws closes with these when the token is refused or revoked: ask for a token again. */
+const TOKEN_REFUSED_CLOSE_CODES = new Set([4401, 4403]);
+
+export interface Sink<T> {
+  next(data: T): void;
+  error?(error: ApiError): void;
+  complete?(): void;
+}
+
+/**
+ * berth as the dashboard talks to it: queries and mutations over HTTP POST /graphql with the
+ * Authorization header, and every subscription over ONE graphql-ws connection (the token in
+ * connectionParams). An empty token sends no credentials, for a berth with BERTH_AUTH=off.
+ */
+export class BerthApi {
+  readonly #token: string;
+  readonly #client: Client;
+  readonly #onTokenRefused: (reason: string) => void;
+
+  constructor(options: {
+    token: string;
+    onTokenRefused: (reason: string) => void;
+    onConnection: (state: 'connecting' | 'live' | 'reconnecting') => void;
+    /** Called after the connection came back: what was missed meanwhile must be re-read. */
+    onReconnected: () => void;
+  }) {
+    this.#token = options.token;
+    this.#onTokenRefused = options.onTokenRefused;
+    const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
+    this.#client = createClient({
+      url: `${scheme}//${location.host}/graphql`,
+      connectionParams: () => (this.#token ? { authorization: `Bearer ${this.#token}` } : {}),
+      // Keep trying while berth restarts; a refused token is final.
+      retryAttempts: Number.POSITIVE_INFINITY,
+      shouldRetry: (event) => !(isCloseEvent(event) && TOKEN_REFUSED_CLOSE_CODES.has(event.code)),
+      on: {
+        connecting: (wasRetry) => options.onConnection(wasRetry ? 'reconnecting' : 'connecting'),
+        connected: (_socket, _payload, wasRetry) => {
+          options.onConnection('live');
+          if (wasRetry) options.onReconnected();
+        },
+        closed: (event) => {
+          options.onConnection('reconnecting');
+          if (isCloseEvent(event) && TOKEN_REFUSED_CLOSE_CODES.has(event.code)) {
+            this.#onTokenRefused(event.reason || 'the token was refused');
+          }
+        },
+      },
+    });
+  }
+
+  /** Runs a query or mutation; a GraphQL error (or an HTTP refusal) is an ApiError. */
+  async request<T>(query: string, variables: Record<string, unknown> = {}): Promise<T> {
+    try {
+      return await postGraphQL<T>(this.#token, query, variables);
+    } catch (error) {
+      if (error instanceof ApiError && error.code === 'UNAUTHENTICATED') this.#onTokenRefused(error.message);
+      throw error;
+    }
+  }
+
+  /** Subscribes over the shared WebSocket; returns the unsubscribe function. */
+  subscribe<T>(query: string, variables: Record<string, unknown>, sink: Sink<T>): () => void {
+    return this.#client.subscribe<T>(
+      { query, variables },
+      {
+        next: (message) => {
+          if (message.errors?.length) sink.error?.(toApiError(message.errors as GraphQLErrorShape[]));
+          else if (message.data) sink.next(message.data as T);
+        },
+        error: (error) => {
+          if (Array.isArray(error)) sink.error?.(toApiError(error as GraphQLErrorShape[]));
+          else if (isCloseEvent(error))
+            sink.error?.(new ApiError(`CLOSED_${error.code}`, error.reason || 'connection closed'));
+          else sink.error?.(new ApiError('ERROR', String(error)));
+        },
+        complete: () => sink.complete?.(),
+      },
+    );
+  }
+
+  dispose(): void {
+    void this.#client.dispose();
+  }
+}
+
+function isCloseEvent(value: unknown): value is CloseEvent {
+  return typeof value === 'object' && value !== null && 'code' in value && 'reason' in value;
+}
+
+/** POST /graphql with the token (none when empty); a GraphQL error or refusal is an ApiError. */
+export async function postGraphQL<T>(
+  token: string,
+  query: string,
+  variables: Record<string, unknown> = {},
+): Promise<T> {
+  const headers: Record<string, string> = {
+    'content-type': 'application/json',
+    accept: 'application/graphql-response+json, application/json',
+  };
+  if (token) headers['authorization'] = `Bearer ${token}`;
+  let response: Response;
+  try {
+    response = await fetch('/graphql', {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ query, variables }),
+    });
+  } catch (error) {
+    throw new ApiError('NETWORK', `berth cannot be reached (${String(error)})`);
+  }
+  let body: { data?: T | null; errors?: GraphQLErrorShape[] };
+  try {
+    body = (await response.json()) as typeof body;
+  } catch {
+    throw new ApiError(`HTTP_${response.status}`, `berth answered ${response.status} without a GraphQL body`);
+  }
+  if (body.errors?.length) throw toApiError(body.errors);
+  if (!body.data) throw new ApiError(`HTTP_${response.status}`, 'berth answered no data');
+  return body.data;
+}

@@ -1,0 +1,161 @@
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { ApiError, type BerthApi } from '../api.js';
+import { ports, shortId, time } from '../format.js';
+import { useTopics } from '../hooks.js';
+import {
+  LIFECYCLE,
+  STATS_HISTORY,
+  type Container,
+  type LifecycleAction,
+  type Payload,
+  type StatsHistoryResult,
+} from '../operations.js';
+import { CHART_SECONDS, type DashboardStore, type LiveSeries } from '../store.js';
+import { HealthBadge, StatusBadge } from './badges.js';
+import { LogsPane } from './logs-pane.js';
+import { CPU_CHART, MEMORY_CHART, StatsChart } from './stats-chart.js';
+
+/** The selected container: its actions, live charts (history first) and logs. */
+export function ContainerDetail(props: { api: BerthApi; store: DashboardStore }) {
+  const { api, store } = props;
+  useTopics(store, 'containers', 'selection');
+  const container = store.selectedId ? store.containers.get(store.selectedId) : undefined;
+  if (!container || !store.series) {
+    return (
+      <section class="card detail empty" aria-label="Container">
+        <p>Select a container to see its CPU and memory, its logs and its actions.</p>
+      </section>
+    );
+  }
+  return <Detail key={container.id} api={api} store={store} container={container} series={store.series} />;
+}
+
+function Detail(props: { api: BerthApi; store: DashboardStore; container: Container; series: LiveSeries }) {
+  const { api, store, container, series } = props;
+  const [busy, setBusy] = useState<LifecycleAction | null>(null);
+  const [confirmRemove, setConfirmRemove] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [history, setHistory] = useState(series.history);
+  const firstStartedAt = useRef(container.startedAt);
+
+  useEffect(() => series.onChange(() => setHistory(series.history)), [series]);
+
+  // Charts open with what berth kept, then continue with the live ticks that fill `series`.
+  useEffect(() => {
+    const to = new Date();
+    const from = new Date(to.getTime() - CHART_SECONDS * 1000);
+    api
+      .request<StatsHistoryResult>(STATS_HISTORY, {
+        id: container.id,
+        from: from.toISOString(),
+        to: to.toISOString(),
+        stepSeconds: 1,
+      })
+      .then(
+        (result) => series.loadHistory(result.container?.statsHistory ?? []),
+        (failure: unknown) =>
+          // A berth without stats history (older, or its history store failing) still charts live.
+          series.historyUnavailable(failure instanceof ApiError ? failure.message : String(failure)),
+      );
+  }, [api, series, container.id]);
+
+  const run = async (action: LifecycleAction) => {
+    setBusy(action);
+    setError(null);
+    setConfirmRemove(false);
+    const { document, field, success } = LIFECYCLE[action];
+    try {
+      const data = await api.request<Record<string, Payload<string>>>(document, { id: container.id });
+      const payload = data[field]!;
+      if (payload.__typename !== success || !('container' in payload)) {
+        const failure = payload as { code: string; message: string; field?: string };
+        setError(new ApiError(failure.code, failure.message, failure.field).toString());
+      } else if (action === 'remove') store.remove(container.id);
+      else store.upsert(payload.container);
+    } catch (failure) {
+      setError(failure instanceof ApiError ? failure.toString() : String(failure));
+    } finally {
+      setBusy(null);
+    }
+  };
+
+  const running = container.status === 'RUNNING' || container.status === 'RESTARTING';
+  const restartedAt = container.startedAt !== firstStartedAt.current ? container.startedAt : null;
+  return (
+    <section class="card detail" aria-label="Container" data-id={container.id}>
+      <header>
+        <h2>
+          {container.name} <StatusBadge status={container.status} /> <HealthBadge health={container.health} />
+        </h2>
+        <p class="meta">
+          <code>{shortId(container.id)}</code> · {container.image}
+          {container.command.length > 0 && (
+            <>
+              {' '}
+              · <code>{container.command.join(' ')}</code>
+            </>
+          )}
+          {container.startedAt && <> · started {time(container.startedAt)}</>}
+          {container.exitCode !== null && !running && <> · exit code {container.exitCode}</>}
+          {container.ports.length > 0 && <> · {ports(container.ports)}</>}
+          {' · restart '}
+          {container.restartPolicy.name.toLowerCase()}
+        </p>
+        <div class="actions">
+          <button type="button" disabled={busy !== null || running} onClick={() => void run('start')}>
+            {busy === 'start' ? 'Starting…' : 'Start'}
+          </button>
+          <button type="button" disabled={busy !== null || !running} onClick={() => void run('stop')}>
+            {busy === 'stop' ? 'Stopping…' : 'Stop'}
+          </button>
+          <button type="button" disabled={busy !== null} onClick={() => void run('restart')}>
+            {busy === 'restart' ? 'Restarting…' : 'Restart'}
+          </button>
+          {confirmRemove ? (
+            <>
+              <button
+                type="button"
+                class="danger"
+                disabled={busy !== null}
+                onClick={() => void run('remove')}
+              >
+                {running ? 'Kill and remove' : 'Really remove'}
+              </button>
+              <button type="button" onClick={() => setConfirmRemove(false)}>
+                Keep
+              </button>
+            </>
+          ) : (
+            <button
+              type="button"
+              class="danger"
+              disabled={busy !== null}
+              onClick={() => setConfirmRemove(true)}
+            >
+              {busy === 'remove' ? 'Removing…' : 'Remove'}
+            </button>
+          )}
+        </div>
+        {error && (
+          <p class="error" role="alert">
+            {error}
+          </p>
+        )}
+      </header>
+      <div class="charts">
+        <StatsChart series={series} spec={CPU_CHART} />
+        <StatsChart series={series} spec={MEMORY_CHART} />
+      </div>
+      <p class="history-note" data-history={history.state}>
+        {history.state === 'loading'
+          ? 'Loading history…'
+          : history.state === 'loaded'
+            ? history.points > 0
+              ? `${history.points} samples of history, then live`
+              : 'No history yet: live from now'
+            : `Live only: no history (${history.reason})`}
+      </p>
+      <LogsPane api={api} containerId={container.id} restartedAt={restartedAt} />
+    </section>
+  );
+}

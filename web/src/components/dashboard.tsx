@@ -1,0 +1,158 @@
+import { useEffect, useMemo } from 'preact/hooks';
+import { BerthApi } from '../api.js';
+import { useTopics } from '../hooks.js';
+import {
+  CONTAINER_EVENTS,
+  CONTAINERS,
+  STATS_BATCHES,
+  type ContainerEventsResult,
+  type ContainersResult,
+  type StatsBatchResult,
+} from '../operations.js';
+import { DashboardStore } from '../store.js';
+import { ContainerDetail } from './container-detail.js';
+import { ContainerTable } from './container-table.js';
+import { CreateForm } from './create-form.js';
+import { EventsFeed } from './events-feed.js';
+
+/** Marked around each stats tick (see onTick); the benchmark reads the measures. */
+export const TICK_MEASURE = 'berth:tick';
+
+/**
+ * The dashboard once a token is known: one BerthApi (one WebSocket) and one store for its
+ * lifetime; the list is read once and then kept current by containerEvents, the figures by
+ * one containersStats subscription.
+ */
+export function Dashboard(props: {
+  token: string;
+  onTokenRefused: (reason: string) => void;
+  onSignOut: () => void;
+}) {
+  const { token, onTokenRefused } = props;
+  const { api, store } = useMemo(() => {
+    const store = new DashboardStore();
+    const api: BerthApi = new BerthApi({
+      token,
+      onTokenRefused,
+      onConnection: (state) => store.setConnection(state),
+      // Events sent while the connection was down are lost to us: read the list again.
+      onReconnected: () => void reloadContainers(api, store),
+    });
+    return { api, store };
+  }, [token]);
+
+  useEffect(() => {
+    const stops = [
+      keepSubscribed<ContainerEventsResult>(
+        api,
+        CONTAINER_EVENTS,
+        (data) => store.applyEvent(data.containerEvents),
+        {
+          // What happened while the stream was down is in the list, not in the feed.
+          onRestart: () => void reloadContainers(api, store),
+        },
+      ),
+      keepSubscribed<StatsBatchResult>(api, STATS_BATCHES, (data) => onTick(store, data)),
+    ];
+    void reloadContainers(api, store);
+    return () => {
+      stops.forEach((stop) => stop());
+      api.dispose();
+    };
+  }, [api, store]);
+
+  return (
+    <div class="dashboard">
+      <TopBar store={store} onSignOut={props.onSignOut} />
+      <div class="columns">
+        <div class="column">
+          <CreateForm api={api} store={store} />
+          <ContainerTable store={store} />
+        </div>
+        <div class="column">
+          <ContainerDetail api={api} store={store} />
+          <EventsFeed store={store} />
+        </div>
+      </div>
+    </div>
+  );
+}
+
+async function reloadContainers(api: BerthApi, store: DashboardStore): Promise<void> {
+  try {
+    const { containers } = await api.request<ContainersResult>(CONTAINERS);
+    store.load(containers);
+  } catch {
+    // The header shows the connection state; the next reconnection reads the list again.
+  }
+}
+
+/**
+ * A subscription that berth ended with an error (an events reader too slow, the engine away)
+ * is opened again after a second. Connection losses are graphql-ws's to retry, not ours.
+ */
+function keepSubscribed<T>(
+  api: BerthApi,
+  query: string,
+  next: (data: T) => void,
+  options: { onRestart?: () => void } = {},
+): () => void {
+  let unsubscribe = () => {};
+  let timer = 0;
+  let stopped = false;
+  const open = () => {
+    unsubscribe = api.subscribe<T>(
+      query,
+      {},
+      {
+        next,
+        error: () => {
+          if (stopped) return;
+          timer = window.setTimeout(() => {
+            options.onRestart?.();
+            open();
+          }, 1000);
+        },
+      },
+    );
+  };
+  open();
+  return () => {
+    stopped = true;
+    window.clearTimeout(timer);
+    unsubscribe();
+  };
+}
+
+/**
+ * One stats tick. The store updates the rows' text and the selected chart; Preact renders the
+ * rows that changed in a microtask queued by the store's listeners, before ours, so the measure
+ * spans the data, the DOM updates and the chart drawing: the page's whole work for a tick.
+ */
+function onTick(store: DashboardStore, data: StatsBatchResult): void {
+  const start = `${TICK_MEASURE}:start`;
+  performance.mark(start);
+  store.applyBatch(data.containersStats.samples);
+  queueMicrotask(() => {
+    performance.measure(TICK_MEASURE, start);
+    // Observers still get the entries; the timeline buffer must not grow for as long as the tab is open.
+    performance.clearMarks(start);
+    performance.clearMeasures(TICK_MEASURE);
+  });
+}
+
+function TopBar(props: { store: DashboardStore; onSignOut: () => void }) {
+  useTopics(props.store, 'connection');
+  const state = props.store.connection;
+  return (
+    <header class="topbar">
+      <h1>berth</h1>
+      <span class={`connection connection-${state}`} data-connection={state}>
+        {state === 'live' ? 'live' : state === 'connecting' ? 'connecting…' : 'reconnecting…'}
+      </span>
+      <button type="button" class="link" onClick={props.onSignOut}>
+        Sign out
+      </button>
+    </header>
+  );
+}
