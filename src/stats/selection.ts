@@ -49,15 +49,28 @@ export async function chooseStatsSource(
     log.info('stats: the engine stats API (the engine is remote, its cgroups are not visible here)');
     return engine.apiStatsSource(log);
   }
-  const readable = probeContainerId
+  let readable = probeContainerId
     ? await CgroupStatsSource.canRead(layout, probeContainerId)
     : await hierarchyReadable(layout.root, layout.version);
+  // The probe container may have stopped or gone since it was picked: its missing cgroup then
+  // proves nothing, and berth would read the costlier stats API for the rest of its life.
+  if (!readable.readable && probeContainerId && !(await stillRunning(engine, probeContainerId))) {
+    readable = await hierarchyReadable(layout.root, layout.version);
+  }
   if (!readable.readable) {
     log.info(`stats: the engine stats API (${readable.reason})`);
     return engine.apiStatsSource(log);
   }
   log.info(`stats: cgroup v${layout.version} files (${driver}) under ${layout.root}`);
   return cgroup();
+}
+
+async function stillRunning(engine: DockerEngine, id: string): Promise<boolean> {
+  try {
+    return (await engine.inspect(id)).status === 'RUNNING';
+  } catch {
+    return false;
+  }
 }
 
 /**

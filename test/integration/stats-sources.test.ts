@@ -308,3 +308,20 @@ describe('DockerApiStatsSource upstream streams', () => {
 function mib(bytes: number): string {
   return (bytes / MiB).toFixed(1);
 }
+
+describe('choosing the source', () => {
+  it('picks the cgroup files on a local engine even when the container it probes with is gone', async () => {
+    const { loadConfig } = await import('../../src/config.js');
+    const { DockerEngine } = await import('../../src/docker/engine.js');
+    const { chooseStatsSource } = await import('../../src/stats/selection.js');
+    const config = loadConfig({ DOCKER_HOST: dockerHost, BERTH_AUTH: 'off' });
+    const engine = new DockerEngine(config.engine);
+    const quiet = { debug() {}, info() {}, warn() {}, error() {} };
+    const gone = await run({ Cmd: ['true'] });
+    await gone.container.remove({ force: true });
+    const source = await chooseStatsSource(config, engine, quiet, gone.id);
+    expect(source.kind).toBe('cgroup');
+    const probed = await chooseStatsSource(config, engine, quiet, idle.id);
+    expect(probed.kind).toBe('cgroup');
+  });
+});
