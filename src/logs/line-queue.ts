@@ -25,6 +25,11 @@ export class LineQueue<T> implements AsyncIterableIterator<T> {
     return this.#size;
   }
 
+  /** Lines dropped since the reader was last told. */
+  get dropped(): number {
+    return this.#dropped;
+  }
+
   push(item: T): void {
     if (this.#ended) return;
     if (this.#waiting) {

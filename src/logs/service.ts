@@ -85,7 +85,7 @@ export class LogService {
    * engine stream (its tail and since are its own), released when the reader's iterator returns.
    * A reader that falls `followBufferLines` behind loses the oldest lines, told by a SYSTEM line.
    */
-  async follow(container: Container, request: LogRequest): Promise<AsyncIterableIterator<LogLine>> {
+  async follow(container: Container, request: LogRequest): Promise<LineQueue<LogLine>> {
     const query = validateLogRequest(request, true);
     let handle: LogFollow | undefined;
     let released = false;
