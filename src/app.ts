@@ -40,6 +40,8 @@ import { templatesSection } from './backup/sections/templates.js';
 import { policySection } from './backup/sections/policy.js';
 import { tokensSection } from './backup/sections/tokens.js';
 import { containersSection } from './backup/sections/containers.js';
+import { alertRulesSection } from './backup/sections/alert-rules.js';
+import { swarmServicesSection } from './backup/sections/swarm-services.js';
 import { DockerEngine } from './docker/engine.js';
 import { BerthError } from './errors.js';
 import { useHealthCheck } from './http/health.js';
@@ -138,6 +140,9 @@ export function buildApp(config: Config, options: { logger?: YogaLogger } = {}):
   metrics.watchContainers(index, stats);
   const events = new ContainerEventLog(index);
   const alerts = new AlertService(database, index, stats, log);
+  // Registered once the alert service exists, so restored after the containers.
+  backup.register(alertRulesSection(alerts));
+  backup.register(swarmServicesSection(swarm));
   const system = new SystemStatus(engine, index, stats, config.dockerHost);
   const logs = new LogService(engine);
   const exec = new ExecService(engine, {

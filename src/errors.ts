@@ -105,6 +105,11 @@ export const ERROR_CODES = {
     httpStatus: 403,
     description: "The engine's own networks (bridge, host, none) cannot be removed.",
   },
+  SUBNET_OVERLAP: {
+    httpStatus: 409,
+    description:
+      "The subnet asked for shares addresses with another network's on the engine; `networks` names them. Choose another subnet.",
+  },
   NOT_SWARM_MANAGER: {
     httpStatus: 409,
     description:
@@ -360,6 +365,21 @@ export class BuiltInNetworkError extends BerthError {
 
 export class NotSwarmManagerError extends BerthError {
   readonly code = 'NOT_SWARM_MANAGER';
+}
+
+export class SubnetOverlapError extends BerthError {
+  readonly code = 'SUBNET_OVERLAP';
+  constructor(
+    readonly subnet: string,
+    /** Names of the networks whose subnets overlap it, as far as the engine lists them. */
+    readonly networks: readonly string[],
+    /** The engine's own words. */
+    readonly detail: string,
+  ) {
+    super(
+      `subnet ${subnet} overlaps ${networks.length > 0 ? `the subnet of ${networks.join(', ')}` : "another network's subnet"}: ${detail}`,
+    );
+  }
 }
 
 export class ServiceNotFoundError extends BerthError {

@@ -98,8 +98,13 @@ export class AlertService {
     return this.#store.lastDelivery(ruleId);
   }
 
-  createRule(input: AlertRuleInput): AlertRule {
-    const rule = this.#store.insert(validateRuleDefinition(input));
+  /**
+   * Validates and stores a rule, and starts evaluating it. A restore passes the id the rule had
+   * (the caller has checked it is free) and where the rule sits in its document, for `field`.
+   */
+  createRule(input: AlertRuleInput, options: { id?: string; field?: string } = {}): AlertRule {
+    const definition = validateRuleDefinition(input, options.field);
+    const rule = this.#store.insert(definition, Date.now(), options.id);
     this.#evaluator.setRule(rule, new Date());
     return rule;
   }

@@ -76,6 +76,13 @@ function toDelivery(json: string | null): DeliveryRecord | null {
   return { ...parsed, at: new Date(parsed.at) };
 }
 
+/** A rule's id: 6 random bytes in hex, as RULE_ID matches. */
+export const RULE_ID = /^[0-9a-f]{12}$/;
+
+function newRuleId(): string {
+  return randomBytes(6).toString('hex');
+}
+
 /** Alert rules in berth's database, and how each rule's last webhook delivery ended. */
 export class AlertRuleStore {
   readonly #statements;
@@ -113,8 +120,8 @@ export class AlertRuleStore {
     return toDelivery(this.#statements.byId.get(id)?.last_delivery ?? null);
   }
 
-  insert(definition: AlertRuleDefinition, now = Date.now()): AlertRule {
-    const id = randomBytes(6).toString('hex');
+  /** Stores a new rule under a new id, or under `id` (a restored rule keeps the id it had). */
+  insert(definition: AlertRuleDefinition, now = Date.now(), id = newRuleId()): AlertRule {
     this.#statements.insert.run(id, ...values(definition), now, now);
     return this.get(id)!;
   }

@@ -16,6 +16,7 @@ import {
   PortUnavailableError,
   RegistryUnavailableError,
   StartFailedError,
+  SubnetOverlapError,
   VolumeExistsError,
   VolumeInUseError,
   VolumeNotFoundError,
@@ -134,6 +135,12 @@ const isNetworkOperation = (operation: Operation): operation is NetworkOperation
 const isVolumeOperation = (operation: Operation): operation is VolumeOperation =>
   operation.startsWith('volume.');
 
+/** What the request asked for beyond its subject, where an engine's answer does not repeat it. */
+export interface FailureDetails {
+  /** The subnet a network was to be created with. */
+  subnet?: string;
+}
+
 /**
  * A network call's failure; `subject` is the network as the caller named it. The engine's
  * statuses differ by version (a network in use is 403 on 20.10, 409 later), so its words decide.
@@ -143,7 +150,12 @@ function networkFailure(
   subject: string,
   status: number | undefined,
   message: string,
+  details: FailureDetails,
 ): Error | undefined {
+  // "Pool overlaps with other one on this address space" (403 on 20.10; "invalid pool request: …" later).
+  if (operation === 'network.create' && details.subnet !== undefined && /pool overlaps/i.test(message)) {
+    return new SubnetOverlapError(details.subnet, [], message);
+  }
   const container = /no such container:\s*(\S+)/i.exec(message)?.[1];
   if (container !== undefined) return new NotFoundError(container);
   if (status === 404) return new NetworkNotFoundError(subject);
@@ -197,14 +209,19 @@ function volumeFailure(
  * Maps an engine failure for `operation` on `subject` (a container reference or an image)
  * to a typed domain error; anything unrecognised is rethrown as is, to be masked and logged whole.
  */
-export function toDomainError(error: unknown, operation: Operation, subject: string): Error {
+export function toDomainError(
+  error: unknown,
+  operation: Operation,
+  subject: string,
+  details: FailureDetails = {},
+): Error {
   if (error instanceof BerthError) return error;
   if (isConnectionError(error)) return new EngineUnavailableError(engineMessage(error));
   const status = statusOf(error);
   const message = engineMessage(error);
 
   const specific = isNetworkOperation(operation)
-    ? networkFailure(operation, subject, status, message)
+    ? networkFailure(operation, subject, status, message, details)
     : isVolumeOperation(operation)
       ? volumeFailure(operation, subject, status, message)
       : undefined;

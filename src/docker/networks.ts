@@ -2,7 +2,7 @@ import type Docker from 'dockerode';
 import type { KeyValue } from '../containers/model.js';
 import { BUILT_IN_NETWORKS } from '../networks/names.js';
 import type { CreateNetworkSpec, EngineNetwork, NetworkFilter } from '../networks/model.js';
-import { toDomainError, type NetworkOperation } from './errors.js';
+import { toDomainError, type FailureDetails, type NetworkOperation } from './errors.js';
 
 /** Docker's network endpoints, in berth's terms. Reached through `DockerEngine.networks`. */
 export class DockerNetworks {
@@ -12,11 +12,16 @@ export class DockerNetworks {
     this.#docker = docker;
   }
 
-  async #call<T>(operation: NetworkOperation, subject: string, run: () => Promise<T>): Promise<T> {
+  async #call<T>(
+    operation: NetworkOperation,
+    subject: string,
+    run: () => Promise<T>,
+    details?: FailureDetails,
+  ): Promise<T> {
     try {
       return await run();
     } catch (error) {
-      throw toDomainError(error, operation, subject);
+      throw toDomainError(error, operation, subject, details);
     }
   }
 
@@ -37,16 +42,30 @@ export class DockerNetworks {
   }
 
   async create(spec: CreateNetworkSpec): Promise<EngineNetwork> {
-    const created = await this.#call('network.create', spec.name, () =>
-      this.#docker.createNetwork({
-        Name: spec.name,
-        // Engines before API 1.44 make a second network of the same name unless told to check.
-        CheckDuplicate: true,
-        Driver: spec.driver === 'OVERLAY' ? 'overlay' : 'bridge',
-        Internal: spec.internal,
-        Attachable: spec.attachable,
-        Labels: Object.fromEntries(spec.labels.map(({ name, value }) => [name, value])),
-      }),
+    const created = await this.#call(
+      'network.create',
+      spec.name,
+      () =>
+        this.#docker.createNetwork({
+          Name: spec.name,
+          // Engines before API 1.44 make a second network of the same name unless told to check.
+          CheckDuplicate: true,
+          Driver: spec.driver === 'OVERLAY' ? 'overlay' : 'bridge',
+          Internal: spec.internal,
+          Attachable: spec.attachable,
+          Labels: Object.fromEntries(spec.labels.map(({ name, value }) => [name, value])),
+          ...(spec.ipam && {
+            IPAM: {
+              Driver: 'default',
+              Config: [
+                { Subnet: spec.ipam.subnet, ...(spec.ipam.gateway && { Gateway: spec.ipam.gateway }) },
+              ],
+            },
+            // An IPv6 subnet gives no container an address unless IPv6 is on; the engine adds an IPv4 one of its own.
+            ...(spec.ipam.subnet.includes(':') && { EnableIPv6: true }),
+          }),
+        }),
+      spec.ipam ? { subnet: spec.ipam.subnet } : {},
     );
     return this.inspect(created.id);
   }
@@ -88,5 +107,8 @@ function toNetwork(info: Docker.NetworkInspectInfo): EngineNetwork {
     labels: toLabels(info.Labels),
     createdAt: new Date(info.Created),
     builtIn: BUILT_IN_NETWORKS.has(info.Name) && info.Scope === 'local',
+    ipam: (info.IPAM?.Config ?? []).flatMap((config) =>
+      config.Subnet ? [{ subnet: config.Subnet, gateway: config.Gateway || null }] : [],
+    ),
   };
 }

@@ -235,7 +235,14 @@ function toUpdateStatus(status: Docker.UpdateStatus | undefined): ServiceUpdateS
   };
 }
 
-function containerSpecOf(spec: Docker.ServiceSpec | undefined): Docker.ContainerSpec {
+/**
+ * A task's container spec as the engine spells it: `Healthcheck`, where dockerode's types say
+ * `HealthCheck`. Go's JSON decoding takes either spelling, but the engine answers only its own, so
+ * berth reads and writes that one (two spellings in one body would leave the engine to pick).
+ */
+type EngineContainerSpec = Omit<Docker.ContainerSpec, 'HealthCheck'> & { Healthcheck?: Docker.HealthConfig };
+
+function containerSpecOf(spec: Docker.ServiceSpec | undefined): EngineContainerSpec {
   const template = spec?.TaskTemplate as Docker.ContainerTaskSpec | undefined;
   return template?.ContainerSpec ?? {};
 }
@@ -283,7 +290,7 @@ export function toService(raw: Docker.Service, tasks: readonly ServiceTask[]): S
     labels: Object.entries(spec.Labels ?? {}).map(([name, value]) => ({ name, value })),
     // The endpoint holds what the swarm assigned (ingress ports); the spec what was asked for.
     ports: toPorts(raw.Endpoint?.Ports ?? spec.EndpointSpec?.Ports),
-    healthcheck: toHealthcheck(container.HealthCheck),
+    healthcheck: toHealthcheck(container.Healthcheck),
     updateConfig: toPolicy(spec.UpdateConfig),
     rollbackConfig: toPolicy(spec.RollbackConfig),
     stopGracePeriodSeconds:
@@ -313,12 +320,12 @@ function toNode(raw: RawNode): SwarmNode {
 
 /** A new service's spec, complete: update and rollback configs are spelled out, as the CLI does. */
 export function toServiceSpec(spec: ServiceSpec): Docker.ServiceSpec {
-  const container: Docker.ContainerSpec = {
+  const container: EngineContainerSpec = {
     Image: spec.image,
     Env: spec.env.map(({ name, value }) => `${name}=${value}`),
   };
   if (spec.command) container.Args = spec.command;
-  if (spec.healthcheck) container.HealthCheck = fromHealthcheck(spec.healthcheck);
+  if (spec.healthcheck) container.Healthcheck = fromHealthcheck(spec.healthcheck);
   if (spec.stopGracePeriodSeconds !== undefined)
     container.StopGracePeriod = nanos(spec.stopGracePeriodSeconds);
   const template: Docker.ContainerTaskSpec = { ContainerSpec: container };
@@ -332,6 +339,42 @@ export function toServiceSpec(spec: ServiceSpec): Docker.ServiceSpec {
     RollbackConfig: fromPolicy(null, spec.rollbackConfig),
     EndpointSpec: { Mode: 'vip', Ports: fromPorts(spec.ports) },
   };
+}
+
+/**
+ * The deployService request that makes the service again, from its spec: what was asked for (the
+ * spec's ports, not the ones the swarm assigned), with networks by name where `networkNames` knows
+ * the engine's id (the engine keeps the ids it resolved names to, and ids mean nothing to another
+ * swarm). What berth does not model (mounts, placement, resources) is not in it.
+ */
+export function toRequestedSpec(
+  spec: Docker.ServiceSpec,
+  networkNames: ReadonlyMap<string, string>,
+): ServiceSpec {
+  const container = containerSpecOf(spec);
+  const template = spec.TaskTemplate as Docker.ContainerTaskSpec | undefined;
+  const healthcheck = toHealthcheck(container.Healthcheck);
+  const updateConfig = toPolicy(spec.UpdateConfig);
+  const rollbackConfig = toPolicy(spec.RollbackConfig);
+  const request: ServiceSpec = {
+    name: spec.Name ?? '',
+    image: container.Image ?? '',
+    replicas: spec.Mode?.Replicated?.Replicas ?? 1,
+    env: toKeyValues(container.Env),
+    labels: Object.entries(spec.Labels ?? {}).map(([name, value]) => ({ name, value })),
+    ports: toPorts(spec.EndpointSpec?.Ports),
+    networks: (template?.Networks ?? spec.Networks ?? []).flatMap((network) =>
+      network.Target === undefined ? [] : [networkNames.get(network.Target) ?? network.Target],
+    ),
+  };
+  if (container.Args && container.Args.length > 0) request.command = container.Args;
+  if (healthcheck) request.healthcheck = healthcheck;
+  if (updateConfig) request.updateConfig = updateConfig;
+  if (rollbackConfig) request.rollbackConfig = rollbackConfig;
+  if (container.StopGracePeriod !== undefined) {
+    request.stopGracePeriodSeconds = seconds(container.StopGracePeriod);
+  }
+  return request;
 }
 
 /**
@@ -350,12 +393,15 @@ export function applyChange(
   if (change.image !== undefined) container.Image = change.image;
   if (change.command !== undefined) container.Args = change.command;
   if (change.env !== undefined) container.Env = change.env.map(({ name, value }) => `${name}=${value}`);
-  if (change.healthcheck !== undefined) container.HealthCheck = fromHealthcheck(change.healthcheck);
+  if (change.healthcheck !== undefined) {
+    (container as EngineContainerSpec).Healthcheck = fromHealthcheck(change.healthcheck);
+  }
   if (change.stopGracePeriodSeconds !== undefined) {
     container.StopGracePeriod = nanos(change.stopGracePeriodSeconds);
   }
   if (change.labels !== undefined) {
-    spec.Labels = Object.fromEntries(change.labels.map(({ name, value }) => [name, value]));
+    const kept = Object.entries(spec.Labels ?? {}).filter(([name]) => change.keepLabels?.includes(name));
+    spec.Labels = Object.fromEntries([...change.labels.map(({ name, value }) => [name, value]), ...kept]);
   }
   if (change.replicas !== undefined) {
     if (!spec.Mode?.Replicated) {
@@ -415,6 +461,30 @@ export class DockerSwarm {
     const raw = await this.#inspect(reference);
     const tasks = await this.#tasks(reference, { filters: { service: [raw.ID] } });
     return toService(raw, tasks);
+  }
+
+  /**
+   * The deployService requests of the replicated services carrying `label` (`key=value`), by
+   * name: what a backup keeps (see toRequestedSpec). Replicated only: berth deploys no other
+   * mode, and the swarm never changes a service's mode.
+   */
+  async specs(label: string): Promise<ServiceSpec[]> {
+    const raw = await this.#call('list', 'services', () =>
+      this.#docker.listServices({ filters: { label: [label] } }),
+    );
+    const targets = raw.flatMap((service) => {
+      const template = service.Spec?.TaskTemplate as Docker.ContainerTaskSpec | undefined;
+      return (template?.Networks ?? service.Spec?.Networks ?? []).flatMap((network) => network.Target ?? []);
+    });
+    const networkNames = new Map<string, string>();
+    if (targets.length > 0) {
+      const networks = await this.#call('list', 'networks', () => this.#docker.listNetworks());
+      for (const network of networks) networkNames.set(network.Id, network.Name);
+    }
+    return raw
+      .filter((service) => service.Spec?.Mode?.Replicated)
+      .map((service) => toRequestedSpec(service.Spec ?? {}, networkNames))
+      .sort((a, b) => a.name.localeCompare(b.name));
   }
 
   async #inspect(reference: string): Promise<Docker.Service> {

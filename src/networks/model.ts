@@ -22,6 +22,16 @@ export interface EngineNetwork {
   createdAt: Date;
   /** One of the engine's own networks (bridge, host, none), which cannot be removed. */
   builtIn: boolean;
+  /** Its address ranges: the ones it was created with, or those the engine picked from its pools. */
+  ipam: NetworkIpam[];
+}
+
+/** One address range of a network. */
+export interface NetworkIpam {
+  /** CIDR, e.g. `10.10.0.0/24`. */
+  subnet: string;
+  /** Null when a subnet was given without one (the engine then takes the first host address). */
+  gateway: string | null;
 }
 
 export type Network = EngineNetwork;
@@ -32,6 +42,11 @@ export interface CreateNetworkSpec {
   internal: boolean;
   attachable: boolean;
   labels: KeyValue[];
+  /**
+   * A subnet of the caller's choosing; null leaves the choice to the engine. Only on such a
+   * network does the engine give a container an address it asks for (see the redeploy's swap).
+   */
+  ipam: NetworkIpam | null;
 }
 
 export interface NetworkFilter {

@@ -7,8 +7,10 @@ import {
   NetworkInUseError,
   NetworkNotFoundError,
   NotSwarmManagerError,
+  SubnetOverlapError,
 } from '../errors.js';
 import type { CreateNetworkSpec, Network, NetworkFilter } from './model.js';
+import { overlaps, parseCidr } from './subnet.js';
 
 /** A container's place on a network after connecting or disconnecting it. */
 export interface NetworkConnection {
@@ -60,7 +62,29 @@ export class NetworkService {
         );
       }
     }
-    return this.engine.networks.create(spec);
+    try {
+      return await this.engine.networks.create(spec);
+    } catch (error) {
+      if (!(error instanceof SubnetOverlapError)) throw error;
+      // The engine does not say which network holds the addresses; its list does.
+      throw new SubnetOverlapError(error.subnet, await this.#overlapping(error.subnet), error.detail);
+    }
+  }
+
+  async #overlapping(subnet: string): Promise<string[]> {
+    const wanted = parseCidr(subnet);
+    if (typeof wanted === 'string') return [];
+    // Best effort: the engine's refusal is what the caller must get, named networks or not.
+    const networks = await this.engine.networks.list().catch(() => []);
+    return networks
+      .filter((network) =>
+        network.ipam.some(({ subnet: other }) => {
+          const theirs = parseCidr(other, { strict: false });
+          return typeof theirs !== 'string' && overlaps(wanted, theirs);
+        }),
+      )
+      .map((network) => network.name)
+      .sort();
   }
 
   /**

@@ -47,7 +47,7 @@ builder.queryField('backup', (t) =>
     ...admin,
     type: 'JSONObject',
     description:
-      'berth’s state and the specs of what it manages, as one document ({ format: "berth-backup", version: 1, createdAt, sections }) that restore takes back. Token metadata only: never a secret or a hash.',
+      'berth’s state and the specs of what it manages, as one document ({ format: "berth-backup", version: 1, createdAt, sections }) that restore takes back. Token metadata only, alert rules without their webhook secrets: never a secret or a hash.',
     resolve: (_, __, { backup }) => backup.create(),
   }),
 );

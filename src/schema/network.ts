@@ -9,9 +9,10 @@ import {
   NetworkNotFoundError,
   NotFoundError,
   NotSwarmManagerError,
+  SubnetOverlapError,
 } from '../errors.js';
 import { validateContainerRef } from '../containers/validation.js';
-import { NETWORK_DRIVERS, type Network } from '../networks/model.js';
+import { NETWORK_DRIVERS, type Network, type NetworkIpam } from '../networks/model.js';
 import type { NetworkConnection } from '../networks/service.js';
 import {
   validateAliases,
@@ -30,6 +31,19 @@ const NetworkDriverEnum = builder.enumType('NetworkDriver', {
     BRIDGE: { description: 'A network on this engine’s host.' },
     OVERLAY: { description: 'A network across a swarm’s nodes; needs the engine to be a swarm manager.' },
   } satisfies Record<(typeof NETWORK_DRIVERS)[number], unknown>,
+});
+
+const NetworkIpamRef = builder.objectRef<NetworkIpam>('NetworkIpam').implement({
+  description: 'One address range of a network.',
+  fields: (t) => ({
+    subnet: t.exposeString('subnet', { description: 'CIDR, e.g. `10.10.0.0/24`.' }),
+    gateway: t.exposeString('gateway', {
+      nullable: true,
+      description:
+        'Null when the network was created with a subnet and no gateway: the engine then takes the ' +
+        'subnet’s first host address (each container’s `networks` shows the gateway it uses).',
+    }),
+  }),
 });
 
 export const NetworkRef = builder.objectRef<Network>('Network').implement({
@@ -51,6 +65,13 @@ export const NetworkRef = builder.objectRef<Network>('Network').implement({
     }),
     labels: t.field({ type: [KeyValueRef], resolve: (n) => n.labels }),
     createdAt: t.field({ type: 'DateTime', resolve: (n) => n.createdAt }),
+    ipam: t.field({
+      type: [NetworkIpamRef],
+      description:
+        'Its address ranges: the subnet it was created with, or the one the engine picked from its ' +
+        'address pools (the engine lists both alike).',
+      resolve: (n) => n.ipam,
+    }),
     containers: t.field({
       type: [ContainerRef],
       description:
@@ -101,6 +122,17 @@ builder.objectType(BuiltInNetworkError, {
   fields: (t) => ({ name: t.exposeString('network') }),
 });
 builder.objectType(NotSwarmManagerError, { name: 'NotSwarmManagerError', interfaces: [ErrorInterface] });
+builder.objectType(SubnetOverlapError, {
+  name: 'SubnetOverlapError',
+  interfaces: [ErrorInterface],
+  fields: (t) => ({
+    subnet: t.exposeString('subnet', { description: 'The subnet asked for.' }),
+    networks: t.stringList({
+      description: 'Names of the networks whose subnets share addresses with it, as the engine lists them.',
+      resolve: (error) => [...error.networks],
+    }),
+  }),
+});
 
 const NetworkFilterInput = builder.inputType('NetworkFilter', {
   fields: (t) => ({
@@ -139,7 +171,9 @@ builder.mutationFields((t) => ({
     type: NetworkRef,
     description:
       'Creates a network. Containers on one user network reach each other by name and by their ' +
-      'aliases there. OVERLAY needs the engine to be a swarm manager (NOT_SWARM_MANAGER otherwise).',
+      'aliases there. OVERLAY needs the engine to be a swarm manager (NOT_SWARM_MANAGER otherwise). ' +
+      'With a `subnet`, containers may be given fixed addresses on it, which a redeploy needs to hand ' +
+      'over without a failed request; without one, the engine picks a free range from its pools.',
     args: {
       name: t.arg.string({ required: true }),
       driver: t.arg({ type: NetworkDriverEnum, defaultValue: 'BRIDGE' }),
@@ -149,10 +183,27 @@ builder.mutationFields((t) => ({
         description: 'Let standalone containers join an OVERLAY network.',
       }),
       labels: t.arg({ type: [KeyValueInput] }),
+      subnet: t.arg.string({
+        description:
+          'CIDR: IPv4 (`10.10.0.0/24`, up to /30) or IPv6 (up to /126; it turns the network’s IPv6 ' +
+          'on, and the engine adds an IPv4 subnet of its own choosing). Overlapping another ' +
+          'network’s: SUBNET_OVERLAP.',
+      }),
+      gateway: t.arg.string({
+        description:
+          'An address inside `subnet`, of its family, neither its first nor its last; without it the ' +
+          'engine takes the first host address (`10.10.0.1` in `10.10.0.0/24`).',
+      }),
     },
     errors: {
       dataField: { name: 'network' },
-      types: [InvalidInputError, NetworkExistsError, NotSwarmManagerError, EngineUnavailableError],
+      types: [
+        InvalidInputError,
+        NetworkExistsError,
+        SubnetOverlapError,
+        NotSwarmManagerError,
+        EngineUnavailableError,
+      ],
     },
     resolve: (_, args, { networks }) => networks.create(validateCreateNetwork(args)),
   }),

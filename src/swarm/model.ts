@@ -169,6 +169,8 @@ export interface ServiceSpec {
 export type ServiceChange = Partial<Omit<ServiceSpec, 'name'>> & {
   /** Replace every task even when nothing else changed, as `docker service update --force`. */
   force?: boolean;
+  /** Labels the service has now that new `labels` do not replace (berth's own mark). */
+  keepLabels?: readonly string[];
 };
 
 /** Tasks the swarm means to keep running: the current generation, not the history. */

@@ -1,9 +1,18 @@
 import type { YogaLogger } from 'graphql-yoga';
+import type { KeyValue } from '../containers/model.js';
+import { MANAGED_LABEL } from '../containers/service.js';
 import type { DockerSwarm } from '../docker/swarm.js';
 import { ServiceNotFoundError } from '../errors.js';
 import type { StreamFailure } from '../events/event-log.js';
 import type { Service, ServiceChange, ServiceSpec, SwarmNode } from './model.js';
 import { RolloutHub, type RolloutUpdate } from './rollout.js';
+
+const MANAGED = `${MANAGED_LABEL.name}=${MANAGED_LABEL.value}`;
+
+/** Labels as a user gives them: berth's own mark is berth's to set, never the user's. */
+function withoutManagedLabel(labels: readonly KeyValue[]): KeyValue[] {
+  return labels.filter((label) => label.name !== MANAGED_LABEL.name);
+}
 
 /**
  * Swarm services, as GraphQL offers them. berth keeps no state of its own here: the swarm's
@@ -39,10 +48,23 @@ export class SwarmService {
     }
   }
 
-  /** Creates the service and answers it as the swarm has it; its tasks start right after. */
+  /**
+   * Creates the service and answers it as the swarm has it; its tasks start right after. It
+   * carries MANAGED_LABEL, as every container berth creates does: the services a backup keeps.
+   */
   async deploy(spec: ServiceSpec): Promise<Service> {
-    const id = await this.swarm.create(spec);
+    const labels = [...withoutManagedLabel(spec.labels), { ...MANAGED_LABEL }];
+    const id = await this.swarm.create({ ...spec, labels });
     return this.swarm.service(id);
+  }
+
+  /**
+   * The services berth deployed, each as the deployService request that makes it again (without
+   * berth's label, which deploy adds): what a backup keeps.
+   */
+  async managedSpecs(): Promise<ServiceSpec[]> {
+    const specs = await this.swarm.specs(MANAGED);
+    return specs.map((spec) => ({ ...spec, labels: withoutManagedLabel(spec.labels) }));
   }
 
   /**
@@ -50,7 +72,12 @@ export class SwarmService {
    * as the service's update config says. Answers at once: follow it with `watchRollout`.
    */
   async update(reference: string, change: ServiceChange): Promise<Service> {
-    await this.swarm.update(reference, change);
+    // New labels replace the old ones, but a service berth deployed stays marked as its own.
+    const labelled =
+      change.labels === undefined
+        ? change
+        : { ...change, labels: withoutManagedLabel(change.labels), keepLabels: [MANAGED_LABEL.name] };
+    await this.swarm.update(reference, labelled);
     return this.swarm.service(reference);
   }
 

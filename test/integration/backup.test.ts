@@ -10,6 +10,7 @@ import {
   type StartedEngine,
 } from '../harness/engine.js';
 import { startBerth, uniqueName, type RunningBerth } from '../support/berth.js';
+import { AlertRules, CreateAlertRule, UpdateAlertRule } from '../support/operations.js';
 
 /**
  * Backup, wipe, restore, compare: berth's state and two managed containers are backed up from one
@@ -136,6 +137,24 @@ afterAll(async () => {
   if (engine) await stopEngine(engine);
 }, 120_000);
 
+async function createRule(berth: RunningBerth, input: Record<string, unknown>) {
+  const { createAlertRule } = await berth.query(CreateAlertRule, { input: input as never });
+  if (createAlertRule.__typename !== 'CreateAlertRuleSuccess')
+    throw new Error(JSON.stringify(createAlertRule));
+  return createAlertRule.rule;
+}
+
+/**
+ * The rules as the API shows them, by id, but for when each was stored (a restore stores it anew,
+ * and rules stored in one millisecond come in id order).
+ */
+async function rulesOf(berth: RunningBerth) {
+  const { alertRules } = await berth.query(AlertRules, {});
+  return alertRules
+    .map(({ createdAt: _created, updatedAt: _updated, ...rule }) => rule)
+    .sort((a, b) => a.id.localeCompare(b.id));
+}
+
 /** What a container's spec is, as Docker reports it: what a restore must reproduce. */
 function specOf(info: Docker.ContainerInspectInfo) {
   return {
@@ -155,7 +174,7 @@ function specOf(info: Docker.ContainerInspectInfo) {
 }
 
 describe('backup and restore', () => {
-  it('Backup, wipe, restore, compare: templates, policy and containers come back; tokens are reported not restorable', async () => {
+  it('Backup, wipe, restore, compare: templates, policy, alert rules and containers come back; tokens and webhook secrets are reported', async () => {
     // --- State on the first berth ------------------------------------------------------------
     const original = await startBerth({}, { label: LABEL_VALUE });
     berths.push(original);
@@ -179,6 +198,29 @@ describe('backup and restore', () => {
     });
     if (createToken.__typename !== 'CreateTokenSuccess') throw new Error(JSON.stringify(createToken));
     const secret = createToken.created.secret;
+
+    // Alert rules: one with a signed webhook, one disabled, one of each scope.
+    const webhookSecret = `whsec-${Date.now().toString(36)}-${process.pid}-never-in-a-backup`;
+    const hookUrl = 'http://127.0.0.1:9/berth-alerts';
+    const cpuRule = await createRule(original, {
+      name: uniqueName('bk-cpu'),
+      kind: 'CPU_ABOVE',
+      thresholdPercent: 250,
+      forSeconds: 30,
+      scope: { label: `${TEST_LABEL}=${LABEL_VALUE}` },
+      webhook: { url: hookUrl, secret: webhookSecret },
+    });
+    const loopRule = await createRule(original, {
+      name: uniqueName('bk-loop'),
+      kind: 'RESTART_LOOP',
+      restarts: 3,
+      windowSeconds: 60,
+      scope: { container: uniqueName('bk-web') },
+      enabled: false,
+    });
+    const oomRule = await createRule(original, { name: uniqueName('bk-oom'), kind: 'OOM_KILLED' });
+    const rulesBefore = await rulesOf(original);
+    expect(rulesBefore.find((rule) => rule.id === cpuRule.id)?.webhook?.url).toBe(hookUrl);
 
     // An image in the local registry (the fresh engine must pull it) and one that no registry has.
     const unique = `${Date.now().toString(36)}${process.pid}`;
@@ -232,8 +274,10 @@ describe('backup and restore', () => {
     expect(backup).toMatchObject({ format: 'berth-backup', version: 1 });
     const sections = backup['sections'] as Record<string, unknown[]>;
     expect(Object.keys(sections)).toEqual(
-      expect.arrayContaining(['templates', 'policy', 'tokens', 'containers']),
+      expect.arrayContaining(['templates', 'policy', 'tokens', 'containers', 'alertRules', 'swarmServices']),
     );
+    // The shared engine is no swarm manager: no services, and no failed backup either.
+    expect(sections['swarmServices']).toEqual([]);
     const containerNames = (sections['containers'] as { name: string }[]).map((c) => c.name);
     expect(containerNames).toEqual(expect.arrayContaining([running.name, stopped.name, lost.name]));
     expect(containerNames).not.toContain((await foreign.inspect()).Name.slice(1));
@@ -243,6 +287,13 @@ describe('backup and restore', () => {
     for (const token of sections['tokens'] as Record<string, unknown>[]) {
       expect(Object.keys(token).sort()).toEqual(['createdAt', 'id', 'lastUsedAt', 'name', 'role']);
     }
+    // Alert rules: the webhook's URL, never its secret.
+    expect(text).not.toContain(webhookSecret);
+    expect(
+      (sections['alertRules'] as { id: string; webhook: unknown }[]).find((r) => r.id === cpuRule.id),
+    ).toMatchObject({
+      webhook: { url: hookUrl },
+    });
 
     // --- Wipe: the containers, the data directory, and a different engine ------------------------
     await original.stop();
@@ -281,6 +332,14 @@ describe('backup and restore', () => {
       reason: expect.stringMatching(/^IMAGE_NOT_FOUND: /),
     });
     expect(report.failed).toBe(1);
+    expect(outcome('alertRules', cpuRule.name)).toMatchObject({
+      outcome: 'RESTORED',
+      reason: expect.stringMatching(
+        /^without its webhook to http:\/\/127\.0\.0\.1:9\/berth-alerts: a backup holds no webhook secrets; set it again with updateAlertRule\(id: "[0-9a-f]{12}"/,
+      ),
+    });
+    for (const rule of [loopRule, oomRule])
+      expect(outcome('alertRules', rule.name)).toMatchObject({ outcome: 'RESTORED', reason: null });
 
     // --- Compare -------------------------------------------------------------------------------
     expect((await fresh.query(Templates, {})).templates).toEqual(templatesBefore);
@@ -296,12 +355,79 @@ describe('backup and restore', () => {
     // The image came from the registry, pulled by the restore.
     await expect(privateDocker.getImage(pulled).inspect()).resolves.toBeTruthy();
 
+    // The same rules, ids included, each as it was but the webhook, which waits for its secret.
+    const rulesAfter = await rulesOf(fresh);
+    expect(rulesAfter).toEqual(
+      rulesBefore.map((rule) => (rule.id === cpuRule.id ? { ...rule, webhook: null } : rule)),
+    );
+    const { updateAlertRule } = await fresh.query(UpdateAlertRule, {
+      id: cpuRule.id,
+      input: { webhook: { url: hookUrl, secret: webhookSecret } },
+    });
+    expect(updateAlertRule).toMatchObject({ rule: { id: cpuRule.id, webhook: { url: hookUrl } } });
+
     // A second restore changes nothing: everything that exists is skipped.
     const second = await fresh.query(Restore, { document: backup });
     expect(second.restore).toMatchObject({ report: { restored: 0 } });
     if (second.restore.__typename !== 'RestoreSuccess') throw new Error('unreachable');
     expect(second.restore.report.items.find((entry) => entry.item === running.name)?.outcome).toBe('SKIPPED');
+    expect(
+      second.restore.report.items
+        .filter((entry) => entry.section === 'alertRules')
+        .map((entry) => entry.outcome),
+    ).toEqual(['SKIPPED', 'SKIPPED', 'SKIPPED']);
     expect((await privateDocker.listContainers(mine)).length).toBe(2);
+  });
+
+  it('restores each alert rule as createAlertRule checks it: a bad one fails alone, one here already (by id or name) is skipped', async () => {
+    const berth = await startBerth({}, { label: LABEL_VALUE });
+    berths.push(berth);
+    const here = await createRule(berth, { name: uniqueName('bk-here'), kind: 'UNHEALTHY' });
+    const twin = uniqueName('bk-twin');
+    // Only this section: nothing in it reaches the engine.
+    const document = {
+      format: 'berth-backup',
+      version: 1,
+      sections: {
+        alertRules: [
+          { id: here.id, name: 'renamed since', kind: 'UNHEALTHY' },
+          { id: 'aaaaaaaaaaaa', name: here.name, kind: 'OOM_KILLED' },
+          { id: 'bbbbbbbbbbbb', name: 'too-much', kind: 'MEMORY_ABOVE', thresholdPercent: 150 },
+          { id: 'cccccccccccc', name: 'no-kind' },
+          { id: 'not an id', name: 'bad-id', kind: 'OOM_KILLED' },
+          // Names are not unique: two rules of one name both come back.
+          { id: 'dddddddddddd', name: twin, kind: 'OOM_KILLED' },
+          { id: 'eeeeeeeeeeee', name: twin, kind: 'EXITED_NON_ZERO', scope: { label: 'team=web' } },
+        ],
+      },
+    };
+    const { restore } = await berth.query(Restore, { document });
+    if (restore.__typename !== 'RestoreSuccess') throw new Error(JSON.stringify(restore));
+    expect(restore.report.items.map(({ item, outcome, reason }) => [item, outcome, reason])).toEqual([
+      ['renamed since', 'SKIPPED', `rule ${here.id} exists here (named "${here.name}" here)`],
+      [here.name, 'SKIPPED', `a rule with this name exists here (${here.id})`],
+      [
+        'too-much',
+        'FAILED',
+        'INVALID_INPUT: alertRules.too-much.thresholdPercent: must be at most 100 for MEMORY_ABOVE (percent of the limit)',
+      ],
+      [
+        'no-kind',
+        'FAILED',
+        'INVALID_INPUT: alertRules.no-kind.kind: must be one of CPU_ABOVE, MEMORY_ABOVE, UNHEALTHY, RESTART_LOOP, OOM_KILLED, EXITED_NON_ZERO',
+      ],
+      ['bad-id', 'FAILED', 'INVALID_INPUT: id "not an id" is not a rule id (12 hex digits)'],
+      [twin, 'RESTORED', null],
+      [twin, 'RESTORED', null],
+    ]);
+    const rules = await rulesOf(berth);
+    expect(rules.map((rule) => [rule.id, rule.name, rule.kind, rule.scope])).toEqual(
+      [
+        [here.id, here.name, 'UNHEALTHY', { container: null, label: null }],
+        ['dddddddddddd', twin, 'OOM_KILLED', { container: null, label: null }],
+        ['eeeeeeeeeeee', twin, 'EXITED_NON_ZERO', { container: null, label: 'team=web' }],
+      ].sort(([a], [b]) => String(a).localeCompare(String(b))),
+    );
   });
 
   it('refuses a document of an unknown format version, or with a malformed section, changing nothing', async () => {

@@ -30,6 +30,10 @@ graphql(`
       value
     }
     createdAt
+    ipam {
+      subnet
+      gateway
+    }
     containers {
       id
       name
@@ -87,6 +91,8 @@ const CreateNetwork = graphql(`
     $internal: Boolean
     $attachable: Boolean
     $labels: [KeyValueInput!]
+    $subnet: String
+    $gateway: String
   ) {
     createNetwork(
       name: $name
@@ -94,6 +100,8 @@ const CreateNetwork = graphql(`
       internal: $internal
       attachable: $attachable
       labels: $labels
+      subnet: $subnet
+      gateway: $gateway
     ) {
       __typename
       ... on CreateNetworkSuccess {
@@ -110,6 +118,10 @@ const CreateNetwork = graphql(`
       }
       ... on NetworkExistsError {
         name
+      }
+      ... on SubnetOverlapError {
+        subnet
+        networks
       }
     }
   }
@@ -565,6 +577,114 @@ describe('createNetwork and removeNetwork', () => {
     const gone = await berth.query(RemoveNetwork, { id: net.name });
     expect(gone.removeNetwork).toMatchObject({ __typename: 'NetworkNotFoundError', reference: net.name });
     expect((await berth.query(NetworkQuery, { id: net.name })).network).toBeNull();
+  });
+});
+
+describe('createNetwork with a subnet', () => {
+  type Addressing = { subnet: string; gateway?: string };
+
+  /**
+   * A network on a random range `pick` makes of a number; another run's network may hold the range
+   * picked (SUBNET_OVERLAP), and then another is picked.
+   */
+  async function onFreeRange(pick: (n: number) => Addressing) {
+    for (let attempt = 0; ; attempt += 1) {
+      const n = 1 + Math.floor(Math.random() * 250);
+      const addressing = pick(n);
+      const { createNetwork } = await berth.query(CreateNetwork, {
+        name: uniqueName('subnet'),
+        labels: [label],
+        ...addressing,
+      });
+      if (createNetwork.__typename === 'CreateNetworkSuccess') {
+        return { network: createNetwork.network, n, ...addressing };
+      }
+      if (createNetwork.__typename !== 'SubnetOverlapError' || attempt > 10) {
+        throw new Error(`createNetwork failed: ${JSON.stringify(createNetwork)}`);
+      }
+    }
+  }
+
+  it('makes the network with the subnet and gateway asked for, where a container gets an address; an overlap is SUBNET_OVERLAP naming the network', async () => {
+    const { network: net, n } = await onFreeRange((third) => ({
+      subnet: `10.214.${third}.0/24`,
+      gateway: `10.214.${third}.254`,
+    }));
+    expect(net.ipam).toEqual([{ subnet: `10.214.${n}.0/24`, gateway: `10.214.${n}.254` }]);
+    const inspected = await docker.getNetwork(net.id).inspect();
+    expect(inspected.IPAM?.Config).toEqual([{ Subnet: `10.214.${n}.0/24`, Gateway: `10.214.${n}.254` }]);
+    const listed = (await berth.query(NetworksQuery, { filter: { name: net.name } })).networks;
+    expect(listed.find((other) => other.id === net.id)?.ipam).toEqual(net.ipam);
+
+    const member = await created({ ...client, networks: [{ name: net.name }] });
+    const endpoint = member.networks.find((n) => n.name === net.name)!;
+    expect(endpoint.ipAddress).toMatch(new RegExp(`^10\\.214\\.${n}\\.\\d+$`));
+    expect(endpoint).toMatchObject({ ipPrefixLength: 24, gateway: `10.214.${n}.254` });
+
+    const inside = uniqueName('overlap');
+    const overlap = await berth.query(CreateNetwork, {
+      name: inside,
+      subnet: `10.214.${n}.128/25`,
+      labels: [label],
+    });
+    expect(overlap.createNetwork).toMatchObject({
+      __typename: 'SubnetOverlapError',
+      code: 'SUBNET_OVERLAP',
+      subnet: `10.214.${n}.128/25`,
+    });
+    if (overlap.createNetwork.__typename === 'SubnetOverlapError') {
+      expect(overlap.createNetwork.networks).toContain(net.name);
+      expect(overlap.createNetwork.message).toMatch(/overlaps/i);
+    }
+    expect(await docker.listNetworks({ filters: { name: [inside] } })).toEqual([]);
+  });
+
+  it('shows the range the engine picked for a network made without one, and takes an IPv6 subnet (turning IPv6 on)', async () => {
+    const plain = await network();
+    const { network: listed } = await berth.query(NetworkQuery, { id: plain.id });
+    const inspected = await docker.getNetwork(plain.id).inspect();
+    expect(listed!.ipam).toEqual(
+      (inspected.IPAM?.Config ?? []).map((c) => ({ subnet: c.Subnet, gateway: c.Gateway ?? null })),
+    );
+    expect(listed!.ipam).toHaveLength(1);
+    expect(listed!.ipam[0]!.gateway).toMatch(/^\d+\.\d+\.\d+\.\d+$/);
+
+    const { network: v6, subnet } = await onFreeRange((group) => ({
+      subnet: `fd00:b17:${(group * 251 + Math.floor(Math.random() * 251)).toString(16)}::/64`,
+    }));
+    expect((await docker.getNetwork(v6.id).inspect()).EnableIPv6).toBe(true);
+    // The engine adds an IPv4 range of its own beside the IPv6 one asked for.
+    expect(v6.ipam).toContainEqual({ subnet, gateway: null });
+    expect(v6.ipam.some((range) => /^\d+\.\d+\.\d+\.\d+\/\d+$/.test(range.subnet))).toBe(true);
+  });
+
+  it('refuses a malformed subnet or gateway with INVALID_INPUT naming it, creating nothing', async () => {
+    const cases: [Addressing | { gateway: string }, string, RegExp][] = [
+      [{ subnet: '10.214.0.0' }, 'subnet', /CIDR/],
+      [{ subnet: '10.214.300.0/24' }, 'subnet', /CIDR/],
+      [{ subnet: '10.214.0.0/33' }, 'subnet', /prefix length/],
+      [{ subnet: '10.214.0.5/24' }, 'subnet', /host bits.*10\.214\.0\.0\/24/],
+      [{ subnet: '10.214.0.0/31' }, 'subnet', /no room/],
+      [{ subnet: 'fd00:b17::/127' }, 'subnet', /no room/],
+      [{ gateway: '10.214.0.1' }, 'gateway', /needs a subnet/],
+      [{ subnet: '10.214.0.0/24', gateway: 'router' }, 'gateway', /IPv4 or IPv6 address/],
+      [{ subnet: '10.214.0.0/24', gateway: '10.215.0.1' }, 'gateway', /inside the subnet/],
+      [{ subnet: '10.214.0.0/24', gateway: 'fd00::1' }, 'gateway', /IPv6 address and the subnet an IPv4/],
+      [{ subnet: 'fd00:b17::/64', gateway: '10.214.0.1' }, 'gateway', /IPv4 address and the subnet an IPv6/],
+      [{ subnet: '10.214.0.0/24', gateway: '10.214.0.0' }, 'gateway', /first/],
+      [{ subnet: '10.214.0.0/24', gateway: '10.214.0.255' }, 'gateway', /broadcast/],
+    ];
+    for (const [addressing, field, message] of cases) {
+      const name = uniqueName('bad-subnet');
+      const { createNetwork } = await berth.query(CreateNetwork, { name, labels: [label], ...addressing });
+      expect(createNetwork, JSON.stringify(addressing)).toMatchObject({
+        __typename: 'InvalidInputError',
+        code: 'INVALID_INPUT',
+        field,
+      });
+      if (createNetwork.__typename === 'InvalidInputError') expect(createNetwork.message).toMatch(message);
+      expect(await docker.listNetworks({ filters: { name: [name] } })).toEqual([]);
+    }
   });
 });
 

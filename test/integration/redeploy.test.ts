@@ -7,6 +7,7 @@ import type {
   RedeployContainerMutationVariables,
   RedeployProgressSubscription as Progress,
 } from '../gql/graphql.js';
+import { graphql } from '../gql/index.js';
 import { TEST_LABEL, cleanupLabelled, statusCodeOf, testDocker } from '../harness/docker.js';
 import { STAGING_NETWORK } from '../../src/docker/redeploy.js';
 import { pushToRegistry } from '../harness/engine.js';
@@ -23,7 +24,10 @@ const SECOND = 1_000_000_000;
 let berth: RunningBerth;
 let docker: Docker;
 let client: Client;
-/** A user network with a subnet of its own, where the old container can keep its address. */
+/**
+ * A user network berth made with a subnet of its own, where the old container can keep its
+ * address while it drains.
+ */
 let network: string;
 const networks: string[] = [];
 /** Images this file pushed to the local registry and pulled back. */
@@ -98,23 +102,47 @@ async function buildImage(
   }
 }
 
-/** A user network; with `subnet`, one the test picks (so fixed addresses can be asked for). */
+const CreateNetwork = graphql(`
+  mutation RedeployTestCreateNetwork($name: String!, $subnet: String, $labels: [KeyValueInput!]) {
+    createNetwork(name: $name, subnet: $subnet, labels: $labels) {
+      __typename
+      ... on CreateNetworkSuccess {
+        network {
+          name
+          ipam {
+            subnet
+          }
+        }
+      }
+      ... on Error {
+        code
+        message
+      }
+    }
+  }
+`);
+
+/**
+ * A user network made by berth's createNetwork; with `subnet`, on a range the test picks (so fixed
+ * addresses can be asked for), and without, on the one the engine picks.
+ */
 async function createNetwork(subnet: boolean): Promise<string> {
   const name = uniqueName('redeploy-net');
   for (let attempt = 0; ; attempt += 1) {
-    const third = 1 + Math.floor(Math.random() * 250);
-    try {
-      await docker.createNetwork({
-        Name: name,
-        CheckDuplicate: true,
-        Labels: labels,
-        ...(subnet && { IPAM: { Config: [{ Subnet: `10.213.${third}.0/24` }] } }),
-      });
+    const range = `10.213.${1 + Math.floor(Math.random() * 250)}.0/24`;
+    const { createNetwork: answer } = await berth.query(CreateNetwork, {
+      name,
+      labels: [{ name: TEST_LABEL, value: FILE }],
+      ...(subnet && { subnet: range }),
+    });
+    if (answer.__typename === 'CreateNetworkSuccess') {
       networks.push(name);
+      if (subnet) expect(answer.network.ipam).toEqual([{ subnet: range }]);
       return name;
-    } catch (error) {
-      // Another run's network may hold the subnet picked: pick again.
-      if (attempt > 10 || !/overlap/i.test(String(error))) throw error;
+    }
+    // Another run's network may hold the range picked: pick again.
+    if (attempt > 10 || answer.__typename !== 'SubnetOverlapError') {
+      throw new Error(`createNetwork failed: ${JSON.stringify(answer)}`);
     }
   }
 }
@@ -182,6 +210,11 @@ async function startLoad(target: string, onNetwork = network) {
     if (!(await output()).includes('ok ')) throw new Error('no answer yet');
   }, 20_000);
   return {
+    /** The page of the latest answer so far. */
+    async lastPage(): Promise<string | undefined> {
+      const answers = (await output()).split(/\r?\n/).filter((line) => line.startsWith('ok '));
+      return answers.at(-1)?.slice(3).trim();
+    },
     /** Stops the loop and counts what it saw: answers by page, and the failures. */
     async stop() {
       const exec = await container.exec({ Cmd: ['touch', '/tmp/stop'] });
@@ -235,7 +268,7 @@ async function sideContainers(name: string): Promise<string[]> {
 }
 
 describe('redeployContainer to a healthy image', () => {
-  it('swaps with the alias and the name answering throughout: 0 failed requests, twice in a row', async () => {
+  it('on a network createNetwork made with a subnet: swaps with the alias and the name answering throughout, 0 failed requests, twice in a row', async () => {
     const old = await runOld(images.v1, { env: ['MODE=one'] });
     const byAlias = await startLoad(old.alias);
     const byName = await startLoad(old.name);
@@ -302,7 +335,8 @@ describe('redeployContainer to a healthy image', () => {
     const old = await runOld(images.v1, { onNetwork: plain });
     const load = await startLoad(old.alias, plain);
     const result = success(await redeploy({ id: old.id, image: images.v2 }));
-    await sleep(1000);
+    // A request that hung on the old container's address (see below) may hold the loop up to 5 s.
+    await waitFor(async () => expect(await load.lastPage()).toBe('v2'), 15_000, 250);
     const seen = await load.stop();
     console.info(
       `[redeploy] network without its own subnet: ${seen.requests} requests, ${seen.failures.length} failed ${JSON.stringify(seen.failures)}`,

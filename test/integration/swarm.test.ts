@@ -24,6 +24,7 @@ import {
 import { SocketForwarder } from '../support/socket-forwarder.js';
 import { subscribe, wsClient, type Subscription } from '../support/subscriptions.js';
 import { waitFor } from '../support/wait.js';
+import { graphql } from '../gql/index.js';
 
 // A one-node swarm on a private engine: the shared engine must never enter swarm mode. The
 // routing mesh does not run on these machines (no IPVS), so ports are published in HOST mode,
@@ -32,6 +33,36 @@ import { waitFor } from '../support/wait.js';
 
 const LABEL = 'swarm.test';
 const V2 = 'berth-test/busybox:v2';
+
+const SwarmBackup = graphql(`
+  query SwarmBackup {
+    backup
+  }
+`);
+
+const SwarmRestore = graphql(`
+  mutation SwarmRestore($document: JSONObject!) {
+    restore(document: $document) {
+      __typename
+      ... on RestoreSuccess {
+        report {
+          restored
+          failed
+          items {
+            section
+            item
+            outcome
+            reason
+          }
+        }
+      }
+      ... on Error {
+        code
+        message
+      }
+    }
+  }
+`);
 
 let engine: StartedEngine | undefined;
 let docker: Docker;
@@ -255,7 +286,8 @@ describe('a one-node swarm on a private engine', () => {
       Delay: 5e8,
       Order: 'stop-first',
     });
-    expect(inspected.Spec.Labels).toEqual({ [TEST_LABEL]: LABEL });
+    // berth's mark: the services a backup keeps.
+    expect(inspected.Spec.Labels).toEqual({ [TEST_LABEL]: LABEL, 'berth.managed': 'true' });
     expect(inspected.Spec.TaskTemplate.ContainerSpec.StopGracePeriod).toBe(1e9);
     const { services: listed } = await berth.query(SwarmServices, {});
     expect(listed.map((s) => s.name)).toContain(web.name);
@@ -479,7 +511,9 @@ describe('a one-node swarm on a private engine', () => {
     expect(service.rollbackConfig).toMatchObject({ parallelism: 1, failureAction: 'PAUSE' });
     const inspected = await docker.getService(web.id).inspect();
     expect(inspected.Spec.RollbackConfig.Delay).toBe(7.5e8);
+    // New labels replace the old ones, but berth's mark stays.
     expect(service.labels).toEqual([
+      { name: 'berth.managed', value: 'true' },
       { name: TEST_LABEL, value: LABEL },
       { name: 'tier', value: 'web' },
     ]);
@@ -543,6 +577,98 @@ describe('a one-node swarm on a private engine', () => {
     await waitFor(async () => expect(berth.app.context.swarm.rolloutPollers()).toBe(0));
   }, 60_000);
 
+  it('backs up the services berth deployed, and a restore deploys a removed one again with the same spec', async () => {
+    const networkName = `bk-overlay-${process.pid}`;
+    const network = await docker.createNetwork({ Name: networkName, Driver: 'overlay' });
+    const name = `bk-${process.pid}`;
+    services.push(name);
+    const input = {
+      name,
+      image: inject('testImage'),
+      replicas: 2,
+      command: ['/bin/httpd', '-f', '-p', '8080', '-h', '/www'],
+      env: [
+        { name: 'MODE', value: 'restored' },
+        { name: 'EMPTY', value: '' },
+      ],
+      labels: [
+        { name: TEST_LABEL, value: LABEL },
+        { name: 'team', value: 'web' },
+      ],
+      ports: [{ targetPort: 8080, publishMode: 'HOST' as const }],
+      healthcheck: {
+        test: ['CMD-SHELL', 'wget -q -O /dev/null http://127.0.0.1:8080/ || exit 1'],
+        intervalSeconds: 2,
+      },
+      stopGracePeriodSeconds: 1,
+      updateConfig: {
+        parallelism: 2,
+        delaySeconds: 1.5,
+        failureAction: 'ROLLBACK' as const,
+        order: 'START_FIRST' as const,
+        monitorSeconds: 3,
+        maxFailureRatio: 0.25,
+      },
+      rollbackConfig: { parallelism: 1, failureAction: 'CONTINUE' as const, delaySeconds: 0.5 },
+      networks: [networkName],
+    };
+    const { deployService } = await berth.query(DeployService, { input });
+    if (deployService.__typename !== 'DeployServiceSuccess') throw new Error(JSON.stringify(deployService));
+    const deployed = deployService.service;
+    // Read back as the engine spells it (`Healthcheck`), not as dockerode's types do.
+    expect(deployed.healthcheck).toEqual(input.healthcheck);
+    const specBefore = (await docker.getService(deployed.id).inspect()).Spec;
+    // A service made without berth is not berth's to back up.
+    const foreign = `foreign-${process.pid}`;
+    services.push(foreign);
+    await docker.createService({
+      Name: foreign,
+      TaskTemplate: { ContainerSpec: { Image: inject('testImage') } },
+      Mode: { Replicated: { Replicas: 0 } },
+    });
+
+    const { backup } = await berth.query(SwarmBackup);
+    const sections = backup['sections'] as Record<string, Record<string, unknown>[]>;
+    const saved = sections['swarmServices']!;
+    const idle = `fresh-${process.pid}`;
+    expect(saved.map((entry) => entry['name'])).toEqual(expect.arrayContaining([name, idle]));
+    expect(saved.map((entry) => entry['name'])).not.toContain(foreign);
+    // deployService's input: networks by name (the engine keeps its id), berth's label left out,
+    // the ports as asked for, the update config in full.
+    expect(saved.find((entry) => entry['name'] === name)).toEqual({
+      ...input,
+      ports: [{ targetPort: 8080, publishedPort: null, protocol: 'tcp', publishMode: 'HOST' }],
+      rollbackConfig: { ...input.rollbackConfig, order: 'STOP_FIRST', monitorSeconds: 5, maxFailureRatio: 0 },
+    });
+    expect(specBefore.TaskTemplate.Networks).toEqual([expect.objectContaining({ Target: network.id })]);
+    // A task's container is the swarm's, not a container berth made: none is in the backup.
+    expect(sections['containers']).toEqual([]);
+
+    const { removeService } = await berth.query(RemoveService, { id: name });
+    expect(removeService.__typename).toBe('RemoveServiceSuccess');
+
+    const { restore } = await berth.query(SwarmRestore, { document: backup });
+    if (restore.__typename !== 'RestoreSuccess') throw new Error(JSON.stringify(restore));
+    const items = restore.report.items.filter((item) => item.section === 'swarmServices');
+    expect(items.find((item) => item.item === name)).toMatchObject({
+      outcome: 'RESTORED',
+      reason: 'deployed; the swarm schedules its 2 tasks',
+    });
+    expect(items.find((item) => item.item === idle)).toMatchObject({ outcome: 'SKIPPED' });
+    expect(restore.report.failed).toBe(0);
+
+    const restored = (await readService(name))!;
+    expect(restored.id).not.toBe(deployed.id);
+    for (const field of ['image', 'replicas', 'command', 'env', 'labels', 'ports', 'healthcheck'] as const)
+      expect(restored[field], field).toEqual(deployed[field]);
+    expect(restored.updateConfig).toEqual(deployed.updateConfig);
+    expect(restored.rollbackConfig).toEqual(deployed.rollbackConfig);
+    expect(restored.stopGracePeriodSeconds).toBe(1);
+    // The engine's whole spec, every default it filled in included, is the one it had.
+    expect((await docker.getService(restored.id).inspect()).Spec).toEqual(specBefore);
+    await converged(restored.id, 2, inject('testImage'));
+  }, 90_000);
+
   it('says NOT_SWARM_MANAGER once the engine has left the swarm', async () => {
     await leaveSwarm();
     const { deployService } = await berth.query(DeployService, {
@@ -551,6 +677,32 @@ describe('a one-node swarm on a private engine', () => {
     expect(deployService).toMatchObject({ __typename: 'NotSwarmManagerError', code: 'NOT_SWARM_MANAGER' });
     const nodes = await berth.graphql(SwarmNodes);
     expect(nodes.errors?.[0]?.extensions).toMatchObject({ code: 'NOT_SWARM_MANAGER' });
+  });
+
+  it('backs up no services out of swarm mode, and a restore there fails each with NOT_SWARM_MANAGER', async () => {
+    const { backup } = await berth.query(SwarmBackup);
+    expect((backup['sections'] as Record<string, unknown>)['swarmServices']).toEqual([]);
+
+    const document = {
+      format: 'berth-backup',
+      version: 1,
+      sections: {
+        swarmServices: [
+          { name: 'web', image: inject('testImage'), replicas: 2 },
+          { name: 'api', image: inject('testImage') },
+        ],
+      },
+    };
+    const { restore } = await berth.query(SwarmRestore, { document });
+    if (restore.__typename !== 'RestoreSuccess') throw new Error(JSON.stringify(restore));
+    expect(restore.report.items).toEqual(
+      ['web', 'api'].map((item) => ({
+        section: 'swarmServices',
+        item,
+        outcome: 'FAILED',
+        reason: expect.stringMatching(/^NOT_SWARM_MANAGER: the engine is not a swarm manager/),
+      })),
+    );
   });
 });
 
