@@ -127,7 +127,10 @@ function subscribeToFleet(berth: BerthProcess) {
 
 async function runSource(ctx: BenchContext, source: Source): Promise<SourceRun> {
   const plan = PLAN[source];
-  const berth = await ctx.startBerth(`b2-${source}`, source);
+  // Only what is subscribed to is sampled, so the idle blocks hold no collector: by default berth
+  // samples every running container all the time (history, metrics, alerts), which is the
+  // subscribed level below, paid continuously.
+  const berth = await ctx.startBerth(`b2-${source}`, source, { BERTH_STATS_SAMPLE: 'watched' });
   try {
     const system = await berth.system();
     if (system.statsSource !== source) throw new Error(`berth chose ${system.statsSource}, not ${source}`);
@@ -206,7 +209,7 @@ export async function statsCostBenchmark(ctx: BenchContext): Promise<BenchmarkRe
     method: [
       `The ${FLEET_SIZE} containers of B1. For each source berth is started afresh with \`BERTH_STATS_SOURCE\` set (\`cgroup\`, then \`docker-api\`), and \`system { statsSource }\` is checked.`,
       `CPU = utime + stime + cutime + cstime (children reaped, e.g. \`runc\` calls) from \`/proc/<pid>/stat\`, summed over: the engine's dockerd; its containerd; every \`containerd-shim-runc-v2\`; berth's process tree. The engine's processes are those named dockerd, containerd or containerd-shim* whose command line contains the engine's private directory (dockerd's \`--exec-root\`, containerd's \`--config\`, each shim's \`-address <dir>/exec/containerd/containerd.sock\`); shims daemonize, so parentage cannot find them. Another engine on the machine has another directory.`,
-      `Per source, ${SETTLE_S} s after berth is ready: idle blocks (no subscription, so no collector runs) alternate with subscribed blocks (one graphql-ws \`containersStats(filter: { label })\` subscription from the benchmark's process, opened before the block and closed after it). cgroup: ${plan(cgroup)}. docker-api: ${plan(api)}.`,
+      `Per source, ${SETTLE_S} s after berth is ready: idle blocks (berth runs with \`BERTH_STATS_SAMPLE=watched\`, so with no subscription no collector runs) alternate with subscribed blocks (one graphql-ws \`containersStats(filter: { label })\` subscription from the benchmark's process, opened before the block and closed after it). cgroup: ${plan(cgroup)}. docker-api: ${plan(api)}.`,
       `Why those blocks: the ${FLEET_SIZE} idle shims' own CPU swings between about 0.5% and 10% of a core from one 5 s step to the next, in waves of a minute or two (seen here in a separate measurement), as large as the whole cost of the cgroup path; short alternating blocks sample the waves alike for idle and subscribed (subscribing costs the cgroup path no engine call). The stats API's cost dwarfs the swing, and each of its subscriptions opens ${FLEET_SIZE} streams, so it gets one long subscribed block between two idle ones. Idle blocks' totals: cgroup ${cgroup.idleBlocks.map(pct).join(', ')}; docker-api ${api.idleBlocks.map(pct).join(', ')}.`,
       `Figures are CPU seconds per second (100% = one core), over all blocks of a kind. The cost of stats is the subscribed level minus the idle level of the same processes: the idle level is what the engine and ${FLEET_SIZE} idle shims cost without any stats, whichever source berth uses, so subtracting it compares what each source adds. The raw ratio (subscribed levels only, nothing subtracted) is below the table.`,
       `Batches in the subscribed blocks: cgroup ${cgroup.batches} (median ${cgroup.samplesMedian} samples, min ${cgroup.samplesMin}); docker-api ${api.batches} (median ${api.samplesMedian}, min ${api.samplesMin}).`,

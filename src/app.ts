@@ -261,7 +261,7 @@ export function buildApp(config: Config, options: { logger?: YogaLogger } = {}):
     websocketClients: () => websocket.clients(),
     start: () => {
       index.start();
-      watch.start();
+      if (config.stats.sample === 'all') watch.start();
       alerts.start();
       history.start({ stats, index });
       return new Promise((resolve, reject) => {

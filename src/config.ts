@@ -36,6 +36,12 @@ export interface Config {
   stats: {
     /** `auto`: cgroup files when the engine is local and they are readable, else the stats API. */
     source: 'auto' | 'cgroup' | 'docker-api';
+    /**
+     * `all`: every running container is sampled, so history, metrics and alerts cover them all.
+     * `watched`: only containers someone subscribes to or queries (cheaper against a remote engine,
+     * whose stats API costs far more than cgroup reads; history and alerts then see only those).
+     */
+    sample: 'all' | 'watched';
     cgroupRoot: string;
     procRoot: string;
   };
@@ -98,6 +104,7 @@ const envSchema = z.object({
     .max(64 * 1024 * 1024)
     .default(1024 * 1024),
   BERTH_STATS_SOURCE: z.enum(['auto', 'cgroup', 'docker-api']).default('auto'),
+  BERTH_STATS_SAMPLE: z.enum(['all', 'watched']).default('all'),
   BERTH_CGROUP_ROOT: z.string().min(1).default('/sys/fs/cgroup'),
   BERTH_PROC_ROOT: z.string().min(1).default('/proc'),
   BERTH_DATA_DIR: z.string().min(1).default('./data'),
@@ -229,6 +236,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     exec: { maxOutputBytes: values.BERTH_EXEC_MAX_OUTPUT_BYTES },
     stats: {
       source: values.BERTH_STATS_SOURCE,
+      sample: values.BERTH_STATS_SAMPLE,
       cgroupRoot: values.BERTH_CGROUP_ROOT,
       procRoot: values.BERTH_PROC_ROOT,
     },

@@ -83,6 +83,8 @@ export class BerthProcess {
     name: string;
     /** Where berth's sources are (see BerthSource). */
     root: string;
+    /** More of berth's settings, for one benchmark. */
+    env?: Record<string, string>;
   }): Promise<BerthProcess> {
     const port = await freePort();
     const logFile = join(options.logDir, `berth-${options.name}.log`);
@@ -100,6 +102,7 @@ export class BerthProcess {
           LOG_LEVEL: 'warn',
           BERTH_STATS_SOURCE: options.statsSource,
           ...benchBerthEnv(join(options.logDir, `data-${options.name}`)),
+          ...options.env,
         },
       });
     } finally {

@@ -10,7 +10,11 @@ export interface BenchContext {
   logDir: string;
   log(message: string): void;
   /** A fresh berth process against the benchmark's engine; stopped at clean-up if the caller does not. */
-  startBerth(name: string, statsSource?: StatsSourceSetting): Promise<BerthProcess>;
+  startBerth(
+    name: string,
+    statsSource?: StatsSourceSetting,
+    env?: Record<string, string>,
+  ): Promise<BerthProcess>;
 }
 
 export function benchContext(engine: BenchEngine, logDir: string, berthRoot: string): BenchContext {
@@ -21,8 +25,8 @@ export function benchContext(engine: BenchEngine, logDir: string, berthRoot: str
     logDir,
     log: (message) =>
       console.log(`[bench ${((Date.now() - started) / 1000).toFixed(0).padStart(4)} s] ${message}`),
-    startBerth: (name, statsSource = 'auto') =>
-      BerthProcess.start({ dockerHost: engine.dockerHost, statsSource, logDir, name, root: berthRoot }),
+    startBerth: (name, statsSource = 'auto', env = {}) =>
+      BerthProcess.start({ dockerHost: engine.dockerHost, statsSource, logDir, name, root: berthRoot, env }),
   };
 }
 

@@ -147,6 +147,39 @@ describe('stats', () => {
     expect(berth.app.stats.collectors.opened - beforeStart.opened).toBe(1);
   });
 
+  it('with BERTH_STATS_SAMPLE=watched samples only what is subscribed to, and releases it after the last subscriber', async () => {
+    const watched = await startBerth({ BERTH_STATS_SAMPLE: 'watched' }, { label: 'monitoring' });
+    const watchedClient = wsClient(watched.url);
+    try {
+      // Made behind berth's back: a create through berth reads the figures, which keeps a collector warm.
+      const container = await docker.createContainer({
+        Image: image,
+        name: uniqueName('watched'),
+        Cmd: ['sleep', '300'],
+        Labels: { [TEST_LABEL]: 'monitoring' },
+      });
+      await container.start();
+      await waitFor(async () => {
+        if (watched.app.index.peek(container.id)?.status !== 'RUNNING') throw new Error('not indexed yet');
+      });
+      const before = watched.app.stats.collectors;
+      const subscriptions = Array.from({ length: 3 }, () =>
+        subscribe(watchedClient, ContainerStatsSubscription, { id: container.id }),
+      );
+      await Promise.all(subscriptions.map((s) => s.next(10_000)));
+      expect(watched.app.stats.collectors.running - before.running).toBe(1);
+      expect(watched.app.stats.collectors.opened - before.opened).toBe(1);
+      for (const subscription of subscriptions) subscription.unsubscribe();
+      await waitFor(async () => {
+        if (watched.app.stats.collectors.running !== before.running)
+          throw new Error('collector still running');
+      });
+    } finally {
+      await watchedClient.dispose();
+      await watched.stop();
+    }
+  });
+
   it('reports a busy container above 50% CPU and an idle one below 5%, and memory rising in one that allocates', async () => {
     const busy = await create({ command: ['sh', '-c', 'while :; do :; done'] });
     const idle = await create({ command: ['sleep', '300'] });
