@@ -184,7 +184,9 @@ async function executionOnly(
 export async function fanoutBenchmark(ctx: BenchContext): Promise<BenchmarkResult> {
   const [containerId] = await ctx.engine.startSleepers(1, 'fanout');
   if (!containerId) throw new Error('no container');
-  const berth = await ctx.startBerth('b3');
+  // Sampling only what is watched, so the release after the last subscriber can be seen (by
+  // default berth keeps every running container sampled for history, metrics and alerts).
+  const berth = await ctx.startBerth('b3', 'auto', { BERTH_STATS_SAMPLE: 'watched' });
   const clients: ClientProcess[] = [];
   try {
     await waitUntil('berth to index the container', async () =>
