@@ -44,6 +44,17 @@ export interface DeliveryRecord {
   error: string | null;
 }
 
+/** What a rule watches for, the part a webhook receiver and a backup both carry. */
+export function ruleCondition(rule: AlertRule) {
+  return {
+    kind: rule.kind,
+    thresholdPercent: rule.thresholdPercent,
+    forSeconds: rule.forSeconds,
+    restarts: rule.restarts,
+    windowSeconds: rule.windowSeconds,
+  };
+}
+
 export interface AlertRule {
   id: string;
   name: string;

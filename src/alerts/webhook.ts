@@ -2,7 +2,7 @@ import { createHmac, randomUUID } from 'node:crypto';
 import type { YogaLogger } from 'graphql-yoga';
 import pRetry, { AbortError } from 'p-retry';
 import type { AlertEvent } from './evaluator.js';
-import type { AlertWebhook, DeliveryRecord } from './rules.js';
+import { ruleCondition, type AlertWebhook, type DeliveryRecord } from './rules.js';
 
 /** Webhook deliveries: signed JSON, retried with backoff, through bounded per-rule queues. */
 
@@ -27,11 +27,7 @@ export function webhookBody(event: AlertEvent): string {
     rule: {
       id: rule.id,
       name: rule.name,
-      kind: rule.kind,
-      thresholdPercent: rule.thresholdPercent,
-      forSeconds: rule.forSeconds,
-      restarts: rule.restarts,
-      windowSeconds: rule.windowSeconds,
+      ...ruleCondition(rule),
     },
     container: { id: event.containerId, name: event.containerName },
   });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { AlertRule, AlertRuleInput } from '../../alerts/rules.js';
+import { ruleCondition, type AlertRule, type AlertRuleInput } from '../../alerts/rules.js';
 import type { AlertService } from '../../alerts/service.js';
 import { RULE_ID } from '../../alerts/store.js';
 import { BerthError } from '../../errors.js';
@@ -21,11 +21,7 @@ function toEntry(rule: AlertRule) {
   return {
     id: rule.id,
     name: rule.name,
-    kind: rule.kind,
-    thresholdPercent: rule.thresholdPercent,
-    forSeconds: rule.forSeconds,
-    restarts: rule.restarts,
-    windowSeconds: rule.windowSeconds,
+    ...ruleCondition(rule),
     scope: { ...rule.scope },
     enabled: rule.enabled,
     webhook: rule.webhook && { url: rule.webhook.url },
