@@ -121,8 +121,8 @@ async function executionOnly(
       import('graphql'),
       import('graphql-yoga'),
       load<typeof import('../src/app.js')>('src/app.ts'),
-      load<typeof import('../src/config.js')>('src/config.ts'),
-      load<typeof import('../src/schema/index.js')>('src/schema/index.ts'),
+      load<typeof import('../src/platform/config.js')>('src/platform/config.ts'),
+      load<typeof import('../src/api/graphql/index.js')>('src/api/graphql/index.ts'),
     ]);
   const app = buildApp(
     loadConfig({ DOCKER_HOST: dockerHost, HOST: '127.0.0.1', PORT: '0', ...benchBerthEnv(dataDir) }),

@@ -3,60 +3,60 @@ import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { GraphQLError } from 'graphql';
 import { createGraphQLError, createLogger, createYoga, maskError, type YogaLogger } from 'graphql-yoga';
-import type { Config } from './config.js';
-import { useMutationAudit } from './audit/graphql.js';
-import { AuditLog } from './audit/log.js';
-import { AuthGuard } from './auth/guard.js';
-import { UNAUTHENTICATED_LOCAL, type Principal } from './auth/principal.js';
-import { TokenService } from './auth/tokens.js';
-import { ContainerIndex } from './containers/container-index.js';
-import { principalOf, useAuthentication } from './http/authentication.js';
+import type { Config } from './platform/config.js';
+import { useMutationAudit } from './api/graphql/mutation-audit.js';
+import { AuditLog } from './platform/audit/log.js';
+import { AuthGuard } from './platform/auth/guard.js';
+import { UNAUTHENTICATED_LOCAL, type Principal } from './platform/auth/principal.js';
+import { TokenService } from './platform/auth/tokens.js';
+import { ContainerIndex } from './domain/containers/container-index.js';
+import { principalOf, useAuthentication } from './api/http/authentication.js';
 import {
   hardenServer,
   useGraphQLBodyLimit,
   useIntrospectionSwitch,
   useQueryLimits,
-} from './http/hardening.js';
-import { PolicyStore } from './policy/policy.js';
-import { BerthDatabase } from './store/database.js';
-import { ContainerService } from './containers/service.js';
-import { ContainerEventLog } from './events/event-log.js';
-import { ImageService } from './images/service.js';
-import { NetworkService } from './networks/service.js';
-import { VolumeService } from './volumes/service.js';
-import { SwarmService } from './swarm/service.js';
-import { ExecService } from './exec/service.js';
-import { LogService } from './logs/service.js';
-import { StatsHub } from './stats/hub.js';
-import { RunningContainersWatch } from './stats/running-watch.js';
-import { StatsHistory } from './history/service.js';
-import { AlertService } from './alerts/service.js';
-import { chooseStatsSource } from './stats/selection.js';
-import { SystemStatus } from './system/status.js';
-import { TemplateService } from './templates/service.js';
-import { BackupService } from './backup/service.js';
-import { RedeployService } from './redeploy/service.js';
-import { templatesSection } from './backup/sections/templates.js';
-import { policySection } from './backup/sections/policy.js';
-import { tokensSection } from './backup/sections/tokens.js';
-import { containersSection } from './backup/sections/containers.js';
-import { alertRulesSection } from './backup/sections/alert-rules.js';
-import { swarmServicesSection } from './backup/sections/swarm-services.js';
-import { DockerEngine } from './docker/engine.js';
-import { BerthError } from './errors.js';
-import { useHealthCheck } from './http/health.js';
-import { useDashboard } from './http/dashboard.js';
+} from './api/http/hardening.js';
+import { PolicyStore } from './domain/policy/policy.js';
+import { BerthDatabase } from './platform/store/database.js';
+import { ContainerService } from './domain/lifecycle/service.js';
+import { ContainerEventLog } from './domain/events/event-log.js';
+import { ImageService } from './domain/images/service.js';
+import { NetworkService } from './domain/networks/service.js';
+import { VolumeService } from './domain/volumes/service.js';
+import { SwarmService } from './domain/swarm/service.js';
+import { ExecService } from './domain/exec/service.js';
+import { LogService } from './domain/logs/service.js';
+import { StatsHub } from './domain/stats/hub.js';
+import { RunningContainersWatch } from './domain/stats/running-watch.js';
+import { StatsHistory } from './domain/history/service.js';
+import { AlertService } from './domain/alerts/service.js';
+import { chooseStatsSource } from './engine/stats-source.js';
+import { SystemStatus } from './domain/system/status.js';
+import { TemplateService } from './domain/templates/service.js';
+import { BackupService } from './domain/backup/service.js';
+import { RedeployService } from './domain/redeploy/service.js';
+import { templatesSection } from './domain/backup/sections/templates.js';
+import { policySection } from './domain/backup/sections/policy.js';
+import { tokensSection } from './domain/backup/sections/tokens.js';
+import { containersSection } from './domain/backup/sections/containers.js';
+import { alertRulesSection } from './domain/backup/sections/alert-rules.js';
+import { swarmServicesSection } from './domain/backup/sections/swarm-services.js';
+import { DockerEngine } from './engine/engine.js';
+import { BerthError } from './shared/errors.js';
+import { useHealthCheck } from './api/http/health.js';
+import { useDashboard } from './api/http/dashboard.js';
 import {
   timeRequests,
   useMetricsEndpoint,
   useRequestMetrics,
   useSubscriptionMetrics,
-} from './http/metrics.js';
-import { BerthMetrics } from './metrics/berth-metrics.js';
-import { attachGraphQLWebSocket } from './http/websocket.js';
-import { useRestShim } from './rest/routes.js';
-import type { Context } from './schema/builder.js';
-import { schema } from './schema/index.js';
+} from './api/http/metrics.js';
+import { BerthMetrics } from './api/metrics/berth-metrics.js';
+import { attachGraphQLWebSocket } from './api/http/websocket.js';
+import { useRestShim } from './api/rest/routes.js';
+import type { Context } from './api/graphql/builder.js';
+import { schema } from './api/graphql/index.js';
 
 export interface App {
   /** Listens on the configured host and port (0 picks a free one) and returns the base URL. */

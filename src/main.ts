@@ -1,6 +1,6 @@
 import { createLogger } from 'graphql-yoga';
 import { buildApp } from './app.js';
-import { ConfigError, loadConfig } from './config.js';
+import { ConfigError, loadConfig } from './platform/config.js';
 
 let config;
 try {

@@ -9,8 +9,8 @@ import type Docker from 'dockerode';
 import { execute, parse, subscribe as subscribeInProcess } from 'graphql';
 import type { Client } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { Principal } from '../../src/auth/principal.js';
-import { schema } from '../../src/schema/index.js';
+import type { Principal } from '../../src/platform/auth/principal.js';
+import { schema } from '../../src/api/graphql/index.js';
 import { TEST_LABEL, cleanupLabelled, testDocker } from '../harness/docker.js';
 import { startBerth, uniqueName, type RunningBerth } from '../support/berth.js';
 import {

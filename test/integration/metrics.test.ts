@@ -5,10 +5,10 @@ import { createClient, type Client } from 'graphql-ws';
 import parsePrometheusTextFormat, { type ParsedFamily } from 'parse-prometheus-text-format';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import WebSocket from 'ws';
-import { loadConfig } from '../../src/config.js';
-import { DockerEngine, type EngineCall } from '../../src/docker/engine.js';
-import { NotFoundError } from '../../src/errors.js';
-import { ROUTE_CLASSES } from '../../src/metrics/berth-metrics.js';
+import { loadConfig } from '../../src/platform/config.js';
+import { DockerEngine, type EngineCall } from '../../src/engine/engine.js';
+import { NotFoundError } from '../../src/shared/errors.js';
+import { ROUTE_CLASSES } from '../../src/api/metrics/berth-metrics.js';
 import { TEST_LABEL, cleanupLabelled, testDocker } from '../harness/docker.js';
 import { startBerth, uniqueName, type RunningBerth } from '../support/berth.js';
 import {

@@ -241,7 +241,7 @@ describe('stats', () => {
   it('coalesces for a subscriber that does not keep up: it gets the newest sample, not a backlog', async () => {
     const container = await create({ command: ['sleep', '300'] });
     const { subscribe: execute, parse } = await import('graphql');
-    const { schema } = await import('../../src/schema/index.js');
+    const { schema } = await import('../../src/api/graphql/index.js');
     const iterator = (await execute({
       schema,
       document: parse(`subscription { containerStats(id: "${container.id}") { at } }`),

@@ -142,7 +142,7 @@ describe('every route refuses bad credentials before any engine call', () => {
   });
 
   it('refuses every root field without a token', async () => {
-    const { schema } = await import('../../src/schema/index.js');
+    const { schema } = await import('../../src/api/graphql/index.js');
     const fields = [
       ...Object.keys(schema.getQueryType()!.getFields()).map((f) => `query { ${f} }`),
       ...Object.keys(schema.getMutationType()!.getFields()).map((f) => `mutation { ${f} }`),
@@ -281,7 +281,7 @@ describe('the role table, for every root field', () => {
       // Strings are invalid names and references, so an allowed call stops at validation, pulls nothing.
       return scalar[(type as import('graphql').GraphQLScalarType).name] ?? '"Not Valid!"';
     };
-    const { schema } = await import('../../src/schema/index.js');
+    const { schema } = await import('../../src/api/graphql/index.js');
     const ADMIN_FIELDS = new Set([
       'tokens',
       'auditLog',

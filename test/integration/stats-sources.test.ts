@@ -6,10 +6,10 @@ import { finished } from 'node:stream/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { readEngineInfo, type EngineInfo } from '../../src/docker/info.js';
-import { DockerApiStatsSource } from '../../src/docker/stats.js';
-import { CgroupStatsSource, isCgroupDriver } from '../../src/stats/cgroup.js';
-import type { ContainerStats, StatsCollector, StatsTarget } from '../../src/stats/model.js';
+import { readEngineInfo, type EngineInfo } from '../../src/engine/info.js';
+import { DockerApiStatsSource } from '../../src/engine/stats.js';
+import { CgroupStatsSource, isCgroupDriver } from '../../src/engine/cgroup.js';
+import type { ContainerStats, StatsCollector, StatsTarget } from '../../src/domain/stats/model.js';
 import { TEST_LABEL, cleanupLabelled, testDocker } from '../harness/docker.js';
 import { waitFor } from '../support/wait.js';
 
@@ -311,9 +311,9 @@ function mib(bytes: number): string {
 
 describe('choosing the source', () => {
   it('picks the cgroup files on a local engine even when the container it probes with is gone', async () => {
-    const { loadConfig } = await import('../../src/config.js');
-    const { DockerEngine } = await import('../../src/docker/engine.js');
-    const { chooseStatsSource } = await import('../../src/stats/selection.js');
+    const { loadConfig } = await import('../../src/platform/config.js');
+    const { DockerEngine } = await import('../../src/engine/engine.js');
+    const { chooseStatsSource } = await import('../../src/engine/stats-source.js');
     const config = loadConfig({ DOCKER_HOST: dockerHost, BERTH_AUTH: 'off' });
     const engine = new DockerEngine(config.engine);
     const quiet = { debug() {}, info() {}, warn() {}, error() {} };

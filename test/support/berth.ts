@@ -6,7 +6,7 @@ import { print } from 'graphql';
 import { createLogger } from 'graphql-yoga';
 import { inject } from 'vitest';
 import { buildApp, type App } from '../../src/app.js';
-import { loadConfig } from '../../src/config.js';
+import { loadConfig } from '../../src/platform/config.js';
 import { TEST_LABEL } from '../harness/docker.js';
 import { CreateContainer } from './operations.js';
 

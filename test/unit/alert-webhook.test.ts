@@ -3,9 +3,9 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { createLogger } from 'graphql-yoga';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { AlertEvent } from '../../src/alerts/evaluator.js';
-import { validateRuleDefinition, type AlertRule, type DeliveryRecord } from '../../src/alerts/rules.js';
-import { WebhookDelivery, signPayload, type WebhookOptions } from '../../src/alerts/webhook.js';
+import type { AlertEvent } from '../../src/domain/alerts/evaluator.js';
+import { validateRuleDefinition, type AlertRule, type DeliveryRecord } from '../../src/domain/alerts/rules.js';
+import { WebhookDelivery, signPayload, type WebhookOptions } from '../../src/domain/alerts/webhook.js';
 import { waitFor } from '../support/wait.js';
 
 const SECRET = 'a-webhook-secret-of-some-length';

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { AlertEvaluator, type AlertEvent } from '../../src/alerts/evaluator.js';
+import { AlertEvaluator, type AlertEvent } from '../../src/domain/alerts/evaluator.js';
 import {
   applyRulePatch,
   inScope,
@@ -10,13 +10,13 @@ import {
   type AlertRule,
   type AlertRuleDefinition,
   type AlertRuleInput,
-} from '../../src/alerts/rules.js';
-import { AlertRuleStore } from '../../src/alerts/store.js';
-import type { ContainerChange } from '../../src/containers/container-index.js';
-import type { Container } from '../../src/containers/model.js';
-import { InvalidInputError } from '../../src/errors.js';
-import type { ContainerStats } from '../../src/stats/model.js';
-import { BerthDatabase } from '../../src/store/database.js';
+} from '../../src/domain/alerts/rules.js';
+import { AlertRuleStore } from '../../src/domain/alerts/store.js';
+import type { ContainerChange } from '../../src/domain/containers/container-index.js';
+import type { Container } from '../../src/domain/containers/model.js';
+import { InvalidInputError } from '../../src/shared/errors.js';
+import type { ContainerStats } from '../../src/domain/stats/model.js';
+import { BerthDatabase } from '../../src/platform/store/database.js';
 
 const T0 = Date.parse('2026-03-01T12:00:00Z');
 const at = (seconds: number) => new Date(T0 + seconds * 1000);

@@ -9,10 +9,10 @@ import {
   type AuditEntryInput,
   type AuditFilter,
   type AuditQuery,
-} from '../../src/audit/log.js';
-import { generateToken, parseToken } from '../../src/auth/tokens.js';
-import { InvalidInputError } from '../../src/errors.js';
-import { BerthDatabase } from '../../src/store/database.js';
+} from '../../src/platform/audit/log.js';
+import { generateToken, parseToken } from '../../src/platform/auth/tokens.js';
+import { InvalidInputError } from '../../src/shared/errors.js';
+import { BerthDatabase } from '../../src/platform/store/database.js';
 
 let dataDir: string;
 const opened: BerthDatabase[] = [];

@@ -6,8 +6,8 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { CgroupStatsSource, type CgroupDriver, type CgroupVersion } from '../../src/stats/cgroup.js';
-import type { StatsTarget } from '../../src/stats/model.js';
+import { CgroupStatsSource, type CgroupDriver, type CgroupVersion } from '../../src/engine/cgroup.js';
+import type { StatsTarget } from '../../src/domain/stats/model.js';
 
 const ID = 'f'.repeat(64);
 const PID = 4242;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig, parseDockerHost } from '../../src/config.js';
+import { ConfigError, loadConfig, parseDockerHost } from '../../src/platform/config.js';
 
 describe('loadConfig', () => {
   it('defaults to port 8080 on all addresses and the local Docker socket', () => {

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import { ERROR_CODES, HTTP_ERROR_CODES } from '../../src/errors.js';
-import { schema } from '../../src/schema/index.js';
+import { ERROR_CODES, HTTP_ERROR_CODES } from '../../src/shared/errors.js';
+import { schema } from '../../src/api/graphql/index.js';
 
 describe('the error catalog', () => {
   const all = { ...ERROR_CODES, ...HTTP_ERROR_CODES };

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { generate } from '@graphql-codegen/cli';
 import { describe, expect, it } from 'vitest';
 import codegenConfig from '../../codegen.js';
-import { printBerthSchema } from '../../src/schema/index.js';
+import { printBerthSchema } from '../../src/api/graphql/index.js';
 
 /** Generated files are checked in for review; these fail when they drift from their source. */
 describe('generated files', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../../src/config.js';
+import { ConfigError, loadConfig } from '../../src/platform/config.js';
 
 describe('stats history retention settings', () => {
   it('keeps 1 s samples 15 minutes and minutes 24 hours unless told otherwise', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { InvalidInputError } from '../../src/errors.js';
+import { InvalidInputError } from '../../src/shared/errors.js';
 import {
   DEFAULT_HISTORY_RETENTION,
   MAX_POINTS,
@@ -7,7 +7,7 @@ import {
   planHistoryQuery,
   type HistoryRequest,
   type HistoryRetention,
-} from '../../src/history/query.js';
+} from '../../src/domain/history/query.js';
 
 const NOW = Date.parse('2026-03-01T12:00:30.500Z');
 const MINUTE = 60_000;

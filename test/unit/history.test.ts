@@ -4,12 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLogger } from 'graphql-yoga';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { ContainerChange } from '../../src/containers/container-index.js';
-import { DEFAULT_HISTORY_RETENTION, type HistoryRetention } from '../../src/history/query.js';
-import { StatsHistory } from '../../src/history/service.js';
-import type { StatsTick } from '../../src/stats/hub.js';
-import type { ContainerStats } from '../../src/stats/model.js';
-import { BerthDatabase } from '../../src/store/database.js';
+import type { ContainerChange } from '../../src/domain/containers/container-index.js';
+import { DEFAULT_HISTORY_RETENTION, type HistoryRetention } from '../../src/domain/history/query.js';
+import { StatsHistory } from '../../src/domain/history/service.js';
+import type { StatsTick } from '../../src/domain/stats/hub.js';
+import type { ContainerStats } from '../../src/domain/stats/model.js';
+import { BerthDatabase } from '../../src/platform/store/database.js';
 
 /**
  * The recorder and its queries against a real SQLite file, fed synthetic ticks with a clock the

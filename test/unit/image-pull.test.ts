@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { PullEvent } from '../../src/images/model.js';
-import { applyPullEvent, pullSnapshot } from '../../src/images/progress.js';
-import { normalizeReference, validatePullRef } from '../../src/images/reference.js';
-import { InvalidInputError } from '../../src/errors.js';
+import type { PullEvent } from '../../src/domain/images/model.js';
+import { applyPullEvent, pullSnapshot } from '../../src/domain/images/progress.js';
+import { normalizeReference, validatePullRef } from '../../src/domain/images/reference.js';
+import { InvalidInputError } from '../../src/shared/errors.js';
 
 describe('normalizeReference: one key per image, so its pulls are shared', () => {
   it.each([

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { LogDecoder, type DecodedLine } from '../../src/logs/decoder.js';
-import { LineQueue } from '../../src/logs/line-queue.js';
+import { LogDecoder, type DecodedLine } from '../../src/engine/log-decoder.js';
+import { LineQueue } from '../../src/domain/logs/line-queue.js';
 
 const T1 = '2026-11-29T03:00:00.000000001Z';
 const T2 = '2026-11-29T03:00:00.000000002Z';

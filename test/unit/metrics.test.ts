@@ -1,10 +1,10 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import parsePrometheusTextFormat from 'parse-prometheus-text-format';
 import { describe, expect, it } from 'vitest';
-import type { Container } from '../../src/containers/model.js';
-import { releasingOnEnd, routeClass } from '../../src/http/metrics.js';
-import { BerthMetrics, ROUTE_CLASSES } from '../../src/metrics/berth-metrics.js';
-import type { ContainerStats } from '../../src/stats/model.js';
+import type { Container } from '../../src/domain/containers/model.js';
+import { releasingOnEnd, routeClass } from '../../src/api/http/metrics.js';
+import { BerthMetrics, ROUTE_CLASSES } from '../../src/api/metrics/berth-metrics.js';
+import type { ContainerStats } from '../../src/domain/stats/model.js';
 
 /** Containers as the index holds them: just data, no engine behind them. */
 function container(id: string, overrides: Partial<Container> = {}): Container {

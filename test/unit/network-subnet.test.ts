@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { InvalidInputError } from '../../src/errors.js';
-import { overlaps, parseAddress, parseCidr, type Cidr } from '../../src/networks/subnet.js';
-import { validateCreateNetwork } from '../../src/networks/validation.js';
+import { InvalidInputError } from '../../src/shared/errors.js';
+import { overlaps, parseAddress, parseCidr, type Cidr } from '../../src/domain/networks/subnet.js';
+import { validateCreateNetwork } from '../../src/domain/networks/validation.js';
 
 function cidr(text: string, strict = true): Cidr {
   const parsed = parseCidr(text, { strict });

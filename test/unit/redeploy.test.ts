@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { InvalidInputError } from '../../src/errors.js';
-import { applyEnvChanges, diffSpecs } from '../../src/redeploy/diff.js';
-import type { EffectiveSpec } from '../../src/redeploy/model.js';
-import { sideName, validateRedeploy } from '../../src/redeploy/validation.js';
+import { InvalidInputError } from '../../src/shared/errors.js';
+import { applyEnvChanges, diffSpecs } from '../../src/domain/redeploy/diff.js';
+import type { EffectiveSpec } from '../../src/domain/redeploy/model.js';
+import { sideName, validateRedeploy } from '../../src/domain/redeploy/validation.js';
 
 const base: EffectiveSpec = {
   image: 'app:1',

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { InvalidInputError } from '../../src/errors.js';
-import { fromSeedRequest, toSeedContainer } from '../../src/rest/seed-json.js';
-import type { Container } from '../../src/containers/model.js';
+import { InvalidInputError } from '../../src/shared/errors.js';
+import { fromSeedRequest, toSeedContainer } from '../../src/api/rest/seed-json.js';
+import type { Container } from '../../src/domain/containers/model.js';
 
 describe("the seed's ContainerRequest", () => {
   it('matches keys case-insensitively, the last duplicate winning, as encoding/json does', () => {

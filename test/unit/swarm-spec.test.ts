@@ -1,6 +1,6 @@
 import type Docker from 'dockerode';
 import { describe, expect, it } from 'vitest';
-import { applyChange, toRequestedSpec, toServiceSpec } from '../../src/docker/swarm.js';
+import { applyChange, toRequestedSpec, toServiceSpec } from '../../src/engine/swarm.js';
 
 // A spec as the engine answers it: `Healthcheck` (not dockerode's `HealthCheck`), network ids.
 const engineSpec = {

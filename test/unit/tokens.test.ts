@@ -14,11 +14,11 @@ import {
   TOKEN_PATTERN,
   TokenService,
   type Role,
-} from '../../src/auth/tokens.js';
-import { ConfigError, loadConfig } from '../../src/config.js';
-import { InvalidInputError, TokenNotFoundError } from '../../src/errors.js';
-import { BerthDatabase, DatabaseError } from '../../src/store/database.js';
-import { MIGRATIONS } from '../../src/store/migrations.js';
+} from '../../src/platform/auth/tokens.js';
+import { ConfigError, loadConfig } from '../../src/platform/config.js';
+import { InvalidInputError, TokenNotFoundError } from '../../src/shared/errors.js';
+import { BerthDatabase, DatabaseError } from '../../src/platform/store/database.js';
+import { MIGRATIONS } from '../../src/platform/store/migrations.js';
 
 let dataDir: string;
 const opened: BerthDatabase[] = [];

@@ -5,8 +5,8 @@ import {
   validateContainerRef,
   validateCreateSpec,
   validateFilter,
-} from '../../src/containers/validation.js';
-import { InvalidInputError } from '../../src/errors.js';
+} from '../../src/domain/lifecycle/validation.js';
+import { InvalidInputError } from '../../src/shared/errors.js';
 
 function fieldOf(run: () => unknown): string {
   try {

@@ -1,0 +1,58 @@
+import type { LogLine } from '../../domain/logs/service.js';
+import { validateContainerRef } from '../../domain/lifecycle/validation.js';
+import { builder } from './builder.js';
+import { ContainerRef } from './container.js';
+
+/** Container output: the `logs` field and the `containerLogs` subscription. */
+
+const LogStreamEnum = builder.enumType('LogStream', {
+  values: {
+    STDOUT: {},
+    STDERR: {},
+    SYSTEM: { description: 'A note from berth in the stream, e.g. lines dropped for a slow reader.' },
+  } as const,
+});
+
+const LogLineRef = builder.objectRef<LogLine>('LogLine').implement({
+  fields: (t) => ({
+    stream: t.field({ type: LogStreamEnum, resolve: (line) => line.stream }),
+    at: t.field({ type: 'DateTime', resolve: (line) => line.at }),
+    text: t.exposeString('text'),
+  }),
+});
+
+builder.objectField(ContainerRef, 'logs', (t) =>
+  t.field({
+    type: [LogLineRef],
+    description:
+      'Output lines, oldest first: the last 100 unless `tail` (at most 10000) or `since` say otherwise.',
+    args: {
+      tail: t.arg.int(),
+      since: t.arg({ type: 'DateTime' }),
+      until: t.arg({ type: 'DateTime' }),
+      stdout: t.arg.boolean({ defaultValue: true }),
+      stderr: t.arg.boolean({ defaultValue: true }),
+    },
+    resolve: (container, args, { logs }) => logs.lines(container, args),
+  }),
+);
+
+builder.subscriptionField('containerLogs', (t) =>
+  t.field({
+    type: LogLineRef,
+    description:
+      'New output lines as they are written (after the last `tail` lines or those `since`, when given), ' +
+      'until the container stops or the client leaves. A reader that falls 10000 lines behind loses the ' +
+      'oldest, told by a SYSTEM line.',
+    args: {
+      id: t.arg.string({ required: true }),
+      tail: t.arg.int(),
+      since: t.arg({ type: 'DateTime' }),
+      stdout: t.arg.boolean({ defaultValue: true }),
+      stderr: t.arg.boolean({ defaultValue: true }),
+    },
+    subscribe: (_, { id, ...request }, { containers, logs }) =>
+      logs.follow(containers.get(validateContainerRef(id)), request),
+    resolve: (line) => line,
+  }),
+);

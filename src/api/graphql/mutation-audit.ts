@@ -1,0 +1,41 @@
+import { useOnResolve } from '@envelop/on-resolve';
+import type { Plugin } from 'graphql-yoga';
+import { BerthError, ForbiddenError } from '../../shared/errors.js';
+import type { Context } from './builder.js';
+
+/** What a mutation acts on, from its arguments: a container, an image, a token. */
+function targetOf(args: Record<string, unknown>): string | null {
+  const input = args['input'] as Record<string, unknown> | undefined;
+  for (const value of [args['id'], args['reference'], args['name'], input?.['name'], input?.['image']]) {
+    if (typeof value === 'string' && value !== '') return value.slice(0, 300);
+  }
+  return null;
+}
+
+/**
+ * Records every mutation in the audit log after it ran: who, what, on what, and how it ended
+ * (`ok`, `denied` for a role refusal, `error:<CODE>`). Wraps the resolvers, so it sees the typed
+ * errors of the payload unions as well as thrown faults.
+ */
+export function useMutationAudit(): Plugin<Context> {
+  return useOnResolve<Context>(({ info, args, context }) => {
+    if (info.parentType.name !== 'Mutation') return;
+    return ({ result }) => {
+      const outcome =
+        result instanceof ForbiddenError
+          ? 'denied'
+          : result instanceof BerthError
+            ? (`error:${result.code}` as const)
+            : result instanceof Error
+              ? ('error:INTERNAL' as const)
+              : 'ok';
+      context.audit.record({
+        tokenId: context.principal?.tokenId ?? null,
+        tokenName: context.principal?.name ?? null,
+        action: info.fieldName,
+        target: targetOf(args),
+        result: outcome,
+      });
+    };
+  }) as unknown as Plugin<Context>;
+}

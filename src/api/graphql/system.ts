@@ -1,0 +1,29 @@
+import type { SystemReport } from '../../domain/system/status.js';
+import { builder } from './builder.js';
+
+/** berth's view of itself and its engine. */
+
+const EngineStatusRef = builder.objectRef<SystemReport['engine']>('EngineStatus').implement({
+  fields: (t) => ({
+    up: t.exposeBoolean('up', { description: 'Whether the engine answers a ping now.' }),
+    dockerHost: t.exposeString('dockerHost'),
+  }),
+});
+
+const SystemRef = builder.objectRef<SystemReport>('System').implement({
+  fields: (t) => ({
+    engine: t.field({ type: EngineStatusRef, resolve: (s) => s.engine }),
+    statsSource: t.exposeString('statsSource', {
+      description: '`cgroup` (read from the host, cheap) or `docker-api` (the engine’s stats stream).',
+    }),
+    statsCollectors: t.exposeInt('statsCollectors', { description: 'Containers being sampled now.' }),
+    indexedContainers: t.exposeInt('indexedContainers', {
+      nullable: true,
+      description: 'Containers in the index; null while it does not match the engine.',
+    }),
+  }),
+});
+
+builder.queryField('system', (t) =>
+  t.field({ type: SystemRef, resolve: (_, __, { system }) => system.report() }),
+);

@@ -1,0 +1,112 @@
+import type { AuditEntry, AuditPage } from '../../platform/audit/log.js';
+import type { TokenRecord } from '../../platform/auth/tokens.js';
+import { InvalidInputError, TokenNotFoundError } from '../../shared/errors.js';
+import { builder } from './builder.js';
+import { ErrorInterface } from './errors.js';
+
+/** Administration: API tokens and the audit log, for the admin role only. */
+
+const admin = { authScopes: { admin: true } } as const;
+
+const RoleEnum = builder.enumType('Role', {
+  values: {
+    VIEWER: { value: 'viewer' },
+    OPERATOR: { value: 'operator' },
+    ADMIN: { value: 'admin' },
+  } as const,
+});
+
+builder.objectType(TokenNotFoundError, { name: 'TokenNotFoundError', interfaces: [ErrorInterface] });
+
+const TokenRef = builder.objectRef<TokenRecord>('Token').implement({
+  description: 'An API token as anyone may see it: never its secret.',
+  fields: (t) => ({
+    id: t.exposeString('id'),
+    name: t.exposeString('name'),
+    role: t.field({ type: RoleEnum, resolve: (token) => token.role }),
+    createdAt: t.field({ type: 'DateTime', resolve: (token) => token.createdAt }),
+    lastUsedAt: t.field({ type: 'DateTime', nullable: true, resolve: (token) => token.lastUsedAt }),
+    revokedAt: t.field({ type: 'DateTime', nullable: true, resolve: (token) => token.revokedAt }),
+  }),
+});
+
+const CreatedTokenRef = builder.objectRef<{ token: string; record: TokenRecord }>('CreatedToken').implement({
+  fields: (t) => ({
+    secret: t.exposeString('token', {
+      description: 'The token itself: shown this once, berth keeps only its hash.',
+    }),
+    token: t.field({ type: TokenRef, resolve: (created) => created.record }),
+  }),
+});
+
+const AuditEntryRef = builder.objectRef<AuditEntry>('AuditEntry').implement({
+  fields: (t) => ({
+    cursor: t.exposeString('cursor'),
+    at: t.field({ type: 'DateTime', resolve: (entry) => entry.at }),
+    tokenId: t.exposeString('tokenId', { nullable: true }),
+    tokenName: t.exposeString('tokenName', { nullable: true }),
+    action: t.exposeString('action'),
+    target: t.exposeString('target', { nullable: true }),
+    result: t.exposeString('result', { description: '`ok`, `denied`, or `error:<CODE>`.' }),
+    detail: t.exposeString('detail', { nullable: true }),
+  }),
+});
+
+const AuditPageRef = builder.objectRef<AuditPage>('AuditPage').implement({
+  fields: (t) => ({
+    entries: t.field({ type: [AuditEntryRef], resolve: (page) => page.entries }),
+    hasNextPage: t.boolean({ resolve: (page) => page.pageInfo.hasNextPage }),
+    endCursor: t.string({ nullable: true, resolve: (page) => page.pageInfo.endCursor }),
+  }),
+});
+
+const AuditFilterInput = builder.inputType('AuditFilter', {
+  fields: (t) => ({
+    tokenId: t.string(),
+    action: t.string(),
+    result: t.string({ description: 'An exact result, or `error` for every error.' }),
+    since: t.field({ type: 'DateTime' }),
+    until: t.field({ type: 'DateTime' }),
+  }),
+});
+
+builder.queryFields((t) => ({
+  tokens: t.field({
+    ...admin,
+    type: [TokenRef],
+    args: { active: t.arg.boolean({ description: 'Only tokens not revoked.' }) },
+    resolve: (_, { active }, { tokens }) => tokens.list(active == null ? {} : { active }),
+  }),
+  auditLog: t.field({
+    ...admin,
+    type: AuditPageRef,
+    description: 'Every change and every denied request, newest first.',
+    args: {
+      filter: t.arg({ type: AuditFilterInput }),
+      first: t.arg.int({ description: '50 when left out, at most 200.' }),
+      after: t.arg.string({ description: 'The endCursor of the previous page.' }),
+    },
+    resolve: (_, args, { audit }) => audit.query(args),
+  }),
+}));
+
+builder.mutationFields((t) => ({
+  createToken: t.field({
+    ...admin,
+    type: CreatedTokenRef,
+    args: {
+      name: t.arg.string({ required: true }),
+      role: t.arg({ type: RoleEnum, required: true }),
+    },
+    errors: { dataField: { name: 'created' }, types: [InvalidInputError] },
+    resolve: (_, { name, role }, { tokens }) => tokens.create({ name, role }),
+  }),
+  revokeToken: t.field({
+    ...admin,
+    type: TokenRef,
+    description: 'Revokes a token by id or name; its open subscriptions end at once.',
+    args: { reference: t.arg.string({ required: true }) },
+    errors: { dataField: { name: 'token' }, types: [InvalidInputError, TokenNotFoundError] },
+    resolve: (_, { reference }, { tokens }) => tokens.revoke(reference),
+  }),
+}));

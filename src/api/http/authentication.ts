@@ -1,0 +1,77 @@
+import type { Plugin } from 'graphql-yoga';
+import { bearerToken, type AuthGuard } from '../../platform/auth/guard.js';
+import type { Principal } from '../../platform/auth/principal.js';
+import { TOKEN_PATTERN } from '../../platform/auth/tokens.js';
+import { BerthError, ERROR_CODES, RateLimitedError, TokenInUrlError } from '../../shared/errors.js';
+
+const principals = new WeakMap<Request, Principal>();
+
+/** The principal authentication attached to this request (every route but /healthz has one). */
+export function principalOf(request: Request): Principal | undefined {
+  return principals.get(request);
+}
+
+// Query parameters that look like credentials are refused whatever their value.
+const CREDENTIAL_PARAMS = /^(access_?token|token|auth|authorization|api_?key|key|secret|bearer|password)$/i;
+
+/** A token in the URL ends up in logs and proxies: refused, never used. */
+export function tokenInUrl(url: URL): boolean {
+  for (const [name, value] of url.searchParams) {
+    if (CREDENTIAL_PARAMS.test(name) || value.startsWith('berth_') || TOKEN_PATTERN.test(value)) return true;
+  }
+  return bearerToken(decodeURIComponent(url.search)) !== null || url.username !== '' || url.password !== '';
+}
+
+/** The address a request came from, as the socket saw it. */
+export function remoteAddress(serverContext: unknown): string {
+  const req = (serverContext as { req?: { socket?: { remoteAddress?: string } } } | undefined)?.req;
+  return req?.socket?.remoteAddress ?? 'unknown';
+}
+
+/**
+ * Authentication for every HTTP route but `/healthz` (and GraphiQL's page, which carries no data):
+ * GraphQL, the REST shim and log following alike. A refusal answers here, before routing, so no
+ * engine call is ever made for it.
+ */
+export function useAuthentication(guard: AuthGuard, graphqlEndpoint: string): Plugin {
+  return {
+    async onRequest({ request, url, endResponse, fetchAPI, serverContext }) {
+      if (url.pathname === '/healthz') return;
+      const address = remoteAddress(serverContext);
+      const action = `${request.method} ${url.pathname.replace(/^\/containers\/[^/]+/, '/containers/{id}')}`;
+      const graphql = url.pathname === graphqlEndpoint;
+      const respond = (error: BerthError) => {
+        const status = ERROR_CODES[error.code].httpStatus;
+        const headers: Record<string, string> = { 'content-type': 'application/json; charset=utf-8' };
+        if (status === 401) headers['www-authenticate'] = 'Bearer realm="berth"';
+        if (error instanceof RateLimitedError) headers['retry-after'] = String(error.retryAfterSeconds);
+        const body = graphql
+          ? { errors: [{ message: error.message, extensions: { code: error.code } }] }
+          : { error: { code: error.code, message: error.message } };
+        endResponse(new fetchAPI.Response(JSON.stringify(body), { status, headers }));
+      };
+
+      if (tokenInUrl(url)) {
+        respond(guard.deny({ action, address }, null, new TokenInUrlError()));
+        return;
+      }
+      if (
+        graphql &&
+        request.method === 'GET' &&
+        !url.search &&
+        /text\/html/.test(request.headers.get('accept') ?? '')
+      ) {
+        return; // GraphiQL's page: its own requests carry the token (set it under Headers).
+      }
+      try {
+        principals.set(
+          request,
+          await guard.authenticate({ authorization: request.headers.get('authorization'), address, action }),
+        );
+      } catch (error) {
+        if (!(error instanceof BerthError)) throw error;
+        respond(error);
+      }
+    },
+  };
+}

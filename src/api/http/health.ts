@@ -1,0 +1,17 @@
+import type { Plugin } from 'graphql-yoga';
+import type { SystemStatus } from '../../domain/system/status.js';
+
+/**
+ * `GET /healthz`: berth itself answers, and says whether the engine does and where stats come
+ * from. The server is "ok" while the engine is down: it keeps serving and recovers on its own.
+ */
+export function useHealthCheck(system: SystemStatus): Plugin {
+  return {
+    async onRequest({ url, request, endResponse, fetchAPI }) {
+      if (url.pathname !== '/healthz' || request.method !== 'GET') return;
+      const report = await system.report();
+      // Open to anyone, so it says only up or down; the `system` query (viewer) tells the rest.
+      endResponse(fetchAPI.Response.json({ status: 'ok', engine: report.engine.up ? 'up' : 'down' }));
+    },
+  };
+}

@@ -1,0 +1,281 @@
+import type { Plugin, YogaLogger } from 'graphql-yoga';
+import type { Container } from '../../domain/containers/model.js';
+import type { ContainerService } from '../../domain/lifecycle/service.js';
+import type { LogLine, LogService } from '../../domain/logs/service.js';
+import type { StatsHub } from '../../domain/stats/hub.js';
+import type { AuditLog, AuditResult } from '../../platform/audit/log.js';
+import { hasRole } from '../../platform/auth/principal.js';
+import { principalOf } from '../http/authentication.js';
+import { validateContainerRef, validateCreateSpec } from '../../domain/lifecycle/validation.js';
+import {
+  BerthError,
+  ERROR_CODES,
+  HTTP_ERROR_CODES,
+  ForbiddenError,
+  InvalidInputError,
+  PolicyViolationError,
+  type ErrorCode,
+  type HttpErrorCode,
+} from '../../shared/errors.js';
+import { fromSeedRequest, toSeedContainer } from './seed-json.js';
+
+/**
+ * The original Go tool's endpoints, kept so its clients keep working. Each route translates the
+ * seed's JSON to the calls the GraphQL resolvers make, and their typed errors back to HTTP.
+ */
+
+export const MAX_BODY_BYTES = 1024 * 1024;
+/**
+ * A body over the limit is still read (and dropped) up to this size before the 413 goes out: a client
+ * that is still sending when the server stops reading gets its connection reset instead of the answer.
+ */
+const MAX_DISCARDED_BYTES = 16 * MAX_BODY_BYTES;
+
+class HttpError extends Error {
+  constructor(
+    readonly code: HttpErrorCode,
+    message: string,
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(message);
+  }
+}
+
+type Respond = (status: number, body?: unknown, headers?: Record<string, string>) => Response;
+
+/** Keeps at most MAX_BODY_BYTES, refusing early when Content-Length already says more. */
+async function readJson(request: Request): Promise<unknown> {
+  const type = request.headers.get('content-type') ?? '';
+  if (!/^application\/([\w.+-]+\+)?json\s*(;|$)/i.test(type)) {
+    throw new HttpError('UNSUPPORTED_MEDIA_TYPE', 'send the body as application/json');
+  }
+  const declared = Number(request.headers.get('content-length') ?? '0');
+  if (declared > MAX_BODY_BYTES) throw new HttpError('PAYLOAD_TOO_LARGE', 'the body is over 1 MiB');
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  if (request.body) {
+    for await (const chunk of request.body as unknown as AsyncIterable<Uint8Array>) {
+      size += chunk.byteLength;
+      if (size <= MAX_BODY_BYTES) chunks.push(chunk);
+      // Leaving the loop cancels the body, which resets the connection: only for absurd bodies.
+      else if (size > MAX_DISCARDED_BYTES) break;
+    }
+  }
+  if (size > MAX_BODY_BYTES) throw new HttpError('PAYLOAD_TOO_LARGE', 'the body is over 1 MiB');
+  const text = Buffer.concat(chunks).toString('utf8');
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (error) {
+    throw new HttpError('MALFORMED_JSON', `the body is not valid JSON: ${(error as Error).message}`);
+  }
+}
+
+/** `%` not followed by two hex digits, or escapes that are not UTF-8, are the client's mistake. */
+function decodePathSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    throw new InvalidInputError('id', 'is not a valid percent-encoded path segment');
+  }
+}
+
+function decodeURIComponentSafe(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}
+
+function methodNotAllowed(allowed: string[]): never {
+  throw new HttpError('METHOD_NOT_ALLOWED', `use ${allowed.join(' or ')}`, { allow: allowed.join(', ') });
+}
+
+export interface RestServices {
+  containers: ContainerService;
+  stats: StatsHub;
+  logs: LogService;
+  audit: AuditLog;
+}
+
+/** A query parameter as a boolean the way curl users write one: 1/0, true/false. */
+function flag(params: URLSearchParams, name: string): boolean | undefined {
+  const value = params.get(name);
+  if (value === null) return undefined;
+  if (/^(1|true|yes)$/i.test(value)) return true;
+  if (/^(0|false|no)$/i.test(value)) return false;
+  throw new InvalidInputError(name, 'must be 1, 0, true or false');
+}
+
+/** RFC 3339, or Unix seconds as `docker logs --since` also takes. */
+function time(params: URLSearchParams, name: string): Date | undefined {
+  const value = params.get(name);
+  if (value === null) return undefined;
+  const date = /^\d+(\.\d+)?$/.test(value) ? new Date(Number(value) * 1000) : new Date(value);
+  if (Number.isNaN(date.getTime()))
+    throw new InvalidInputError(name, 'must be an RFC 3339 time or Unix seconds');
+  return date;
+}
+
+function whole(params: URLSearchParams, name: string): number | undefined {
+  const value = params.get(name);
+  if (value === null) return undefined;
+  if (!/^-?\d+$/.test(value)) throw new InvalidInputError(name, 'must be a whole number');
+  return Number(value);
+}
+
+/** `GET /containers/{id}/logs`: lines as JSON, or with `follow=1` as Server-Sent Events until the container stops. */
+async function logsRoute(
+  request: Request,
+  url: URL,
+  container: Container,
+  logs: LogService,
+  respond: Respond,
+) {
+  if (request.method !== 'GET') return methodNotAllowed(['GET']);
+  const params = url.searchParams;
+  const query = {
+    tail: whole(params, 'tail'),
+    since: time(params, 'since'),
+    until: time(params, 'until'),
+    stdout: flag(params, 'stdout'),
+    stderr: flag(params, 'stderr'),
+  };
+  const seedLine = (line: LogLine) => ({
+    stream: line.stream.toLowerCase(),
+    at: line.at.toISOString(),
+    text: line.text,
+  });
+  if (!flag(params, 'follow')) return respond(200, (await logs.lines(container, query)).map(seedLine));
+
+  const lines = await logs.follow(container, query);
+  const encoder = new TextEncoder();
+  const body = new ReadableStream<Uint8Array>({
+    // A comment first, so the client has the headers before the container writes anything.
+    start: (controller) => controller.enqueue(encoder.encode(': following\n\n')),
+    async pull(controller) {
+      const { value, done } = await lines.next().catch(() => ({ value: undefined, done: true as const }));
+      if (done) controller.close();
+      else controller.enqueue(encoder.encode(`data: ${JSON.stringify(seedLine(value))}\n\n`));
+    },
+    // The client went away: release the engine's stream.
+    cancel: () => void lines.return?.(),
+  });
+  return new Response(body, {
+    status: 200,
+    headers: { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache' },
+  });
+}
+
+async function route(request: Request, url: URL, path: string, services: RestServices, respond: Respond) {
+  const { containers, stats, logs } = services;
+  // The seed's CPU and Memory, from the newest sample (no engine call); null before one exists.
+  const render = (container: Container) => {
+    const sample = container.status === 'RUNNING' ? stats.look(container.id) : null;
+    return toSeedContainer(
+      container,
+      sample ? { cpu: sample.cpuPercent, memory: sample.memoryUsageBytes } : undefined,
+    );
+  };
+  if (path === '/containers') {
+    if (request.method === 'GET') {
+      const list = await containers.list();
+      return respond(200, list.map(render));
+    }
+    if (request.method === 'POST') {
+      const seed = fromSeedRequest(await readJson(request));
+      let spec;
+      try {
+        spec = validateCreateSpec(seed.input);
+      } catch (error) {
+        if (!(error instanceof InvalidInputError)) throw error;
+        const field = seed.fieldOf(error.field.split('.'));
+        throw new InvalidInputError(field, error.message.slice(error.field.length + 2));
+      }
+      return respond(201, render(await containers.create(spec)));
+    }
+    return methodNotAllowed(['GET', 'POST']);
+  }
+  const [, , segment = '', sub] = path.split('/');
+  const id = validateContainerRef(decodePathSegment(segment));
+  if (sub === 'logs') return logsRoute(request, url, containers.get(id), logs, respond);
+  if (sub !== undefined) throw new HttpError('ROUTE_NOT_FOUND', `no endpoint ${url.pathname}`);
+  switch (request.method) {
+    case 'GET':
+      return respond(200, render(containers.get(id)));
+    case 'POST':
+      return respond(200, render(await containers.stop(id)));
+    case 'DELETE':
+      // As the seed did: a running container is removed too (killed first).
+      await containers.remove(id, { force: true, removeVolumes: false });
+      return respond(204);
+    default:
+      return methodNotAllowed(['GET', 'POST', 'DELETE']);
+  }
+}
+
+export function useRestShim(services: RestServices, log: YogaLogger): Plugin {
+  return {
+    async onRequest({ request, url, endResponse, fetchAPI }) {
+      const path = url.pathname.replace(/\/+$/, '') || '/';
+      if (path !== '/containers' && !path.startsWith('/containers/')) return;
+
+      const respond: Respond = (status, body, headers = {}) =>
+        body === undefined
+          ? new fetchAPI.Response(null, { status, headers })
+          : new fetchAPI.Response(JSON.stringify(body), {
+              status,
+              headers: { 'content-type': 'application/json; charset=utf-8', ...headers },
+            });
+      const fail = (
+        code: ErrorCode | HttpErrorCode,
+        message: string,
+        extra: { field?: string; headers?: Record<string, string> } = {},
+      ) => {
+        const status = (
+          code in ERROR_CODES ? ERROR_CODES[code as ErrorCode] : HTTP_ERROR_CODES[code as HttpErrorCode]
+        ).httpStatus;
+        const body = { error: { code, message, ...(extra.field !== undefined && { field: extra.field }) } };
+        return respond(status, body, extra.headers);
+      };
+
+      // Reading needs viewer, changing needs operator; authentication already ran (useAuthentication).
+      const principal = principalOf(request);
+      const changes = request.method !== 'GET' && request.method !== 'HEAD';
+      const action = `${request.method} ${path.replace(/^\/containers\/[^/]+/, '/containers/{id}')}`;
+      const target = path.split('/')[2] ?? null;
+      const record = (result: AuditResult) =>
+        services.audit.record({
+          tokenId: principal?.tokenId ?? null,
+          tokenName: principal?.name ?? null,
+          action,
+          target: target && decodeURIComponentSafe(target),
+          result,
+        });
+      try {
+        if (!hasRole(principal, changes ? 'operator' : 'viewer')) {
+          record('denied');
+          return endResponse(fail('FORBIDDEN', new ForbiddenError(changes ? 'operator' : 'viewer').message));
+        }
+        if (path.split('/').length > 4) throw new HttpError('ROUTE_NOT_FOUND', `no endpoint ${url.pathname}`);
+        const response = await route(request, url, path, services, respond);
+        if (changes) record('ok');
+        endResponse(response);
+      } catch (error) {
+        if (changes)
+          record(
+            `error:${error instanceof BerthError || error instanceof HttpError ? error.code : 'INTERNAL'}`,
+          );
+        if (error instanceof HttpError) {
+          return endResponse(fail(error.code, error.message, { headers: error.headers }));
+        }
+        if (error instanceof InvalidInputError || error instanceof PolicyViolationError) {
+          return endResponse(fail(error.code, error.message, { field: error.field }));
+        }
+        if (error instanceof BerthError) return endResponse(fail(error.code, error.message));
+        log.error(`${request.method} ${url.pathname} failed`, error);
+        return endResponse(fail('INTERNAL', 'unexpected error; the server log has the details'));
+      }
+    },
+  };
+}

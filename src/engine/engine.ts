@@ -1,0 +1,209 @@
+import type Docker from 'dockerode';
+import type { EngineConnection } from '../platform/config.js';
+import type { Container, CreateContainerSpec } from '../domain/containers/model.js';
+import { BerthError, NotFoundError, type ErrorCode } from '../shared/errors.js';
+import type { YogaLogger } from 'graphql-yoga';
+import { createDockerClient } from './client.js';
+import type { StatsSource } from '../domain/stats/model.js';
+import type { DecodedLine } from './log-decoder.js';
+import { EngineEventStream } from './events.js';
+import { runExec, type ExecOutcome, type ExecRequest } from './exec.js';
+import { followLogs, readLogs, type LogFollow, type LogQuery } from './logs.js';
+import { readEngineInfo, type EngineInfo } from './info.js';
+import { DockerImages } from './images.js';
+import { DockerSwarm } from './swarm.js';
+import { DockerNetworks } from './networks.js';
+import { DockerVolumes } from './volumes.js';
+import { DockerContainerSpecs } from './container-specs.js';
+import { DockerRedeploy } from './redeploy.js';
+import { DockerApiStatsSource } from './stats.js';
+import { statusOf, toDomainError, type Operation } from './errors.js';
+import { toContainer, toCreateOptions } from './mapping.js';
+
+/** One finished engine call, in berth's terms, for whoever measures them (berth's metrics). */
+export interface EngineCall {
+  operation: Operation;
+  /** `ok`, or the code of the typed error the failure became (`error` when none fits). */
+  outcome: 'ok' | ErrorCode | 'error';
+  seconds: number;
+}
+
+export interface DockerEngineOptions {
+  /** Told of every call made through `#call`, after it settles. */
+  onCall?: (call: EngineCall) => void;
+}
+
+/**
+ * berth's door to the Docker Engine. Everything above this class speaks in berth's own types and
+ * typed errors; the engine's HTTP statuses and wire shapes stop here.
+ */
+export class DockerEngine {
+  readonly #docker: Docker;
+  readonly #onCall: ((call: EngineCall) => void) | undefined;
+  /** Listing, pulling, removing and pruning images. */
+  readonly images: DockerImages;
+  /** Swarm nodes, services and tasks (a swarm manager only). */
+  readonly swarm: DockerSwarm;
+  /** Listing, creating and removing networks; connecting containers to them. */
+  readonly networks: DockerNetworks;
+  /** Listing, creating, removing and pruning volumes. */
+  readonly volumes: DockerVolumes;
+  /** Containers' create specs read back from the engine, for backups. */
+  readonly containerSpecs: DockerContainerSpecs;
+  /** Reading a container back as a copy's create options, renaming, moving network endpoints. */
+  readonly redeploy: DockerRedeploy;
+
+  constructor(engineOrClient: EngineConnection | Docker, options: DockerEngineOptions = {}) {
+    this.#docker = 'kind' in engineOrClient ? createDockerClient(engineOrClient) : engineOrClient;
+    this.#onCall = options.onCall;
+    this.images = new DockerImages(this.#docker);
+    this.swarm = new DockerSwarm(this.#docker);
+    this.networks = new DockerNetworks(this.#docker);
+    this.volumes = new DockerVolumes(this.#docker);
+    this.containerSpecs = new DockerContainerSpecs(this.#docker);
+    this.redeploy = new DockerRedeploy(this.#docker);
+  }
+
+  async #call<T>(operation: Operation, subject: string, run: () => Promise<T>): Promise<T> {
+    const started = performance.now();
+    let outcome: EngineCall['outcome'] = 'ok';
+    try {
+      return await run();
+    } catch (error) {
+      const mapped = toDomainError(error, operation, subject);
+      outcome = mapped instanceof BerthError ? mapped.code : 'error';
+      throw mapped;
+    } finally {
+      this.#onCall?.({ operation, outcome, seconds: (performance.now() - started) / 1000 });
+    }
+  }
+
+  /** Whether the engine answers `/_ping` within `timeoutMs`. Never throws. */
+  async ping(timeoutMs = 2000): Promise<boolean> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<false>((resolve) => {
+      timer = setTimeout(() => resolve(false), timeoutMs);
+    });
+    try {
+      return await Promise.race([
+        this.#docker.ping().then(
+          () => true,
+          () => false,
+        ),
+        timeout,
+      ]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** Inspects by full id, unique id prefix or name; the engine resolves all three as the CLI does. */
+  async inspect(reference: string): Promise<Container> {
+    const info = await this.#call('inspect', reference, () => this.#docker.getContainer(reference).inspect());
+    return toContainer(info);
+  }
+
+  /** Every container, inspected in full: the index's initial list and its re-list after a gap. */
+  async listAll(): Promise<Container[]> {
+    const summaries = await this.#call('list', 'containers', () =>
+      this.#docker.listContainers({ all: true }),
+    );
+    const inspected = await Promise.all(
+      summaries.map((summary) =>
+        // A container removed between the list and its inspect is simply gone from the answer.
+        this.inspect(summary.Id).catch((error: unknown) => {
+          if (error instanceof NotFoundError) return null;
+          throw error;
+        }),
+      ),
+    );
+    return inspected.filter((container): container is Container => container !== null);
+  }
+
+  /** The container's past output, as lines. */
+  logs(id: string, tty: boolean, query: LogQuery): Promise<DecodedLine[]> {
+    return readLogs(this.#docker, id, tty, query);
+  }
+
+  /** Follows the container's output; the caller must `close()` what it no longer reads. */
+  followLogs(
+    id: string,
+    tty: boolean,
+    query: LogQuery,
+    handlers: { line: (line: DecodedLine) => void; end: (error?: Error) => void },
+  ): Promise<LogFollow> {
+    return followLogs(this.#docker, id, tty, query, handlers);
+  }
+
+  /** Runs a command in a running container and collects what it prints. */
+  exec(id: string, request: ExecRequest): Promise<ExecOutcome> {
+    return runExec(this.#docker, id, request);
+  }
+
+  /** What the engine says of its host: cgroup layout, CPUs, memory. */
+  info(): Promise<EngineInfo> {
+    return readEngineInfo(this.#docker);
+  }
+
+  /** Samples from the engine's own stats stream: works for any engine, at the daemon's expense. */
+  apiStatsSource(log: YogaLogger): StatsSource {
+    return new DockerApiStatsSource(this.#docker, (message, error) => log.warn(message, error));
+  }
+
+  /** The one `/events` stream for this engine; its owner (the container index) starts it. */
+  eventStream(log: YogaLogger): EngineEventStream {
+    return new EngineEventStream(this.#docker, log);
+  }
+
+  /** Creates the container and returns its id; a missing image is the caller's to pull. */
+  async create(spec: CreateContainerSpec): Promise<string> {
+    const created = await this.#call('create', spec.name ?? spec.image, () =>
+      this.#docker.createContainer(toCreateOptions(spec)),
+    );
+    // The create took the first network (older engines take only one); the others join now,
+    // before anything starts. A container that cannot join them all is not left behind.
+    try {
+      for (const network of (spec.networks ?? []).slice(1)) {
+        await this.networks.connect(network.name, created.id, network.aliases);
+      }
+    } catch (error) {
+      await this.remove(created.id, { force: true, removeVolumes: true }).catch(() => undefined);
+      throw error;
+    }
+    return created.id;
+  }
+
+  /** Starts the container; starting a running one is not an error. */
+  async start(id: string): Promise<void> {
+    await this.#call('start', id, async () => {
+      try {
+        await this.#docker.getContainer(id).start();
+      } catch (error) {
+        if (statusOf(error) !== 304) throw error;
+      }
+    });
+  }
+
+  /** Stops the container; stopping a stopped one is not an error. */
+  async stop(id: string, timeoutSeconds?: number): Promise<void> {
+    await this.#call('stop', id, async () => {
+      try {
+        await this.#docker.getContainer(id).stop(timeoutSeconds === undefined ? {} : { t: timeoutSeconds });
+      } catch (error) {
+        if (statusOf(error) !== 304) throw error;
+      }
+    });
+  }
+
+  async restart(id: string, timeoutSeconds?: number): Promise<void> {
+    await this.#call('restart', id, () =>
+      this.#docker.getContainer(id).restart(timeoutSeconds === undefined ? {} : { t: timeoutSeconds }),
+    );
+  }
+
+  async remove(id: string, options: { force: boolean; removeVolumes: boolean }): Promise<void> {
+    await this.#call('remove', id, () =>
+      this.#docker.getContainer(id).remove({ force: options.force, v: options.removeVolumes }),
+    );
+  }
+}

@@ -1,0 +1,271 @@
+import {
+  AmbiguousIdError,
+  BerthError,
+  BuiltInNetworkError,
+  EngineUnavailableError,
+  ImageInUseError,
+  ImageNotFoundError,
+  InvalidInputError,
+  InvalidStateError,
+  NameConflictError,
+  NetworkExistsError,
+  NetworkInUseError,
+  NetworkNotFoundError,
+  NotFoundError,
+  NotSwarmManagerError,
+  PortUnavailableError,
+  RegistryUnavailableError,
+  StartFailedError,
+  SubnetOverlapError,
+  VolumeExistsError,
+  VolumeInUseError,
+  VolumeNotFoundError,
+} from '../shared/errors.js';
+
+/**
+ * The one place Docker's errors become berth's. docker-modem rejects with plain Errors that carry
+ * `statusCode` and `json.message`, or with a socket error `code` when the engine cannot be reached.
+ */
+
+interface ModemError {
+  statusCode?: number;
+  code?: string;
+  json?: { message?: string } | string | null;
+  reason?: string;
+  message?: string;
+}
+
+const CONNECTION_CODES = new Set([
+  'ECONNREFUSED',
+  'ENOENT',
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EAI_AGAIN',
+  'ENOTFOUND',
+  'EACCES',
+]);
+
+export function engineMessage(error: unknown): string {
+  const e = error as ModemError;
+  if (e.json && typeof e.json === 'object' && typeof e.json.message === 'string') return e.json.message;
+  if (typeof e.json === 'string' && e.json.trim()) return e.json.trim();
+  return e.message ?? String(error);
+}
+
+export function statusOf(error: unknown): number | undefined {
+  return (error as ModemError).statusCode;
+}
+
+/** True when the error says the engine itself could not be reached (not that it refused). */
+export function isConnectionError(error: unknown): boolean {
+  const e = error as ModemError;
+  return (
+    e.statusCode === undefined &&
+    ((e.code !== undefined && CONNECTION_CODES.has(e.code)) ||
+      /socket hang up|connect/i.test(e.message ?? ''))
+  );
+}
+
+/** Errors that mean "a host port cannot be bound" when starting a container. */
+const PORT_PATTERNS = [
+  /port is already allocated/i,
+  /address already in use/i,
+  /cannot assign requested address/i,
+  // The proxy or the NAT rules for a published port (e.g. sctp, which the userland proxy lacks).
+  /driver failed programming external connectivity/i,
+  /error starting userland proxy/i,
+];
+
+/** The engine made the container but could not run its process (a missing command, a bad binary). */
+const START_PATTERNS = [
+  /OCI runtime (create|exec|start) failed/i,
+  /executable file not found/i,
+  /exec format error/i,
+];
+
+const REGISTRY_NOT_FOUND = [
+  /manifest unknown/i,
+  /not found/i,
+  /repository does not exist/i,
+  /pull access denied/i,
+  /name unknown/i,
+];
+
+/**
+ * A pull that failed, from the engine's words alone: a failure inside the progress stream comes
+ * with no status code, and its text ("dial tcp …: connect: connection refused") is the registry's
+ * trouble, never the engine's.
+ */
+export function pullFailure(reference: string, message: string): BerthError {
+  if (REGISTRY_NOT_FOUND.some((pattern) => pattern.test(message)))
+    return new ImageNotFoundError(reference, message);
+  return new RegistryUnavailableError(reference, message);
+}
+
+export type Operation =
+  | 'inspect'
+  | 'create'
+  | 'start'
+  | 'stop'
+  | 'restart'
+  | 'remove'
+  | 'list'
+  | 'pull'
+  | 'exec'
+  | 'removeImage'
+  | NetworkOperation
+  | VolumeOperation;
+
+export type NetworkOperation =
+  | 'network.list'
+  | 'network.inspect'
+  | 'network.create'
+  | 'network.remove'
+  | 'network.connect'
+  | 'network.disconnect';
+
+export type VolumeOperation =
+  'volume.list' | 'volume.inspect' | 'volume.create' | 'volume.remove' | 'volume.prune';
+
+const isNetworkOperation = (operation: Operation): operation is NetworkOperation =>
+  operation.startsWith('network.');
+const isVolumeOperation = (operation: Operation): operation is VolumeOperation =>
+  operation.startsWith('volume.');
+
+/** What the request asked for beyond its subject, where an engine's answer does not repeat it. */
+export interface FailureDetails {
+  /** The subnet a network was to be created with. */
+  subnet?: string;
+}
+
+/**
+ * A network call's failure; `subject` is the network as the caller named it. The engine's
+ * statuses differ by version (a network in use is 403 on 20.10, 409 later), so its words decide.
+ */
+function networkFailure(
+  operation: NetworkOperation,
+  subject: string,
+  status: number | undefined,
+  message: string,
+  details: FailureDetails,
+): Error | undefined {
+  // "Pool overlaps with other one on this address space" (403 on 20.10; "invalid pool request: …" later).
+  if (operation === 'network.create' && details.subnet !== undefined && /pool overlaps/i.test(message)) {
+    return new SubnetOverlapError(details.subnet, [], message);
+  }
+  const container = /no such container:\s*(\S+)/i.exec(message)?.[1];
+  if (container !== undefined) return new NotFoundError(container);
+  if (status === 404) return new NetworkNotFoundError(subject);
+  if (/not a swarm manager/i.test(message)) return new NotSwarmManagerError(message);
+  if (/pre-defined network/i.test(message)) return new BuiltInNetworkError(subject);
+  if (operation === 'network.create' && status === 409) return new NetworkExistsError(subject);
+  if (operation === 'network.remove' && (status === 409 || /active endpoints/i.test(message))) {
+    return new NetworkInUseError(subject, [], message);
+  }
+  // Already connected, not connected, or a container sharing another's (or the host's) namespace.
+  if (
+    (operation === 'network.connect' || operation === 'network.disconnect') &&
+    /already exists in network|is not connected to|sharing network namespace|host network|private \(none\) mode/i.test(
+      message,
+    )
+  ) {
+    return new InvalidStateError(message);
+  }
+  if (/ambiguous/i.test(message)) return new InvalidInputError('network', message);
+  if (status === 400) {
+    return new InvalidInputError(/alias/i.test(message) ? 'aliases' : 'network', message);
+  }
+  return undefined;
+}
+
+/** A volume call's failure; `subject` is the volume's name. */
+function volumeFailure(
+  operation: VolumeOperation,
+  subject: string,
+  status: number | undefined,
+  message: string,
+): Error | undefined {
+  if (status === 404) return new VolumeNotFoundError(subject);
+  // "remove data: volume is in use - [3f1c…, 9ab2…]"
+  if (operation === 'volume.remove' && status === 409) {
+    const ids = /\[([^\]]*)\]/.exec(message)?.[1] ?? '';
+    return new VolumeInUseError(
+      subject,
+      ids
+        .split(/[\s,]+/)
+        .map((id) => id.trim())
+        .filter(Boolean),
+    );
+  }
+  if (operation === 'volume.create' && status === 409) return new VolumeExistsError(subject);
+  if (status === 400) return new InvalidInputError(operation === 'volume.prune' ? 'label' : 'name', message);
+  return undefined;
+}
+
+/**
+ * Maps an engine failure for `operation` on `subject` (a container reference or an image)
+ * to a typed domain error; anything unrecognised is rethrown as is, to be masked and logged whole.
+ */
+export function toDomainError(
+  error: unknown,
+  operation: Operation,
+  subject: string,
+  details: FailureDetails = {},
+): Error {
+  if (error instanceof BerthError) return error;
+  if (isConnectionError(error)) return new EngineUnavailableError(engineMessage(error));
+  const status = statusOf(error);
+  const message = engineMessage(error);
+
+  const specific = isNetworkOperation(operation)
+    ? networkFailure(operation, subject, status, message, details)
+    : isVolumeOperation(operation)
+      ? volumeFailure(operation, subject, status, message)
+      : undefined;
+  if (specific) return specific;
+  if (isNetworkOperation(operation) || isVolumeOperation(operation)) {
+    return error instanceof Error ? error : new Error(message);
+  }
+  // "invalid reference format": the engine's verdict on a reference berth's own check let through.
+  if (status === 400 && (operation === 'pull' || operation === 'removeImage')) {
+    return new InvalidInputError('reference', message);
+  }
+  if (operation === 'pull') return pullFailure(subject, message);
+  if (operation === 'removeImage') {
+    if (status === 404) return new ImageNotFoundError(subject, message);
+    // "conflict: unable to remove repository reference … - container … is using its referenced image"
+    if (status === 409 && /container/i.test(message)) return new ImageInUseError(subject, message);
+  }
+  if (status === 404) {
+    if (operation === 'create' && /image/i.test(message)) return new ImageNotFoundError(subject, message);
+    // A network removed between berth's look and the create.
+    const network = /network (\S+) not found/i.exec(message)?.[1];
+    if (operation === 'create' && network !== undefined) return new NetworkNotFoundError(network);
+    return new NotFoundError(subject);
+  }
+  if (/multiple ids found/i.test(message)) return new AmbiguousIdError(subject);
+  if (status === 409) {
+    if (operation === 'create') return new NameConflictError(subject);
+    if (operation === 'exec' && /not running|paused|restarting/i.test(message)) {
+      return new InvalidStateError(`container "${subject}" is not running: ${message}`);
+    }
+    return new InvalidStateError(message);
+  }
+  if (PORT_PATTERNS.some((pattern) => pattern.test(message))) return new PortUnavailableError(message);
+  if (
+    (operation === 'start' || operation === 'restart') &&
+    START_PATTERNS.some((pattern) => pattern.test(message))
+  ) {
+    return new StartFailedError(message);
+  }
+  if (status === 400 && operation === 'create') {
+    // The engine checks what only it knows: how many CPUs the host has.
+    if (/range of cpus/i.test(message)) return new InvalidInputError('input.resources.cpus', message);
+    return new InvalidInputError('input', message);
+  }
+  if (error instanceof Error) return error;
+  return new Error(message);
+}

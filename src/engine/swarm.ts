@@ -1,0 +1,565 @@
+import type Docker from 'dockerode';
+import type { HealthcheckSpec, KeyValue, PortProtocol } from '../domain/containers/model.js';
+import {
+  EngineUnavailableError,
+  InvalidInputError,
+  InvalidStateError,
+  NotSwarmManagerError,
+  ServiceExistsError,
+  ServiceNotFoundError,
+} from '../shared/errors.js';
+import {
+  FAILURE_ACTIONS,
+  NODE_AVAILABILITIES,
+  NODE_STATES,
+  TASK_STATES,
+  UPDATE_STATES,
+  type NodeAvailability,
+  type NodeState,
+  type Service,
+  type ServiceChange,
+  type ServiceMode,
+  type ServicePort,
+  type ServiceSpec,
+  type ServiceTask,
+  type ServiceUpdateStatus,
+  type SwarmNode,
+  type TaskState,
+  type UpdatePolicy,
+  type UpdateState,
+} from '../domain/swarm/model.js';
+import { engineMessage, isConnectionError, statusOf } from './errors.js';
+
+/**
+ * Docker's swarm endpoints (`/nodes`, `/services`, `/tasks`), in berth's terms. Reached through
+ * `DockerEngine.swarm`. Only a manager answers them; any other engine says so with a 503.
+ */
+
+const NANOS_PER_SECOND = 1_000_000_000;
+
+/** What the engine applies when a spec leaves its update or rollback config out (as the CLI sends). */
+const DEFAULT_UPDATE_POLICY: UpdatePolicy = {
+  parallelism: 1,
+  delaySeconds: 0,
+  failureAction: 'PAUSE',
+  order: 'STOP_FIRST',
+  monitorSeconds: 5,
+  maxFailureRatio: 0,
+};
+
+// An update names the service version it read; a concurrent writer makes it stale. A handful of
+// re-reads is plenty: each retry only loses to a write that landed in the last few milliseconds.
+const MAX_UPDATE_ATTEMPTS = 5;
+
+type Operation = 'nodes' | 'list' | 'inspect' | 'tasks' | 'create' | 'update' | 'rollback' | 'remove';
+
+/** The task and node objects the engine returns (dockerode types them as `any`). */
+interface RawTask {
+  ID: string;
+  ServiceID: string;
+  Slot?: number;
+  NodeID?: string;
+  CreatedAt: string;
+  UpdatedAt: string;
+  DesiredState: string;
+  Spec?: Docker.ContainerTaskSpec;
+  Status?: {
+    Timestamp?: string;
+    State?: string;
+    Message?: string;
+    Err?: string;
+    ContainerStatus?: { ContainerID?: string; ExitCode?: number };
+    PortStatus?: { Ports?: Docker.PortConfig[] };
+  };
+}
+
+interface RawNode {
+  ID: string;
+  Description?: { Hostname?: string; Engine?: { EngineVersion?: string } };
+  Spec?: { Role?: string; Availability?: string };
+  Status?: { State?: string; Addr?: string };
+  ManagerStatus?: { Leader?: boolean; Addr?: string };
+}
+
+/** Thrown inside the update loop when another writer bumped the version first; never escapes. */
+class StaleVersion extends Error {}
+
+/**
+ * Swarm failures to berth's errors. The engine answers 503 when it is not a manager (standalone,
+ * or a worker), and wraps the swarm's gRPC verdicts in its message ("rpc error: code = …").
+ */
+function toSwarmError(error: unknown, operation: Operation, subject: string): Error {
+  if (error instanceof StaleVersion) return error;
+  if (isConnectionError(error)) return new EngineUnavailableError(engineMessage(error));
+  const status = statusOf(error);
+  const message = engineMessage(error);
+  if (/not a swarm manager|not part of a swarm/i.test(message)) {
+    return new NotSwarmManagerError(
+      `the engine is not a swarm manager: ${message} (berth must talk to a manager of the swarm)`,
+    );
+  }
+  // A manager that lost its quorum: the swarm is there but cannot decide anything until it returns.
+  if (status === 503) return new EngineUnavailableError(message);
+  if (/update out of sequence/i.test(message)) return new StaleVersion(message);
+  const network = /network (\S+) not found/i.exec(message)?.[1];
+  if (network !== undefined) return new InvalidInputError('input.networks', `no network "${network}"`);
+  if (status === 404) return new ServiceNotFoundError(subject);
+  if (operation === 'create' && status === 409) return new ServiceExistsError(subject);
+  if (/does not have a previous spec/i.test(message)) {
+    return new InvalidStateError(
+      `service "${subject}" has never been updated: there is nothing to roll back to`,
+    );
+  }
+  const detail = message.replace(/^rpc error: code = \w+ desc = /, '');
+  if (status === 400) {
+    if (/name must be valid/i.test(detail)) return new InvalidInputError('input.name', detail);
+    if (/ContainerSpec: .*(repository|reference)/i.test(detail)) {
+      return new InvalidInputError('input.image', detail);
+    }
+    return new InvalidInputError('input', detail);
+  }
+  // "service mode change is not allowed", "renaming services is not supported": a spec the swarm keeps.
+  if (status === 501) return new InvalidStateError(detail);
+  return error instanceof Error ? error : new Error(message);
+}
+
+const upper = (value: string | undefined) => (value ?? '').toUpperCase().replace(/-/g, '_');
+
+function oneOf<T extends string>(values: readonly T[], value: string | undefined, fallback: T): T {
+  const candidate = upper(value);
+  return (values as readonly string[]).includes(candidate) ? (candidate as T) : fallback;
+}
+
+const seconds = (nanos: number | undefined) => (nanos === undefined ? 0 : nanos / NANOS_PER_SECOND);
+const nanos = (value: number) => Math.round(value * NANOS_PER_SECOND);
+const date = (value: string | undefined) => new Date(value ?? 0);
+
+function toPorts(ports: readonly Docker.PortConfig[] | undefined): ServicePort[] {
+  const seen = new Set<string>();
+  const result: ServicePort[] = [];
+  for (const port of ports ?? []) {
+    // A task's port status lists each host-mode binding once per address family.
+    const key = `${port.TargetPort}/${port.Protocol}/${port.PublishedPort}/${port.PublishMode}`;
+    if (seen.has(key) || port.TargetPort === undefined) continue;
+    seen.add(key);
+    result.push({
+      targetPort: port.TargetPort,
+      publishedPort: port.PublishedPort || null,
+      protocol: (port.Protocol ?? 'tcp') as PortProtocol,
+      publishMode: port.PublishMode === 'host' ? 'HOST' : 'INGRESS',
+    });
+  }
+  return result;
+}
+
+function fromPorts(ports: readonly ServicePort[]): Docker.PortConfig[] {
+  return ports.map((port) => ({
+    TargetPort: port.targetPort,
+    Protocol: port.protocol,
+    PublishMode: port.publishMode === 'HOST' ? 'host' : 'ingress',
+    ...(port.publishedPort !== null && { PublishedPort: port.publishedPort }),
+  }));
+}
+
+function toKeyValues(entries: readonly string[] | undefined): KeyValue[] {
+  return (entries ?? []).map((entry) => {
+    const at = entry.indexOf('=');
+    return at < 0 ? { name: entry, value: '' } : { name: entry.slice(0, at), value: entry.slice(at + 1) };
+  });
+}
+
+function toHealthcheck(check: Docker.HealthConfig | undefined): HealthcheckSpec | null {
+  if (!check?.Test?.length) return null;
+  return {
+    test: check.Test,
+    ...(check.Interval && { intervalSeconds: seconds(check.Interval) }),
+    ...(check.Timeout && { timeoutSeconds: seconds(check.Timeout) }),
+    ...(check.Retries && { retries: check.Retries }),
+    ...(check.StartPeriod && { startPeriodSeconds: seconds(check.StartPeriod) }),
+  };
+}
+
+function fromHealthcheck(check: HealthcheckSpec): Docker.HealthConfig {
+  return {
+    Test: check.test,
+    ...(check.intervalSeconds !== undefined && { Interval: nanos(check.intervalSeconds) }),
+    ...(check.timeoutSeconds !== undefined && { Timeout: nanos(check.timeoutSeconds) }),
+    ...(check.retries !== undefined && { Retries: check.retries }),
+    ...(check.startPeriodSeconds !== undefined && { StartPeriod: nanos(check.startPeriodSeconds) }),
+  };
+}
+
+function toPolicy(config: Docker.UpdateConfig | undefined): UpdatePolicy | null {
+  if (!config) return null;
+  return {
+    parallelism: config.Parallelism,
+    delaySeconds: seconds(config.Delay),
+    failureAction: oneOf(FAILURE_ACTIONS, config.FailureAction, 'PAUSE'),
+    order: config.Order === 'start-first' ? 'START_FIRST' : 'STOP_FIRST',
+    monitorSeconds:
+      config.Monitor === undefined ? DEFAULT_UPDATE_POLICY.monitorSeconds : seconds(config.Monitor),
+    maxFailureRatio: config.MaxFailureRatio ?? 0,
+  };
+}
+
+/** The whole policy, from what the spec had (or the engine's defaults) and what changes. */
+function fromPolicy(
+  base: UpdatePolicy | null,
+  change: Partial<UpdatePolicy> | undefined,
+): Docker.UpdateConfig {
+  const policy = { ...(base ?? DEFAULT_UPDATE_POLICY), ...change };
+  return {
+    Parallelism: policy.parallelism,
+    Delay: nanos(policy.delaySeconds),
+    FailureAction: policy.failureAction.toLowerCase(),
+    Monitor: nanos(policy.monitorSeconds),
+    MaxFailureRatio: policy.maxFailureRatio,
+    Order: policy.order === 'START_FIRST' ? 'start-first' : 'stop-first',
+  };
+}
+
+function toMode(mode: Docker.ServiceMode | undefined): { mode: ServiceMode; replicas: number | null } {
+  if (mode?.Global) return { mode: 'GLOBAL', replicas: null };
+  if (mode?.ReplicatedJob) return { mode: 'REPLICATED_JOB', replicas: null };
+  if (mode?.GlobalJob) return { mode: 'GLOBAL_JOB', replicas: null };
+  return { mode: 'REPLICATED', replicas: mode?.Replicated?.Replicas ?? 1 };
+}
+
+function toUpdateStatus(status: Docker.UpdateStatus | undefined): ServiceUpdateStatus | null {
+  if (!status?.State) return null;
+  return {
+    state: oneOf<UpdateState>(UPDATE_STATES, status.State, 'UPDATING'),
+    startedAt: status.StartedAt ? new Date(status.StartedAt) : null,
+    completedAt: status.CompletedAt ? new Date(status.CompletedAt) : null,
+    message: status.Message || null,
+  };
+}
+
+/**
+ * A task's container spec as the engine spells it: `Healthcheck`, where dockerode's types say
+ * `HealthCheck`. Go's JSON decoding takes either spelling, but the engine answers only its own, so
+ * berth reads and writes that one (two spellings in one body would leave the engine to pick).
+ */
+type EngineContainerSpec = Omit<Docker.ContainerSpec, 'HealthCheck'> & { Healthcheck?: Docker.HealthConfig };
+
+function containerSpecOf(spec: Docker.ServiceSpec | undefined): EngineContainerSpec {
+  const template = spec?.TaskTemplate as Docker.ContainerTaskSpec | undefined;
+  return template?.ContainerSpec ?? {};
+}
+
+export function toTask(raw: RawTask): ServiceTask {
+  const status = raw.Status ?? {};
+  return {
+    id: raw.ID,
+    serviceId: raw.ServiceID,
+    slot: raw.Slot ?? null,
+    nodeId: raw.NodeID || null,
+    state: oneOf<TaskState>(TASK_STATES, status.State, 'NEW'),
+    desiredState: oneOf<TaskState>(TASK_STATES, raw.DesiredState, 'RUNNING'),
+    message: status.Message || null,
+    error: status.Err || null,
+    containerId: status.ContainerStatus?.ContainerID || null,
+    exitCode: status.ContainerStatus?.ContainerID ? (status.ContainerStatus.ExitCode ?? null) : null,
+    image: raw.Spec?.ContainerSpec?.Image ?? '',
+    ports: toPorts(status.PortStatus?.Ports),
+    createdAt: date(raw.CreatedAt),
+    updatedAt: date(status.Timestamp ?? raw.UpdatedAt),
+  };
+}
+
+/** Newest first within a slot, slots in order: how `docker service ps` reads. */
+function byRecency(a: ServiceTask, b: ServiceTask): number {
+  return (
+    (a.slot ?? 0) - (b.slot ?? 0) ||
+    (a.nodeId ?? '').localeCompare(b.nodeId ?? '') ||
+    b.createdAt.getTime() - a.createdAt.getTime()
+  );
+}
+
+export function toService(raw: Docker.Service, tasks: readonly ServiceTask[]): Service {
+  const spec = raw.Spec ?? {};
+  const container = containerSpecOf(spec);
+  const template = spec.TaskTemplate as Docker.ContainerTaskSpec | undefined;
+  return {
+    id: raw.ID,
+    name: spec.Name ?? raw.ID,
+    image: container.Image ?? '',
+    ...toMode(spec.Mode),
+    command: container.Args ?? [],
+    env: toKeyValues(container.Env),
+    labels: Object.entries(spec.Labels ?? {}).map(([name, value]) => ({ name, value })),
+    // The endpoint holds what the swarm assigned (ingress ports); the spec what was asked for.
+    ports: toPorts(raw.Endpoint?.Ports ?? spec.EndpointSpec?.Ports),
+    healthcheck: toHealthcheck(container.Healthcheck),
+    updateConfig: toPolicy(spec.UpdateConfig),
+    rollbackConfig: toPolicy(spec.RollbackConfig),
+    stopGracePeriodSeconds:
+      container.StopGracePeriod === undefined ? null : seconds(container.StopGracePeriod),
+    networks: (template?.Networks ?? spec.Networks ?? []).flatMap((network) => network.Target ?? []),
+    updateStatus: toUpdateStatus(raw.UpdateStatus),
+    version: raw.Version?.Index ?? 0,
+    createdAt: date(raw.CreatedAt),
+    updatedAt: date(raw.UpdatedAt),
+    tasks: tasks.filter((task) => task.serviceId === raw.ID).sort(byRecency),
+  };
+}
+
+function toNode(raw: RawNode): SwarmNode {
+  return {
+    id: raw.ID,
+    hostname: raw.Description?.Hostname ?? '',
+    role: raw.Spec?.Role === 'manager' ? 'MANAGER' : 'WORKER',
+    availability: oneOf<NodeAvailability>(NODE_AVAILABILITIES, raw.Spec?.Availability, 'ACTIVE'),
+    state: oneOf<NodeState>(NODE_STATES, raw.Status?.State, 'UNKNOWN'),
+    leader: raw.ManagerStatus?.Leader ?? false,
+    engineVersion: raw.Description?.Engine?.EngineVersion ?? null,
+    addr: raw.Status?.Addr || null,
+    managerAddr: raw.ManagerStatus?.Addr || null,
+  };
+}
+
+/** A new service's spec, complete: update and rollback configs are spelled out, as the CLI does. */
+export function toServiceSpec(spec: ServiceSpec): Docker.ServiceSpec {
+  const container: EngineContainerSpec = {
+    Image: spec.image,
+    Env: spec.env.map(({ name, value }) => `${name}=${value}`),
+  };
+  if (spec.command) container.Args = spec.command;
+  if (spec.healthcheck) container.Healthcheck = fromHealthcheck(spec.healthcheck);
+  if (spec.stopGracePeriodSeconds !== undefined)
+    container.StopGracePeriod = nanos(spec.stopGracePeriodSeconds);
+  const template: Docker.ContainerTaskSpec = { ContainerSpec: container };
+  if (spec.networks.length > 0) template.Networks = spec.networks.map((name) => ({ Target: name }));
+  return {
+    Name: spec.name,
+    Labels: Object.fromEntries(spec.labels.map(({ name, value }) => [name, value])),
+    TaskTemplate: template,
+    Mode: { Replicated: { Replicas: spec.replicas } },
+    UpdateConfig: fromPolicy(null, spec.updateConfig),
+    RollbackConfig: fromPolicy(null, spec.rollbackConfig),
+    EndpointSpec: { Mode: 'vip', Ports: fromPorts(spec.ports) },
+  };
+}
+
+/**
+ * The deployService request that makes the service again, from its spec: what was asked for (the
+ * spec's ports, not the ones the swarm assigned), with networks by name where `networkNames` knows
+ * the engine's id (the engine keeps the ids it resolved names to, and ids mean nothing to another
+ * swarm). What berth does not model (mounts, placement, resources) is not in it.
+ */
+export function toRequestedSpec(
+  spec: Docker.ServiceSpec,
+  networkNames: ReadonlyMap<string, string>,
+): ServiceSpec {
+  const container = containerSpecOf(spec);
+  const template = spec.TaskTemplate as Docker.ContainerTaskSpec | undefined;
+  const healthcheck = toHealthcheck(container.Healthcheck);
+  const updateConfig = toPolicy(spec.UpdateConfig);
+  const rollbackConfig = toPolicy(spec.RollbackConfig);
+  const request: ServiceSpec = {
+    name: spec.Name ?? '',
+    image: container.Image ?? '',
+    replicas: spec.Mode?.Replicated?.Replicas ?? 1,
+    env: toKeyValues(container.Env),
+    labels: Object.entries(spec.Labels ?? {}).map(([name, value]) => ({ name, value })),
+    ports: toPorts(spec.EndpointSpec?.Ports),
+    networks: (template?.Networks ?? spec.Networks ?? []).flatMap((network) =>
+      network.Target === undefined ? [] : [networkNames.get(network.Target) ?? network.Target],
+    ),
+  };
+  if (container.Args && container.Args.length > 0) request.command = container.Args;
+  if (healthcheck) request.healthcheck = healthcheck;
+  if (updateConfig) request.updateConfig = updateConfig;
+  if (rollbackConfig) request.rollbackConfig = rollbackConfig;
+  if (container.StopGracePeriod !== undefined) {
+    request.stopGracePeriodSeconds = seconds(container.StopGracePeriod);
+  }
+  return request;
+}
+
+/**
+ * The current spec with `change` applied. Everything berth does not model (mounts, placement,
+ * resources, a CLI user's settings) is carried over untouched.
+ */
+export function applyChange(
+  current: Docker.ServiceSpec,
+  change: ServiceChange,
+  subject: string,
+): Docker.ServiceSpec {
+  const spec = structuredClone(current);
+  const template = (spec.TaskTemplate ?? {}) as Docker.ContainerTaskSpec;
+  spec.TaskTemplate = template;
+  const container = (template.ContainerSpec ??= {});
+  if (change.image !== undefined) container.Image = change.image;
+  if (change.command !== undefined) container.Args = change.command;
+  if (change.env !== undefined) container.Env = change.env.map(({ name, value }) => `${name}=${value}`);
+  if (change.healthcheck !== undefined) {
+    (container as EngineContainerSpec).Healthcheck = fromHealthcheck(change.healthcheck);
+  }
+  if (change.stopGracePeriodSeconds !== undefined) {
+    container.StopGracePeriod = nanos(change.stopGracePeriodSeconds);
+  }
+  if (change.labels !== undefined) {
+    const kept = Object.entries(spec.Labels ?? {}).filter(([name]) => change.keepLabels?.includes(name));
+    spec.Labels = Object.fromEntries([...change.labels.map(({ name, value }) => [name, value]), ...kept]);
+  }
+  if (change.replicas !== undefined) {
+    if (!spec.Mode?.Replicated) {
+      throw new InvalidStateError(`service "${subject}" is not replicated: it runs one task per node`);
+    }
+    spec.Mode.Replicated.Replicas = change.replicas;
+  }
+  if (change.ports !== undefined) {
+    spec.EndpointSpec = { ...spec.EndpointSpec, Ports: fromPorts(change.ports) };
+  }
+  if (change.networks !== undefined) {
+    template.Networks = change.networks.map((name) => ({ Target: name }));
+    // The service-level list is deprecated; two lists would leave the engine to pick one.
+    delete spec.Networks;
+  }
+  if (change.updateConfig !== undefined) {
+    spec.UpdateConfig = fromPolicy(toPolicy(spec.UpdateConfig), change.updateConfig);
+  }
+  if (change.rollbackConfig !== undefined) {
+    spec.RollbackConfig = fromPolicy(toPolicy(spec.RollbackConfig), change.rollbackConfig);
+  }
+  if (change.force) template.ForceUpdate = (template.ForceUpdate ?? 0) + 1;
+  return spec;
+}
+
+export class DockerSwarm {
+  readonly #docker: Docker;
+
+  constructor(docker: Docker) {
+    this.#docker = docker;
+  }
+
+  async #call<T>(operation: Operation, subject: string, run: () => Promise<T>): Promise<T> {
+    try {
+      return await run();
+    } catch (error) {
+      throw toSwarmError(error, operation, subject);
+    }
+  }
+
+  async nodes(): Promise<SwarmNode[]> {
+    const raw = (await this.#call('nodes', 'nodes', () => this.#docker.listNodes())) as RawNode[];
+    return raw.map(toNode).sort((a, b) => a.hostname.localeCompare(b.hostname) || a.id.localeCompare(b.id));
+  }
+
+  /** Every service with its tasks, in two engine calls whatever their number. */
+  async services(): Promise<Service[]> {
+    const [services, tasks] = await Promise.all([
+      this.#call('list', 'services', () => this.#docker.listServices()),
+      this.#tasks('tasks', {}),
+    ]);
+    return services.map((raw) => toService(raw, tasks)).sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  /** One service by id, unique id prefix or name, with its tasks. */
+  async service(reference: string): Promise<Service> {
+    const raw = await this.#inspect(reference);
+    const tasks = await this.#tasks(reference, { filters: { service: [raw.ID] } });
+    return toService(raw, tasks);
+  }
+
+  /**
+   * The deployService requests of the replicated services carrying `label` (`key=value`), by
+   * name: what a backup keeps (see toRequestedSpec). Replicated only: berth deploys no other
+   * mode, and the swarm never changes a service's mode.
+   */
+  async specs(label: string): Promise<ServiceSpec[]> {
+    const raw = await this.#call('list', 'services', () =>
+      this.#docker.listServices({ filters: { label: [label] } }),
+    );
+    const targets = raw.flatMap((service) => {
+      const template = service.Spec?.TaskTemplate as Docker.ContainerTaskSpec | undefined;
+      return (template?.Networks ?? service.Spec?.Networks ?? []).flatMap((network) => network.Target ?? []);
+    });
+    const networkNames = new Map<string, string>();
+    if (targets.length > 0) {
+      const networks = await this.#call('list', 'networks', () => this.#docker.listNetworks());
+      for (const network of networks) networkNames.set(network.Id, network.Name);
+    }
+    return raw
+      .filter((service) => service.Spec?.Mode?.Replicated)
+      .map((service) => toRequestedSpec(service.Spec ?? {}, networkNames))
+      .sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  async #inspect(reference: string): Promise<Docker.Service> {
+    return (await this.#call('inspect', reference, () =>
+      this.#docker.getService(reference).inspect(),
+    )) as Docker.Service;
+  }
+
+  async #tasks(subject: string, options: { filters?: Record<string, string[]> }): Promise<ServiceTask[]> {
+    const raw = (await this.#call('tasks', subject, () => this.#docker.listTasks(options))) as RawTask[];
+    return raw.map(toTask);
+  }
+
+  /** Creates the service and answers its id; the swarm schedules its tasks afterwards. */
+  async create(spec: ServiceSpec): Promise<string> {
+    const created = await this.#call('create', spec.name, () =>
+      this.#docker.createService(toServiceSpec(spec) as Docker.CreateServiceOptions),
+    );
+    return created.id;
+  }
+
+  /**
+   * Applies `change` to the service's current spec. The engine takes an update only with the
+   * version it replaces, so a writer in between (another client, the CLI) makes it stale: read
+   * again, apply again.
+   */
+  async update(reference: string, change: ServiceChange): Promise<void> {
+    await this.#writeSpec('update', reference, (raw) => ({
+      spec: applyChange(raw.Spec ?? {}, change, reference),
+    }));
+  }
+
+  /** Rolls the service back to the spec it had before its last update, as `docker service rollback`. */
+  async rollback(reference: string): Promise<void> {
+    await this.#writeSpec('rollback', reference, (raw) => {
+      if (!raw.PreviousSpec) {
+        throw new InvalidStateError(
+          `service "${reference}" has never been updated: there is nothing to roll back to`,
+        );
+      }
+      // The engine restores PreviousSpec itself; the body only has to be a valid spec.
+      return { spec: raw.Spec ?? {}, rollback: true };
+    });
+  }
+
+  async #writeSpec(
+    operation: 'update' | 'rollback',
+    reference: string,
+    next: (raw: Docker.Service) => { spec: Docker.ServiceSpec; rollback?: boolean },
+  ): Promise<void> {
+    for (let attempt = 1; ; attempt += 1) {
+      const raw = await this.#inspect(reference);
+      const { spec, rollback } = next(raw);
+      try {
+        await this.#call(operation, reference, () =>
+          this.#docker.getService(raw.ID).update({
+            _query: { version: raw.Version?.Index ?? 0, ...(rollback && { rollback: 'previous' }) },
+            _body: spec,
+          }),
+        );
+        return;
+      } catch (error) {
+        if (!(error instanceof StaleVersion) || attempt >= MAX_UPDATE_ATTEMPTS) {
+          if (error instanceof StaleVersion) {
+            throw new InvalidStateError(
+              `service "${reference}" kept changing under the update (${attempt} tries); try again`,
+            );
+          }
+          throw error;
+        }
+      }
+    }
+  }
+
+  async remove(reference: string): Promise<void> {
+    await this.#call('remove', reference, () => this.#docker.getService(reference).remove());
+  }
+}

@@ -1,0 +1,109 @@
+import type Docker from 'dockerode';
+import type { KeyValue } from '../domain/containers/model.js';
+import { VolumeExistsError } from '../shared/errors.js';
+import type { EngineVolume, VolumeFilter, VolumePrune } from '../domain/volumes/model.js';
+import { statusOf, toDomainError, type VolumeOperation } from './errors.js';
+
+/** Docker's volume endpoints, in berth's terms. Reached through `DockerEngine.volumes`. */
+export class DockerVolumes {
+  readonly #docker: Docker;
+  /** The engine's API version, asked once: volume pruning changed meaning in 1.42. */
+  #apiVersion: Promise<string> | undefined;
+
+  constructor(docker: Docker) {
+    this.#docker = docker;
+  }
+
+  async #call<T>(operation: VolumeOperation, subject: string, run: () => Promise<T>): Promise<T> {
+    try {
+      return await run();
+    } catch (error) {
+      throw toDomainError(error, operation, subject);
+    }
+  }
+
+  async list(filter: VolumeFilter = {}): Promise<EngineVolume[]> {
+    const filters: Record<string, string[]> = {};
+    if (filter.name !== undefined) filters['name'] = [filter.name];
+    if (filter.label !== undefined) filters['label'] = [filter.label];
+    const answer = await this.#call('volume.list', 'volumes', () => this.#docker.listVolumes({ filters }));
+    return (answer.Volumes ?? []).map(toVolume);
+  }
+
+  /** The volume, or null when the engine has none of that name. */
+  async find(name: string): Promise<EngineVolume | null> {
+    try {
+      return toVolume(await this.#docker.getVolume(name).inspect());
+    } catch (error) {
+      if (statusOf(error) === 404) return null;
+      throw toDomainError(error, 'volume.inspect', name);
+    }
+  }
+
+  /**
+   * Creates a local volume. The engine answers a create of an existing name with that volume,
+   * labels unchanged: berth says VOLUME_EXISTS instead, so nobody takes it for a new, empty one.
+   */
+  async create(name: string, labels: readonly KeyValue[]): Promise<EngineVolume> {
+    if ((await this.find(name)) !== null) throw new VolumeExistsError(name);
+    // dockerode answers a handle, not the engine's description: look at what was made.
+    const created = await this.#call('volume.create', name, async () => {
+      const handle = await this.#docker.createVolume({
+        Name: name,
+        Driver: 'local',
+        Labels: Object.fromEntries(labels.map((label) => [label.name, label.value])),
+      });
+      return handle.inspect();
+    });
+    return toVolume(created);
+  }
+
+  /** `force` removes it even when its driver fails to; a volume a container uses is refused anyway. */
+  async remove(name: string, force: boolean): Promise<void> {
+    await this.#call('volume.remove', name, () => this.#docker.getVolume(name).remove({ force }));
+  }
+
+  /** Removes the unused volumes carrying `label` (`key` or `key=value`), named ones included. */
+  async prune(label: string): Promise<VolumePrune> {
+    const filters: Record<string, string[]> = { label: [label] };
+    // From API 1.42 the engine prunes only anonymous volumes unless told `all`; before, `all` is
+    // an unknown filter it refuses, and every unused volume is pruned.
+    if (atLeast(await this.#version(), 1, 42)) filters['all'] = ['true'];
+    const answer = await this.#call('volume.prune', label, () => this.#docker.pruneVolumes({ filters }));
+    return { deleted: answer.VolumesDeleted ?? [], spaceReclaimedBytes: answer.SpaceReclaimed ?? 0 };
+  }
+
+  #version(): Promise<string> {
+    this.#apiVersion ??= this.#call('volume.list', 'engine version', async () => {
+      const { ApiVersion } = await this.#docker.version();
+      return ApiVersion;
+    }).catch((error: unknown) => {
+      this.#apiVersion = undefined; // asked again next time: the engine may be back
+      throw error;
+    });
+    return this.#apiVersion;
+  }
+}
+
+function atLeast(version: string, major: number, minor: number): boolean {
+  const [m = 0, n = 0] = version.split('.').map(Number);
+  return m > major || (m === major && n >= minor);
+}
+
+/** Docker writes RFC 3339 for the local driver; other drivers may leave it out. */
+function toDate(value: string | undefined): Date | null {
+  if (!value) return null;
+  const date = new Date(value);
+  return Number.isNaN(date.getTime()) ? null : date;
+}
+
+function toVolume(info: Docker.VolumeInspectInfo & { CreatedAt?: string }): EngineVolume {
+  return {
+    name: info.Name,
+    driver: info.Driver,
+    mountpoint: info.Mountpoint,
+    scope: info.Scope,
+    labels: Object.entries(info.Labels ?? {}).map(([name, value]) => ({ name, value })),
+    createdAt: toDate(info.CreatedAt),
+  };
+}

@@ -1,0 +1,261 @@
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { z } from 'zod';
+import { suppliedTokenProblem } from './auth/tokens.js';
+
+/**
+ * The one place berth reads its environment. Everything else receives a typed `Config`,
+ * so a bad value is reported once, at start, with the variable's name.
+ */
+
+export type EngineConnection =
+  | { kind: 'socket'; socketPath: string }
+  | {
+      kind: 'tcp';
+      host: string;
+      port: number;
+      protocol: 'http' | 'https';
+      tls?: { ca: Buffer; cert: Buffer; key: Buffer };
+    };
+
+export interface Config {
+  host: string;
+  port: number;
+  /** Where the engine is, as DOCKER_HOST names it; kept as text for logs and /healthz. */
+  dockerHost: string;
+  engine: EngineConnection;
+  logLevel: 'debug' | 'info' | 'warn' | 'error';
+  websocket: {
+    /** A client whose unsent bytes pass this is disconnected: it reads nothing, or far too slowly. */
+    maxBufferedBytes: number;
+  };
+  exec: {
+    /** Bytes kept of each of an exec's stdout and stderr. */
+    maxOutputBytes: number;
+  };
+  stats: {
+    /** `auto`: cgroup files when the engine is local and they are readable, else the stats API. */
+    source: 'auto' | 'cgroup' | 'docker-api';
+    /**
+     * `all`: every running container is sampled, so history, metrics and alerts cover them all.
+     * `watched`: only containers someone subscribes to or queries (cheaper against a remote engine,
+     * whose stats API costs far more than cgroup reads; history and alerts then see only those).
+     */
+    sample: 'all' | 'watched';
+    cgroupRoot: string;
+    procRoot: string;
+  };
+  /** How long stats history is kept at each resolution (src/domain/history). */
+  history: {
+    /** The 1 s samples. */
+    rawRetentionSeconds: number;
+    /** The 1-minute aggregates; at least as long as the samples. */
+    retentionSeconds: number;
+  };
+  /** Absolute directory of berth's own state: the SQLite database `berth.db` (tokens, audit log). */
+  dataDir: string;
+  /** An admin token the operator supplies (BERTH_ADMIN_TOKEN), stored only as a hash; never logged. */
+  adminToken: string | undefined;
+  /** HTTPS and WSS when a certificate is given; client certificates when a CA is given too. */
+  tls: { cert: Buffer; key: Buffer; clientCa?: Buffer } | undefined;
+  graphql: {
+    /** Schema introspection and GraphiQL: on, except when NODE_ENV=production (unless told). */
+    introspection: boolean;
+    graphiql: boolean;
+  };
+  auth: {
+    /** Off only when BERTH_AUTH=off says so; berth then listens on loopback alone. */
+    enabled: boolean;
+    /** Requests a token may make per minute. */
+    requestsPerMinute: number;
+    /** Failed authentications an address may make per minute before it is refused outright. */
+    failuresPerMinute: number;
+  };
+}
+
+const DEFAULT_DOCKER_HOST = 'unix:///var/run/docker.sock';
+
+const envSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  DOCKER_HOST: z.string().min(1).default(DEFAULT_DOCKER_HOST),
+  // Docker's own clients treat any non-empty value as "on".
+  DOCKER_TLS_VERIFY: z.string().optional(),
+  DOCKER_CERT_PATH: z.string().optional(),
+  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  BERTH_AUTH: z.enum(['on', 'off']).default('on'),
+  NODE_ENV: z.string().optional(),
+  BERTH_TLS_CERT: z.string().min(1).optional(),
+  BERTH_TLS_KEY: z.string().min(1).optional(),
+  BERTH_TLS_CLIENT_CA: z.string().min(1).optional(),
+  BERTH_INTROSPECTION: z.enum(['on', 'off']).optional(),
+  BERTH_GRAPHIQL: z.enum(['on', 'off']).optional(),
+  BERTH_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(1200),
+  BERTH_AUTH_FAILURES_PER_MINUTE: z.coerce.number().int().min(1).default(20),
+  BERTH_WS_MAX_BUFFERED_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(1024 * 1024),
+  BERTH_EXEC_MAX_OUTPUT_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(64 * 1024 * 1024)
+    .default(1024 * 1024),
+  BERTH_STATS_SOURCE: z.enum(['auto', 'cgroup', 'docker-api']).default('auto'),
+  BERTH_STATS_SAMPLE: z.enum(['all', 'watched']).default('all'),
+  BERTH_CGROUP_ROOT: z.string().min(1).default('/sys/fs/cgroup'),
+  BERTH_PROC_ROOT: z.string().min(1).default('/proc'),
+  BERTH_DATA_DIR: z.string().min(1).default('./data'),
+  // 200 containers at 1 Hz are ~180,000 rows for 15 minutes; a day of 1 s samples is the most kept.
+  BERTH_HISTORY_RAW_RETENTION_SECONDS: z.coerce.number().int().min(60).max(86_400).default(900),
+  BERTH_HISTORY_RETENTION_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(60)
+    .max(7 * 86_400)
+    .default(86_400),
+  // Checked here so a typo stops berth at start; the value itself never appears in a message.
+  BERTH_ADMIN_TOKEN: z
+    .string()
+    .superRefine((value, context) => {
+      const problem = suppliedTokenProblem(value);
+      if (problem !== null) context.addIssue({ code: 'custom', message: problem });
+    })
+    .optional(),
+});
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Turns DOCKER_HOST (+ the TLS variables) into connection options, as the Docker CLI reads them. */
+export function parseDockerHost(
+  dockerHost: string,
+  tlsVerify: string | undefined,
+  certPath: string | undefined,
+  readFile: (path: string) => Buffer = (path) => readFileSync(path),
+): EngineConnection {
+  if (dockerHost.startsWith('unix://')) {
+    const socketPath = dockerHost.slice('unix://'.length);
+    if (!socketPath.startsWith('/')) {
+      throw new ConfigError(`DOCKER_HOST: a unix socket needs an absolute path, got "${dockerHost}"`);
+    }
+    return { kind: 'socket', socketPath };
+  }
+  const match = /^(tcp|http|https):\/\/(\[[^\]]+\]|[^:/]+)(?::(\d+))?\/?$/.exec(dockerHost);
+  if (!match) {
+    throw new ConfigError(
+      `DOCKER_HOST: expected unix:///path/to/docker.sock or tcp://host:port, got "${dockerHost}"`,
+    );
+  }
+  const [, scheme, rawHost = '', rawPort] = match;
+  const useTls = scheme === 'https' || Boolean(tlsVerify);
+  const port = rawPort === undefined ? (useTls ? 2376 : 2375) : Number(rawPort);
+  if (!Number.isInteger(port) || port < 1 || port > 65535) {
+    throw new ConfigError(`DOCKER_HOST: port out of range in "${dockerHost}"`);
+  }
+  const host = rawHost.replace(/^\[|\]$/g, '');
+  if (!useTls) return { kind: 'tcp', host, port, protocol: 'http' };
+
+  const dir = certPath ?? join(process.env['HOME'] ?? '/root', '.docker');
+  try {
+    return {
+      kind: 'tcp',
+      host,
+      port,
+      protocol: 'https',
+      tls: {
+        ca: readFile(join(dir, 'ca.pem')),
+        cert: readFile(join(dir, 'cert.pem')),
+        key: readFile(join(dir, 'key.pem')),
+      },
+    };
+  } catch (error) {
+    throw new ConfigError(
+      `DOCKER_TLS_VERIFY is set but the certificates in ${dir} (ca.pem, cert.pem, key.pem) cannot be read: ${(error as Error).message}`,
+    );
+  }
+}
+
+function readTls(
+  certPath: string | undefined,
+  keyPath: string | undefined,
+  clientCaPath: string | undefined,
+): Config['tls'] {
+  if (!certPath && !keyPath) {
+    if (clientCaPath) throw new ConfigError('BERTH_TLS_CLIENT_CA needs BERTH_TLS_CERT and BERTH_TLS_KEY too');
+    return undefined;
+  }
+  if (!certPath || !keyPath)
+    throw new ConfigError('BERTH_TLS_CERT and BERTH_TLS_KEY go together: give both or neither');
+  const read = (variable: string, path: string) => {
+    try {
+      return readFileSync(path);
+    } catch (error) {
+      throw new ConfigError(`${variable}: cannot read ${path}: ${(error as Error).message}`);
+    }
+  };
+  return {
+    cert: read('BERTH_TLS_CERT', certPath),
+    key: read('BERTH_TLS_KEY', keyPath),
+    ...(clientCaPath && { clientCa: read('BERTH_TLS_CLIENT_CA', clientCaPath) }),
+  };
+}
+
+// Whole-minute steps read the minute aggregates: they must cover whatever the samples do.
+function readHistoryRetention(rawRetentionSeconds: number, retentionSeconds: number): Config['history'] {
+  if (retentionSeconds < rawRetentionSeconds) {
+    throw new ConfigError(
+      'BERTH_HISTORY_RETENTION_SECONDS must be at least BERTH_HISTORY_RAW_RETENTION_SECONDS',
+    );
+  }
+  return { rawRetentionSeconds, retentionSeconds };
+}
+
+function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\./.test(host);
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
+    throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
+  }
+  const values = parsed.data;
+  return {
+    // Without authentication whoever reaches berth controls the host: only this machine may.
+    host: values.BERTH_AUTH === 'off' && !isLoopback(values.HOST) ? '127.0.0.1' : values.HOST,
+    port: values.PORT,
+    dockerHost: values.DOCKER_HOST,
+    engine: parseDockerHost(values.DOCKER_HOST, values.DOCKER_TLS_VERIFY, values.DOCKER_CERT_PATH),
+    logLevel: values.LOG_LEVEL,
+    websocket: { maxBufferedBytes: values.BERTH_WS_MAX_BUFFERED_BYTES },
+    exec: { maxOutputBytes: values.BERTH_EXEC_MAX_OUTPUT_BYTES },
+    stats: {
+      source: values.BERTH_STATS_SOURCE,
+      sample: values.BERTH_STATS_SAMPLE,
+      cgroupRoot: values.BERTH_CGROUP_ROOT,
+      procRoot: values.BERTH_PROC_ROOT,
+    },
+    history: readHistoryRetention(
+      values.BERTH_HISTORY_RAW_RETENTION_SECONDS,
+      values.BERTH_HISTORY_RETENTION_SECONDS,
+    ),
+    dataDir: resolve(values.BERTH_DATA_DIR),
+    tls: readTls(values.BERTH_TLS_CERT, values.BERTH_TLS_KEY, values.BERTH_TLS_CLIENT_CA),
+    graphql: {
+      introspection:
+        (values.BERTH_INTROSPECTION ?? (values.NODE_ENV === 'production' ? 'off' : 'on')) === 'on',
+      graphiql: (values.BERTH_GRAPHIQL ?? (values.NODE_ENV === 'production' ? 'off' : 'on')) === 'on',
+    },
+    auth: {
+      enabled: values.BERTH_AUTH === 'on',
+      requestsPerMinute: values.BERTH_RATE_LIMIT_PER_MINUTE,
+      failuresPerMinute: values.BERTH_AUTH_FAILURES_PER_MINUTE,
+    },
+    adminToken: values.BERTH_ADMIN_TOKEN,
+  };
+}

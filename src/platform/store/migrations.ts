@@ -1,0 +1,169 @@
+import type Sqlite from 'better-sqlite3';
+
+/**
+ * One step of berth's database schema. Steps run once each, in version order, each in its own
+ * transaction, and are recorded in `schema_migrations`. A shipped step is never edited: a later
+ * change is a new step appended with the next version.
+ */
+export interface Migration {
+  version: number;
+  name: string;
+  /** SQL to run, or a function for a step that must read data to transform it. */
+  up: string | ((db: Sqlite.Database) => void);
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'api tokens',
+    // Only the SHA-256 of a token is kept. Names are unique among active tokens, so one can be
+    // revoked by name and the name used again afterwards.
+    up: `
+      CREATE TABLE api_tokens (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        role TEXT NOT NULL CHECK (role IN ('viewer', 'operator', 'admin')),
+        hash BLOB NOT NULL CHECK (length(hash) = 32),
+        source TEXT NOT NULL CHECK (source IN ('created', 'generated', 'environment')),
+        created_at INTEGER NOT NULL,
+        last_used_at INTEGER,
+        revoked_at INTEGER
+      ) STRICT;
+      CREATE UNIQUE INDEX api_tokens_active_name ON api_tokens (name) WHERE revoked_at IS NULL;
+    `,
+  },
+  {
+    version: 2,
+    name: 'audit log',
+    // Pages run newest first on (at, id); each filter has an index that ends in the same order.
+    up: `
+      CREATE TABLE audit_log (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        at INTEGER NOT NULL,
+        token_id TEXT,
+        token_name TEXT,
+        action TEXT NOT NULL,
+        target TEXT,
+        result TEXT NOT NULL,
+        detail TEXT
+      ) STRICT;
+      CREATE INDEX audit_log_at ON audit_log (at, id);
+      CREATE INDEX audit_log_token ON audit_log (token_id, at, id);
+      CREATE INDEX audit_log_action ON audit_log (action, at, id);
+      CREATE INDEX audit_log_result ON audit_log (result, at, id);
+    `,
+  },
+  {
+    version: 3,
+    name: 'create policy',
+    // One row: the admin's create policy as JSON, validated by src/domain/policy on the way in and out.
+    up: `
+      CREATE TABLE create_policy (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        policy TEXT NOT NULL,
+        updated_at INTEGER NOT NULL
+      ) STRICT;
+    `,
+  },
+  {
+    version: 4,
+    name: 'stats history',
+    // Times are milliseconds since the epoch. Each tick goes to stats_recent, clustered by time so
+    // that it fills a few pages at one end; completed minutes move to stats_samples (clustered by
+    // container, for range reads) and stats_minutes (sums and counts per minute). Rows name a
+    // container by a small series id. Why this layout: src/domain/history/store.ts.
+    up: `
+      CREATE TABLE stats_series (
+        id INTEGER PRIMARY KEY,
+        container_id TEXT NOT NULL UNIQUE
+      ) STRICT;
+      CREATE TABLE stats_recent (
+        at INTEGER NOT NULL,
+        series INTEGER NOT NULL,
+        cpu_percent REAL,
+        memory_usage_bytes INTEGER NOT NULL,
+        memory_percent REAL NOT NULL,
+        memory_limit_bytes INTEGER NOT NULL,
+        network_rx_bytes INTEGER NOT NULL,
+        network_tx_bytes INTEGER NOT NULL,
+        block_read_bytes INTEGER NOT NULL,
+        block_write_bytes INTEGER NOT NULL,
+        pids INTEGER NOT NULL,
+        PRIMARY KEY (at, series)
+      ) STRICT, WITHOUT ROWID;
+      CREATE TABLE stats_samples (
+        series INTEGER NOT NULL,
+        at INTEGER NOT NULL,
+        cpu_percent REAL,
+        memory_usage_bytes INTEGER NOT NULL,
+        memory_percent REAL NOT NULL,
+        memory_limit_bytes INTEGER NOT NULL,
+        network_rx_bytes INTEGER NOT NULL,
+        network_tx_bytes INTEGER NOT NULL,
+        block_read_bytes INTEGER NOT NULL,
+        block_write_bytes INTEGER NOT NULL,
+        pids INTEGER NOT NULL,
+        PRIMARY KEY (series, at)
+      ) STRICT, WITHOUT ROWID;
+      CREATE TABLE stats_minutes (
+        series INTEGER NOT NULL,
+        minute INTEGER NOT NULL,
+        samples INTEGER NOT NULL,
+        cpu_sum REAL NOT NULL,
+        cpu_samples INTEGER NOT NULL,
+        memory_usage_sum INTEGER NOT NULL,
+        memory_percent_sum REAL NOT NULL,
+        last_at INTEGER NOT NULL,
+        memory_limit_bytes INTEGER NOT NULL,
+        network_rx_bytes INTEGER NOT NULL,
+        network_tx_bytes INTEGER NOT NULL,
+        block_read_bytes INTEGER NOT NULL,
+        block_write_bytes INTEGER NOT NULL,
+        pids INTEGER NOT NULL,
+        PRIMARY KEY (series, minute)
+      ) STRICT, WITHOUT ROWID;
+    `,
+  },
+  {
+    version: 5,
+    name: 'alert rules',
+    // The webhook secret is kept as given: berth signs with it, so it cannot be a hash. The file
+    // is 0600 in a 0700 directory, as for everything else here. Parameters a kind does not take
+    // are NULL; src/domain/alerts validates the combination on the way in.
+    up: `
+      CREATE TABLE alert_rules (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        kind TEXT NOT NULL CHECK (kind IN ('CPU_ABOVE', 'MEMORY_ABOVE', 'UNHEALTHY', 'RESTART_LOOP', 'OOM_KILLED', 'EXITED_NON_ZERO')),
+        threshold_percent REAL,
+        for_seconds INTEGER,
+        restarts INTEGER,
+        window_seconds INTEGER,
+        scope_container TEXT,
+        scope_label TEXT,
+        enabled INTEGER NOT NULL CHECK (enabled IN (0, 1)),
+        webhook_url TEXT,
+        webhook_secret TEXT,
+        last_delivery TEXT,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL,
+        CHECK ((webhook_url IS NULL) = (webhook_secret IS NULL))
+      ) STRICT;
+    `,
+  },
+  {
+    version: 6,
+    name: 'container templates',
+    // A template's spec is createContainer's input as src/domain/templates validated it, in JSON: fields
+    // added to that input later are kept without a new migration.
+    up: `
+      CREATE TABLE container_templates (
+        name TEXT PRIMARY KEY,
+        description TEXT,
+        spec TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL
+      ) STRICT;
+    `,
+  },
+];

@@ -1,0 +1,456 @@
+import type { RedeployFailure } from '../domain/redeploy/model.js';
+
+/**
+ * The catalog of every expected failure berth reports. GraphQL exposes each as a type implementing
+ * `Error { code message }`; the REST shim maps each code to its HTTP status here, so both surfaces
+ * say the same thing for the same cause. A test checks every code is unique and documented.
+ */
+
+export const ERROR_CODES = {
+  NOT_FOUND: { httpStatus: 404, description: 'No container matches the id, id prefix or name.' },
+  AMBIGUOUS_ID: {
+    httpStatus: 400,
+    description: 'The id prefix matches more than one container; give more characters.',
+  },
+  NAME_CONFLICT: { httpStatus: 409, description: 'Another container already has that name.' },
+  IMAGE_NOT_FOUND: {
+    httpStatus: 404,
+    description:
+      'The image is not on the engine and its registry does not have it (or, to remove it, is not on the engine).',
+  },
+  IMAGE_IN_USE: {
+    httpStatus: 409,
+    description: 'A container uses the image: remove the container first, or remove the image with force.',
+  },
+  REGISTRY_UNAVAILABLE: {
+    httpStatus: 502,
+    description: 'The image is not on the engine and its registry could not be reached.',
+  },
+  INVALID_INPUT: {
+    httpStatus: 400,
+    description: 'A field of the input is malformed or out of range; `field` names it.',
+  },
+  INVALID_STATE: {
+    httpStatus: 409,
+    description:
+      'The container is in a state that forbids the operation (e.g. removing a running container without force).',
+  },
+  PORT_UNAVAILABLE: {
+    httpStatus: 409,
+    description:
+      'A published host port could not be bound (in use, or the host address is not local). Nothing is left behind.',
+  },
+  START_FAILED: {
+    httpStatus: 422,
+    description:
+      "The engine could not run the container's process (e.g. its command does not exist in the image). A container made by this call is removed again.",
+  },
+  CURSOR_EXPIRED: {
+    httpStatus: 410,
+    description:
+      'The event cursor is older than berth retains (or from before a restart): re-list with `containers`, then subscribe without `after`.',
+  },
+  SLOW_CONSUMER: {
+    httpStatus: 429,
+    description:
+      'The subscriber fell too far behind and the stream was ended; resume events from the last cursor received.',
+  },
+  EXEC_TIMEOUT: {
+    httpStatus: 504,
+    description: 'The command did not finish within its timeout; it was stopped where berth could reach it.',
+  },
+  POLICY_VIOLATION: {
+    httpStatus: 403,
+    description:
+      "The create request asks for something the admin's create policy does not allow (privileges, host namespaces, host paths, devices, capabilities, unconfined security); `field` names it.",
+  },
+  QUOTA_EXCEEDED: {
+    httpStatus: 409,
+    description: 'The policy caps the number of containers, and it is reached.',
+  },
+  UNAUTHENTICATED: {
+    httpStatus: 401,
+    description:
+      'No valid token: send `Authorization: Bearer <token>` (over WebSocket: connectionParams.authorization).',
+  },
+  TOKEN_IN_URL: {
+    httpStatus: 400,
+    description:
+      'A token was sent in the URL, where logs and proxies keep it; send it in the Authorization header.',
+  },
+  FORBIDDEN: { httpStatus: 403, description: "The token's role does not allow this operation." },
+  RATE_LIMITED: {
+    httpStatus: 429,
+    description:
+      'Too many requests for this token, or failed authentications from this address; see Retry-After.',
+  },
+  ENGINE_UNAVAILABLE: {
+    httpStatus: 503,
+    description: 'The Docker Engine cannot be reached; berth keeps running and retries on the next call.',
+  },
+  TOKEN_NOT_FOUND: {
+    httpStatus: 404,
+    description: 'No API token has that id, and no active token has that name.',
+  },
+  NETWORK_NOT_FOUND: {
+    httpStatus: 404,
+    description: 'No network has that id, id prefix or name.',
+  },
+  NETWORK_EXISTS: { httpStatus: 409, description: 'A network with that name already exists.' },
+  NETWORK_IN_USE: {
+    httpStatus: 409,
+    description: 'Containers (running or not) are attached to the network: disconnect or remove them first.',
+  },
+  BUILT_IN_NETWORK: {
+    httpStatus: 403,
+    description: "The engine's own networks (bridge, host, none) cannot be removed.",
+  },
+  SUBNET_OVERLAP: {
+    httpStatus: 409,
+    description:
+      "The subnet asked for shares addresses with another network's on the engine; `networks` names them. Choose another subnet.",
+  },
+  NOT_SWARM_MANAGER: {
+    httpStatus: 409,
+    description:
+      'The operation needs a Docker Swarm manager (e.g. an overlay network) and the engine is not one.',
+  },
+  SERVICE_NOT_FOUND: {
+    httpStatus: 404,
+    description: 'No swarm service has that id, id prefix or name.',
+  },
+  SERVICE_EXISTS: { httpStatus: 409, description: 'A swarm service with that name already exists.' },
+  VOLUME_NOT_FOUND: { httpStatus: 404, description: 'No volume has that name.' },
+  VOLUME_EXISTS: { httpStatus: 409, description: 'A volume with that name already exists.' },
+  VOLUME_IN_USE: {
+    httpStatus: 409,
+    description: 'Containers (running or not) use the volume: remove them first.',
+  },
+  TEMPLATE_NOT_FOUND: {
+    httpStatus: 404,
+    description: 'No container template has that name.',
+  },
+  ALERT_RULE_NOT_FOUND: { httpStatus: 404, description: 'No alert rule has that id.' },
+  REDEPLOY_IN_PROGRESS: {
+    httpStatus: 409,
+    description: 'A redeploy of this container is already running; follow it with redeployProgress.',
+  },
+  REDEPLOY_FAILED: {
+    httpStatus: 422,
+    description:
+      'The new container did not become ready (unhealthy, exited, timed out, or could not be started or swapped in): it was removed, and the old one kept serving under its name.',
+  },
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+/** Failures of the HTTP exchange itself, which only the REST shim can meet. */
+export const HTTP_ERROR_CODES = {
+  MALFORMED_JSON: { httpStatus: 400, description: 'The request body is not valid JSON.' },
+  ROUTE_NOT_FOUND: { httpStatus: 404, description: 'No endpoint at that path.' },
+  METHOD_NOT_ALLOWED: { httpStatus: 405, description: 'The endpoint does not take that method; see Allow.' },
+  PAYLOAD_TOO_LARGE: { httpStatus: 413, description: 'The request body is over 1 MiB.' },
+  UNSUPPORTED_MEDIA_TYPE: { httpStatus: 415, description: 'The request body is not application/json.' },
+  INTERNAL: {
+    httpStatus: 500,
+    description: 'An unexpected fault; the client sees only this, the server log has the whole story.',
+  },
+} as const;
+
+export type HttpErrorCode = keyof typeof HTTP_ERROR_CODES;
+
+/** Base of every expected failure; anything else reaching a client is masked as internal. */
+export abstract class BerthError extends Error {
+  abstract readonly code: ErrorCode;
+}
+
+export class NotFoundError extends BerthError {
+  readonly code = 'NOT_FOUND';
+  constructor(readonly reference: string) {
+    super(`no container "${reference}"`);
+  }
+}
+
+export class AmbiguousIdError extends BerthError {
+  readonly code = 'AMBIGUOUS_ID';
+  constructor(readonly reference: string) {
+    super(`"${reference}" matches more than one container; use a longer id prefix or the name`);
+  }
+}
+
+export class NameConflictError extends BerthError {
+  readonly code = 'NAME_CONFLICT';
+  constructor(readonly containerName: string) {
+    super(`the name "${containerName}" is already in use by another container`);
+  }
+}
+
+export class ImageNotFoundError extends BerthError {
+  readonly code = 'IMAGE_NOT_FOUND';
+  constructor(
+    readonly image: string,
+    detail: string,
+  ) {
+    super(`image "${image}" not found: ${detail}`);
+  }
+}
+
+export class ImageInUseError extends BerthError {
+  readonly code = 'IMAGE_IN_USE';
+  constructor(
+    readonly image: string,
+    detail: string,
+  ) {
+    super(`image "${image}" is in use: ${detail}`);
+  }
+}
+
+export class RegistryUnavailableError extends BerthError {
+  readonly code = 'REGISTRY_UNAVAILABLE';
+  constructor(
+    readonly image: string,
+    detail: string,
+  ) {
+    super(`the registry of "${image}" could not be reached: ${detail}`);
+  }
+}
+
+export class InvalidInputError extends BerthError {
+  readonly code = 'INVALID_INPUT';
+  /** Dotted path of the offending field, e.g. `input.ports.0.hostPort`. */
+  constructor(
+    readonly field: string,
+    message: string,
+  ) {
+    super(`${field}: ${message}`);
+  }
+}
+
+export class InvalidStateError extends BerthError {
+  readonly code = 'INVALID_STATE';
+}
+
+export class PortUnavailableError extends BerthError {
+  readonly code = 'PORT_UNAVAILABLE';
+}
+
+export class StartFailedError extends BerthError {
+  readonly code = 'START_FAILED';
+  constructor(detail: string) {
+    super(`the container's process could not be started: ${detail}`);
+  }
+}
+
+export class CursorExpiredError extends BerthError {
+  readonly code = 'CURSOR_EXPIRED';
+  constructor(readonly cursor: string) {
+    super(
+      `cursor "${cursor}" is outside the retention window; re-list with the containers query, then subscribe without "after"`,
+    );
+  }
+}
+
+export class SlowConsumerError extends BerthError {
+  readonly code = 'SLOW_CONSUMER';
+  constructor(readonly lastCursor: string | null) {
+    super(
+      `the subscriber fell too far behind; subscribe again with after: ${JSON.stringify(lastCursor)} to resume`,
+    );
+  }
+}
+
+export class ExecTimeoutError extends BerthError {
+  readonly code = 'EXEC_TIMEOUT';
+  constructor(
+    readonly timeoutSeconds: number,
+    readonly stopped: boolean,
+  ) {
+    super(
+      `the command did not finish within ${timeoutSeconds} s; ${stopped ? 'it was killed' : 'it may still be running (the engine is remote)'}`,
+    );
+  }
+}
+
+export class PolicyViolationError extends BerthError {
+  readonly code = 'POLICY_VIOLATION';
+  constructor(
+    readonly field: string,
+    message: string,
+  ) {
+    super(`${field}: ${message}`);
+  }
+}
+
+export class QuotaExceededError extends BerthError {
+  readonly code = 'QUOTA_EXCEEDED';
+}
+
+export class UnauthenticatedError extends BerthError {
+  readonly code = 'UNAUTHENTICATED';
+}
+
+export class TokenInUrlError extends BerthError {
+  readonly code = 'TOKEN_IN_URL';
+  constructor() {
+    super(ERROR_CODES.TOKEN_IN_URL.description);
+  }
+}
+
+export class ForbiddenError extends BerthError {
+  readonly code = 'FORBIDDEN';
+  constructor(readonly required: string) {
+    super(`this needs the ${required} role`);
+  }
+}
+
+export class RateLimitedError extends BerthError {
+  readonly code = 'RATE_LIMITED';
+  constructor(readonly retryAfterSeconds: number) {
+    super(`too many requests; retry after ${retryAfterSeconds} s`);
+  }
+}
+
+export class EngineUnavailableError extends BerthError {
+  readonly code = 'ENGINE_UNAVAILABLE';
+  constructor(detail: string) {
+    super(`the Docker Engine is unavailable: ${detail}`);
+  }
+}
+
+export class TokenNotFoundError extends BerthError {
+  readonly code = 'TOKEN_NOT_FOUND';
+  constructor(readonly reference: string) {
+    super(`no API token with id or name "${reference}"`);
+  }
+}
+
+export class NetworkNotFoundError extends BerthError {
+  readonly code = 'NETWORK_NOT_FOUND';
+  constructor(readonly reference: string) {
+    super(`no network "${reference}"`);
+  }
+}
+
+export class NetworkExistsError extends BerthError {
+  readonly code = 'NETWORK_EXISTS';
+  constructor(readonly networkName: string) {
+    super(`a network named "${networkName}" already exists`);
+  }
+}
+
+export class NetworkInUseError extends BerthError {
+  readonly code = 'NETWORK_IN_USE';
+  /** Ids of the attached containers berth knows of; empty when only the engine could tell. */
+  readonly containers: readonly string[];
+  constructor(
+    readonly network: string,
+    attached: readonly { id: string; name: string }[],
+    detail?: string,
+  ) {
+    const names = attached.map((container) => container.name).join(', ');
+    super(
+      `network "${network}" is in use${names ? ` by ${names}` : ''}: ` +
+        (detail ?? 'disconnect or remove its containers first'),
+    );
+    this.containers = attached.map((container) => container.id);
+  }
+}
+
+export class BuiltInNetworkError extends BerthError {
+  readonly code = 'BUILT_IN_NETWORK';
+  constructor(readonly network: string) {
+    super(`"${network}" is one of the engine's own networks and cannot be removed`);
+  }
+}
+
+export class NotSwarmManagerError extends BerthError {
+  readonly code = 'NOT_SWARM_MANAGER';
+}
+
+export class SubnetOverlapError extends BerthError {
+  readonly code = 'SUBNET_OVERLAP';
+  constructor(
+    readonly subnet: string,
+    /** Names of the networks whose subnets overlap it, as far as the engine lists them. */
+    readonly networks: readonly string[],
+    /** The engine's own words. */
+    readonly detail: string,
+  ) {
+    super(
+      `subnet ${subnet} overlaps ${networks.length > 0 ? `the subnet of ${networks.join(', ')}` : "another network's subnet"}: ${detail}`,
+    );
+  }
+}
+
+export class ServiceNotFoundError extends BerthError {
+  readonly code = 'SERVICE_NOT_FOUND';
+  constructor(readonly reference: string) {
+    super(`no swarm service "${reference}"`);
+  }
+}
+
+export class ServiceExistsError extends BerthError {
+  readonly code = 'SERVICE_EXISTS';
+  constructor(readonly serviceName: string) {
+    super(`a swarm service named "${serviceName}" already exists`);
+  }
+}
+
+export class VolumeNotFoundError extends BerthError {
+  readonly code = 'VOLUME_NOT_FOUND';
+  constructor(readonly volumeName: string) {
+    super(`no volume "${volumeName}"`);
+  }
+}
+
+export class VolumeExistsError extends BerthError {
+  readonly code = 'VOLUME_EXISTS';
+  constructor(readonly volumeName: string) {
+    super(`a volume named "${volumeName}" already exists`);
+  }
+}
+
+export class VolumeInUseError extends BerthError {
+  readonly code = 'VOLUME_IN_USE';
+  constructor(
+    readonly volumeName: string,
+    /** Ids of the containers using it, as the engine lists them. */
+    readonly containers: readonly string[],
+  ) {
+    super(
+      `volume "${volumeName}" is used by ${containers.length > 0 ? `container(s) ${containers.join(', ')}` : 'a container'}: remove them first`,
+    );
+  }
+}
+
+export class TemplateNotFoundError extends BerthError {
+  readonly code = 'TEMPLATE_NOT_FOUND';
+  constructor(readonly templateName: string) {
+    super(`no container template named "${templateName}"`);
+  }
+}
+
+export class AlertRuleNotFoundError extends BerthError {
+  readonly code = 'ALERT_RULE_NOT_FOUND';
+  constructor(readonly ruleId: string) {
+    super(`no alert rule with id "${ruleId}"`);
+  }
+}
+
+export class RedeployInProgressError extends BerthError {
+  readonly code = 'REDEPLOY_IN_PROGRESS';
+  constructor(readonly containerName: string) {
+    super(`a redeploy of "${containerName}" is already running; follow it with redeployProgress`);
+  }
+}
+
+export class RedeployFailedError extends BerthError {
+  readonly code = 'REDEPLOY_FAILED';
+  constructor(
+    /** The container that keeps serving. */
+    readonly containerId: string,
+    readonly failure: RedeployFailure,
+  ) {
+    super(`${failure.message}; the new container was removed and the old one keeps serving`);
+  }
+}
