@@ -10,28 +10,32 @@ module.exports = {
   forbidden: [
     {
       name: 'shared-imports-nothing',
-      comment: 'The shared kernel (error catalog, logger, stream and validation primitives) is what every layer uses; it uses none of them.',
+      comment:
+        'The shared kernel (error catalog, logger, stream and validation primitives) is what every layer uses; it uses none of them.',
       severity: 'error',
       from: { path: layer('shared') },
       to: { path: '^src/', pathNot: layer('shared') },
     },
     {
       name: 'platform-below-domain',
-      comment: 'The platform (configuration, store, auth, audit) serves the layers above it and knows none of them.',
+      comment:
+        'The platform (configuration, store, auth, audit) serves the layers above it and knows none of them.',
       severity: 'error',
       from: { path: layer('platform') },
       to: { path: '^src/', pathNot: [layer('platform'), layer('shared')] },
     },
     {
       name: 'domain-knows-no-adapter',
-      comment: 'The domain holds rules and models. It reaches the engine through the ports it declares, and knows nothing of GraphQL, HTTP or dockerode.',
+      comment:
+        'The domain holds rules and models. It reaches the engine through the ports it declares, and knows nothing of GraphQL, HTTP or dockerode.',
       severity: 'error',
       from: { path: layer('domain') },
       to: { path: '^src/', pathNot: [layer('domain'), layer('platform'), layer('shared')] },
     },
     {
       name: 'engine-translates-only',
-      comment: 'The engine gateway implements the domain ports; it never reaches up into the API or the composition root.',
+      comment:
+        'The engine gateway implements the domain ports; it never reaches up into the API or the composition root.',
       severity: 'error',
       from: { path: layer('engine') },
       to: { path: '^src/', pathNot: [layer('engine'), layer('domain'), layer('platform'), layer('shared')] },
@@ -59,14 +63,16 @@ module.exports = {
     },
     {
       name: 'no-graphql-in-the-domain',
-      comment: 'The domain knows no schema or transport: GraphQL, Yoga, Pothos and WebSocket libraries belong to the API.',
+      comment:
+        'The domain knows no schema or transport: GraphQL, Yoga, Pothos and WebSocket libraries belong to the API.',
       severity: 'error',
       from: { path: `${layer('domain')}|${layer('engine')}|${layer('platform')}|${layer('shared')}` },
       to: { path: '(^|/)node_modules/(graphql|graphql-yoga|graphql-ws|@pothos|@envelop|ws)/' },
     },
     {
       name: 'no-folder-cycles',
-      comment: 'Folders that import each other are one concern in two places: move what both need below them.',
+      comment:
+        'Folders that import each other are one concern in two places: move what both need below them.',
       severity: 'error',
       scope: 'folder',
       from: { path: '^src/' },

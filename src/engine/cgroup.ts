@@ -8,7 +8,12 @@ import {
   type CgroupFiles,
   type CgroupVersion,
 } from './cgroup-paths.js';
-import { cpuPercent, effectiveMemoryLimit, memoryPercent, memoryWithoutCache } from '../domain/stats/docker-formulas.js';
+import {
+  cpuPercent,
+  effectiveMemoryLimit,
+  memoryPercent,
+  memoryWithoutCache,
+} from '../domain/stats/docker-formulas.js';
 import type { ContainerStats, StatsCollector, StatsSource, StatsTarget } from '../domain/stats/model.js';
 
 export { isCgroupDriver, type CgroupDriver, type CgroupVersion } from './cgroup-paths.js';

@@ -1,5 +1,6 @@
 import type Docker from 'dockerode';
 import type { HostNamespace } from '../domain/containers/model.js';
+import type { ContainerSpecReader, ContainerSpecReading } from '../domain/lifecycle/ports.js';
 import type { CreateContainerInput } from '../domain/lifecycle/validation.js';
 import { statusOf, toDomainError } from './errors.js';
 import { BUILT_IN_NETWORKS } from '../domain/networks/names.js';
@@ -13,11 +14,6 @@ import { RESTART_FROM_DOCKER } from './mapping.js';
  * labels and healthcheck appear as the container's own), so what equals the image's is left out:
  * the spec says what was asked for, and a newer image's defaults apply when it is recreated.
  */
-export interface ContainerSpecReading {
-  name: string;
-  spec: CreateContainerInput;
-  running: boolean;
-}
 
 const NANOS_PER_SECOND = 1_000_000_000;
 
@@ -32,7 +28,7 @@ const NAMESPACE_MODES: [HostNamespace, keyof Docker.HostConfig | 'CgroupnsMode']
 
 type ImageConfig = Partial<Docker.ImageInspectInfo['Config']>;
 
-export class DockerContainerSpecs {
+export class DockerContainerSpecs implements ContainerSpecReader {
   readonly #docker: Docker;
 
   constructor(docker: Docker) {

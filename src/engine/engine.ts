@@ -2,14 +2,17 @@ import type Docker from 'dockerode';
 import type { EngineConnection } from '../platform/config.js';
 import type { Container, CreateContainerSpec } from '../domain/containers/model.js';
 import { BerthError, NotFoundError, type ErrorCode } from '../shared/errors.js';
-import type { YogaLogger } from 'graphql-yoga';
+import type { Logger } from '../shared/logger.js';
 import { createDockerClient } from './client.js';
 import type { StatsSource } from '../domain/stats/model.js';
-import type { DecodedLine } from './log-decoder.js';
+import type { DecodedLine } from '../domain/logs/model.js';
+import type { LogFollow, LogQuery } from '../domain/logs/ports.js';
+import type { ExecOutcome, ExecRequest } from '../domain/exec/ports.js';
+import type { EngineInfo } from '../domain/system/ports.js';
 import { EngineEventStream } from './events.js';
-import { runExec, type ExecOutcome, type ExecRequest } from './exec.js';
-import { followLogs, readLogs, type LogFollow, type LogQuery } from './logs.js';
-import { readEngineInfo, type EngineInfo } from './info.js';
+import { runExec } from './exec.js';
+import { followLogs, readLogs } from './logs.js';
+import { readEngineInfo } from './info.js';
 import { DockerImages } from './images.js';
 import { DockerSwarm } from './swarm.js';
 import { DockerNetworks } from './networks.js';
@@ -146,12 +149,12 @@ export class DockerEngine {
   }
 
   /** Samples from the engine's own stats stream: works for any engine, at the daemon's expense. */
-  apiStatsSource(log: YogaLogger): StatsSource {
+  apiStatsSource(log: Logger): StatsSource {
     return new DockerApiStatsSource(this.#docker, (message, error) => log.warn(message, error));
   }
 
   /** The one `/events` stream for this engine; its owner (the container index) starts it. */
-  eventStream(log: YogaLogger): EngineEventStream {
+  eventStream(log: Logger): EngineEventStream {
     return new EngineEventStream(this.#docker, log);
   }
 

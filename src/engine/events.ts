@@ -1,23 +1,7 @@
 import { EventEmitter } from 'node:events';
 import type Docker from 'dockerode';
-import type { YogaLogger } from 'graphql-yoga';
-
-/** A container event as the engine reports it, trimmed to what berth uses. */
-export interface EngineEvent {
-  /** Docker's action, e.g. `start`, `die`, `health_status: healthy`. */
-  action: string;
-  id: string;
-  /** Nanoseconds since the epoch: orders events and resumes the stream (`since`). */
-  timeNano: bigint;
-  attributes: Record<string, string>;
-}
-
-interface EngineEventStreamEvents {
-  event: [EngineEvent];
-  /** The stream is (re)connected; `resumed` when it picked up from the last event seen. */
-  connected: [{ resumed: boolean }];
-  disconnected: [Error];
-}
+import type { EngineEvents, EngineEventsMap } from '../domain/containers/ports.js';
+import type { Logger } from '../shared/logger.js';
 
 const MIN_BACKOFF_MS = 100;
 const MAX_BACKOFF_MS = 5_000;
@@ -29,7 +13,7 @@ const REPLAY_WINDOW_NS = 5_000_000_000n;
  * from the last event it saw, and drops the duplicates the engine replays. Consumers listen;
  * they never open a stream of their own.
  */
-export class EngineEventStream extends EventEmitter<EngineEventStreamEvents> {
+export class EngineEventStream extends EventEmitter<EngineEventsMap> implements EngineEvents {
   #running = false;
   #abort: AbortController | undefined;
   #retry: NodeJS.Timeout | undefined;
@@ -41,7 +25,7 @@ export class EngineEventStream extends EventEmitter<EngineEventStreamEvents> {
 
   constructor(
     private readonly docker: Docker,
-    private readonly log: YogaLogger,
+    private readonly log: Logger,
   ) {
     super();
   }

@@ -1,24 +1,6 @@
 import type Docker from 'dockerode';
+import type { ExecOutcome, ExecRequest } from '../domain/exec/ports.js';
 import { toDomainError } from './errors.js';
-
-export interface ExecRequest {
-  command: string[];
-  env: string[];
-  workingDir?: string;
-  timeoutMs: number;
-  /** Bytes kept of each of stdout and stderr; the rest is read and dropped. */
-  maxOutputBytes: number;
-}
-
-export interface ExecOutcome {
-  /** null when the command did not finish within the timeout. */
-  exitCode: number | null;
-  stdout: string;
-  stderr: string;
-  truncated: boolean;
-  /** The command's process on the engine's host, for stopping it after a timeout. */
-  pid: number | null;
-}
 
 /** Keeps the first `limit` bytes written to it and counts the rest. */
 class CappedBuffer {

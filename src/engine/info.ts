@@ -1,22 +1,6 @@
 import type Docker from 'dockerode';
+import type { EngineInfo } from '../domain/system/ports.js';
 import { toDomainError } from './errors.js';
-
-/** What berth needs to know about the engine's host to choose and configure a stats source. */
-export interface EngineInfo {
-  id: string;
-  serverVersion: string;
-  cgroupVersion: '1' | '2';
-  /** `none` on rootless engines; other values are passed through as the engine says them. */
-  cgroupDriver: 'cgroupfs' | 'systemd' | (string & {});
-  ncpu: number;
-  memTotalBytes: number;
-  dockerRootDir: string;
-  /** The engine's part in a Docker Swarm: `inactive` when standalone. */
-  swarm: {
-    nodeState: 'inactive' | 'pending' | 'active' | 'error' | 'locked' | (string & {});
-    manager: boolean;
-  };
-}
 
 /** The subset of `GET /info` read here; dockerode types the answer as `any`. */
 interface WireInfo {

@@ -5,14 +5,7 @@
  * UTF-8 character split across frames (or chunks) comes out whole.
  */
 
-export type LogStreamName = 'stdout' | 'stderr';
-
-export interface DecodedLine {
-  stream: LogStreamName;
-  /** Docker's RFC 3339 timestamp with nanoseconds, as sent; ordering and de-duplication use it. */
-  timestamp: string;
-  text: string;
-}
+import type { DecodedLine, LogStreamName } from '../domain/logs/model.js';
 
 const HEADER_BYTES = 8;
 const NEWLINE = 0x0a;

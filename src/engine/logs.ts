@@ -1,15 +1,9 @@
 import type { Readable } from 'node:stream';
 import type Docker from 'dockerode';
-import { LogDecoder, type DecodedLine } from './log-decoder.js';
+import type { DecodedLine } from '../domain/logs/model.js';
+import type { LogFollow, LogQuery } from '../domain/logs/ports.js';
+import { LogDecoder } from './log-decoder.js';
 import { toDomainError } from './errors.js';
-
-export interface LogQuery {
-  tail?: number;
-  since?: Date;
-  until?: Date;
-  stdout: boolean;
-  stderr: boolean;
-}
 
 /** Docker reads `since`/`until` as Unix seconds with a fraction. */
 const seconds = (date: Date) => (date.getTime() / 1000).toFixed(3);
@@ -43,11 +37,6 @@ export async function readLogs(
   decoder.push(Buffer.isBuffer(body) ? body : Buffer.from(String(body)));
   decoder.end();
   return lines;
-}
-
-export interface LogFollow {
-  /** Stops following and releases the engine's stream. */
-  close(): void;
 }
 
 /**

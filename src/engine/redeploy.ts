@@ -9,6 +9,7 @@ import type {
   FixedHostPort,
   HealthcheckSummary,
 } from '../domain/redeploy/model.js';
+import { STAGING_NETWORK, type CloneRequest, type RedeployCalls } from '../domain/redeploy/ports.js';
 import { statusOf, toDomainError } from './errors.js';
 
 /**
@@ -19,8 +20,6 @@ import { statusOf, toDomainError } from './errors.js';
 
 const NANOS_PER_SECOND = 1_000_000_000;
 const BUILT_IN = new Set(['bridge', 'host', 'none', 'default']);
-/** An internal network where a replacement that publishes host ports waits for its health. */
-export const STAGING_NETWORK = 'berth-redeploy-staging';
 const STAGING_LABEL = 'berth.managed';
 
 type HostConfig = Docker.HostConfig & Record<string, unknown>;
@@ -49,23 +48,6 @@ export interface CloneTemplate {
   readonly hostConfig: HostConfig;
   /** The networks it is on, the one it was created on (its network mode) first. */
   readonly networks: readonly string[];
-}
-
-export interface CloneRequest {
-  name: string;
-  image: string;
-  env: readonly KeyValue[];
-  /**
-   * Where it starts: on the old container's networks without their aliases (nobody is sent to it
-   * before it is healthy), or alone on the internal staging network, where published host ports
-   * are not bound yet.
-   */
-  placement: 'NETWORKS' | 'STAGING';
-  /**
-   * Give it a private cgroup namespace even if the old one had the host's (the engine's default on
-   * cgroup v1 hosts): what berth's creates ask for unless the create policy allows host namespaces.
-   */
-  privateCgroupns: boolean;
 }
 
 const list = (value: string | string[] | null | undefined): string[] =>
@@ -300,7 +282,7 @@ function fixedHostPortsOf(host: HostConfig): FixedHostPort[] {
 // The engine's refusal of a fixed address on a network without a subnet of its own.
 const NO_FIXED_ADDRESS = /user configured subnets|user specified ip address is supported/i;
 
-export class DockerRedeploy {
+export class DockerRedeploy implements RedeployCalls<CloneTemplate> {
   readonly #docker: Docker;
 
   constructor(docker: Docker) {

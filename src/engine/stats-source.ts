@@ -1,4 +1,4 @@
-import type { YogaLogger } from 'graphql-yoga';
+import type { Logger } from '../shared/logger.js';
 import type { Config } from '../platform/config.js';
 import type { DockerEngine } from './engine.js';
 import { constants } from 'node:fs';
@@ -15,7 +15,7 @@ import type { StatsSource } from '../domain/stats/model.js';
 export async function chooseStatsSource(
   config: Config,
   engine: DockerEngine,
-  log: YogaLogger,
+  log: Logger,
   /** A running container's id, when there is one: reading its cgroup proves the engine is local. */
   probeContainerId: string | undefined,
 ): Promise<StatsSource> {

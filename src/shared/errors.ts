@@ -1,5 +1,3 @@
-import type { RedeployFailure } from '../domain/redeploy/model.js';
-
 /**
  * The catalog of every expected failure berth reports. GraphQL exposes each as a type implementing
  * `Error { code message }`; the REST shim maps each code to its HTTP status here, so both surfaces
@@ -441,16 +439,5 @@ export class RedeployInProgressError extends BerthError {
   readonly code = 'REDEPLOY_IN_PROGRESS';
   constructor(readonly containerName: string) {
     super(`a redeploy of "${containerName}" is already running; follow it with redeployProgress`);
-  }
-}
-
-export class RedeployFailedError extends BerthError {
-  readonly code = 'REDEPLOY_FAILED';
-  constructor(
-    /** The container that keeps serving. */
-    readonly containerId: string,
-    readonly failure: RedeployFailure,
-  ) {
-    super(`${failure.message}; the new container was removed and the old one keeps serving`);
   }
 }

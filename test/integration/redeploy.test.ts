@@ -9,7 +9,7 @@ import type {
 } from '../gql/graphql.js';
 import { graphql } from '../gql/index.js';
 import { TEST_LABEL, cleanupLabelled, statusCodeOf, testDocker } from '../harness/docker.js';
-import { STAGING_NETWORK } from '../../src/engine/redeploy.js';
+import { STAGING_NETWORK } from '../../src/domain/redeploy/ports.js';
 import { pushToRegistry } from '../harness/engine.js';
 import { startBerth, uniqueName, type RunningBerth } from '../support/berth.js';
 import { RedeployContainer, RedeployProgressSubscription } from '../support/operations.js';

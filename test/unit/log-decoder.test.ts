@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { LogDecoder, type DecodedLine } from '../../src/engine/log-decoder.js';
+import type { DecodedLine } from '../../src/domain/logs/model.js';
+import { LogDecoder } from '../../src/engine/log-decoder.js';
 import { LineQueue } from '../../src/domain/logs/line-queue.js';
 
 const T1 = '2026-11-29T03:00:00.000000001Z';

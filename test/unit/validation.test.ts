@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import {
   isContainerName,
-  isImageReference,
   validateContainerRef,
   validateCreateSpec,
   validateFilter,
 } from '../../src/domain/lifecycle/validation.js';
+import { isImageReference } from '../../src/domain/images/reference.js';
 import { InvalidInputError } from '../../src/shared/errors.js';
 
 function fieldOf(run: () => unknown): string {

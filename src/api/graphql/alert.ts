@@ -7,7 +7,7 @@ import {
   type DeliveryRecord,
 } from '../../domain/alerts/rules.js';
 import { AlertRuleNotFoundError, ForbiddenError, InvalidInputError } from '../../shared/errors.js';
-import { StreamFailure } from '../../domain/events/event-log.js';
+import { StreamFailure } from '../../shared/stream-failure.js';
 import { builder } from './builder.js';
 import { ErrorInterface } from './errors.js';
 

@@ -1,7 +1,8 @@
 import { validateContainerRef } from '../../domain/lifecycle/validation.js';
 import type { ContainerService } from '../../domain/lifecycle/service.js';
 import { NotFoundError } from '../../shared/errors.js';
-import { CONTAINER_EVENT_TYPES, StreamFailure, type ContainerEvent } from '../../domain/events/event-log.js';
+import { CONTAINER_EVENT_TYPES, type ContainerEvent } from '../../domain/events/event-log.js';
+import { StreamFailure } from '../../shared/stream-failure.js';
 import type { HealthProbe } from '../../domain/containers/model.js';
 import { builder } from './builder.js';
 import { ContainerRef, HealthStatusEnum } from './container.js';

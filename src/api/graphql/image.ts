@@ -6,7 +6,7 @@ import {
   InvalidStateError,
   RegistryUnavailableError,
 } from '../../shared/errors.js';
-import { StreamFailure } from '../../domain/events/event-log.js';
+import { StreamFailure } from '../../shared/stream-failure.js';
 import {
   PULL_STATES,
   type Image,

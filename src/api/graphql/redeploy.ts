@@ -7,10 +7,10 @@ import {
   InvalidStateError,
   NotFoundError,
   PolicyViolationError,
-  RedeployFailedError,
   RedeployInProgressError,
   RegistryUnavailableError,
 } from '../../shared/errors.js';
+import { RedeployFailedError } from '../../domain/redeploy/errors.js';
 import {
   REDEPLOY_FAILURE_REASONS,
   REDEPLOY_HEALTH_GATES,

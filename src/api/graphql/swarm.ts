@@ -7,7 +7,7 @@ import {
   ServiceExistsError,
   ServiceNotFoundError,
 } from '../../shared/errors.js';
-import { StreamFailure } from '../../domain/events/event-log.js';
+import { StreamFailure } from '../../shared/stream-failure.js';
 import {
   NODE_AVAILABILITIES,
   NODE_ROLES,

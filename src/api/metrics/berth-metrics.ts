@@ -1,5 +1,4 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { EngineCall } from '../../engine/engine.js';
 import { registerContainerMetrics, type ContainerSource, type SampleSource } from './containers.js';
 
 /**
@@ -115,7 +114,8 @@ export class BerthMetrics {
     this.#websocketClients = count;
   }
 
-  recordEngineCall(call: EngineCall): void {
+  /** One finished engine call, as the engine gateway reports it (its onCall hook, wired in app.ts). */
+  recordEngineCall(call: { operation: string; outcome: string; seconds: number }): void {
     this.#engineCalls.observe({ operation: call.operation, outcome: call.outcome }, call.seconds);
   }
 

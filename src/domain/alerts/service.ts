@@ -1,10 +1,10 @@
 import { EventEmitter } from 'node:events';
 import { Repeater } from '@repeaterjs/repeater';
-import type { YogaLogger } from 'graphql-yoga';
+import type { Logger } from '../../shared/logger.js';
 import type { ContainerChange, ContainerIndex } from '../containers/container-index.js';
 import type { Container } from '../containers/model.js';
 import { AlertRuleNotFoundError, SlowConsumerError } from '../../shared/errors.js';
-import { StreamFailure } from '../events/event-log.js';
+import { StreamFailure } from '../../shared/stream-failure.js';
 import type { StatsHub, StatsTick } from '../stats/hub.js';
 import type { BerthDatabase } from '../../platform/store/database.js';
 import { AlertEvaluator, type AlertEvent } from './evaluator.js';
@@ -45,7 +45,7 @@ export class AlertService {
     database: BerthDatabase,
     private readonly index: ContainerIndex,
     private readonly stats: StatsHub,
-    private readonly log: YogaLogger,
+    private readonly log: Logger,
     options: AlertServiceOptions = {},
   ) {
     this.#store = new AlertRuleStore(database);

@@ -1,5 +1,5 @@
 import { createHmac, randomUUID } from 'node:crypto';
-import type { YogaLogger } from 'graphql-yoga';
+import type { Logger } from '../../shared/logger.js';
 import pRetry, { AbortError } from 'p-retry';
 import type { AlertEvent } from './evaluator.js';
 import { ruleCondition, type AlertWebhook, type DeliveryRecord } from './rules.js';
@@ -94,7 +94,7 @@ export class WebhookDelivery {
   #queued = 0;
 
   constructor(
-    private readonly log: YogaLogger,
+    private readonly log: Logger,
     private readonly onOutcome: (ruleId: string, record: DeliveryRecord) => void,
     options: Partial<WebhookOptions> = {},
   ) {

@@ -1,7 +1,6 @@
 import { EventEmitter } from 'node:events';
-import type { YogaLogger } from 'graphql-yoga';
-import type { DockerEngine } from '../../engine/engine.js';
-import type { EngineEvent, EngineEventStream } from '../../engine/events.js';
+import type { Logger } from '../../shared/logger.js';
+import type { ContainerEngine, EngineEvent, EngineEvents } from './ports.js';
 import { AmbiguousIdError, EngineUnavailableError, NotFoundError } from '../../shared/errors.js';
 import { byNewest, matchesFilter } from './filter.js';
 import type { Container, ContainerFilter } from './model.js';
@@ -51,9 +50,9 @@ export class ContainerIndex extends EventEmitter<ContainerIndexEvents> {
   #stopped = false;
 
   constructor(
-    private readonly engine: DockerEngine,
-    private readonly events: EngineEventStream,
-    private readonly log: YogaLogger,
+    private readonly engine: ContainerEngine,
+    private readonly events: EngineEvents,
+    private readonly log: Logger,
   ) {
     super();
     this.setMaxListeners(0);

@@ -3,6 +3,7 @@ import { Repeater } from '@repeaterjs/repeater';
 import type { ContainerChange, ContainerIndex } from '../containers/container-index.js';
 import type { Container, HealthProbe, HealthStatus } from '../containers/model.js';
 import { CursorExpiredError, SlowConsumerError } from '../../shared/errors.js';
+import { StreamFailure } from '../../shared/stream-failure.js';
 
 export const CONTAINER_EVENT_TYPES = [
   'CREATE',
@@ -30,11 +31,6 @@ export interface ContainerEvent {
   /** Health before this event, for HEALTH events. */
   previousHealth: HealthStatus | null;
   lastProbe: HealthProbe | null;
-}
-
-/** A value a stream yields to say it ends with an error, delivered in order after the events. */
-export class StreamFailure {
-  constructor(readonly error: Error) {}
 }
 
 export interface EventLogOptions {

@@ -1,6 +1,6 @@
-import type { YogaLogger } from 'graphql-yoga';
+import type { Logger } from '../../shared/logger.js';
 import type { Container } from '../containers/model.js';
-import type { DockerEngine } from '../../engine/engine.js';
+import type { ExecEngine } from './ports.js';
 import { ExecTimeoutError, InvalidInputError, InvalidStateError } from '../../shared/errors.js';
 import { processTree } from './process-tree.js';
 
@@ -55,12 +55,12 @@ function validateExec(input: ExecInput): {
 /** Runs one-off commands in running containers, with an output cap and a timeout. */
 export class ExecService {
   constructor(
-    private readonly engine: DockerEngine,
+    private readonly engine: ExecEngine,
     private readonly options: {
       maxOutputBytes: number;
       /** True when berth shares the engine's host, so it can kill a command that overran. */
       canSignalHostProcesses: boolean;
-      log: YogaLogger;
+      log: Logger;
     },
   ) {}
 

@@ -1,5 +1,5 @@
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
-import type { YogaLogger } from 'graphql-yoga';
+import type { Logger } from '../../shared/logger.js';
 import type { ContainerChange, ContainerIndex } from '../containers/container-index.js';
 import type { StatsTick } from '../stats/hub.js';
 import type { ContainerStats } from '../stats/model.js';
@@ -9,7 +9,7 @@ import { MINUTE_MS, StatsHistoryStore } from './store.js';
 
 export interface StatsHistoryOptions {
   retention: HistoryRetention;
-  log: YogaLogger;
+  log: Logger;
   /** The present, in ms since the epoch; tests move it. */
   now?: () => number;
 }
@@ -67,7 +67,7 @@ const IN_FLIGHT_MS = MINUTE_MS;
 export class StatsHistory {
   readonly #store: StatsHistoryStore;
   readonly #retention: HistoryRetention;
-  readonly #log: YogaLogger;
+  readonly #log: Logger;
   readonly #now: () => number;
   /** Destroyed containers, by when they went, until no tick can still be reading them. */
   readonly #gone = new Map<string, number>();

@@ -1,5 +1,22 @@
-import { isImageReference } from '../lifecycle/validation.js';
 import { InvalidInputError } from '../../shared/errors.js';
+
+// The distribution/reference grammar (what `docker pull` accepts), plus a bare image id.
+const PATH_COMPONENT = '[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*';
+const DOMAIN_COMPONENT = '(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])';
+const DOMAIN = `(?:${DOMAIN_COMPONENT}(?:\\.${DOMAIN_COMPONENT})*|\\[[0-9a-fA-F:]+\\])(?::[0-9]+)?`;
+const TAG = '[\\w][\\w.-]{0,127}';
+const DIGEST = '[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}';
+// As Docker reads it, a first component is a registry only with a `.` or `:` in it, or as `localhost`:
+// `Team/app` is a malformed repository, not the registry "Team".
+const REFERENCE_PATTERN = new RegExp(
+  `^(?:(?=[^/]*[.:]|localhost/)${DOMAIN}/)?${PATH_COMPONENT}(?:/${PATH_COMPONENT})*(?::${TAG})?(?:@${DIGEST})?$`,
+);
+const IMAGE_ID_PATTERN = /^sha256:[0-9a-f]{64}$/;
+
+/** What `docker pull` accepts as a reference (distribution/reference's grammar), or a bare image id. */
+export function isImageReference(value: string): boolean {
+  return value.length <= 255 && (REFERENCE_PATTERN.test(value) || IMAGE_ID_PATTERN.test(value));
+}
 
 /**
  * The reference a pull is known by, so that every spelling of one image shares one pull:

@@ -1,10 +1,10 @@
 import { EventEmitter } from 'node:events';
 import { Repeater, SlidingBuffer } from '@repeaterjs/repeater';
-import type { YogaLogger } from 'graphql-yoga';
+import type { Logger } from '../../shared/logger.js';
 import type { ContainerIndex } from '../containers/container-index.js';
-import type { DockerImages } from '../../engine/images.js';
+import type { ImageEngine } from './ports.js';
 import { ImageNotFoundError } from '../../shared/errors.js';
-import { StreamFailure } from '../events/event-log.js';
+import { StreamFailure } from '../../shared/stream-failure.js';
 import type { Image, ImagePrune, ImageRemoval, PullProgress } from './model.js';
 import { applyPullEvent, pullSnapshot } from './progress.js';
 import { normalizeReference } from './reference.js';
@@ -28,9 +28,9 @@ export class ImageService {
   readonly #updates = new EventEmitter<Record<string, [PullUpdate]>>();
 
   constructor(
-    private readonly images: DockerImages,
+    private readonly images: ImageEngine,
     private readonly index: ContainerIndex,
-    private readonly log: YogaLogger,
+    private readonly log: Logger,
   ) {
     this.#updates.setMaxListeners(0);
   }

@@ -1,5 +1,5 @@
-import type { YogaLogger } from 'graphql-yoga';
-import type { DockerEngine } from '../../engine/engine.js';
+import type { Logger } from '../../shared/logger.js';
+import type { LifecycleEngine } from './ports.js';
 import type { ImageService } from '../images/service.js';
 import type { ContainerIndex } from '../containers/container-index.js';
 import { ImageNotFoundError, NotFoundError, QuotaExceededError } from '../../shared/errors.js';
@@ -24,9 +24,9 @@ function withManagedLabel(spec: CreateContainerSpec): CreateContainerSpec {
  */
 export class ContainerService {
   constructor(
-    private readonly engine: DockerEngine,
+    private readonly engine: LifecycleEngine,
     private readonly index: ContainerIndex,
-    private readonly log: YogaLogger,
+    private readonly log: Logger,
     /** Pulls go through the image service: shared with any other pull of the image, and watchable. */
     private readonly images: Pick<ImageService, 'pull'>,
     /** The admin's create policy, read at each create (it may change at any time). */

@@ -1,8 +1,10 @@
 import { isIP } from 'node:net';
 import { z } from 'zod';
 import { InvalidInputError } from '../../shared/errors.js';
+import { keyValueSchema, refineText, toInvalidInput } from '../../shared/validation.js';
 import { networkAttachmentSchema } from '../networks/names.js';
 import { volumeMountSchema } from '../volumes/names.js';
+import { isImageReference } from '../images/reference.js';
 import {
   CONTAINER_STATUSES,
   HOST_NAMESPACES,
@@ -20,33 +22,9 @@ import {
 // Docker's own rule for container names (its daemon also wants at least two characters).
 const NAME_PATTERN = /^[a-zA-Z0-9][a-zA-Z0-9_.-]+$/;
 
-// The distribution/reference grammar (what `docker pull` accepts), plus a bare image id.
-const PATH_COMPONENT = '[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*';
-const DOMAIN_COMPONENT = '(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])';
-const DOMAIN = `(?:${DOMAIN_COMPONENT}(?:\\.${DOMAIN_COMPONENT})*|\\[[0-9a-fA-F:]+\\])(?::[0-9]+)?`;
-const TAG = '[\\w][\\w.-]{0,127}';
-const DIGEST = '[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}';
-// As Docker reads it, a first component is a registry only with a `.` or `:` in it, or as `localhost`:
-// `Team/app` is a malformed repository, not the registry "Team".
-const REFERENCE_PATTERN = new RegExp(
-  `^(?:(?=[^/]*[.:]|localhost/)${DOMAIN}/)?${PATH_COMPONENT}(?:/${PATH_COMPONENT})*(?::${TAG})?(?:@${DIGEST})?$`,
-);
-const IMAGE_ID_PATTERN = /^sha256:[0-9a-f]{64}$/;
-
 // Docker refuses memory limits under 6 MiB.
 const MIN_MEMORY_BYTES = 6 * 1024 * 1024;
 const MAX_SECONDS = 24 * 60 * 60;
-
-const noNul = (what: string) => (value: string) => !value.includes('\0') || `${what} must not contain NUL`;
-const refineText = (what: string) =>
-  z.string().check((ctx) => {
-    const verdict = noNul(what)(ctx.value);
-    if (verdict !== true) ctx.issues.push({ code: 'custom', message: verdict, input: ctx.value });
-  });
-
-export function isImageReference(value: string): boolean {
-  return value.length <= 255 && (REFERENCE_PATTERN.test(value) || IMAGE_ID_PATTERN.test(value));
-}
 
 export function isContainerName(value: string): boolean {
   return value.length <= 255 && NAME_PATTERN.test(value);
@@ -63,15 +41,6 @@ const imageSchema = z
     isImageReference,
     'is not a valid image reference (e.g. "busybox:1.36" or "registry:5000/team/app@sha256:…")',
   );
-
-export const keyValueSchema = (what: string) =>
-  z.object({
-    name: refineText(`${what} names`)
-      .min(1, 'must not be empty')
-      .max(4096, 'is too long')
-      .refine((value) => !value.includes('='), 'must not contain "="'),
-    value: refineText(`${what} values`).max(128 * 1024, 'is too long'),
-  });
 
 const portNumber = z
   .number({ error: 'must be a number' })
@@ -212,13 +181,6 @@ export const createSchema = z.object({
 export type CreateContainerInput = z.input<typeof createSchema>;
 
 /** The first problem in a zod failure, as berth's typed error naming its field. */
-export function toInvalidInput(error: z.ZodError, prefix: readonly string[]): InvalidInputError {
-  const issue = error.issues[0];
-  const path = [...prefix, ...(issue?.path ?? []).map(String)];
-  let message = issue?.message ?? 'is invalid';
-  if (issue?.code === 'invalid_type' && issue.input === undefined) message = 'is required';
-  return new InvalidInputError(path.join('.') || 'input', message);
-}
 
 /**
  * Validates a create request. `prefix` is where the input sits in the caller's own shape

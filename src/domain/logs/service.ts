@@ -1,8 +1,7 @@
-import type { DockerEngine } from '../../engine/engine.js';
-import type { LogFollow } from '../../engine/logs.js';
+import type { LogEngine, LogFollow } from './ports.js';
 import type { Container } from '../containers/model.js';
 import { InvalidInputError } from '../../shared/errors.js';
-import type { DecodedLine } from '../../engine/log-decoder.js';
+import type { DecodedLine } from './model.js';
 import { LineQueue } from './line-queue.js';
 
 export type LogLineStream = 'STDOUT' | 'STDERR' | 'SYSTEM';
@@ -65,7 +64,7 @@ export class LogService {
   #following = 0;
 
   constructor(
-    private readonly engine: DockerEngine,
+    private readonly engine: LogEngine,
     private readonly followBufferLines = MAX_TAIL,
   ) {}
 

@@ -1,5 +1,5 @@
 import type { CreateContainerSpec } from '../containers/model.js';
-import type { DockerNetworks } from '../../engine/networks.js';
+import type { NetworkEngine } from './ports.js';
 import { InvalidInputError } from '../../shared/errors.js';
 
 /**
@@ -9,7 +9,7 @@ import { InvalidInputError } from '../../shared/errors.js';
  * Unknown networks are NETWORK_NOT_FOUND.
  */
 export async function resolveNetworkAttachments(
-  networks: DockerNetworks,
+  networks: NetworkEngine,
   spec: CreateContainerSpec,
   prefix: string,
 ): Promise<CreateContainerSpec> {

@@ -1,6 +1,7 @@
 import type { ContainerIndex } from '../containers/container-index.js';
 import type { Container } from '../containers/model.js';
-import type { DockerEngine } from '../../engine/engine.js';
+import type { EngineHost } from '../system/ports.js';
+import type { NetworkEngine } from './ports.js';
 import {
   BuiltInNetworkError,
   InvalidInputError,
@@ -25,7 +26,7 @@ export interface NetworkConnection {
  */
 export class NetworkService {
   constructor(
-    private readonly engine: Pick<DockerEngine, 'networks' | 'info'>,
+    private readonly engine: { readonly networks: NetworkEngine } & Pick<EngineHost, 'info'>,
     private readonly index: ContainerIndex,
   ) {}
 

@@ -1,16 +1,10 @@
 import { z } from 'zod';
-import { keyValueSchema, toInvalidInput } from '../lifecycle/validation.js';
+import { keyValueSchema, labelSelectorSchema, toInvalidInput } from '../../shared/validation.js';
 import { NETWORK_DRIVERS, type CreateNetworkSpec, type NetworkFilter } from './model.js';
 import { aliasesSchema, networkNameSchema, networkRefSchema } from './names.js';
 import { contains, lastAddress, parseAddress, parseCidr } from './subnet.js';
 
 /** The rules network requests pass before any engine call; errors name the argument. */
-
-/** `key` or `key=value`, as the engine's label filters take it; a key has no blanks. */
-export const labelSelectorSchema = z
-  .string({ error: 'must be a string' })
-  .max(4096, 'is too long')
-  .refine((value) => /^[^\s=!][^\s=]*(=[^\0]*)?$/.test(value), 'must be "key" or "key=value"');
 
 const createSchema = z.object({
   name: networkNameSchema,

@@ -1,18 +1,16 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { YogaLogger } from 'graphql-yoga';
+import type { Logger } from '../../shared/logger.js';
 import type { ContainerIndex } from '../containers/container-index.js';
 import type { Container, KeyValue } from '../containers/model.js';
-import type { DockerEngine } from '../../engine/engine.js';
-import type { CloneTemplate } from '../../engine/redeploy.js';
-import { STAGING_NETWORK } from '../../engine/redeploy.js';
+import { STAGING_NETWORK, type RedeployEngine } from './ports.js';
 import {
   BerthError,
   ImageNotFoundError,
   InvalidInputError,
   InvalidStateError,
-  RedeployFailedError,
   RedeployInProgressError,
 } from '../../shared/errors.js';
+import { RedeployFailedError } from './errors.js';
 import type { ImageService } from '../images/service.js';
 import { enforcePolicy, type CreatePolicy } from '../policy/policy.js';
 import { applyEnvChanges, diffSpecs } from './diff.js';
@@ -38,7 +36,7 @@ export interface RedeployServiceOptions {
   pollMs?: number;
 }
 
-type Blueprint = ContainerBlueprint<CloneTemplate>;
+type Blueprint = ContainerBlueprint<unknown>;
 
 interface Attempt {
   request: RedeployRequest;
@@ -79,11 +77,11 @@ export class RedeployService {
   readonly #pollMs: number;
 
   constructor(
-    private readonly engine: DockerEngine,
+    private readonly engine: RedeployEngine,
     private readonly index: ContainerIndex,
     private readonly images: Pick<ImageService, 'pull'>,
     private readonly policy: () => CreatePolicy,
-    private readonly log: YogaLogger,
+    private readonly log: Logger,
     options: RedeployServiceOptions = {},
   ) {
     this.#settleMs = options.settleMs ?? 3_000;

@@ -1,11 +1,7 @@
 import { z } from 'zod';
-import {
-  isContainerName,
-  isImageReference,
-  keyValueSchema,
-  toInvalidInput,
-  validateContainerRef,
-} from '../lifecycle/validation.js';
+import { isContainerName, validateContainerRef } from '../lifecycle/validation.js';
+import { keyValueSchema, toInvalidInput } from '../../shared/validation.js';
+import { isImageReference } from '../images/reference.js';
 import { InvalidInputError } from '../../shared/errors.js';
 import type { RedeployRequest } from './model.js';
 

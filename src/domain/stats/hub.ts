@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import type { YogaLogger } from 'graphql-yoga';
+import type { Logger } from '../../shared/logger.js';
 import type { ContainerStats, StatsCollector, StatsSource, StatsSourceKind } from './model.js';
 
 /** Everything sampled in one tick: one message per tick for batched subscribers. */
@@ -43,7 +43,7 @@ export class StatsHub {
   #source: StatsSource | undefined;
 
   constructor(
-    private readonly log: YogaLogger,
+    private readonly log: Logger,
     private readonly options: StatsHubOptions,
   ) {
     this.#tickMs = options.tickMs ?? 1000;

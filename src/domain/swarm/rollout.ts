@@ -1,8 +1,8 @@
 import { Repeater, SlidingBuffer } from '@repeaterjs/repeater';
-import type { YogaLogger } from 'graphql-yoga';
-import type { DockerSwarm } from '../../engine/swarm.js';
+import type { Logger } from '../../shared/logger.js';
+import type { SwarmEngine } from './ports.js';
 import { EngineUnavailableError, ServiceNotFoundError } from '../../shared/errors.js';
-import { StreamFailure } from '../events/event-log.js';
+import { StreamFailure } from '../../shared/stream-failure.js';
 import { UPDATE_STATES, type Service, type ServiceTask, type TaskState } from './model.js';
 
 /**
@@ -98,8 +98,8 @@ class ServicePoller {
   constructor(
     readonly serviceId: string,
     initial: Service,
-    private readonly swarm: DockerSwarm,
-    private readonly log: YogaLogger,
+    private readonly swarm: SwarmEngine,
+    private readonly log: Logger,
     private readonly intervalMs: number,
     private readonly onEnd: (poller: ServicePoller) => void,
   ) {
@@ -165,8 +165,8 @@ export class RolloutHub {
   readonly #pollers = new Map<string, ServicePoller>();
 
   constructor(
-    private readonly swarm: DockerSwarm,
-    private readonly log: YogaLogger,
+    private readonly swarm: SwarmEngine,
+    private readonly log: Logger,
     private readonly intervalMs = ROLLOUT_POLL_INTERVAL_MS,
   ) {}
 

@@ -1,9 +1,9 @@
-import type { YogaLogger } from 'graphql-yoga';
+import type { Logger } from '../../shared/logger.js';
 import type { KeyValue } from '../containers/model.js';
 import { MANAGED_LABEL } from '../lifecycle/service.js';
-import type { DockerSwarm } from '../../engine/swarm.js';
+import type { SwarmEngine } from './ports.js';
 import { ServiceNotFoundError } from '../../shared/errors.js';
-import type { StreamFailure } from '../events/event-log.js';
+import type { StreamFailure } from '../../shared/stream-failure.js';
 import type { Service, ServiceChange, ServiceSpec, SwarmNode } from './model.js';
 import { RolloutHub, type RolloutUpdate } from './rollout.js';
 
@@ -23,8 +23,8 @@ export class SwarmService {
   readonly #rollouts: RolloutHub;
 
   constructor(
-    private readonly swarm: DockerSwarm,
-    log: YogaLogger,
+    private readonly swarm: SwarmEngine,
+    log: Logger,
     options: { rolloutPollIntervalMs?: number } = {},
   ) {
     this.#rollouts = new RolloutHub(swarm, log, options.rolloutPollIntervalMs);

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { createSchema, toInvalidInput } from '../lifecycle/validation.js';
+import { toInvalidInput } from '../../shared/validation.js';
+import { createSchema } from '../lifecycle/validation.js';
 import { InvalidInputError } from '../../shared/errors.js';
 import { networkRefSchema } from '../networks/names.js';
 import {

@@ -1,5 +1,5 @@
 import type { ContainerIndex } from '../containers/container-index.js';
-import type { DockerEngine } from '../../engine/engine.js';
+import type { EngineHost } from './ports.js';
 import type { StatsHub } from '../stats/hub.js';
 
 export interface SystemReport {
@@ -12,7 +12,7 @@ export interface SystemReport {
 /** What `/healthz` and the `system` query report about berth and its engine. */
 export class SystemStatus {
   constructor(
-    private readonly engine: DockerEngine,
+    private readonly engine: Pick<EngineHost, 'ping'>,
     private readonly index: ContainerIndex,
     private readonly stats: StatsHub,
     private readonly dockerHost: string,

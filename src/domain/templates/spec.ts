@@ -1,5 +1,6 @@
 import type { z } from 'zod';
-import { createSchema, toInvalidInput } from '../lifecycle/validation.js';
+import { toInvalidInput } from '../../shared/validation.js';
+import { createSchema } from '../lifecycle/validation.js';
 import type { KeyValue } from '../containers/model.js';
 
 /**

@@ -1,6 +1,6 @@
 import type { ContainerIndex } from '../containers/container-index.js';
 import type { Container } from '../containers/model.js';
-import type { DockerVolumes } from '../../engine/volumes.js';
+import type { VolumeEngine } from './ports.js';
 import type { KeyValue } from '../containers/model.js';
 import { VolumeNotFoundError } from '../../shared/errors.js';
 import type { Volume, VolumeFilter, VolumePrune } from './model.js';
@@ -11,7 +11,7 @@ import type { Volume, VolumeFilter, VolumePrune } from './model.js';
  */
 export class VolumeService {
   constructor(
-    private readonly volumes: DockerVolumes,
+    private readonly volumes: VolumeEngine,
     private readonly index: ContainerIndex,
   ) {}
 

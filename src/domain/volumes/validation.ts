@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import type { KeyValue } from '../containers/model.js';
-import { keyValueSchema, toInvalidInput } from '../lifecycle/validation.js';
-import { labelSelectorSchema } from '../networks/validation.js';
+import { keyValueSchema, labelSelectorSchema, toInvalidInput } from '../../shared/validation.js';
 import type { VolumeFilter } from './model.js';
 import { volumeNameSchema } from './names.js';
 

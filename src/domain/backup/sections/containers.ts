@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { ContainerService } from '../../lifecycle/service.js';
 import { MANAGED_LABEL } from '../../lifecycle/service.js';
 import { validateCreateSpec } from '../../lifecycle/validation.js';
-import type { DockerContainerSpecs } from '../../../engine/container-specs.js';
+import type { ContainerSpecReader } from '../../lifecycle/ports.js';
 import { BerthError, NotFoundError } from '../../../shared/errors.js';
 import type { BackupSection } from '../section.js';
 
@@ -25,7 +25,7 @@ const schema = z.array(
  */
 export function containersSection(
   containers: Pick<ContainerService, 'list' | 'create'>,
-  specs: Pick<DockerContainerSpecs, 'read'>,
+  specs: ContainerSpecReader,
 ): BackupSection<z.output<typeof schema>> {
   return {
     name: 'containers',
