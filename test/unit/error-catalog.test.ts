@@ -11,11 +11,18 @@ describe('the error catalog', () => {
     expect(new Set(codes).size).toBe(codes.length);
   });
 
-  it('documents every code, with its HTTP status, in the README', async () => {
-    const readme = await readFile(new URL('../../README.md', import.meta.url), 'utf8');
+  it('documents every code, with its HTTP status, in docs/errors.md', async () => {
+    const page = await readFile(new URL('../../docs/errors.md', import.meta.url), 'utf8');
     for (const [code, { httpStatus }] of Object.entries(all)) {
-      expect(readme, code).toMatch(new RegExp(`\\|\\s*\`${code}\`\\s*\\|\\s*${httpStatus}\\s*\\|`));
+      expect(page, code).toMatch(new RegExp(`\\|\\s*\`${code}\`\\s*\\|\\s*${httpStatus}\\s*\\|`));
     }
+  });
+
+  it('lists no code in docs/errors.md that the catalog lacks', async () => {
+    const page = await readFile(new URL('../../docs/errors.md', import.meta.url), 'utf8');
+    const listed = [...page.matchAll(/^\|\s*`([A-Z][A-Z0-9_]*)`\s*\|/gm)].map(([, code]) => code ?? '');
+    expect(listed.length).toBeGreaterThan(0);
+    expect(listed.filter((code) => !(code in all))).toEqual([]);
   });
 
   it('exposes exactly the domain codes as the ErrorCode enum', () => {
