@@ -33,9 +33,9 @@ export interface RestoreReport {
  * One part of berth's state in a backup. A backup document holds one entry per registered
  * section, under the section's `name`; `restore` hands each section back its own entry.
  *
- * Sections are registered in `buildApp` (`backup.register(section)`) and restored in
- * registration order, so a section another depends on is registered first (the create policy
- * before containers, networks and volumes before containers that use them). The backup service
+ * Sections are registered in `buildApp` (`backup.register(section)`). A section restores after
+ * the sections it names in `restoreAfter` (the containers after the create policy that governs
+ * them), otherwise in registration order; the document keeps registration order. The backup service
  * validates each section's entry with its `schema` before calling `restore`, so `restore` gets
  * typed data; an entry that does not validate fails the whole restore before anything is changed.
  *
@@ -53,6 +53,8 @@ export interface RestoreReport {
 export interface BackupSection<Data = unknown> {
   /** The key in the document: camelCase from a lower-case letter, never renamed (`templates`, `alertRules`). */
   readonly name: string;
+  /** Sections whose items must exist before this one's are made (`['policy']` for containers). */
+  readonly restoreAfter?: readonly string[];
   /**
    * The shape of this section's entry, checked for every section before any restores. Check
    * what `restore` relies on; a per-item check that should fail one item, not the whole restore,

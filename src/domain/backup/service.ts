@@ -40,7 +40,7 @@ export class BackupService {
   readonly #sections: BackupSection[] = [];
   #restoring = false;
 
-  /** Adds a section; sections are restored in the order they were registered. */
+  /** Adds a section; see BackupSection for the order sections are restored in. */
   register(section: BackupSection): void {
     if (!SECTION_NAME.test(section.name)) throw new Error(`bad backup section name "${section.name}"`);
     if (this.#sections.some((existing) => existing.name === section.name)) {
@@ -79,7 +79,7 @@ export class BackupService {
       );
     }
     const plan: { section: BackupSection; data: unknown }[] = [];
-    for (const section of this.#sections) {
+    for (const section of restoreOrder(this.#sections)) {
       if (!(section.name in sections)) continue;
       const parsed = section.schema.safeParse(sections[section.name]);
       if (!parsed.success) throw invalid(`${field}.sections.${section.name}`, parsed.error);
@@ -117,6 +117,30 @@ export class BackupService {
     }
     return { backupCreatedAt: createdAt ?? null, items };
   }
+}
+
+/**
+ * Registration order, moved so that every section comes after those it names in `restoreAfter`.
+ * A name no registered section has is ignored (that section is simply not in this berth).
+ */
+function restoreOrder(sections: readonly BackupSection[]): BackupSection[] {
+  const ordered: BackupSection[] = [];
+  const placed = new Set<string>();
+  const registered = new Set(sections.map((section) => section.name));
+  let pending = [...sections];
+  while (pending.length > 0) {
+    const ready = pending.filter((section) =>
+      (section.restoreAfter ?? []).every((name) => placed.has(name) || !registered.has(name)),
+    );
+    if (ready.length === 0) {
+      throw new Error(`backup sections depend on each other: ${pending.map((s) => s.name).join(', ')}`);
+    }
+    const next = ready[0]!;
+    ordered.push(next);
+    placed.add(next.name);
+    pending = pending.filter((section) => section !== next);
+  }
+  return ordered;
 }
 
 function reportInto(items: RestoreItem[], section: string): RestoreReport {

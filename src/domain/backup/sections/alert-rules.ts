@@ -46,6 +46,8 @@ export function alertRulesSection(
 ): BackupSection<z.output<typeof schema>> {
   return {
     name: 'alertRules',
+    // A rule may watch a container by name: the containers are back first.
+    restoreAfter: ['containers'],
     schema,
     export: () => Promise.resolve(alerts.rules().map(toEntry)),
     restore(data, report) {

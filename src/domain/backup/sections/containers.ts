@@ -29,6 +29,8 @@ export function containersSection(
 ): BackupSection<z.output<typeof schema>> {
   return {
     name: 'containers',
+    // The create policy governs what may be made again.
+    restoreAfter: ['policy'],
     schema,
     async export() {
       const managed = containers

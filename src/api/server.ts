@@ -1,0 +1,131 @@
+import { createServer, type Server } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { createYoga, type YogaLogger } from 'graphql-yoga';
+import type { Config } from '../platform/config.js';
+import type { AuthGuard } from '../platform/auth/guard.js';
+import type { Principal } from '../platform/auth/principal.js';
+import type { Context } from './graphql/builder.js';
+import { schema } from './graphql/index.js';
+import { maskErrors } from './graphql/mask-errors.js';
+import { useMutationAudit } from './graphql/mutation-audit.js';
+import { principalOf, useAuthentication } from './http/authentication.js';
+import { useDashboard } from './http/dashboard.js';
+import {
+  hardenServer,
+  useGraphQLBodyLimit,
+  useIntrospectionSwitch,
+  useQueryLimits,
+} from './http/hardening.js';
+import { useHealthCheck } from './http/health.js';
+import {
+  timeRequests,
+  useMetricsEndpoint,
+  useRequestMetrics,
+  useSubscriptionMetrics,
+} from './http/metrics.js';
+import { attachGraphQLWebSocket } from './http/websocket.js';
+import type { BerthMetrics } from './metrics/berth-metrics.js';
+import { useRestShim } from './rest/routes.js';
+
+/** The domain services every request may reach; the principal is added per request. */
+export type Services = Omit<Context, 'principal'>;
+
+export interface ApiServer {
+  readonly server: Server;
+  /** WebSocket clients connected now. */
+  websocketClients(): number;
+  /** Listens on the configured host and port (0 picks a free one) and returns the base URL. */
+  listen(): Promise<{ url: string; port: number }>;
+  /** Ends subscriptions, drops every connection and stops listening. */
+  close(): Promise<void>;
+}
+
+/**
+ * berth's one HTTP(S) server: GraphQL (and GraphiQL), the REST shim, health, metrics and the
+ * dashboard through Yoga, and graphql-ws on the same port.
+ */
+export function createApiServer(
+  config: Config,
+  services: Services,
+  deps: { guard: AuthGuard; metrics: BerthMetrics; log: YogaLogger },
+): ApiServer {
+  const { guard, metrics, log } = deps;
+  const yoga = createYoga<Record<string, unknown>>({
+    schema,
+    // Authentication ran in onRequest (HTTP) or onConnect (WebSocket) and left the principal.
+    context: (initial) => ({
+      ...services,
+      principal:
+        // HTTP: the principal useAuthentication attached to the request (a ponyfill Request,
+        // so no instanceof); WebSocket: the one onConnect put in the envelope's initial context.
+        (initial.request ? principalOf(initial.request) : undefined) ??
+        ((initial as { principal?: Principal }).principal as Principal),
+    }),
+    logging: log,
+    batching: false,
+    maskedErrors: { maskError: maskErrors },
+    graphiql: config.graphql.graphiql,
+    plugins: [
+      useRequestMetrics(metrics),
+      // Before authentication: the page and its assets carry no data (the page asks for a token).
+      useDashboard(),
+      useAuthentication(guard, '/graphql'),
+      useGraphQLBodyLimit('/graphql'),
+      ...useQueryLimits(),
+      ...useIntrospectionSwitch(config.graphql.introspection),
+      useHealthCheck(services.system),
+      useMetricsEndpoint(metrics),
+      useSubscriptionMetrics(metrics),
+      useRestShim(services, log),
+      useMutationAudit(),
+    ],
+  });
+
+  // HTTPS (and so WSS) when a certificate is configured: TLS 1.2 at least; with a client CA, only
+  // clients holding a certificate it signed get through the handshake.
+  const server = config.tls
+    ? createHttpsServer(
+        {
+          cert: config.tls.cert,
+          key: config.tls.key,
+          minVersion: 'TLSv1.2',
+          ...(config.tls.clientCa && {
+            ca: config.tls.clientCa,
+            requestCert: true,
+            rejectUnauthorized: true,
+          }),
+        },
+        yoga,
+      )
+    : createServer(yoga);
+  hardenServer(server);
+  timeRequests(server);
+  const websocket = attachGraphQLWebSocket(server, yoga, {
+    maxBufferedBytes: config.websocket.maxBufferedBytes,
+    guard,
+    log,
+  });
+  metrics.countWebSocketClients(() => websocket.clients());
+
+  return {
+    server,
+    websocketClients: () => websocket.clients(),
+    listen: () =>
+      new Promise((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(config.port, config.host, () => {
+          server.off('error', reject);
+          const { port } = server.address() as AddressInfo;
+          const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+          const scheme = config.tls ? 'https' : 'http';
+          resolve({ url: `${scheme}://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`, port });
+        });
+      }),
+    async close() {
+      await websocket.close();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
