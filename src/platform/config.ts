@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { suppliedTokenProblem } from './auth/tokens.js';
@@ -159,7 +160,7 @@ export function parseDockerHost(
   const host = rawHost.replace(/^\[|\]$/g, '');
   if (!useTls) return { kind: 'tcp', host, port, protocol: 'http' };
 
-  const dir = certPath ?? join(process.env['HOME'] ?? '/root', '.docker');
+  const dir = certPath ?? join(homedir(), '.docker');
   try {
     return {
       kind: 'tcp',
@@ -230,7 +231,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     host: values.BERTH_AUTH === 'off' && !isLoopback(values.HOST) ? '127.0.0.1' : values.HOST,
     port: values.PORT,
     dockerHost: values.DOCKER_HOST,
-    engine: parseDockerHost(values.DOCKER_HOST, values.DOCKER_TLS_VERIFY, values.DOCKER_CERT_PATH),
+    engine: parseDockerHost(
+      values.DOCKER_HOST,
+      values.DOCKER_TLS_VERIFY,
+      // As the Docker CLI: ~/.docker unless DOCKER_CERT_PATH says otherwise, HOME from `env` too.
+      values.DOCKER_CERT_PATH ?? join(env['HOME'] ?? homedir(), '.docker'),
+    ),
     logLevel: values.LOG_LEVEL,
     websocket: { maxBufferedBytes: values.BERTH_WS_MAX_BUFFERED_BYTES },
     exec: { maxOutputBytes: values.BERTH_EXEC_MAX_OUTPUT_BYTES },
