@@ -97,7 +97,7 @@ async function webhookReceiver(statuses: number[] = []) {
   };
 }
 
-/** The receiver's side of the signature, as the README shows it. */
+/** The receiver's side of the signature, as docs/metrics-and-alerts.md shows it. */
 function signatureIsValid(delivery: Delivery, secret = SECRET): boolean {
   const timestamp = String(delivery.headers['x-berth-timestamp']);
   const expected = `sha256=${createHmac('sha256', secret).update(`${timestamp}.${delivery.body}`).digest('hex')}`;

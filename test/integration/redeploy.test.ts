@@ -273,7 +273,7 @@ describe('redeployContainer to a healthy image', () => {
     const byAlias = await startLoad(old.alias);
     const byName = await startLoad(old.name);
 
-    // Draining longer than TCP's first SYN retransmission (1 s), as the README asks.
+    // Draining longer than TCP's first SYN retransmission (1 s), as docs/redeploy.md asks.
     const first = success(await redeploy({ id: old.name, image: images.v2, drainSeconds: 3 }));
     // The second replaces a container that got its name as an alias: it must give that up too.
     const second = success(
@@ -344,7 +344,7 @@ describe('redeployContainer to a healthy image', () => {
     expect(result.handover).toEqual([{ network: plain, aliases: [old.alias, old.name], addressKept: false }]);
     expect(result.container).toMatchObject({ name: old.name, image: images.v2 });
     // Not asserted to be 0: a request in flight to the old container as it leaves can fail here
-    // (the README says so). The alias must answer with the new version afterwards.
+    // (docs/redeploy.md says so). The alias must answer with the new version afterwards.
     expect(seen.pages.get('v2')).toBeGreaterThan(0);
     expect(seen.lines.filter((line) => line.startsWith('ok ')).at(-1)).toBe('ok v2');
   }, 120_000);
