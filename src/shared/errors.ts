@@ -303,8 +303,16 @@ export class ForbiddenError extends BerthError {
 
 export class RateLimitedError extends BerthError {
   readonly code = 'RATE_LIMITED';
-  constructor(readonly retryAfterSeconds: number) {
-    super(`too many requests; retry after ${retryAfterSeconds} s`);
+  constructor(
+    readonly retryAfterSeconds: number,
+    /** Which limit: a valid token's own requests, or failed authentications from an address. */
+    readonly limit: 'token' | 'address' = 'token',
+  ) {
+    super(
+      limit === 'token'
+        ? `too many requests; retry after ${retryAfterSeconds} s`
+        : `too many failed authentications from this address; retry after ${retryAfterSeconds} s`,
+    );
   }
 }
 

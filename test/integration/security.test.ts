@@ -517,6 +517,79 @@ describe('rate limits', () => {
     }
   });
 
+  it("never locks a valid token out for its address's failed attempts, over HTTP or graphql-ws", async () => {
+    const limited = await startBerth(
+      securedEnv({ BERTH_AUTH_FAILURES_PER_MINUTE: '3', BERTH_DATA_DIR: join(dir, 'data-lockout') }),
+      { label: 'security' },
+    );
+    try {
+      const token = limited.app.tokens.create({ name: 'valid', role: 'viewer' }).token;
+      const status = async (authorization: string) =>
+        (await fetch(`${limited.url}/containers`, { headers: { authorization } })).status;
+      const failures: number[] = [];
+      for (let i = 0; i < 6; i += 1) failures.push(await status('Bearer wrong'));
+      expect(failures).toEqual([401, 401, 401, 429, 429, 429]);
+
+      // The same address, a valid token: answered, and not counted as a failure either.
+      expect(await status(`Bearer ${token}`)).toBe(200);
+      const client = createClient({
+        url: `${limited.url.replace(/^http/, 'ws')}/graphql`,
+        webSocketImpl: WebSocket,
+        retryAttempts: 0,
+        connectionParams: { authorization: `Bearer ${token}` },
+      });
+      try {
+        const result = await new Promise((resolve, reject) =>
+          client.subscribe(
+            { query: '{ containers { id } }' },
+            { next: resolve, error: reject, complete() {} },
+          ),
+        );
+        expect(result).toMatchObject({ data: { containers: expect.any(Array) } });
+      } finally {
+        await client.dispose();
+      }
+      // Failures from the address are still refused.
+      expect(await status('Bearer wrong')).toBe(429);
+    } finally {
+      await limited.stop();
+    }
+  });
+
+  it('closes a graphql-ws connection past its own token rate with 1013, which graphql-ws retries', async () => {
+    const limited = await startBerth(
+      securedEnv({ BERTH_RATE_LIMIT_PER_MINUTE: '2', BERTH_DATA_DIR: join(dir, 'data-ws-rate') }),
+      { label: 'security' },
+    );
+    try {
+      const token = limited.app.tokens.create({ name: 'busy-ws', role: 'viewer' }).token;
+      for (let i = 0; i < 2; i += 1) {
+        await fetch(`${limited.url}/containers`, { headers: { authorization: `Bearer ${token}` } });
+      }
+      const closes: number[] = [];
+      const client = createClient({
+        url: `${limited.url.replace(/^http/, 'ws')}/graphql`,
+        webSocketImpl: WebSocket,
+        retryAttempts: 2,
+        retryWait: async () => undefined,
+        connectionParams: { authorization: `Bearer ${token}` },
+        on: { closed: (event) => closes.push((event as { code: number }).code) },
+      });
+      const failure = await new Promise<unknown>((resolve) =>
+        client.subscribe(
+          { query: '{ containers { id } }' },
+          { next() {}, error: resolve, complete: () => resolve(null) },
+        ),
+      );
+      await client.dispose();
+      expect((failure as { code?: number }).code).toBe(1013);
+      // Tried again after each close, as graphql-ws does for a transient refusal, not given up at once.
+      expect(closes).toEqual([1013, 1013, 1013]);
+    } finally {
+      await limited.stop();
+    }
+  });
+
   it('answers 429 to a token past its requests per minute', async () => {
     const limited = await startBerth(
       securedEnv({ BERTH_RATE_LIMIT_PER_MINUTE: '5', BERTH_DATA_DIR: join(dir, 'data-rate') }),

@@ -9,8 +9,16 @@ import type { Principal } from '../../platform/auth/principal.js';
 import { RateLimitedError, TokenInUrlError, UnauthenticatedError } from '../../shared/errors.js';
 import { tokenInUrl } from './authentication.js';
 
-/** Not one of graphql-ws's codes: berth's "too many requests" close, like HTTP's 429. */
+/**
+ * Too many failed authentications from the address: like HTTP's 429, and final for graphql-ws's
+ * client (its TooManyInitialisationRequests), which is right for credentials that keep failing.
+ */
 export const TOO_MANY_REQUESTS = 4429;
+/**
+ * A valid token past its own rate: the WebSocket standard's "Try Again Later", which graphql-ws's
+ * client retries with its back-off, where 4429 would end it for good.
+ */
+export const TRY_AGAIN_LATER = 1013;
 
 /**
  * graphql-ws on `/graphql`, sharing Yoga's envelope: the same schema, context, plugins and error
@@ -71,7 +79,8 @@ export function attachGraphQLWebSocket(
       execute: (args) => (args as EnvelopedArgs).rootValue.execute(args),
       subscribe: (args) => (args as EnvelopedArgs).rootValue.subscribe(args),
       // connection_init carries the token; a bad one closes with 4403 (graphql-ws's Forbidden), too
-      // many failures or requests with 4429. No init at all closes with 4408 after 3 s.
+      // many failures with 4429, a valid token past its rate with 1013. No init at all closes with
+      // 4408 after 3 s.
       onConnect: async (ctx) => {
         const socket = ctx.extra.socket;
         const address = ctx.extra.request.socket.remoteAddress ?? 'unknown';
@@ -86,7 +95,9 @@ export function attachGraphQLWebSocket(
           (ctx.extra as { principal?: Principal }).principal = principal;
           return true;
         } catch (error) {
-          if (error instanceof RateLimitedError) closeWith(socket, TOO_MANY_REQUESTS, error.message);
+          if (error instanceof RateLimitedError) {
+            closeWith(socket, error.limit === 'token' ? TRY_AGAIN_LATER : TOO_MANY_REQUESTS, error.message);
+          }
           return false;
         }
       },
@@ -108,7 +119,7 @@ export function attachGraphQLWebSocket(
           await guard.admit(principal, { action: 'subscribe', address });
         } catch (error) {
           if (!(error instanceof RateLimitedError)) throw error;
-          closeWith(socket, TOO_MANY_REQUESTS, error.message);
+          // This operation is refused; the connection and its other subscriptions carry on.
           return [createGraphQLError(error.message, { extensions: { code: error.code } })];
         }
         const { schema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({

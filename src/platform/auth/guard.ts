@@ -48,28 +48,33 @@ export class AuthGuard {
     return this.options.enabled;
   }
 
-  /** The principal for these credentials; throws UNAUTHENTICATED or RATE_LIMITED (audited). */
+  /**
+   * The principal for these credentials; throws UNAUTHENTICATED or RATE_LIMITED (audited). The
+   * token is checked first and only failures are counted and limited per address: a valid token
+   * is never refused for what others tried from its address (a shared NAT, a proxy), only past
+   * its own rate.
+   */
   async authenticate(presented: Presented): Promise<Principal> {
     if (!this.options.enabled) return UNAUTHENTICATED_LOCAL;
-    const blocked = await this.#failures.get(presented.address);
-    if (blocked && blocked.consumedPoints >= this.options.failuresPerMinute) {
-      throw this.#deny(presented, null, new RateLimitedError(retryAfter(blocked)));
-    }
     const token = bearerToken(presented.authorization);
     const record = token === null ? null : this.tokens.verify(token);
-    if (!record) {
-      await this.#failures.consume(presented.address).catch(() => undefined);
-      const reason =
-        presented.authorization == null || presented.authorization === ''
-          ? 'no token: send Authorization: Bearer <token>'
-          : token === null
-            ? 'the Authorization value is not "Bearer <token>"'
-            : 'the token is not valid (unknown, malformed or revoked)';
-      throw this.#deny(presented, null, new UnauthenticatedError(reason));
+    if (record) {
+      const principal = toPrincipal(record);
+      await this.admit(principal, presented);
+      return principal;
     }
-    const principal = toPrincipal(record);
-    await this.admit(principal, presented);
-    return principal;
+    const blocked = await this.#failures.get(presented.address);
+    if (blocked && blocked.consumedPoints >= this.options.failuresPerMinute) {
+      throw this.#deny(presented, null, new RateLimitedError(retryAfter(blocked), 'address'));
+    }
+    await this.#failures.consume(presented.address).catch(() => undefined);
+    const reason =
+      presented.authorization == null || presented.authorization === ''
+        ? 'no token: send Authorization: Bearer <token>'
+        : token === null
+          ? 'the Authorization value is not "Bearer <token>"'
+          : 'the token is not valid (unknown, malformed or revoked)';
+    throw this.#deny(presented, null, new UnauthenticatedError(reason));
   }
 
   /** Counts one request against the token's rate; throws RATE_LIMITED (audited) past it. */
@@ -82,7 +87,7 @@ export class AuthGuard {
       throw this.#deny(
         { ...presented, authorization: null },
         principal,
-        new RateLimitedError(retryAfter(error)),
+        new RateLimitedError(retryAfter(error), 'token'),
       );
     }
   }
