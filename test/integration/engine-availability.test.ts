@@ -7,6 +7,7 @@ import { TEST_LABEL, cleanupLabelled, parseDockerHost, testDocker } from '../har
 import { startBerth, uniqueName, type RunningBerth } from '../support/berth.js';
 import { SocketForwarder } from '../support/socket-forwarder.js';
 import { ContainerEventsSubscription, CreateContainer, ListContainers } from '../support/operations.js';
+import { nextEvent } from '../support/events.js';
 import { subscribe, wsClient } from '../support/subscriptions.js';
 
 /**
@@ -84,14 +85,18 @@ describe('engine availability', () => {
   it('resumes the event stream after a cut: nothing missed, nothing twice', async () => {
     await berth.app.index.whenSynced();
     const name = uniqueName('resume');
+    const creation = nextEvent(berth.app, (e) => e.type === 'CREATE' && e.container?.name === name);
     const created = await berth.query(CreateContainer, {
       input: { name, image: inject('testImage'), labels: [label], command: ['sleep', '300'], start: false },
     });
     if (created.createContainer.__typename !== 'CreateContainerSuccess') throw new Error('create failed');
     const id = created.createContainer.container.id;
     const client = wsClient(berth.url);
-    const events = subscribe(client, ContainerEventsSubscription, { filter: { containerId: id } });
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    // From right after its CREATE: the START below is delivered whenever the subscription opens.
+    const events = subscribe(client, ContainerEventsSubscription, {
+      filter: { containerId: id },
+      after: (await creation).cursor,
+    });
     await docker.getContainer(id).start();
     expect((await events.next()).containerEvents.type).toBe('START');
 
@@ -103,14 +108,16 @@ describe('engine availability', () => {
 
     const after: string[] = [];
     while (!after.includes('DIE')) after.push((await events.next(15_000)).containerEvents.type);
-    // The engine replays from the last event seen (START included); berth drops the replay.
-    await new Promise((resolve) => setTimeout(resolve, 1_000));
-    after.push(...events.pending.map((e) => e.containerEvents.type));
-    expect(after.filter((type) => type === 'START')).toHaveLength(0);
-    expect(after.filter((type) => type === 'DIE')).toHaveLength(1);
     const { containers } = await berth.query(ListContainers, { filter: { name } });
     expect(containers[0]?.status).toBe('EXITED');
-    events.unsubscribe();
+    // The engine replays from the last event seen (START included); berth drops the replay. The
+    // engine's stream is ordered, so whatever berth passed on of it comes before the DESTROY of a
+    // removal made now, which ends the subscription.
+    await docker.getContainer(id).remove();
+    while (!after.includes('DESTROY')) after.push((await events.next(15_000)).containerEvents.type);
+    await expect(events.completed).resolves.toBeUndefined();
+    expect(after.filter((type) => type === 'START')).toHaveLength(0);
+    expect(after.filter((type) => type === 'DIE')).toHaveLength(1);
     await client.dispose();
   });
 });
