@@ -15,6 +15,7 @@ import {
   StopContainer,
   SystemQuery,
 } from '../support/operations.js';
+import { nextEvent } from '../support/events.js';
 import { subscribe, wsClient } from '../support/subscriptions.js';
 import { waitFor } from '../support/wait.js';
 
@@ -342,8 +343,14 @@ describe('events and health', () => {
   });
 
   it('resumes events by cursor, and says CURSOR_EXPIRED for a cursor it cannot honour', async () => {
-    const container = await create({ start: false, command: ['sleep', '300'] });
-    const live = subscribe(client, ContainerEventsSubscription, { filter: { containerId: container.id } });
+    const name = uniqueName('resume');
+    const creation = nextEvent(berth.app, (e) => e.type === 'CREATE' && e.container?.name === name);
+    const container = await create({ name, start: false, command: ['sleep', '300'] });
+    // From right after its CREATE: nothing orders the subscription's opening before the start below.
+    const live = subscribe(client, ContainerEventsSubscription, {
+      filter: { containerId: container.id },
+      after: (await creation).cursor,
+    });
     await berth.query(StopContainer, { id: container.id }); // no event: it never ran
     const { createContainer } = await berth.query(CreateContainer, {
       input: { image, labels: [label], name: uniqueName('mon') },
