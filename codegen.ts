@@ -1,25 +1,31 @@
 import type { CodegenConfig } from '@graphql-codegen/cli';
 
 /**
- * Types the operations the tests send (client preset) from the checked-in schema.graphql.
- * `npm run codegen` regenerates test/gql/; test/schema.test.ts fails when it drifts.
+ * Types the operations the tests and the dashboard send (client preset) from the checked-in
+ * schema.graphql. `npm run codegen` regenerates test/gql/ and web/src/gql/;
+ * test/unit/generated.test.ts fails when either drifts.
  */
+
+// One configuration for both: typed documents whose fragments are spread, not masked.
+const clientPreset = {
+  preset: 'client' as const,
+  presetConfig: { fragmentMasking: false },
+  config: {
+    enumsAsTypes: true,
+    useTypeImports: true,
+    scalars: { DateTime: 'string', SafeInt: 'number', JSONObject: 'Record<string, unknown>' },
+  },
+};
+
 const config: CodegenConfig = {
   schema: 'schema.graphql',
-  documents: ['test/**/*.ts', '!test/gql/**'],
   ignoreNoDocuments: false,
-  // ESM with NodeNext resolution: generated relative imports need their .js extension.
+  // Generated relative imports carry their .js extension: NodeNext (the tests) needs it, and the
+  // dashboard's bundler resolution takes it as well.
   emitLegacyCommonJSImports: false,
   generates: {
-    'test/gql/': {
-      preset: 'client',
-      presetConfig: { fragmentMasking: false },
-      config: {
-        enumsAsTypes: true,
-        useTypeImports: true,
-        scalars: { DateTime: 'string', SafeInt: 'number', JSONObject: 'Record<string, unknown>' },
-      },
-    },
+    'test/gql/': { ...clientPreset, documents: ['test/**/*.ts', '!test/gql/**'] },
+    'web/src/gql/': { ...clientPreset, documents: ['web/src/operations.ts'] },
   },
 };
 

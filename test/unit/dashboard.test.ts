@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { buildSchema, parse, validate } from 'graphql';
+import { buildSchema, print, validate } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import * as operations from '../../web/src/operations.js';
 import { FormError, parseKeyValues, parsePorts, splitCommand } from '../../web/src/parse.js';
@@ -15,15 +15,16 @@ describe('the dashboard’s GraphQL documents', () => {
     operations.CONTAINER_EVENTS,
     operations.CONTAINER_LOGS,
     operations.CREATE_CONTAINER,
-    ...Object.values(operations.LIFECYCLE).map((action) => action.document),
+    ...Object.values(operations.LIFECYCLE),
   ];
 
+  // Codegen validates them when it writes web/src/gql/; this holds them to the schema as it is now.
   it('are valid against the checked-in schema.graphql', async () => {
     const schema = buildSchema(await readFile(new URL('../../schema.graphql', import.meta.url), 'utf8'));
     for (const document of documents) {
       expect(
-        validate(schema, parse(document)).map((error) => error.message),
-        document,
+        validate(schema, document).map((error) => error.message),
+        print(document),
       ).toEqual([]);
     }
   });

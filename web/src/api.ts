@@ -1,3 +1,5 @@
+import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
+import { print } from 'graphql';
 import { createClient, type Client } from 'graphql-ws/client';
 
 /** A failure berth explained: its error code (UNAUTHENTICATED, NOT_FOUND, …), message and field. */
@@ -82,9 +84,12 @@ export class BerthApi {
   }
 
   /** Runs a query or mutation; a GraphQL error (or an HTTP refusal) is an ApiError. */
-  async request<T>(query: string, variables: Record<string, unknown> = {}): Promise<T> {
+  async request<TResult, TVariables extends Variables>(
+    document: TypedDocumentNode<TResult, TVariables>,
+    ...variables: VariablesOf<TVariables>
+  ): Promise<TResult> {
     try {
-      return await postGraphQL<T>(this.#token, query, variables);
+      return await postGraphQL(this.#token, document, ...variables);
     } catch (error) {
       if (error instanceof ApiError && error.code === 'UNAUTHENTICATED') this.#onTokenRefused(error.message);
       throw error;
@@ -92,13 +97,17 @@ export class BerthApi {
   }
 
   /** Subscribes over the shared WebSocket; returns the unsubscribe function. */
-  subscribe<T>(query: string, variables: Record<string, unknown>, sink: Sink<T>): () => void {
-    return this.#client.subscribe<T>(
-      { query, variables },
+  subscribe<TResult, TVariables extends Variables>(
+    document: TypedDocumentNode<TResult, TVariables>,
+    variables: TVariables,
+    sink: Sink<TResult>,
+  ): () => void {
+    return this.#client.subscribe<TResult>(
+      { query: textOf(document), variables },
       {
         next: (message) => {
           if (message.errors?.length) sink.error?.(toApiError(message.errors as GraphQLErrorShape[]));
-          else if (message.data) sink.next(message.data as T);
+          else if (message.data) sink.next(message.data as TResult);
         },
         error: (error) => {
           if (Array.isArray(error)) sink.error?.(toApiError(error as GraphQLErrorShape[]));
@@ -120,12 +129,27 @@ function isCloseEvent(value: unknown): value is CloseEvent {
   return typeof value === 'object' && value !== null && 'code' in value && 'reason' in value;
 }
 
+type Variables = Record<string, unknown>;
+
+/** Variables may be left out only when the operation declares none it requires. */
+type VariablesOf<TVariables extends Variables> = {} extends TVariables
+  ? [variables?: TVariables]
+  : [variables: TVariables];
+
+// The generated documents are syntax trees; the wire takes text. Each is printed once.
+const printed = new WeakMap<TypedDocumentNode<unknown, never>, string>();
+function textOf(document: TypedDocumentNode<unknown, never>): string {
+  let text = printed.get(document);
+  if (text === undefined) printed.set(document, (text = print(document)));
+  return text;
+}
+
 /** POST /graphql with the token (none when empty); a GraphQL error or refusal is an ApiError. */
-export async function postGraphQL<T>(
+export async function postGraphQL<TResult, TVariables extends Variables>(
   token: string,
-  query: string,
-  variables: Record<string, unknown> = {},
-): Promise<T> {
+  document: TypedDocumentNode<TResult, TVariables>,
+  ...[variables]: VariablesOf<TVariables>
+): Promise<TResult> {
   const headers: Record<string, string> = {
     'content-type': 'application/json',
     accept: 'application/graphql-response+json, application/json',
@@ -136,12 +160,12 @@ export async function postGraphQL<T>(
     response = await fetch('/graphql', {
       method: 'POST',
       headers,
-      body: JSON.stringify({ query, variables }),
+      body: JSON.stringify({ query: textOf(document), variables: variables ?? {} }),
     });
   } catch (error) {
     throw new ApiError('NETWORK', `berth cannot be reached (${String(error)})`);
   }
-  let body: { data?: T | null; errors?: GraphQLErrorShape[] };
+  let body: { data?: TResult | null; errors?: GraphQLErrorShape[] };
   try {
     body = (await response.json()) as typeof body;
   } catch {

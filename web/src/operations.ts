@@ -1,228 +1,256 @@
+import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
+import { graphql } from './gql/index.js';
+import type {
+  DashboardContainerFragment,
+  DashboardEventsSubscription,
+  DashboardLogsSubscription,
+  DashboardRemoveMutation,
+  DashboardRestartMutation,
+  DashboardStartMutation,
+  DashboardStatsPointFragment,
+  DashboardStatsSubscription,
+  DashboardStopMutation,
+} from './gql/graphql.js';
+
 /**
- * Every GraphQL document the dashboard sends, with the shape of its answer. The documents are
- * validated against the checked-in schema.graphql by test/unit/dashboard-operations.test.ts, so a
- * schema change that breaks the dashboard fails the tests rather than the browser.
+ * Every GraphQL document the dashboard sends. GraphQL Code Generator (`npm run codegen`) checks
+ * them against the checked-in schema.graphql and writes their result types to ./gql/, so a schema
+ * change that breaks the dashboard fails codegen and `npm run typecheck` rather than the browser;
+ * test/unit/generated.test.ts fails when ./gql/ is not what codegen writes.
  */
 
-export type ContainerStatus =
-  'CREATED' | 'RUNNING' | 'PAUSED' | 'RESTARTING' | 'REMOVING' | 'EXITED' | 'DEAD';
-export type HealthStatus = 'NONE' | 'STARTING' | 'HEALTHY' | 'UNHEALTHY';
-export type RestartPolicyName = 'NO' | 'ALWAYS' | 'ON_FAILURE' | 'UNLESS_STOPPED';
-export type PortProtocol = 'TCP' | 'UDP' | 'SCTP';
+export type {
+  ContainerEventType,
+  ContainerStatus,
+  CreateContainerInput,
+  HealthStatus,
+  LogStream,
+  PortProtocol,
+  RestartPolicyName,
+} from './gql/graphql.js';
 
-export interface PortBinding {
-  containerPort: number;
-  protocol: PortProtocol;
-  hostIp: string | null;
-  hostPort: number | null;
-}
-
-export interface Container {
-  id: string;
-  name: string;
-  image: string;
-  command: string[];
-  status: ContainerStatus;
-  health: HealthStatus;
-  restartCount: number;
-  exitCode: number | null;
-  createdAt: string;
-  startedAt: string | null;
-  ports: PortBinding[];
-  restartPolicy: { name: RestartPolicyName; maximumRetryCount: number };
-}
-
-const CONTAINER_FIELDS = `
+graphql(`
   fragment DashboardContainer on Container {
-    id name image command status health restartCount exitCode createdAt startedAt
-    ports { containerPort protocol hostIp hostPort }
-    restartPolicy { name maximumRetryCount }
+    id
+    name
+    image
+    command
+    status
+    health
+    restartCount
+    exitCode
+    createdAt
+    startedAt
+    ports {
+      containerPort
+      protocol
+      hostIp
+      hostPort
+    }
+    restartPolicy {
+      name
+      maximumRetryCount
+    }
   }
-`;
+`);
 
-export const CONTAINERS = `
-  query DashboardContainers { containers { ...DashboardContainer } }
-  ${CONTAINER_FIELDS}
-`;
-export interface ContainersResult {
-  containers: Container[];
-}
+/** A container as the table and the detail show it. */
+export type Container = DashboardContainerFragment;
+
+export const CONTAINERS = graphql(`
+  query DashboardContainers {
+    containers {
+      ...DashboardContainer
+    }
+  }
+`);
 
 /** Asked once, with the token, to tell a refused token from a working one. */
-export const WHO_AM_I = `query DashboardSystem { system { engine { up } statsSource } }`;
-export interface WhoAmIResult {
-  system: { engine: { up: boolean }; statsSource: string };
-}
+export const WHO_AM_I = graphql(`
+  query DashboardSystem {
+    system {
+      engine {
+        up
+      }
+      statsSource
+    }
+  }
+`);
 
-export interface StatsPoint {
-  at: string;
-  cpuPercent: number | null;
-  memoryUsageBytes: number;
-  memoryLimitBytes: number;
-}
+graphql(`
+  fragment DashboardStatsPoint on ContainerStats {
+    at
+    cpuPercent
+    memoryUsageBytes
+    memoryLimitBytes
+  }
+`);
+
+/** One point of a chart, from history or from a live tick. */
+export type StatsPoint = DashboardStatsPointFragment;
 
 /** The samples berth kept for a container, oldest first: charts open with them. */
-export const STATS_HISTORY = `
+export const STATS_HISTORY = graphql(`
   query DashboardStatsHistory($id: String!, $from: DateTime, $to: DateTime, $stepSeconds: Int) {
     container(id: $id) {
       statsHistory(from: $from, to: $to, stepSeconds: $stepSeconds) {
-        at cpuPercent memoryUsageBytes memoryLimitBytes
+        ...DashboardStatsPoint
       }
     }
   }
-`;
-export interface StatsHistoryResult {
-  container: { statsHistory: StatsPoint[] } | null;
-}
+`);
 
 /** One message per tick with a sample of every running container: the only stats stream. */
-export const STATS_BATCHES = `
+export const STATS_BATCHES = graphql(`
   subscription DashboardStats {
-    containersStats { at samples { containerId at cpuPercent memoryUsageBytes memoryLimitBytes } }
-  }
-`;
-export interface StatsSample extends StatsPoint {
-  containerId: string;
-}
-export interface StatsBatchResult {
-  containersStats: { at: string; samples: StatsSample[] };
-}
-
-export type ContainerEventType =
-  'CREATE' | 'START' | 'DIE' | 'STOP' | 'RESTART' | 'OOM' | 'DESTROY' | 'HEALTH';
-
-export const CONTAINER_EVENTS = `
-  subscription DashboardEvents($after: String) {
-    containerEvents(after: $after) {
-      cursor type at containerId exitCode health
-      container { ...DashboardContainer }
+    containersStats {
+      at
+      samples {
+        containerId
+        ...DashboardStatsPoint
+      }
     }
   }
-  ${CONTAINER_FIELDS}
-`;
-export interface ContainerEvent {
-  cursor: string;
-  type: ContainerEventType;
-  at: string;
-  containerId: string;
-  exitCode: number | null;
-  health: HealthStatus | null;
-  container: Container | null;
-}
-export interface ContainerEventsResult {
-  containerEvents: ContainerEvent;
-}
+`);
+export type StatsSample = DashboardStatsSubscription['containersStats']['samples'][number];
 
-export type LogStream = 'STDOUT' | 'STDERR' | 'SYSTEM';
-export interface LogLine {
-  stream: LogStream;
-  at: string;
-  text: string;
-}
-
-export const CONTAINER_LOGS = `
-  subscription DashboardLogs($id: String!, $tail: Int, $since: DateTime) {
-    containerLogs(id: $id, tail: $tail, since: $since) { stream at text }
+export const CONTAINER_EVENTS = graphql(`
+  subscription DashboardEvents($after: String) {
+    containerEvents(after: $after) {
+      cursor
+      type
+      at
+      containerId
+      exitCode
+      health
+      container {
+        ...DashboardContainer
+      }
+    }
   }
-`;
-export interface ContainerLogsResult {
-  containerLogs: LogLine;
-}
+`);
+export type ContainerEvent = DashboardEventsSubscription['containerEvents'];
 
-/** What every mutation answers: its success type, or a typed error (`field` for bad input). */
-export type Payload<Success extends string> =
-  | ({ __typename: Success } & { container: Container })
-  | { __typename: string; code: string; message: string; field?: string };
+export const CONTAINER_LOGS = graphql(`
+  subscription DashboardLogs($id: String!, $tail: Int, $since: DateTime) {
+    containerLogs(id: $id, tail: $tail, since: $since) {
+      stream
+      at
+      text
+    }
+  }
+`);
+export type LogLine = DashboardLogsSubscription['containerLogs'];
 
-const PAYLOAD_ERRORS = `
-  ... on Error { code message }
-  ... on InvalidInputError { field }
-`;
-
-export interface CreateContainerInput {
-  name?: string;
-  image: string;
-  command?: string[];
-  env?: { name: string; value: string }[];
-  labels?: { name: string; value: string }[];
-  ports?: { containerPort: number; protocol: PortProtocol; hostPort?: number; hostIp?: string }[];
-  restartPolicy?: { name: RestartPolicyName; maximumRetryCount?: number };
-}
-
-export const CREATE_CONTAINER = `
+export const CREATE_CONTAINER = graphql(`
   mutation DashboardCreate($input: CreateContainerInput!) {
     createContainer(input: $input) {
       __typename
-      ... on CreateContainerSuccess { container { ...DashboardContainer } }
-      ${PAYLOAD_ERRORS}
-      ... on PolicyViolationError { field }
+      ... on CreateContainerSuccess {
+        container {
+          ...DashboardContainer
+        }
+      }
+      ... on Error {
+        code
+        message
+      }
+      ... on InvalidInputError {
+        field
+      }
+      ... on PolicyViolationError {
+        field
+      }
     }
   }
-  ${CONTAINER_FIELDS}
-`;
-export interface CreateContainerResult {
-  createContainer: Payload<'CreateContainerSuccess'>;
-}
+`);
 
 export type LifecycleAction = 'start' | 'stop' | 'restart' | 'remove';
 
-/** The lifecycle mutations, one document each, all answering `{ action: Payload }`. */
-export const LIFECYCLE: Record<LifecycleAction, { document: string; field: string; success: string }> = {
-  start: {
-    field: 'startContainer',
-    success: 'StartContainerSuccess',
-    document: `
-      mutation DashboardStart($id: String!) {
-        startContainer(id: $id) {
-          __typename
-          ... on StartContainerSuccess { container { ...DashboardContainer } }
-          ${PAYLOAD_ERRORS}
+/**
+ * What any lifecycle mutation answers. Each document names its field `result`, so one type covers
+ * all four: the container on success, else a typed error (`field` for bad input).
+ */
+export type LifecycleResult =
+  DashboardStartMutation | DashboardStopMutation | DashboardRestartMutation | DashboardRemoveMutation;
+
+/** The lifecycle mutations, one document each. */
+export const LIFECYCLE: Record<LifecycleAction, TypedDocumentNode<LifecycleResult, { id: string }>> = {
+  start: graphql(`
+    mutation DashboardStart($id: String!) {
+      result: startContainer(id: $id) {
+        __typename
+        ... on StartContainerSuccess {
+          container {
+            ...DashboardContainer
+          }
+        }
+        ... on Error {
+          code
+          message
+        }
+        ... on InvalidInputError {
+          field
         }
       }
-      ${CONTAINER_FIELDS}
-    `,
-  },
-  stop: {
-    field: 'stopContainer',
-    success: 'StopContainerSuccess',
-    document: `
-      mutation DashboardStop($id: String!) {
-        stopContainer(id: $id) {
-          __typename
-          ... on StopContainerSuccess { container { ...DashboardContainer } }
-          ${PAYLOAD_ERRORS}
+    }
+  `),
+  stop: graphql(`
+    mutation DashboardStop($id: String!) {
+      result: stopContainer(id: $id) {
+        __typename
+        ... on StopContainerSuccess {
+          container {
+            ...DashboardContainer
+          }
+        }
+        ... on Error {
+          code
+          message
+        }
+        ... on InvalidInputError {
+          field
         }
       }
-      ${CONTAINER_FIELDS}
-    `,
-  },
-  restart: {
-    field: 'restartContainer',
-    success: 'RestartContainerSuccess',
-    document: `
-      mutation DashboardRestart($id: String!) {
-        restartContainer(id: $id) {
-          __typename
-          ... on RestartContainerSuccess { container { ...DashboardContainer } }
-          ${PAYLOAD_ERRORS}
+    }
+  `),
+  restart: graphql(`
+    mutation DashboardRestart($id: String!) {
+      result: restartContainer(id: $id) {
+        __typename
+        ... on RestartContainerSuccess {
+          container {
+            ...DashboardContainer
+          }
+        }
+        ... on Error {
+          code
+          message
+        }
+        ... on InvalidInputError {
+          field
         }
       }
-      ${CONTAINER_FIELDS}
-    `,
-  },
+    }
+  `),
   // Force: the button says it kills a running container, as `docker rm -f` does.
-  remove: {
-    field: 'removeContainer',
-    success: 'RemoveContainerSuccess',
-    document: `
-      mutation DashboardRemove($id: String!) {
-        removeContainer(id: $id, force: true) {
-          __typename
-          ... on RemoveContainerSuccess { container { ...DashboardContainer } }
-          ${PAYLOAD_ERRORS}
+  remove: graphql(`
+    mutation DashboardRemove($id: String!) {
+      result: removeContainer(id: $id, force: true) {
+        __typename
+        ... on RemoveContainerSuccess {
+          container {
+            ...DashboardContainer
+          }
+        }
+        ... on Error {
+          code
+          message
+        }
+        ... on InvalidInputError {
+          field
         }
       }
-      ${CONTAINER_FIELDS}
-    `,
-  },
+    }
+  `),
 };

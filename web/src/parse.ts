@@ -1,3 +1,5 @@
+import type { PortProtocol } from './operations.js';
+
 /**
  * The create form's text fields turned into createContainer's input. Only the syntax is checked
  * here; berth validates every value (names, ranges, addresses) and answers typed errors.
@@ -66,10 +68,9 @@ export function parseKeyValues(text: string, field: string): { name: string; val
   return pairs;
 }
 
-export type Protocol = 'TCP' | 'UDP' | 'SCTP';
 export interface PortSpec {
   containerPort: number;
-  protocol: Protocol;
+  protocol: PortProtocol;
   hostPort?: number;
   hostIp?: string;
 }
@@ -94,7 +95,7 @@ export function parsePorts(text: string): PortSpec[] {
       const hostPort = hostPortAfterIp || hostPortAlone;
       const spec: PortSpec = {
         containerPort: Number(containerPort),
-        protocol: (protocol?.toUpperCase() ?? 'TCP') as Protocol,
+        protocol: (protocol?.toUpperCase() ?? 'TCP') as PortProtocol,
       };
       if (hostPort) spec.hostPort = Number(hostPort);
       if (hostIp) spec.hostIp = hostIp.replace(/^\[(.*)\]$/, '$1');

@@ -2,14 +2,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError, type BerthApi } from '../api.js';
 import { ports, shortId, time } from '../format.js';
 import { useTopics } from '../hooks.js';
-import {
-  LIFECYCLE,
-  STATS_HISTORY,
-  type Container,
-  type LifecycleAction,
-  type Payload,
-  type StatsHistoryResult,
-} from '../operations.js';
+import { LIFECYCLE, STATS_HISTORY, type Container, type LifecycleAction } from '../operations.js';
 import { CHART_SECONDS, type DashboardStore, type LiveSeries } from '../store.js';
 import { HealthBadge, StatusBadge } from './badges.js';
 import { LogsPane } from './logs-pane.js';
@@ -45,7 +38,7 @@ function Detail(props: { api: BerthApi; store: DashboardStore; container: Contai
     const to = new Date();
     const from = new Date(to.getTime() - CHART_SECONDS * 1000);
     api
-      .request<StatsHistoryResult>(STATS_HISTORY, {
+      .request(STATS_HISTORY, {
         id: container.id,
         from: from.toISOString(),
         to: to.toISOString(),
@@ -63,15 +56,13 @@ function Detail(props: { api: BerthApi; store: DashboardStore; container: Contai
     setBusy(action);
     setError(null);
     setConfirmRemove(false);
-    const { document, field, success } = LIFECYCLE[action];
     try {
-      const data = await api.request<Record<string, Payload<string>>>(document, { id: container.id });
-      const payload = data[field]!;
-      if (payload.__typename !== success || !('container' in payload)) {
-        const failure = payload as { code: string; message: string; field?: string };
-        setError(new ApiError(failure.code, failure.message, failure.field).toString());
+      const { result } = await api.request(LIFECYCLE[action], { id: container.id });
+      if (!('container' in result)) {
+        const field = 'field' in result ? result.field : undefined;
+        setError(new ApiError(result.code, result.message, field).toString());
       } else if (action === 'remove') store.remove(container.id);
-      else store.upsert(payload.container);
+      else store.upsert(result.container);
     } catch (failure) {
       setError(failure instanceof ApiError ? failure.toString() : String(failure));
     } finally {

@@ -1,11 +1,6 @@
 import { useState } from 'preact/hooks';
 import { ApiError, type BerthApi } from '../api.js';
-import {
-  CREATE_CONTAINER,
-  type CreateContainerInput,
-  type CreateContainerResult,
-  type RestartPolicyName,
-} from '../operations.js';
+import { CREATE_CONTAINER, type CreateContainerInput, type RestartPolicyName } from '../operations.js';
 import { FormError, parseKeyValues, parsePorts, splitCommand } from '../parse.js';
 import type { DashboardStore } from '../store.js';
 
@@ -82,15 +77,14 @@ export function CreateForm(props: { api: BerthApi; store: DashboardStore }) {
     }
     setCreating(true);
     try {
-      const { createContainer: payload } = await api.request<CreateContainerResult>(CREATE_CONTAINER, {
-        input,
-      });
-      if (payload.__typename === 'CreateContainerSuccess' && 'container' in payload) {
+      const { createContainer: payload } = await api.request(CREATE_CONTAINER, { input });
+      if (payload.__typename === 'CreateContainerSuccess') {
         store.upsert(payload.container);
         store.select(payload.container.id);
         setFields(EMPTY);
-      } else if ('code' in payload) {
-        setError(new ApiError(payload.code, payload.message, payload.field).toString());
+      } else {
+        const field = 'field' in payload ? payload.field : undefined;
+        setError(new ApiError(payload.code, payload.message, field).toString());
       }
     } catch (failure) {
       setError(failure instanceof ApiError ? failure.toString() : String(failure));

@@ -1,14 +1,8 @@
+import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { useEffect, useMemo } from 'preact/hooks';
 import { BerthApi } from '../api.js';
 import { useTopics } from '../hooks.js';
-import {
-  CONTAINER_EVENTS,
-  CONTAINERS,
-  STATS_BATCHES,
-  type ContainerEventsResult,
-  type ContainersResult,
-  type StatsBatchResult,
-} from '../operations.js';
+import { CONTAINER_EVENTS, CONTAINERS, STATS_BATCHES, type StatsSample } from '../operations.js';
 import { DashboardStore } from '../store.js';
 import { ContainerDetail } from './container-detail.js';
 import { ContainerTable } from './container-table.js';
@@ -43,16 +37,11 @@ export function Dashboard(props: {
 
   useEffect(() => {
     const stops = [
-      keepSubscribed<ContainerEventsResult>(
-        api,
-        CONTAINER_EVENTS,
-        (data) => store.applyEvent(data.containerEvents),
-        {
-          // What happened while the stream was down is in the list, not in the feed.
-          onRestart: () => void reloadContainers(api, store),
-        },
-      ),
-      keepSubscribed<StatsBatchResult>(api, STATS_BATCHES, (data) => onTick(store, data)),
+      keepSubscribed(api, CONTAINER_EVENTS, (data) => store.applyEvent(data.containerEvents), {
+        // What happened while the stream was down is in the list, not in the feed.
+        onRestart: () => void reloadContainers(api, store),
+      }),
+      keepSubscribed(api, STATS_BATCHES, (data) => onTick(store, data.containersStats.samples)),
     ];
     void reloadContainers(api, store);
     return () => {
@@ -80,7 +69,7 @@ export function Dashboard(props: {
 
 async function reloadContainers(api: BerthApi, store: DashboardStore): Promise<void> {
   try {
-    const { containers } = await api.request<ContainersResult>(CONTAINERS);
+    const { containers } = await api.request(CONTAINERS);
     store.load(containers);
   } catch {
     // The header shows the connection state; the next reconnection reads the list again.
@@ -93,7 +82,7 @@ async function reloadContainers(api: BerthApi, store: DashboardStore): Promise<v
  */
 function keepSubscribed<T>(
   api: BerthApi,
-  query: string,
+  document: TypedDocumentNode<T, Record<string, never>>,
   next: (data: T) => void,
   options: { onRestart?: () => void } = {},
 ): () => void {
@@ -101,8 +90,8 @@ function keepSubscribed<T>(
   let timer = 0;
   let stopped = false;
   const open = () => {
-    unsubscribe = api.subscribe<T>(
-      query,
+    unsubscribe = api.subscribe(
+      document,
       {},
       {
         next,
@@ -129,10 +118,10 @@ function keepSubscribed<T>(
  * rows that changed in a microtask queued by the store's listeners, before ours, so the measure
  * spans the data, the DOM updates and the chart drawing: the page's whole work for a tick.
  */
-function onTick(store: DashboardStore, data: StatsBatchResult): void {
+function onTick(store: DashboardStore, samples: readonly StatsSample[]): void {
   const start = `${TICK_MEASURE}:start`;
   performance.mark(start);
-  store.applyBatch(data.containersStats.samples);
+  store.applyBatch(samples);
   queueMicrotask(() => {
     performance.measure(TICK_MEASURE, start);
     // Observers still get the entries; the timeline buffer must not grow for as long as the tab is open.

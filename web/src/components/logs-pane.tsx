@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { BerthApi } from '../api.js';
 import { time } from '../format.js';
-import { CONTAINER_LOGS, type ContainerLogsResult, type LogLine } from '../operations.js';
+import { CONTAINER_LOGS, type LogLine } from '../operations.js';
 
 const LINES_KEPT = 2000;
 const TAIL = 200;
@@ -47,7 +47,7 @@ export function LogsPane(props: { api: BerthApi; containerId: string; restartedA
     if (restartedAt !== null) enqueue({ stream: 'SYSTEM', at: restartedAt, text: '— started again —' });
     const variables =
       restartedAt === null ? { id: containerId, tail: TAIL } : { id: containerId, since: restartedAt };
-    const unsubscribe = api.subscribe<ContainerLogsResult>(CONTAINER_LOGS, variables, {
+    const unsubscribe = api.subscribe(CONTAINER_LOGS, variables, {
       next: (data) => enqueue(data.containerLogs),
       error: (error) => setState(error.toString()),
       complete: () => setState('ended'),

@@ -1,0 +1,363 @@
+/* eslint-disable */
+/** Internal type. DO NOT USE DIRECTLY. */
+type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
+/** Internal type. DO NOT USE DIRECTLY. */
+export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
+import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-node/core';
+export type ContainerEventType =
+  | 'CREATE'
+  | 'DESTROY'
+  | 'DIE'
+  | 'HEALTH'
+  | 'OOM'
+  | 'RESTART'
+  | 'START'
+  | 'STOP';
+
+export type ContainerStatus =
+  | 'CREATED'
+  | 'DEAD'
+  | 'EXITED'
+  | 'PAUSED'
+  | 'REMOVING'
+  | 'RESTARTING'
+  | 'RUNNING';
+
+export type CreateContainerInput = {
+  /** Capabilities to add; each must be allowed by the create policy. */
+  capAdd?: Array<string> | null | undefined;
+  command?: Array<string> | null | undefined;
+  /** Host devices; refused unless the create policy allows them. */
+  devices?: Array<string> | null | undefined;
+  env?: Array<KeyValueInput> | null | undefined;
+  healthcheck?: HealthcheckInput | null | undefined;
+  /** Refused unless the create policy allows it. */
+  hostNamespaces?: Array<HostNamespace> | null | undefined;
+  /** Pulled first when the engine does not have it. */
+  image: string;
+  labels?: Array<KeyValueInput> | null | undefined;
+  /** Named volumes; bind mounts only from host paths the create policy allows. */
+  mounts?: Array<MountInput> | null | undefined;
+  name?: string | null | undefined;
+  /** User networks to join, in order (the default bridge when omitted); containers on one reach each other by name and aliases. `host` is the host’s network namespace, under the create policy. */
+  networks?: Array<NetworkAttachmentInput> | null | undefined;
+  ports?: Array<PortInput> | null | undefined;
+  /** Refused unless the create policy allows it. */
+  privileged?: boolean | null | undefined;
+  resources?: ResourcesInput | null | undefined;
+  restartPolicy?: RestartPolicyInput | null | undefined;
+  /** Only no-new-privileges unless the create policy allows unconfined options. */
+  securityOpt?: Array<string> | null | undefined;
+  start?: boolean | null | undefined;
+  /** Give it a terminal (its logs are then one raw stream). */
+  tty?: boolean | null | undefined;
+  /** Named volumes to mount; the engine creates a missing one. Never a host path. */
+  volumes?: Array<VolumeMountInput> | null | undefined;
+};
+
+export type ErrorCode =
+  /** No alert rule has that id. */
+  | 'ALERT_RULE_NOT_FOUND'
+  /** The id prefix matches more than one container; give more characters. */
+  | 'AMBIGUOUS_ID'
+  /** The engine's own networks (bridge, host, none) cannot be removed. */
+  | 'BUILT_IN_NETWORK'
+  /** The event cursor is older than berth retains (or from before a restart): re-list with `containers`, then subscribe without `after`. */
+  | 'CURSOR_EXPIRED'
+  /** The Docker Engine cannot be reached; berth keeps running and retries on the next call. */
+  | 'ENGINE_UNAVAILABLE'
+  /** The command did not finish within its timeout; it was stopped where berth could reach it. */
+  | 'EXEC_TIMEOUT'
+  /** The token's role does not allow this operation. */
+  | 'FORBIDDEN'
+  /** A container uses the image: remove the container first, or remove the image with force. */
+  | 'IMAGE_IN_USE'
+  /** The image is not on the engine and its registry does not have it (or, to remove it, is not on the engine). */
+  | 'IMAGE_NOT_FOUND'
+  /** A field of the input is malformed or out of range; `field` names it. */
+  | 'INVALID_INPUT'
+  /** The container is in a state that forbids the operation (e.g. removing a running container without force). */
+  | 'INVALID_STATE'
+  /** Another container already has that name. */
+  | 'NAME_CONFLICT'
+  /** A network with that name already exists. */
+  | 'NETWORK_EXISTS'
+  /** Containers (running or not) are attached to the network: disconnect or remove them first. */
+  | 'NETWORK_IN_USE'
+  /** No network has that id, id prefix or name. */
+  | 'NETWORK_NOT_FOUND'
+  /** No container matches the id, id prefix or name. */
+  | 'NOT_FOUND'
+  /** The operation needs a Docker Swarm manager (e.g. an overlay network) and the engine is not one. */
+  | 'NOT_SWARM_MANAGER'
+  /** The create request asks for something the admin's create policy does not allow (privileges, host namespaces, host paths, devices, capabilities, unconfined security); `field` names it. */
+  | 'POLICY_VIOLATION'
+  /** A published host port could not be bound (in use, or the host address is not local). Nothing is left behind. */
+  | 'PORT_UNAVAILABLE'
+  /** The policy caps the number of containers, and it is reached. */
+  | 'QUOTA_EXCEEDED'
+  /** Too many requests for this token, or failed authentications from this address; see Retry-After. */
+  | 'RATE_LIMITED'
+  /** The new container did not become ready (unhealthy, exited, timed out, or could not be started or swapped in): it was removed, and the old one kept serving under its name. */
+  | 'REDEPLOY_FAILED'
+  /** A redeploy of this container is already running; follow it with redeployProgress. */
+  | 'REDEPLOY_IN_PROGRESS'
+  /** The image is not on the engine and its registry could not be reached. */
+  | 'REGISTRY_UNAVAILABLE'
+  /** A swarm service with that name already exists. */
+  | 'SERVICE_EXISTS'
+  /** No swarm service has that id, id prefix or name. */
+  | 'SERVICE_NOT_FOUND'
+  /** The subscriber fell too far behind and the stream was ended; resume events from the last cursor received. */
+  | 'SLOW_CONSUMER'
+  /** The engine could not run the container's process (e.g. its command does not exist in the image). A container made by this call is removed again. */
+  | 'START_FAILED'
+  /** The subnet asked for shares addresses with another network's on the engine; `networks` names them. Choose another subnet. */
+  | 'SUBNET_OVERLAP'
+  /** No container template has that name. */
+  | 'TEMPLATE_NOT_FOUND'
+  /** A token was sent in the URL, where logs and proxies keep it; send it in the Authorization header. */
+  | 'TOKEN_IN_URL'
+  /** No API token has that id, and no active token has that name. */
+  | 'TOKEN_NOT_FOUND'
+  /** No valid token: send `Authorization: Bearer <token>` (over WebSocket: connectionParams.authorization). */
+  | 'UNAUTHENTICATED'
+  /** A volume with that name already exists. */
+  | 'VOLUME_EXISTS'
+  /** Containers (running or not) use the volume: remove them first. */
+  | 'VOLUME_IN_USE'
+  /** No volume has that name. */
+  | 'VOLUME_NOT_FOUND';
+
+export type HealthStatus =
+  | 'HEALTHY'
+  | 'NONE'
+  | 'STARTING'
+  | 'UNHEALTHY';
+
+export type HealthcheckInput = {
+  intervalSeconds?: number | null | undefined;
+  retries?: number | null | undefined;
+  startPeriodSeconds?: number | null | undefined;
+  /** As Docker takes it: ["CMD", …], ["CMD-SHELL", "…"] or ["NONE"]. */
+  test: Array<string>;
+  timeoutSeconds?: number | null | undefined;
+};
+
+export type HostNamespace =
+  | 'CGROUP'
+  | 'IPC'
+  | 'NETWORK'
+  | 'PID'
+  | 'USERNS'
+  | 'UTS';
+
+export type KeyValueInput = {
+  name: string;
+  value: string;
+};
+
+export type LogStream =
+  | 'STDERR'
+  | 'STDOUT'
+  /** A note from berth in the stream, e.g. lines dropped for a slow reader. */
+  | 'SYSTEM';
+
+export type MountInput = {
+  readOnly?: boolean | null | undefined;
+  /** A volume name, or a host path for BIND. */
+  source: string;
+  /** An absolute path in the container. */
+  target: string;
+  type: MountType;
+};
+
+export type MountType =
+  | 'BIND'
+  | 'VOLUME';
+
+export type NetworkAttachmentInput = {
+  /** More DNS names it answers to on this network. */
+  aliases?: Array<string> | null | undefined;
+  /** A network name, id or unique id prefix. */
+  name: string;
+};
+
+export type PortInput = {
+  containerPort: number;
+  /** Host address to bind, e.g. 127.0.0.1; all addresses when omitted. */
+  hostIp?: string | null | undefined;
+  /** Omit to let the engine pick a free port. */
+  hostPort?: number | null | undefined;
+  protocol?: PortProtocol | null | undefined;
+};
+
+export type PortProtocol =
+  | 'SCTP'
+  | 'TCP'
+  | 'UDP';
+
+export type ResourcesInput = {
+  /** Number of CPUs, e.g. 0.5. */
+  cpus?: number | null | undefined;
+  /** At least 6 MiB. */
+  memoryBytes?: number | null | undefined;
+};
+
+export type RestartPolicyInput = {
+  /** Only with ON_FAILURE. */
+  maximumRetryCount?: number | null | undefined;
+  name: RestartPolicyName;
+};
+
+export type RestartPolicyName =
+  | 'ALWAYS'
+  | 'NO'
+  | 'ON_FAILURE'
+  | 'UNLESS_STOPPED';
+
+export type VolumeMountInput = {
+  /** A volume name (never a path). */
+  name: string;
+  readOnly?: boolean | null | undefined;
+  /** An absolute path in the container. */
+  target: string;
+};
+
+export type DashboardContainerFragment = { id: string, name: string, image: string, command: Array<string>, status: ContainerStatus, health: HealthStatus, restartCount: number, exitCode: number | null, createdAt: string, startedAt: string | null, ports: Array<{ containerPort: number, protocol: PortProtocol, hostIp: string | null, hostPort: number | null }>, restartPolicy: { name: RestartPolicyName, maximumRetryCount: number } };
+
+export type DashboardContainersQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type DashboardContainersQuery = { containers: Array<{ id: string, name: string, image: string, command: Array<string>, status: ContainerStatus, health: HealthStatus, restartCount: number, exitCode: number | null, createdAt: string, startedAt: string | null, ports: Array<{ containerPort: number, protocol: PortProtocol, hostIp: string | null, hostPort: number | null }>, restartPolicy: { name: RestartPolicyName, maximumRetryCount: number } }> };
+
+export type DashboardSystemQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type DashboardSystemQuery = { system: { statsSource: string, engine: { up: boolean } } };
+
+export type DashboardStatsPointFragment = { at: string, cpuPercent: number | null, memoryUsageBytes: number, memoryLimitBytes: number };
+
+export type DashboardStatsHistoryQueryVariables = Exact<{
+  id: string;
+  from?: string | null | undefined;
+  to?: string | null | undefined;
+  stepSeconds?: number | null | undefined;
+}>;
+
+
+export type DashboardStatsHistoryQuery = { container: { statsHistory: Array<{ at: string, cpuPercent: number | null, memoryUsageBytes: number, memoryLimitBytes: number }> } | null };
+
+export type DashboardStatsSubscriptionVariables = Exact<{ [key: string]: never; }>;
+
+
+export type DashboardStatsSubscription = { containersStats: { at: string, samples: Array<{ containerId: string, at: string, cpuPercent: number | null, memoryUsageBytes: number, memoryLimitBytes: number }> } };
+
+export type DashboardEventsSubscriptionVariables = Exact<{
+  after?: string | null | undefined;
+}>;
+
+
+export type DashboardEventsSubscription = { containerEvents: { cursor: string, type: ContainerEventType, at: string, containerId: string, exitCode: number | null, health: HealthStatus | null, container: { id: string, name: string, image: string, command: Array<string>, status: ContainerStatus, health: HealthStatus, restartCount: number, exitCode: number | null, createdAt: string, startedAt: string | null, ports: Array<{ containerPort: number, protocol: PortProtocol, hostIp: string | null, hostPort: number | null }>, restartPolicy: { name: RestartPolicyName, maximumRetryCount: number } } | null } };
+
+export type DashboardLogsSubscriptionVariables = Exact<{
+  id: string;
+  tail?: number | null | undefined;
+  since?: string | null | undefined;
+}>;
+
+
+export type DashboardLogsSubscription = { containerLogs: { stream: LogStream, at: string, text: string } };
+
+export type DashboardCreateMutationVariables = Exact<{
+  input: CreateContainerInput;
+}>;
+
+
+export type DashboardCreateMutation = { createContainer:
+    | { __typename: 'CreateContainerSuccess', container: { id: string, name: string, image: string, command: Array<string>, status: ContainerStatus, health: HealthStatus, restartCount: number, exitCode: number | null, createdAt: string, startedAt: string | null, ports: Array<{ containerPort: number, protocol: PortProtocol, hostIp: string | null, hostPort: number | null }>, restartPolicy: { name: RestartPolicyName, maximumRetryCount: number } } }
+    | { __typename: 'EngineUnavailableError', code: ErrorCode, message: string }
+    | { __typename: 'ImageNotFoundError', code: ErrorCode, message: string }
+    | { __typename: 'InvalidInputError', code: ErrorCode, message: string, field: string }
+    | { __typename: 'NameConflictError', code: ErrorCode, message: string }
+    | { __typename: 'NetworkNotFoundError', code: ErrorCode, message: string }
+    | { __typename: 'PolicyViolationError', code: ErrorCode, message: string, field: string }
+    | { __typename: 'PortUnavailableError', code: ErrorCode, message: string }
+    | { __typename: 'QuotaExceededError', code: ErrorCode, message: string }
+    | { __typename: 'RegistryUnavailableError', code: ErrorCode, message: string }
+    | { __typename: 'StartFailedError', code: ErrorCode, message: string }
+   };
+
+export type DashboardStartMutationVariables = Exact<{
+  id: string;
+}>;
+
+
+export type DashboardStartMutation = { result:
+    | { __typename: 'AmbiguousIdError', code: ErrorCode, message: string }
+    | { __typename: 'EngineUnavailableError', code: ErrorCode, message: string }
+    | { __typename: 'InvalidInputError', code: ErrorCode, message: string, field: string }
+    | { __typename: 'InvalidStateError', code: ErrorCode, message: string }
+    | { __typename: 'NotFoundError', code: ErrorCode, message: string }
+    | { __typename: 'PortUnavailableError', code: ErrorCode, message: string }
+    | { __typename: 'StartContainerSuccess', container: { id: string, name: string, image: string, command: Array<string>, status: ContainerStatus, health: HealthStatus, restartCount: number, exitCode: number | null, createdAt: string, startedAt: string | null, ports: Array<{ containerPort: number, protocol: PortProtocol, hostIp: string | null, hostPort: number | null }>, restartPolicy: { name: RestartPolicyName, maximumRetryCount: number } } }
+    | { __typename: 'StartFailedError', code: ErrorCode, message: string }
+   };
+
+export type DashboardStopMutationVariables = Exact<{
+  id: string;
+}>;
+
+
+export type DashboardStopMutation = { result:
+    | { __typename: 'AmbiguousIdError', code: ErrorCode, message: string }
+    | { __typename: 'EngineUnavailableError', code: ErrorCode, message: string }
+    | { __typename: 'InvalidInputError', code: ErrorCode, message: string, field: string }
+    | { __typename: 'InvalidStateError', code: ErrorCode, message: string }
+    | { __typename: 'NotFoundError', code: ErrorCode, message: string }
+    | { __typename: 'StopContainerSuccess', container: { id: string, name: string, image: string, command: Array<string>, status: ContainerStatus, health: HealthStatus, restartCount: number, exitCode: number | null, createdAt: string, startedAt: string | null, ports: Array<{ containerPort: number, protocol: PortProtocol, hostIp: string | null, hostPort: number | null }>, restartPolicy: { name: RestartPolicyName, maximumRetryCount: number } } }
+   };
+
+export type DashboardRestartMutationVariables = Exact<{
+  id: string;
+}>;
+
+
+export type DashboardRestartMutation = { result:
+    | { __typename: 'AmbiguousIdError', code: ErrorCode, message: string }
+    | { __typename: 'EngineUnavailableError', code: ErrorCode, message: string }
+    | { __typename: 'InvalidInputError', code: ErrorCode, message: string, field: string }
+    | { __typename: 'InvalidStateError', code: ErrorCode, message: string }
+    | { __typename: 'NotFoundError', code: ErrorCode, message: string }
+    | { __typename: 'PortUnavailableError', code: ErrorCode, message: string }
+    | { __typename: 'RestartContainerSuccess', container: { id: string, name: string, image: string, command: Array<string>, status: ContainerStatus, health: HealthStatus, restartCount: number, exitCode: number | null, createdAt: string, startedAt: string | null, ports: Array<{ containerPort: number, protocol: PortProtocol, hostIp: string | null, hostPort: number | null }>, restartPolicy: { name: RestartPolicyName, maximumRetryCount: number } } }
+    | { __typename: 'StartFailedError', code: ErrorCode, message: string }
+   };
+
+export type DashboardRemoveMutationVariables = Exact<{
+  id: string;
+}>;
+
+
+export type DashboardRemoveMutation = { result:
+    | { __typename: 'AmbiguousIdError', code: ErrorCode, message: string }
+    | { __typename: 'EngineUnavailableError', code: ErrorCode, message: string }
+    | { __typename: 'InvalidInputError', code: ErrorCode, message: string, field: string }
+    | { __typename: 'InvalidStateError', code: ErrorCode, message: string }
+    | { __typename: 'NotFoundError', code: ErrorCode, message: string }
+    | { __typename: 'RemoveContainerSuccess', container: { id: string, name: string, image: string, command: Array<string>, status: ContainerStatus, health: HealthStatus, restartCount: number, exitCode: number | null, createdAt: string, startedAt: string | null, ports: Array<{ containerPort: number, protocol: PortProtocol, hostIp: string | null, hostPort: number | null }>, restartPolicy: { name: RestartPolicyName, maximumRetryCount: number } } }
+   };
+
+export const DashboardContainerFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"DashboardContainer"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Container"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"image"}},{"kind":"Field","name":{"kind":"Name","value":"command"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"health"}},{"kind":"Field","name":{"kind":"Name","value":"restartCount"}},{"kind":"Field","name":{"kind":"Name","value":"exitCode"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"startedAt"}},{"kind":"Field","name":{"kind":"Name","value":"ports"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"containerPort"}},{"kind":"Field","name":{"kind":"Name","value":"protocol"}},{"kind":"Field","name":{"kind":"Name","value":"hostIp"}},{"kind":"Field","name":{"kind":"Name","value":"hostPort"}}]}},{"kind":"Field","name":{"kind":"Name","value":"restartPolicy"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"maximumRetryCount"}}]}}]}}]} as unknown as DocumentNode<DashboardContainerFragment, unknown>;
+export const DashboardStatsPointFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"DashboardStatsPoint"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"ContainerStats"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"at"}},{"kind":"Field","name":{"kind":"Name","value":"cpuPercent"}},{"kind":"Field","name":{"kind":"Name","value":"memoryUsageBytes"}},{"kind":"Field","name":{"kind":"Name","value":"memoryLimitBytes"}}]}}]} as unknown as DocumentNode<DashboardStatsPointFragment, unknown>;
+export const DashboardContainersDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"DashboardContainers"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"containers"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"DashboardContainer"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"DashboardContainer"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Container"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"image"}},{"kind":"Field","name":{"kind":"Name","value":"command"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"health"}},{"kind":"Field","name":{"kind":"Name","value":"restartCount"}},{"kind":"Field","name":{"kind":"Name","value":"exitCode"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"startedAt"}},{"kind":"Field","name":{"kind":"Name","value":"ports"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"containerPort"}},{"kind":"Field","name":{"kind":"Name","value":"protocol"}},{"kind":"Field","name":{"kind":"Name","value":"hostIp"}},{"kind":"Field","name":{"kind":"Name","value":"hostPort"}}]}},{"kind":"Field","name":{"kind":"Name","value":"restartPolicy"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"maximumRetryCount"}}]}}]}}]} as unknown as DocumentNode<DashboardContainersQuery, DashboardContainersQueryVariables>;
+export const DashboardSystemDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"DashboardSystem"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"system"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"engine"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"up"}}]}},{"kind":"Field","name":{"kind":"Name","value":"statsSource"}}]}}]}}]} as unknown as DocumentNode<DashboardSystemQuery, DashboardSystemQueryVariables>;
+export const DashboardStatsHistoryDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"DashboardStatsHistory"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"from"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"DateTime"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"to"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"DateTime"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"stepSeconds"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"container"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"statsHistory"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"from"},"value":{"kind":"Variable","name":{"kind":"Name","value":"from"}}},{"kind":"Argument","name":{"kind":"Name","value":"to"},"value":{"kind":"Variable","name":{"kind":"Name","value":"to"}}},{"kind":"Argument","name":{"kind":"Name","value":"stepSeconds"},"value":{"kind":"Variable","name":{"kind":"Name","value":"stepSeconds"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"DashboardStatsPoint"}}]}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"DashboardStatsPoint"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"ContainerStats"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"at"}},{"kind":"Field","name":{"kind":"Name","value":"cpuPercent"}},{"kind":"Field","name":{"kind":"Name","value":"memoryUsageBytes"}},{"kind":"Field","name":{"kind":"Name","value":"memoryLimitBytes"}}]}}]} as unknown as DocumentNode<DashboardStatsHistoryQuery, DashboardStatsHistoryQueryVariables>;
+export const DashboardStatsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"subscription","name":{"kind":"Name","value":"DashboardStats"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"containersStats"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"at"}},{"kind":"Field","name":{"kind":"Name","value":"samples"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"containerId"}},{"kind":"FragmentSpread","name":{"kind":"Name","value":"DashboardStatsPoint"}}]}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"DashboardStatsPoint"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"ContainerStats"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"at"}},{"kind":"Field","name":{"kind":"Name","value":"cpuPercent"}},{"kind":"Field","name":{"kind":"Name","value":"memoryUsageBytes"}},{"kind":"Field","name":{"kind":"Name","value":"memoryLimitBytes"}}]}}]} as unknown as DocumentNode<DashboardStatsSubscription, DashboardStatsSubscriptionVariables>;
+export const DashboardEventsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"subscription","name":{"kind":"Name","value":"DashboardEvents"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"after"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"containerEvents"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"after"},"value":{"kind":"Variable","name":{"kind":"Name","value":"after"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"cursor"}},{"kind":"Field","name":{"kind":"Name","value":"type"}},{"kind":"Field","name":{"kind":"Name","value":"at"}},{"kind":"Field","name":{"kind":"Name","value":"containerId"}},{"kind":"Field","name":{"kind":"Name","value":"exitCode"}},{"kind":"Field","name":{"kind":"Name","value":"health"}},{"kind":"Field","name":{"kind":"Name","value":"container"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"DashboardContainer"}}]}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"DashboardContainer"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Container"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"image"}},{"kind":"Field","name":{"kind":"Name","value":"command"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"health"}},{"kind":"Field","name":{"kind":"Name","value":"restartCount"}},{"kind":"Field","name":{"kind":"Name","value":"exitCode"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"startedAt"}},{"kind":"Field","name":{"kind":"Name","value":"ports"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"containerPort"}},{"kind":"Field","name":{"kind":"Name","value":"protocol"}},{"kind":"Field","name":{"kind":"Name","value":"hostIp"}},{"kind":"Field","name":{"kind":"Name","value":"hostPort"}}]}},{"kind":"Field","name":{"kind":"Name","value":"restartPolicy"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"maximumRetryCount"}}]}}]}}]} as unknown as DocumentNode<DashboardEventsSubscription, DashboardEventsSubscriptionVariables>;
+export const DashboardLogsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"subscription","name":{"kind":"Name","value":"DashboardLogs"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"tail"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"since"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"DateTime"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"containerLogs"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}},{"kind":"Argument","name":{"kind":"Name","value":"tail"},"value":{"kind":"Variable","name":{"kind":"Name","value":"tail"}}},{"kind":"Argument","name":{"kind":"Name","value":"since"},"value":{"kind":"Variable","name":{"kind":"Name","value":"since"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"stream"}},{"kind":"Field","name":{"kind":"Name","value":"at"}},{"kind":"Field","name":{"kind":"Name","value":"text"}}]}}]}}]} as unknown as DocumentNode<DashboardLogsSubscription, DashboardLogsSubscriptionVariables>;
+export const DashboardCreateDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"DashboardCreate"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"CreateContainerInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"createContainer"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"CreateContainerSuccess"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"container"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"DashboardContainer"}}]}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Error"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"message"}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"InvalidInputError"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"field"}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"PolicyViolationError"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"field"}}]}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"DashboardContainer"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Container"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"image"}},{"kind":"Field","name":{"kind":"Name","value":"command"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"health"}},{"kind":"Field","name":{"kind":"Name","value":"restartCount"}},{"kind":"Field","name":{"kind":"Name","value":"exitCode"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"startedAt"}},{"kind":"Field","name":{"kind":"Name","value":"ports"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"containerPort"}},{"kind":"Field","name":{"kind":"Name","value":"protocol"}},{"kind":"Field","name":{"kind":"Name","value":"hostIp"}},{"kind":"Field","name":{"kind":"Name","value":"hostPort"}}]}},{"kind":"Field","name":{"kind":"Name","value":"restartPolicy"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"maximumRetryCount"}}]}}]}}]} as unknown as DocumentNode<DashboardCreateMutation, DashboardCreateMutationVariables>;
+export const DashboardStartDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"DashboardStart"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","alias":{"kind":"Name","value":"result"},"name":{"kind":"Name","value":"startContainer"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"StartContainerSuccess"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"container"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"DashboardContainer"}}]}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Error"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"message"}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"InvalidInputError"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"field"}}]}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"DashboardContainer"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Container"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"image"}},{"kind":"Field","name":{"kind":"Name","value":"command"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"health"}},{"kind":"Field","name":{"kind":"Name","value":"restartCount"}},{"kind":"Field","name":{"kind":"Name","value":"exitCode"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"startedAt"}},{"kind":"Field","name":{"kind":"Name","value":"ports"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"containerPort"}},{"kind":"Field","name":{"kind":"Name","value":"protocol"}},{"kind":"Field","name":{"kind":"Name","value":"hostIp"}},{"kind":"Field","name":{"kind":"Name","value":"hostPort"}}]}},{"kind":"Field","name":{"kind":"Name","value":"restartPolicy"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"maximumRetryCount"}}]}}]}}]} as unknown as DocumentNode<DashboardStartMutation, DashboardStartMutationVariables>;
+export const DashboardStopDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"DashboardStop"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","alias":{"kind":"Name","value":"result"},"name":{"kind":"Name","value":"stopContainer"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"StopContainerSuccess"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"container"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"DashboardContainer"}}]}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Error"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"message"}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"InvalidInputError"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"field"}}]}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"DashboardContainer"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Container"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"image"}},{"kind":"Field","name":{"kind":"Name","value":"command"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"health"}},{"kind":"Field","name":{"kind":"Name","value":"restartCount"}},{"kind":"Field","name":{"kind":"Name","value":"exitCode"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"startedAt"}},{"kind":"Field","name":{"kind":"Name","value":"ports"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"containerPort"}},{"kind":"Field","name":{"kind":"Name","value":"protocol"}},{"kind":"Field","name":{"kind":"Name","value":"hostIp"}},{"kind":"Field","name":{"kind":"Name","value":"hostPort"}}]}},{"kind":"Field","name":{"kind":"Name","value":"restartPolicy"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"maximumRetryCount"}}]}}]}}]} as unknown as DocumentNode<DashboardStopMutation, DashboardStopMutationVariables>;
+export const DashboardRestartDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"DashboardRestart"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","alias":{"kind":"Name","value":"result"},"name":{"kind":"Name","value":"restartContainer"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"RestartContainerSuccess"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"container"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"DashboardContainer"}}]}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Error"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"message"}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"InvalidInputError"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"field"}}]}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"DashboardContainer"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Container"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"image"}},{"kind":"Field","name":{"kind":"Name","value":"command"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"health"}},{"kind":"Field","name":{"kind":"Name","value":"restartCount"}},{"kind":"Field","name":{"kind":"Name","value":"exitCode"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"startedAt"}},{"kind":"Field","name":{"kind":"Name","value":"ports"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"containerPort"}},{"kind":"Field","name":{"kind":"Name","value":"protocol"}},{"kind":"Field","name":{"kind":"Name","value":"hostIp"}},{"kind":"Field","name":{"kind":"Name","value":"hostPort"}}]}},{"kind":"Field","name":{"kind":"Name","value":"restartPolicy"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"maximumRetryCount"}}]}}]}}]} as unknown as DocumentNode<DashboardRestartMutation, DashboardRestartMutationVariables>;
+export const DashboardRemoveDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"DashboardRemove"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","alias":{"kind":"Name","value":"result"},"name":{"kind":"Name","value":"removeContainer"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}},{"kind":"Argument","name":{"kind":"Name","value":"force"},"value":{"kind":"BooleanValue","value":true}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"RemoveContainerSuccess"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"container"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"DashboardContainer"}}]}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Error"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"message"}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"InvalidInputError"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"field"}}]}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"DashboardContainer"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Container"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"image"}},{"kind":"Field","name":{"kind":"Name","value":"command"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"health"}},{"kind":"Field","name":{"kind":"Name","value":"restartCount"}},{"kind":"Field","name":{"kind":"Name","value":"exitCode"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"startedAt"}},{"kind":"Field","name":{"kind":"Name","value":"ports"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"containerPort"}},{"kind":"Field","name":{"kind":"Name","value":"protocol"}},{"kind":"Field","name":{"kind":"Name","value":"hostIp"}},{"kind":"Field","name":{"kind":"Name","value":"hostPort"}}]}},{"kind":"Field","name":{"kind":"Name","value":"restartPolicy"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"maximumRetryCount"}}]}}]}}]} as unknown as DocumentNode<DashboardRemoveMutation, DashboardRemoveMutationVariables>;
