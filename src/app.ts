@@ -31,6 +31,7 @@ import { VolumeService } from './domain/volumes/service.js';
 import { DockerEngine } from './engine/engine.js';
 import { chooseStatsSource } from './engine/stats-source.js';
 import { AuditLog } from './platform/audit/log.js';
+import { AuditRetention } from './platform/audit/retention.js';
 import { AuthGuard } from './platform/auth/guard.js';
 import { UNAUTHENTICATED_LOCAL } from './platform/auth/principal.js';
 import { TokenService } from './platform/auth/tokens.js';
@@ -68,6 +69,7 @@ export function buildApp(config: Config, options: { logger?: YogaLogger } = {}):
   const database = BerthDatabase.open({ dataDir: config.dataDir });
   const tokens = new TokenService(database);
   const audit = new AuditLog(database);
+  const auditRetention = new AuditRetention(audit, config.audit, { log });
   const guard = new AuthGuard(tokens, audit, config.auth);
   const metrics = new BerthMetrics();
   const engine = new DockerEngine(config.engine, { onCall: (call) => metrics.recordEngineCall(call) });
@@ -135,6 +137,7 @@ export function buildApp(config: Config, options: { logger?: YogaLogger } = {}):
   // Each part starts after the parts it uses and stops before them.
   const parts: Part[] = [
     { name: 'store', stop: () => database.close() },
+    { name: 'audit retention', start: () => auditRetention.start(), stop: () => auditRetention.stop() },
     { name: 'stats hub', stop: () => stats.close() },
     // Before the index starts, to see its first sync.
     { name: 'stats source', start: () => statsBinding.start(), stop: () => statsBinding.stop() },

@@ -53,6 +53,12 @@ export interface Config {
     /** The 1-minute aggregates; at least as long as the samples. */
     retentionSeconds: number;
   };
+  /** How long and how much of the audit log is kept (src/platform/audit/retention.ts). */
+  audit: {
+    retentionDays: number;
+    /** The newest entries kept; refusals are counted per minute, so a flood adds few. */
+    maxRows: number;
+  };
   /** Absolute directory of berth's own state: the SQLite database `berth.db` (tokens, audit log). */
   dataDir: string;
   /** An admin token the operator supplies (BERTH_ADMIN_TOKEN), stored only as a hash; never logged. */
@@ -117,6 +123,8 @@ const envSchema = z.object({
     .min(60)
     .max(7 * 86_400)
     .default(86_400),
+  BERTH_AUDIT_RETENTION_DAYS: z.coerce.number().int().min(1).max(36_500).default(90),
+  BERTH_AUDIT_MAX_ROWS: z.coerce.number().int().min(1000).max(1_000_000_000).default(1_000_000),
   // Checked here so a typo stops berth at start; the value itself never appears in a message.
   BERTH_ADMIN_TOKEN: z
     .string()
@@ -250,6 +258,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       values.BERTH_HISTORY_RAW_RETENTION_SECONDS,
       values.BERTH_HISTORY_RETENTION_SECONDS,
     ),
+    audit: { retentionDays: values.BERTH_AUDIT_RETENTION_DAYS, maxRows: values.BERTH_AUDIT_MAX_ROWS },
     dataDir: resolve(values.BERTH_DATA_DIR),
     tls: readTls(values.BERTH_TLS_CERT, values.BERTH_TLS_KEY, values.BERTH_TLS_CLIENT_CA),
     graphql: {

@@ -489,6 +489,56 @@ describe('the audit log', () => {
   });
 });
 
+describe('the audit log under a flood of refusals', () => {
+  it('keeps one row per (address, reason, minute) with a count, whatever paths the flood varies', async () => {
+    const flooded = await startBerth(securedEnv({ BERTH_DATA_DIR: join(dir, 'data-flood') }), {
+      label: 'security',
+    });
+    try {
+      const admin = flooded.app.tokens.create({ name: 'flood-admin', role: 'admin' }).token;
+      const paths = (i: number) => [
+        `/containers/x${i}`,
+        `/nothing-${i}/y`,
+        '/graphql',
+        `/containers/x${i}/logs`,
+      ];
+      // 20 clients, 50 refused requests each, on paths that never repeat.
+      await Promise.all(
+        Array.from({ length: 20 }, async (_, client) => {
+          for (let i = 0; i < 50; i += 1) {
+            const path = paths(client * 50 + i)[i % 4]!;
+            const response = await fetch(`${flooded.url}${path}`, {
+              headers: { authorization: 'Bearer wrong' },
+            });
+            expect(response.status).toBe(401);
+          }
+        }),
+      );
+      const response = await fetch(`${flooded.url}/graphql`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' },
+        body: JSON.stringify({
+          query: '{ auditLog(first: 200, filter: { result: "denied" }) { entries { action count detail } } }',
+        }),
+      });
+      const entries = (await response.json()).data.auditLog.entries as {
+        action: string;
+        count: number;
+        detail: string;
+      }[];
+      // One row per route shape, and two of each at most (the flood may cross a minute).
+      expect(entries.length).toBeLessThanOrEqual(8);
+      expect(new Set(entries.map((e) => e.action))).toEqual(
+        new Set(['GET /containers/{id}', 'GET (another path)', 'GET /graphql', 'GET /containers/{id}/logs']),
+      );
+      expect(entries.reduce((sum, e) => sum + e.count, 0)).toBe(1000);
+      expect(entries.every((e) => e.detail === 'UNAUTHENTICATED from 127.0.0.1')).toBe(true);
+    } finally {
+      await flooded.stop();
+    }
+  });
+});
+
 describe('rate limits', () => {
   it('answers 429 with Retry-After after too many failed authentications from one address, and 4429 on WebSocket', async () => {
     const limited = await startBerth(

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/platform/config.js';
 import {
   AUDIT_PAGE_SIZE,
   AuditLog,
@@ -9,7 +10,9 @@ import {
   type AuditEntryInput,
   type AuditFilter,
   type AuditQuery,
+  type AuditRefusalInput,
 } from '../../src/platform/audit/log.js';
+import { AuditRetention } from '../../src/platform/audit/retention.js';
 import { generateToken, parseToken } from '../../src/platform/auth/tokens.js';
 import { InvalidInputError } from '../../src/shared/errors.js';
 import { BerthDatabase } from '../../src/platform/store/database.js';
@@ -86,6 +89,7 @@ describe('AuditLog.record', () => {
     expect(recorded).toEqual({
       cursor: expect.any(String),
       at: new Date(T0),
+      count: 1,
       tokenId: 'aaaaaaaaaaaa',
       tokenName: 'ci',
       action: 'stopContainer',
@@ -287,5 +291,91 @@ describe('persistence', () => {
     reopened.record(entry({ at: new Date(T0 + 100), target: 'after restart' }));
     closeAll();
     expect(open().query({ first: 1 }).entries[0]?.target).toBe('after restart');
+  });
+});
+
+describe('refusals', () => {
+  const refusal = (overrides: Partial<AuditRefusalInput> = {}): AuditRefusalInput => ({
+    at: new Date(T0),
+    tokenId: null,
+    tokenName: null,
+    action: 'POST /graphql',
+    address: '10.0.0.1',
+    code: 'UNAUTHENTICATED',
+    ...overrides,
+  });
+
+  it('aggregates refusals per (address, reason, minute) into one row with a count', () => {
+    const log = open();
+    // A flood: 1,000 refusals from one address within one minute.
+    for (let i = 0; i < 1000; i++) log.recordRefusal(refusal({ at: new Date(T0 + i * 50) }));
+    expect(log.query().entries).toEqual([
+      expect.objectContaining({
+        at: new Date(T0),
+        action: 'POST /graphql',
+        result: 'denied',
+        detail: 'UNAUTHENTICATED from 10.0.0.1',
+        count: 1000,
+      }),
+    ]);
+    // Another address, another reason, another action, another token, the next minute: rows of their own.
+    log.recordRefusal(refusal({ address: '10.0.0.2' }));
+    log.recordRefusal(refusal({ code: 'TOKEN_IN_URL' }));
+    log.recordRefusal(refusal({ action: 'GET /containers' }));
+    log.recordRefusal(refusal({ tokenId: 'aaaaaaaaaaaa', tokenName: 'ci', code: 'RATE_LIMITED' }));
+    log.recordRefusal(refusal({ at: new Date(T0 + 60_000) }));
+    log.recordRefusal(refusal({ at: new Date(T0 + 60_001) }));
+    const entries = log.query().entries;
+    expect(entries).toHaveLength(6);
+    expect(entries.map((e) => e.count).sort((a, b) => a - b)).toEqual([1, 1, 1, 1, 2, 1000]);
+    expect(entries[0]).toMatchObject({ at: new Date(T0 + 60_000), count: 2 });
+    // Changes and errors are never merged.
+    log.record(entry());
+    log.record(entry());
+    expect(log.query({ filter: { result: 'ok' } }).entries.map((e) => e.count)).toEqual([1, 1]);
+  });
+});
+
+describe('retention', () => {
+  it('is read from BERTH_AUDIT_RETENTION_DAYS and BERTH_AUDIT_MAX_ROWS', () => {
+    expect(loadConfig({}).audit).toEqual({ retentionDays: 90, maxRows: 1_000_000 });
+    expect(loadConfig({ BERTH_AUDIT_RETENTION_DAYS: '7', BERTH_AUDIT_MAX_ROWS: '5000' }).audit).toEqual({
+      retentionDays: 7,
+      maxRows: 5000,
+    });
+    for (const env of [
+      { BERTH_AUDIT_RETENTION_DAYS: '0' },
+      { BERTH_AUDIT_RETENTION_DAYS: 'a week' },
+      { BERTH_AUDIT_MAX_ROWS: '10' },
+      { BERTH_AUDIT_MAX_ROWS: '1.5' },
+    ]) {
+      expect(() => loadConfig(env), JSON.stringify(env)).toThrow(Object.keys(env)[0]);
+    }
+  });
+
+  it('deletes entries past the age, then the oldest past the row cap, in slices that yield', async () => {
+    const log = open();
+    const day = 86_400_000;
+    const now = T0 + 100 * day;
+    for (let i = 0; i < 1500; i++) log.record(entry({ at: new Date(T0 + i), target: `old${i}` }));
+    for (let i = 0; i < 3000; i++) log.record(entry({ at: new Date(now - day + i), target: `new${i}` }));
+    const retention = new AuditRetention(log, { retentionDays: 30, maxRows: 2000 }, { slice: 100 });
+    // Other work runs between the slices: the event loop is never held for the whole prune.
+    let turns = 0;
+    let pruning = true;
+    const spin = () => {
+      turns += 1;
+      if (pruning) setImmediate(spin);
+    };
+    setImmediate(spin);
+    const pruned = await retention.prune(now);
+    pruning = false;
+    expect(pruned).toEqual({ expired: 1500, overCap: 1000 });
+    expect(turns).toBeGreaterThanOrEqual(20);
+    const kept = readAll(log, 200).entries;
+    expect(kept).toHaveLength(2000);
+    expect(kept.at(-1)?.target).toBe('new1000');
+    expect(kept[0]?.target).toBe('new2999');
+    expect(await retention.prune(now)).toEqual({ expired: 0, overCap: 0 });
   });
 });

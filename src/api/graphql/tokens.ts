@@ -42,7 +42,15 @@ const CreatedTokenRef = builder.objectRef<{ token: string; record: TokenRecord }
 const AuditEntryRef = builder.objectRef<AuditEntry>('AuditEntry').implement({
   fields: (t) => ({
     cursor: t.exposeString('cursor'),
-    at: t.field({ type: 'DateTime', resolve: (entry) => entry.at }),
+    at: t.field({
+      type: 'DateTime',
+      description: 'When it happened; for counted refusals, when the first of them did.',
+      resolve: (entry) => entry.at,
+    }),
+    count: t.exposeInt('count', {
+      description:
+        'How many requests the entry stands for: 1 for a change, or how many requests of one kind were refused from one address within the minute from `at`.',
+    }),
     tokenId: t.exposeString('tokenId', { nullable: true }),
     tokenName: t.exposeString('tokenName', { nullable: true }),
     action: t.exposeString('action'),

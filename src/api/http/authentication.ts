@@ -29,6 +29,18 @@ export function remoteAddress(serverContext: unknown): string {
 }
 
 /**
+ * The route a request aims at, as the audit log names it: berth's own route shapes, and one name for
+ * every other path, so refusals (counted per action) stay few however a flood varies its paths.
+ */
+export function routeShape(pathname: string, graphqlEndpoint: string): string {
+  const path = pathname.replace(/\/+$/, '') || '/';
+  if (path === graphqlEndpoint || path === '/containers' || path === '/metrics') return path;
+  const container = /^\/containers\/[^/]+(\/logs)?$/.exec(path);
+  if (container) return `/containers/{id}${container[1] ?? ''}`;
+  return '(another path)';
+}
+
+/**
  * Authentication for every HTTP route but `/healthz` (and GraphiQL's page, which carries no data):
  * GraphQL, the REST shim and log following alike. A refusal answers here, before routing, so no
  * engine call is ever made for it.
@@ -38,7 +50,7 @@ export function useAuthentication(guard: AuthGuard, graphqlEndpoint: string): Pl
     async onRequest({ request, url, endResponse, fetchAPI, serverContext }) {
       if (url.pathname === '/healthz') return;
       const address = remoteAddress(serverContext);
-      const action = `${request.method} ${url.pathname.replace(/^\/containers\/[^/]+/, '/containers/{id}')}`;
+      const action = `${request.method} ${routeShape(url.pathname, graphqlEndpoint)}`;
       const graphql = url.pathname === graphqlEndpoint;
       const respond = (error: BerthError) => {
         const status = ERROR_CODES[error.code].httpStatus;

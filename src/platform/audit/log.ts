@@ -4,7 +4,9 @@ import type { BerthDatabase } from '../store/database.js';
 /**
  * What was changed or refused, by which token, kept in the database so it outlives restarts.
  * Writes are one prepared INSERT on a local file (tens of microseconds), so callers record
- * synchronously, before answering, and a reply never gets ahead of its audit entry.
+ * synchronously, before answering, and a reply never gets ahead of its audit entry. Refusals are
+ * counted per (address, reason, minute) rather than written one by one, and AuditRetention
+ * (./retention.ts) bounds the table by age and by rows: no client can grow it without end.
  */
 
 /** `error:<CODE>` carries the code from the error catalog (or INTERNAL). */
@@ -24,10 +26,28 @@ export interface AuditEntryInput {
   detail?: string | null | undefined;
 }
 
+/** A request refused before it ran (authentication, a token in the URL, a rate limit). */
+export interface AuditRefusalInput {
+  /** When it happened; now when left out. */
+  at?: Date | undefined;
+  /** The token presented, when it was valid (refused for its rate); null otherwise. */
+  tokenId: string | null;
+  tokenName: string | null;
+  /** What was attempted, as a route shape (`GET /containers/{id}`), never a raw path. */
+  action: string;
+  /** Where it came from. */
+  address: string;
+  /** The refusal's code from the error catalog. */
+  code: string;
+}
+
 export interface AuditEntry {
   /** Opaque; pass as `after` to get the entries older than this one. */
   cursor: string;
+  /** When it happened; for counted refusals, when the first of them did. */
   at: Date;
+  /** How many requests the entry stands for: 1, or the refusals counted in its minute. */
+  count: number;
   tokenId: string | null;
   tokenName: string | null;
   action: string;
@@ -64,7 +84,7 @@ export interface AuditPage {
 export const AUDIT_PAGE_SIZE = { default: 50, max: 200 } as const;
 
 /** Longest text kept per field; longer is cut, so a hostile input cannot grow the file much. */
-const MAX_FIELD_LENGTH = { action: 200, target: 1000, detail: 4000, token: 100 } as const;
+const MAX_FIELD_LENGTH = { action: 200, target: 1000, detail: 4000, token: 100, address: 100 } as const;
 const RESULT_PATTERN = /^(ok|denied|error:[A-Z][A-Z0-9_]*)$/;
 /** A whole token, should one slip into a target or detail: keep its public id, drop the secret. */
 const TOKEN_IN_TEXT = /berth_([0-9a-f]{12})_[A-Za-z0-9_-]{43}/g;
@@ -78,6 +98,7 @@ interface AuditRow {
   target: string | null;
   result: AuditResult;
   detail: string | null;
+  count: number;
 }
 
 type QueryParams = Record<string, string | number>;
@@ -108,6 +129,7 @@ function toEntry(row: AuditRow): AuditEntry {
   return {
     cursor: encodeCursor(row),
     at: new Date(row.at),
+    count: row.count,
     tokenId: row.token_id,
     tokenName: row.token_name,
     action: row.action,
@@ -123,9 +145,15 @@ function checkTime(value: Date, field: string): number {
   return ms;
 }
 
+const MINUTE_MS = 60_000;
+
 export class AuditLog {
   readonly #db: BerthDatabase;
   readonly #insert;
+  readonly #refuse;
+  readonly #newestId;
+  readonly #deleteBefore;
+  readonly #deleteUpToId;
   /** One compiled statement per combination of filters used; at most 2^6 of them. */
   readonly #queries = new Map<string, ReturnType<BerthDatabase['prepare']>>();
 
@@ -137,6 +165,61 @@ export class AuditLog {
       `INSERT INTO audit_log (at, token_id, token_name, action, target, result, detail)
        VALUES (?, ?, ?, ?, ?, ?, ?)`,
     );
+    this.#refuse = db.prepare<[number, string | null, string | null, string, string, string], AuditRow>(
+      `INSERT INTO audit_log (at, token_id, token_name, action, target, result, detail, count, refusal_key)
+       VALUES (?, ?, ?, ?, NULL, 'denied', ?, 1, ?)
+       ON CONFLICT (refusal_key) WHERE refusal_key IS NOT NULL DO UPDATE SET count = count + 1
+       RETURNING id, at, token_id, token_name, action, target, result, detail, count`,
+    );
+    this.#newestId = db.prepare<[], { id: number | null }>('SELECT max(id) AS id FROM audit_log');
+    this.#deleteBefore = db.prepare<[beforeMs: number, limit: number]>(
+      `DELETE FROM audit_log WHERE id IN
+         (SELECT id FROM audit_log WHERE at < ? ORDER BY at, id LIMIT ?)`,
+    );
+    this.#deleteUpToId = db.prepare<[lastId: number, limit: number]>(
+      'DELETE FROM audit_log WHERE id IN (SELECT id FROM audit_log WHERE id <= ? ORDER BY id LIMIT ?)',
+    );
+  }
+
+  /**
+   * Counts a refusal: the first of its kind (address, action, code, token) in a minute makes an
+   * entry, the rest of that minute add to its count. Returns the entry as it stands.
+   */
+  recordRefusal(input: AuditRefusalInput): AuditEntry {
+    if (typeof input.action !== 'string' || input.action.length === 0) {
+      throw new InvalidInputError('action', 'an audit entry needs an action');
+    }
+    if (!/^[A-Z][A-Z0-9_]*$/.test(input.code)) {
+      throw new InvalidInputError('code', 'expected a code from the error catalog');
+    }
+    const at = input.at === undefined ? Date.now() : checkTime(input.at, 'at');
+    const tokenId = cleanOptional(input.tokenId, MAX_FIELD_LENGTH.token);
+    const action = clean(input.action, MAX_FIELD_LENGTH.action);
+    const address = clean(input.address, MAX_FIELD_LENGTH.address);
+    const key = JSON.stringify([Math.floor(at / MINUTE_MS), address, action, input.code, tokenId]);
+    const row = this.#refuse.get(
+      at,
+      tokenId,
+      cleanOptional(input.tokenName, MAX_FIELD_LENGTH.token),
+      action,
+      `${input.code} from ${address}`,
+      key,
+    );
+    if (!row) throw new Error('the audit log did not return the refusal it recorded');
+    return toEntry(row);
+  }
+
+  /** Deletes up to `limit` of the oldest entries from before `beforeMs`; returns how many. */
+  deleteOlderThan(beforeMs: number, limit: number): number {
+    return this.#deleteBefore.run(beforeMs, limit).changes;
+  }
+
+  /** Deletes up to `limit` of the entries recorded before the newest `keep`; returns how many. */
+  deleteAllButNewest(keep: number, limit: number): number {
+    // Ids only grow, so the newest `keep` recorded are those above max(id) - keep.
+    const newest = this.#newestId.get()?.id ?? null;
+    if (newest === null || newest <= keep) return 0;
+    return this.#deleteUpToId.run(newest - keep, limit).changes;
   }
 
   /** Appends an entry and returns it as a query would. */
@@ -150,6 +233,7 @@ export class AuditLog {
     const at = input.at === undefined ? Date.now() : checkTime(input.at, 'at');
     const row: Omit<AuditRow, 'id'> = {
       at,
+      count: 1,
       token_id: cleanOptional(input.tokenId, MAX_FIELD_LENGTH.token),
       token_name: cleanOptional(input.tokenName, MAX_FIELD_LENGTH.token),
       action: clean(input.action, MAX_FIELD_LENGTH.action),

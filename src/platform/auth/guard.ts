@@ -15,7 +15,10 @@ export interface Presented {
   /** The raw Authorization value (`Bearer …`), or connectionParams.authorization. */
   authorization: unknown;
   address: string;
-  /** What was attempted, for the audit log: `POST /graphql`, `websocket`, `DELETE /containers/{id}`. */
+  /**
+   * What was attempted, for the audit log: `POST /graphql`, `websocket`, `DELETE /containers/{id}`.
+   * A route's shape, never a raw path: refusals are counted per action, and a flood may vary paths.
+   */
   action: string;
 }
 
@@ -110,14 +113,14 @@ export class AuthGuard {
     return this.#deny({ ...presented, authorization: null }, principal, error);
   }
 
+  /** Refusals are counted per (address, action, reason, minute): a flood of them adds few rows. */
   #deny<E extends BerthError>(presented: Presented, principal: Principal | null, error: E): E {
-    this.audit.record({
+    this.audit.recordRefusal({
       tokenId: principal?.tokenId ?? null,
       tokenName: principal?.name ?? null,
       action: presented.action,
-      target: null,
-      result: 'denied',
-      detail: `${error.code} from ${presented.address}`,
+      address: presented.address,
+      code: error.code,
     });
     return error;
   }

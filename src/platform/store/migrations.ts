@@ -166,4 +166,17 @@ export const MIGRATIONS: readonly Migration[] = [
       ) STRICT;
     `,
   },
+  {
+    version: 7,
+    name: 'audit refusals counted',
+    // Refusals (no token, a bad one, a token in the URL, a rate passed) of one kind from one address
+    // within one minute share a row and count up, so a flood of them adds rows by the minute, not by
+    // the request. refusal_key names that (minute, address, action, code, token); changes and their
+    // errors have none and are never merged.
+    up: `
+      ALTER TABLE audit_log ADD COLUMN count INTEGER NOT NULL DEFAULT 1;
+      ALTER TABLE audit_log ADD COLUMN refusal_key TEXT;
+      CREATE UNIQUE INDEX audit_log_refusal ON audit_log (refusal_key) WHERE refusal_key IS NOT NULL;
+    `,
+  },
 ];
