@@ -1,6 +1,7 @@
 /**
  * `npm run bench`: starts a private Docker engine, runs berth as a child process against it, and
- * measures the performance targets of issue 3 (B1-B5), issue 4 (B6) and issue 6 (B7), each against its baseline in the same run.
+ * measures the performance targets of issue 3 (B1-B5), issue 4 (B6) and issue 6 (B7), each against its baseline in the same run,
+ * and costs that unit tests no longer time (B8).
  * Writes bench/RESULTS.md and prints a summary. Everything it starts is stopped at the end, on
  * failure and on Ctrl-C too.
  *
@@ -20,6 +21,7 @@ import { stalenessBenchmark } from './b4-staleness.js';
 import { createBenchmark } from './b5-create.js';
 import { logsBenchmark } from './b6-logs.js';
 import { dashboardBenchmark } from './b7-dashboard.js';
+import { inProcessBenchmark } from './b8-in-process.js';
 import { cleanUp, cleanUpOnSignals, wasInterrupted } from './lib/cleanup.js';
 import { benchContext, type BenchContext } from './lib/context.js';
 import { BenchEngine } from './lib/engine.js';
@@ -49,6 +51,7 @@ const BENCHMARKS: Benchmark[] = [
   { id: 'B3', title: 'fan-out', run: fanoutBenchmark },
   { id: 'B5', title: 'create overhead', run: createBenchmark },
   { id: 'B6', title: 'logs', run: logsBenchmark },
+  { id: 'B8', title: 'in-process costs', run: inProcessBenchmark },
   { id: 'B4', title: 'staleness', run: stalenessBenchmark },
 ];
 

@@ -183,21 +183,22 @@ describe('stats history arithmetic (synthetic ticks, temporary database)', () =>
     expect(minute!.networkRxBytes).toBe(later.networkRxBytes);
   });
 
-  it('writes a tick of 200 containers in one cheap transaction', async () => {
+  it('writes a tick of 200 containers in one transaction', async () => {
     const history = openHistory();
     const ids = Array.from({ length: 200 }, (_, i) => i.toString(16).padStart(64, '0'));
     const ticks = 120;
-    const started = performance.now();
+    let transactions = 0;
+    const transaction = db.transaction.bind(db);
+    db.transaction = ((fn: () => unknown) => ((transactions += 1), transaction(fn))) as typeof db.transaction;
     for (let t = 0; t < ticks; t += 1) {
       history.record(tick(...ids.map((id, i) => sample(id, T0 + t * 1000, t + i))));
     }
-    const msPerTick = (performance.now() - started) / ticks;
+    expect(transactions).toBe(ticks);
     now = T0 + ticks * 1000 + 5000;
     await history.maintain();
     expect(history.rowCounts(ids[199]!)).toEqual({ samples: ticks, minutes: 2 });
     expect(history.query(ids[0]!, {})).toHaveLength(ticks);
-    // About 1-2 ms on a quiet machine; the bound only catches a write path gone badly wrong.
-    expect(msPerTick).toBeLessThan(100);
+    // How long a tick takes to write is benchmark B8's figure (bench/b8-in-process.ts), not a test's.
   });
 });
 
