@@ -209,12 +209,18 @@ async function startLoad(target: string, onNetwork = network) {
   await waitFor(async () => {
     if (!(await output()).includes('ok ')) throw new Error('no answer yet');
   }, 20_000);
+  const answers = async () =>
+    (await output())
+      .split(/\r?\n/)
+      .filter((line) => line.startsWith('ok '))
+      .map((line) => line.slice(3).trim());
   return {
     /** The page of the latest answer so far. */
     async lastPage(): Promise<string | undefined> {
-      const answers = (await output()).split(/\r?\n/).filter((line) => line.startsWith('ok '));
-      return answers.at(-1)?.slice(3).trim();
+      return (await answers()).at(-1);
     },
+    /** The pages of the answers so far, in order. */
+    answers,
     /** Stops the loop and counts what it saw: answers by page, and the failures. */
     async stop() {
       const exec = await container.exec({ Cmd: ['touch', '/tmp/stop'] });
@@ -284,7 +290,12 @@ describe('redeployContainer to a healthy image', () => {
         drainSeconds: 3,
       }),
     );
-    await sleep(1000);
+    // Each load answered again after the second redeploy returned, before it stops.
+    const marks = [(await byAlias.answers()).length, (await byName.answers()).length];
+    await waitFor(async () => {
+      const counts = [(await byAlias.answers()).length, (await byName.answers()).length];
+      if (counts[0]! <= marks[0]! || counts[1]! <= marks[1]!) throw new Error('no answer since');
+    }, 20_000);
     const alias = await byAlias.stop();
     const name = await byName.stop();
 
@@ -417,7 +428,11 @@ describe('redeployContainer to a new version that is not ready', () => {
     expect((await progress.next()).redeployProgress.step).toBe('IDLE');
 
     const result = await redeploy({ id: old.name, image: images.broken });
-    await sleep(500);
+    // The old container answered again after the failed attempt, before the load stops.
+    const answered = (await load.answers()).length;
+    await waitFor(async () => {
+      if ((await load.answers()).length <= answered) throw new Error('no answer since the redeploy');
+    }, 20_000);
     const seen = await load.stop();
 
     expect(result.__typename).toBe('RedeployFailedError');
@@ -464,11 +479,12 @@ describe('redeployContainer to a new version that is not ready', () => {
 
   it('says TIMEOUT when the new container is not healthy in time', async () => {
     const old = await runOld(images.v1);
-    const started = Date.now();
+    // The slow image's first probe comes after a minute: a TIMEOUT (rather than a health answer)
+    // means berth gave up first, and its message names the 2 s it waited. How long the call took
+    // is the machine's business; the test's own timeout bounds it.
     const result = await redeploy({ id: old.id, image: images.slow, healthTimeoutSeconds: 2 });
     expect(result).toMatchObject({ __typename: 'RedeployFailedError', reason: 'TIMEOUT' });
     expect(result.__typename === 'RedeployFailedError' && result.message).toMatch(/not healthy within 2 s/);
-    expect(Date.now() - started).toBeLessThan(30_000);
     expect((await docker.getContainer(old.name).inspect()).State.Running).toBe(true);
     expect(await sideContainers(old.name)).toEqual([]);
   }, 60_000);
@@ -624,16 +640,18 @@ describe('redeployContainer of a container that publishes a host port', () => {
       const port = await freePort();
       const old = await runOld(images.v1, { hostPort: port, onNetwork: target });
       const url = `http://127.0.0.1:${port}/`;
-      const outcomes: { at: number; ok: boolean; page: string }[] = [];
+      // Each request's start and end by the wall clock, to set beside berth's progress steps.
+      const outcomes: { at: number; end: number; ok: boolean; page: string }[] = [];
       let running = true;
       const load = (async () => {
         while (running) {
-          const at = performance.now();
+          const at = Date.now();
           try {
             const response = await fetch(url, { signal: AbortSignal.timeout(3000) });
-            outcomes.push({ at, ok: response.ok, page: (await response.text()).trim() });
+            const page = (await response.text()).trim();
+            outcomes.push({ at, end: Date.now(), ok: response.ok, page });
           } catch {
-            outcomes.push({ at, ok: false, page: '' });
+            outcomes.push({ at, end: Date.now(), ok: false, page: '' });
             await sleep(5);
           }
         }
@@ -641,27 +659,49 @@ describe('redeployContainer of a container that publishes a host port', () => {
       await waitFor(async () => {
         if (!outcomes.some((o) => o.ok)) throw new Error('no answer yet');
       });
+      const progress = subscribe(client, RedeployProgressSubscription, { id: old.name });
+      expect((await progress.next()).redeployProgress.step).toBe('IDLE');
 
       const result = success(await redeploy({ id: old.name, image: images.v2 }));
-      await sleep(500);
+      const returned = Date.now();
+      await waitFor(async () => {
+        if (!outcomes.some((o) => o.at >= returned)) throw new Error('no request since the redeploy');
+      });
       running = false;
       await load;
+      const steps: Progress['redeployProgress'][] = [];
+      while (steps.at(-1)?.step !== 'DONE') steps.push((await progress.next(20_000)).redeployProgress);
+      const stepAt = (step: string) => Date.parse(steps.find((s) => s.step === step)!.at);
 
       expect(result.plan.swap).toBe('HOST_PORT');
       expect(result.plan.fixedHostPorts).toEqual([
         { containerPort: 80, protocol: 'tcp', hostIp: '127.0.0.1', hostPort: port },
       ]);
       expect(result.hostPortGapMs).toBeGreaterThan(0);
-      expect(outcomes.at(-1)).toMatchObject({ ok: true, page: 'v2' });
-      const failed = outcomes.filter((o) => !o.ok);
+      // From the old container's first answer on (before it, its httpd may still be starting).
+      const served = outcomes.slice(outcomes.findIndex((o) => o.ok));
+      const failed = served.filter((o) => !o.ok);
       const window = failed.length > 0 ? failed.at(-1)!.at - failed[0]!.at : 0;
       console.info(
-        `[redeploy] host port: gap ${result.hostPortGapMs} ms by berth's clock; ${outcomes.length} requests, ` +
+        `[redeploy] host port: gap ${result.hostPortGapMs} ms by berth's clock; ${served.length} requests, ` +
           `${failed.length} failed within ${Math.round(window)} ms (${target})`,
       );
-      // Every failure falls within one window no longer than the gap berth reports (plus scheduling).
-      expect(window).toBeLessThan(result.hostPortGapMs! + 1000);
-      expect(outcomes.filter((o) => o.ok).every((o) => o.page === 'v1' || o.page === 'v2')).toBe(true);
+      // One step: the answers read v1 until the port moves, then nothing answers, then v2 does,
+      // and every request made after the redeploy returned got v2.
+      const phases = served
+        .map((o) => (o.ok ? o.page : 'refused'))
+        .filter((phase, i, all) => phase !== all[i - 1]);
+      expect([
+        ['v1', 'v2'],
+        ['v1', 'refused', 'v2'],
+      ]).toContainEqual(phases);
+      expect(outcomes.filter((o) => o.at >= returned).every((o) => o.ok && o.page === 'v2')).toBe(true);
+      // Nothing refused outside berth's swap: each failure ended after berth began it (SWAPPING)
+      // and began before berth went on to remove the old container (REMOVING_OLD).
+      for (const failure of failed) {
+        expect(failure.end).toBeGreaterThanOrEqual(stepAt('SWAPPING'));
+        expect(failure.at).toBeLessThanOrEqual(stepAt('REMOVING_OLD'));
+      }
 
       const now = await docker.getContainer(old.name).inspect();
       expect(now.Id).toBe(result.container!.id);
