@@ -2,7 +2,7 @@ import type Docker from 'dockerode';
 import type { HostNamespace } from '../domain/containers/model.js';
 import type { ContainerSpecReader, ContainerSpecReading } from '../domain/lifecycle/ports.js';
 import type { CreateContainerInput } from '../domain/lifecycle/validation.js';
-import { statusOf, toDomainError } from './errors.js';
+import { onStatus, type EngineCalls } from './calls.js';
 import { BUILT_IN_NETWORKS } from '../domain/networks/names.js';
 import { RESTART_FROM_DOCKER } from './mapping.js';
 
@@ -29,19 +29,16 @@ const NAMESPACE_MODES: [HostNamespace, keyof Docker.HostConfig | 'CgroupnsMode']
 type ImageConfig = Partial<Docker.ImageInspectInfo['Config']>;
 
 export class DockerContainerSpecs implements ContainerSpecReader {
-  readonly #docker: Docker;
+  readonly #calls: EngineCalls;
 
-  constructor(docker: Docker) {
-    this.#docker = docker;
+  constructor(calls: EngineCalls) {
+    this.#calls = calls;
   }
 
   async read(reference: string): Promise<ContainerSpecReading> {
-    let info: Docker.ContainerInspectInfo;
-    try {
-      info = await this.#docker.getContainer(reference).inspect();
-    } catch (error) {
-      throw toDomainError(error, 'inspect', reference);
-    }
+    const info = await this.#calls.run('inspect', reference, (docker) =>
+      docker.getContainer(reference).inspect(),
+    );
     const image = await this.#imageConfig(info.Image);
     return {
       name: info.Name.replace(/^\//, ''),
@@ -52,12 +49,13 @@ export class DockerContainerSpecs implements ContainerSpecReader {
 
   /** The image's own configuration; empty when the image is gone (removed with force). */
   async #imageConfig(imageId: string): Promise<ImageConfig> {
-    try {
-      return (await this.#docker.getImage(imageId).inspect()).Config ?? {};
-    } catch (error) {
-      if (statusOf(error) === 404) return {};
-      throw toDomainError(error, 'inspect', imageId);
-    }
+    const info = await this.#calls.run<Docker.ImageInspectInfo | null>(
+      'image.inspect',
+      imageId,
+      (docker) => docker.getImage(imageId).inspect(),
+      { answer: onStatus(404, null) },
+    );
+    return info?.Config ?? {};
   }
 }
 

@@ -1,7 +1,7 @@
 import type Docker from 'dockerode';
 import type { EngineConnection } from '../platform/config.js';
 import type { Container, CreateContainerSpec } from '../domain/containers/model.js';
-import { BerthError, NotFoundError, type ErrorCode } from '../shared/errors.js';
+import { NotFoundError } from '../shared/errors.js';
 import type { Logger } from '../shared/logger.js';
 import { createDockerClient } from './client.js';
 import type { StatsSource } from '../domain/stats/model.js';
@@ -20,19 +20,13 @@ import { DockerVolumes } from './volumes.js';
 import { DockerContainerSpecs } from './container-specs.js';
 import { DockerRedeploy } from './redeploy.js';
 import { DockerApiStatsSource } from './stats.js';
-import { statusOf, toDomainError, type Operation } from './errors.js';
+import { EngineCalls, onStatus, type EngineCall } from './calls.js';
 import { toContainer, toCreateOptions } from './mapping.js';
 
-/** One finished engine call, in berth's terms, for whoever measures them (berth's metrics). */
-export interface EngineCall {
-  operation: Operation;
-  /** `ok`, or the code of the typed error the failure became (`error` when none fits). */
-  outcome: 'ok' | ErrorCode | 'error';
-  seconds: number;
-}
+export type { EngineCall } from './calls.js';
 
 export interface DockerEngineOptions {
-  /** Told of every call made through `#call`, after it settles. */
+  /** Told of every engine call, after it settles (see EngineCalls). */
   onCall?: (call: EngineCall) => void;
 }
 
@@ -41,8 +35,8 @@ export interface DockerEngineOptions {
  * typed errors; the engine's HTTP statuses and wire shapes stop here.
  */
 export class DockerEngine {
-  readonly #docker: Docker;
-  readonly #onCall: ((call: EngineCall) => void) | undefined;
+  /** The one way to the engine: every part below calls through it. */
+  readonly #calls: EngineCalls;
   /** Listing, pulling, removing and pruning images. */
   readonly images: DockerImages;
   /** Swarm nodes, services and tasks (a swarm manager only). */
@@ -57,28 +51,14 @@ export class DockerEngine {
   readonly redeploy: DockerRedeploy;
 
   constructor(engineOrClient: EngineConnection | Docker, options: DockerEngineOptions = {}) {
-    this.#docker = 'kind' in engineOrClient ? createDockerClient(engineOrClient) : engineOrClient;
-    this.#onCall = options.onCall;
-    this.images = new DockerImages(this.#docker);
-    this.swarm = new DockerSwarm(this.#docker);
-    this.networks = new DockerNetworks(this.#docker);
-    this.volumes = new DockerVolumes(this.#docker);
-    this.containerSpecs = new DockerContainerSpecs(this.#docker);
-    this.redeploy = new DockerRedeploy(this.#docker);
-  }
-
-  async #call<T>(operation: Operation, subject: string, run: () => Promise<T>): Promise<T> {
-    const started = performance.now();
-    let outcome: EngineCall['outcome'] = 'ok';
-    try {
-      return await run();
-    } catch (error) {
-      const mapped = toDomainError(error, operation, subject);
-      outcome = mapped instanceof BerthError ? mapped.code : 'error';
-      throw mapped;
-    } finally {
-      this.#onCall?.({ operation, outcome, seconds: (performance.now() - started) / 1000 });
-    }
+    const docker = 'kind' in engineOrClient ? createDockerClient(engineOrClient) : engineOrClient;
+    this.#calls = new EngineCalls(docker, options.onCall);
+    this.images = new DockerImages(this.#calls);
+    this.swarm = new DockerSwarm(this.#calls);
+    this.networks = new DockerNetworks(this.#calls);
+    this.volumes = new DockerVolumes(this.#calls);
+    this.containerSpecs = new DockerContainerSpecs(this.#calls);
+    this.redeploy = new DockerRedeploy(this.#calls);
   }
 
   /** Whether the engine answers `/_ping` within `timeoutMs`. Never throws. */
@@ -89,10 +69,12 @@ export class DockerEngine {
     });
     try {
       return await Promise.race([
-        this.#docker.ping().then(
-          () => true,
-          () => false,
-        ),
+        this.#calls
+          .run('ping', 'engine', (docker) => docker.ping())
+          .then(
+            () => true,
+            () => false,
+          ),
         timeout,
       ]);
     } finally {
@@ -102,14 +84,16 @@ export class DockerEngine {
 
   /** Inspects by full id, unique id prefix or name; the engine resolves all three as the CLI does. */
   async inspect(reference: string): Promise<Container> {
-    const info = await this.#call('inspect', reference, () => this.#docker.getContainer(reference).inspect());
+    const info = await this.#calls.run('inspect', reference, (docker) =>
+      docker.getContainer(reference).inspect(),
+    );
     return toContainer(info);
   }
 
   /** Every container, inspected in full: the index's initial list and its re-list after a gap. */
   async listAll(): Promise<Container[]> {
-    const summaries = await this.#call('list', 'containers', () =>
-      this.#docker.listContainers({ all: true }),
+    const summaries = await this.#calls.run('list', 'containers', (docker) =>
+      docker.listContainers({ all: true }),
     );
     const inspected = await Promise.all(
       summaries.map((summary) =>
@@ -125,7 +109,7 @@ export class DockerEngine {
 
   /** The container's past output, as lines. */
   logs(id: string, tty: boolean, query: LogQuery): Promise<DecodedLine[]> {
-    return readLogs(this.#docker, id, tty, query);
+    return readLogs(this.#calls, id, tty, query);
   }
 
   /** Follows the container's output; the caller must `close()` what it no longer reads. */
@@ -135,33 +119,33 @@ export class DockerEngine {
     query: LogQuery,
     handlers: { line: (line: DecodedLine) => void; end: (error?: Error) => void },
   ): Promise<LogFollow> {
-    return followLogs(this.#docker, id, tty, query, handlers);
+    return followLogs(this.#calls, id, tty, query, handlers);
   }
 
   /** Runs a command in a running container and collects what it prints. */
   exec(id: string, request: ExecRequest): Promise<ExecOutcome> {
-    return runExec(this.#docker, id, request);
+    return runExec(this.#calls, id, request);
   }
 
   /** What the engine says of its host: cgroup layout, CPUs, memory. */
   info(): Promise<EngineInfo> {
-    return readEngineInfo(this.#docker);
+    return readEngineInfo(this.#calls);
   }
 
   /** Samples from the engine's own stats stream: works for any engine, at the daemon's expense. */
   apiStatsSource(log: Logger): StatsSource {
-    return new DockerApiStatsSource(this.#docker, (message, error) => log.warn(message, error));
+    return new DockerApiStatsSource(this.#calls, (message, error) => log.warn(message, error));
   }
 
   /** The one `/events` stream for this engine; its owner (the container index) starts it. */
   eventStream(log: Logger): EngineEventStream {
-    return new EngineEventStream(this.#docker, log);
+    return new EngineEventStream(this.#calls, log);
   }
 
   /** Creates the container and returns its id; a missing image is the caller's to pull. */
   async create(spec: CreateContainerSpec): Promise<string> {
-    const created = await this.#call('create', spec.name ?? spec.image, () =>
-      this.#docker.createContainer(toCreateOptions(spec)),
+    const created = await this.#calls.run('create', spec.name ?? spec.image, (docker) =>
+      docker.createContainer(toCreateOptions(spec)),
     );
     // The create took the first network (older engines take only one); the others join now,
     // before anything starts. A container that cannot join them all is not left behind.
@@ -178,35 +162,30 @@ export class DockerEngine {
 
   /** Starts the container; starting a running one is not an error. */
   async start(id: string): Promise<void> {
-    await this.#call('start', id, async () => {
-      try {
-        await this.#docker.getContainer(id).start();
-      } catch (error) {
-        if (statusOf(error) !== 304) throw error;
-      }
+    await this.#calls.run('start', id, (docker) => docker.getContainer(id).start(), {
+      answer: onStatus(304, undefined),
     });
   }
 
   /** Stops the container; stopping a stopped one is not an error. */
   async stop(id: string, timeoutSeconds?: number): Promise<void> {
-    await this.#call('stop', id, async () => {
-      try {
-        await this.#docker.getContainer(id).stop(timeoutSeconds === undefined ? {} : { t: timeoutSeconds });
-      } catch (error) {
-        if (statusOf(error) !== 304) throw error;
-      }
-    });
+    await this.#calls.run(
+      'stop',
+      id,
+      (docker) => docker.getContainer(id).stop(timeoutSeconds === undefined ? {} : { t: timeoutSeconds }),
+      { answer: onStatus(304, undefined) },
+    );
   }
 
   async restart(id: string, timeoutSeconds?: number): Promise<void> {
-    await this.#call('restart', id, () =>
-      this.#docker.getContainer(id).restart(timeoutSeconds === undefined ? {} : { t: timeoutSeconds }),
+    await this.#calls.run('restart', id, (docker) =>
+      docker.getContainer(id).restart(timeoutSeconds === undefined ? {} : { t: timeoutSeconds }),
     );
   }
 
   async remove(id: string, options: { force: boolean; removeVolumes: boolean }): Promise<void> {
-    await this.#call('remove', id, () =>
-      this.#docker.getContainer(id).remove({ force: options.force, v: options.removeVolumes }),
+    await this.#calls.run('remove', id, (docker) =>
+      docker.getContainer(id).remove({ force: options.force, v: options.removeVolumes }),
     );
   }
 }

@@ -16,11 +16,23 @@ import {
   PortUnavailableError,
   RegistryUnavailableError,
   StartFailedError,
+  ServiceExistsError,
+  ServiceNotFoundError,
   SubnetOverlapError,
   VolumeExistsError,
   VolumeInUseError,
   VolumeNotFoundError,
 } from '../shared/errors.js';
+import { ServiceVersionConflictError } from '../domain/swarm/errors.js';
+import {
+  isNetworkOperation,
+  isSwarmOperation,
+  isVolumeOperation,
+  type NetworkOperation,
+  type Operation,
+  type SwarmOperation,
+  type VolumeOperation,
+} from './operations.js';
 
 /**
  * The one place Docker's errors become berth's. docker-modem rejects with plain Errors that carry
@@ -105,40 +117,12 @@ export function pullFailure(reference: string, message: string): BerthError {
   return new RegistryUnavailableError(reference, message);
 }
 
-export type Operation =
-  | 'inspect'
-  | 'create'
-  | 'start'
-  | 'stop'
-  | 'restart'
-  | 'remove'
-  | 'list'
-  | 'pull'
-  | 'exec'
-  | 'removeImage'
-  | NetworkOperation
-  | VolumeOperation;
-
-export type NetworkOperation =
-  | 'network.list'
-  | 'network.inspect'
-  | 'network.create'
-  | 'network.remove'
-  | 'network.connect'
-  | 'network.disconnect';
-
-export type VolumeOperation =
-  'volume.list' | 'volume.inspect' | 'volume.create' | 'volume.remove' | 'volume.prune';
-
-const isNetworkOperation = (operation: Operation): operation is NetworkOperation =>
-  operation.startsWith('network.');
-const isVolumeOperation = (operation: Operation): operation is VolumeOperation =>
-  operation.startsWith('volume.');
-
 /** What the request asked for beyond its subject, where an engine's answer does not repeat it. */
 export interface FailureDetails {
   /** The subnet a network was to be created with. */
   subnet?: string;
+  /** The name a container was to take. */
+  name?: string;
 }
 
 /**
@@ -206,6 +190,47 @@ function volumeFailure(
 }
 
 /**
+ * A swarm call's failure; `subject` is the service as the caller named it. The engine answers 503
+ * when it is not a manager (standalone, or a worker), and wraps the swarm's gRPC verdicts in its
+ * message ("rpc error: code = …").
+ */
+function swarmFailure(
+  operation: SwarmOperation,
+  subject: string,
+  status: number | undefined,
+  message: string,
+): Error | undefined {
+  if (/not a swarm manager|not part of a swarm/i.test(message)) {
+    return new NotSwarmManagerError(
+      `the engine is not a swarm manager: ${message} (berth must talk to a manager of the swarm)`,
+    );
+  }
+  // A manager that lost its quorum: the swarm is there but cannot decide anything until it returns.
+  if (status === 503) return new EngineUnavailableError(message);
+  if (/update out of sequence/i.test(message)) return new ServiceVersionConflictError(subject, message);
+  const network = /network (\S+) not found/i.exec(message)?.[1];
+  if (network !== undefined) return new InvalidInputError('input.networks', `no network "${network}"`);
+  if (status === 404) return new ServiceNotFoundError(subject);
+  if (operation === 'service.create' && status === 409) return new ServiceExistsError(subject);
+  if (/does not have a previous spec/i.test(message)) {
+    return new InvalidStateError(
+      `service "${subject}" has never been updated: there is nothing to roll back to`,
+    );
+  }
+  const detail = message.replace(/^rpc error: code = \w+ desc = /, '');
+  if (status === 400) {
+    if (/name must be valid/i.test(detail)) return new InvalidInputError('input.name', detail);
+    if (/ContainerSpec: .*(repository|reference)/i.test(detail)) {
+      return new InvalidInputError('input.image', detail);
+    }
+    return new InvalidInputError('input', detail);
+  }
+  // "service mode change is not allowed", "renaming services is not supported": a spec the swarm keeps.
+  if (status === 501) return new InvalidStateError(detail);
+  return undefined;
+}
+
+/**
  * Maps an engine failure for `operation` on `subject` (a container reference or an image)
  * to a typed domain error; anything unrecognised is rethrown as is, to be masked and logged whole.
  */
@@ -224,17 +249,19 @@ export function toDomainError(
     ? networkFailure(operation, subject, status, message, details)
     : isVolumeOperation(operation)
       ? volumeFailure(operation, subject, status, message)
-      : undefined;
+      : isSwarmOperation(operation)
+        ? swarmFailure(operation, subject, status, message)
+        : undefined;
   if (specific) return specific;
-  if (isNetworkOperation(operation) || isVolumeOperation(operation)) {
+  if (isNetworkOperation(operation) || isVolumeOperation(operation) || isSwarmOperation(operation)) {
     return error instanceof Error ? error : new Error(message);
   }
   // "invalid reference format": the engine's verdict on a reference berth's own check let through.
-  if (status === 400 && (operation === 'pull' || operation === 'removeImage')) {
+  if (status === 400 && (operation === 'image.pull' || operation === 'image.remove')) {
     return new InvalidInputError('reference', message);
   }
-  if (operation === 'pull') return pullFailure(subject, message);
-  if (operation === 'removeImage') {
+  if (operation === 'image.pull') return pullFailure(subject, message);
+  if (operation === 'image.remove') {
     if (status === 404) return new ImageNotFoundError(subject, message);
     // "conflict: unable to remove repository reference … - container … is using its referenced image"
     if (status === 409 && /container/i.test(message)) return new ImageInUseError(subject, message);
@@ -249,7 +276,8 @@ export function toDomainError(
   if (/multiple ids found/i.test(message)) return new AmbiguousIdError(subject);
   if (status === 409) {
     if (operation === 'create') return new NameConflictError(subject);
-    if (operation === 'exec' && /not running|paused|restarting/i.test(message)) {
+    if (operation === 'rename') return new NameConflictError(details.name ?? subject);
+    if (operation.startsWith('exec.') && /not running|paused|restarting/i.test(message)) {
       return new InvalidStateError(`container "${subject}" is not running: ${message}`);
     }
     return new InvalidStateError(message);

@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
-import type Docker from 'dockerode';
 import type { EngineEvents, EngineEventsMap } from '../domain/containers/ports.js';
 import type { Logger } from '../shared/logger.js';
+import type { EngineCalls } from './calls.js';
 
 const MIN_BACKOFF_MS = 100;
 const MAX_BACKOFF_MS = 5_000;
@@ -24,7 +24,7 @@ export class EngineEventStream extends EventEmitter<EngineEventsMap> implements 
   #connected = false;
 
   constructor(
-    private readonly docker: Docker,
+    private readonly calls: EngineCalls,
     private readonly log: Logger,
   ) {
     super();
@@ -60,7 +60,10 @@ export class EngineEventStream extends EventEmitter<EngineEventsMap> implements 
 
     let stream: NodeJS.ReadableStream;
     try {
-      stream = (await this.docker.getEvents(options)) as NodeJS.ReadableStream;
+      // Timed until the stream is open: each (re)connect is one call.
+      stream = (await this.calls.run('events', 'containers', (docker) => docker.getEvents(options), {
+        signal: abort.signal,
+      })) as NodeJS.ReadableStream;
     } catch (error) {
       this.#scheduleReconnect(error as Error);
       return;

@@ -1,6 +1,6 @@
 import type Docker from 'dockerode';
 import type { ExecOutcome, ExecRequest } from '../domain/exec/ports.js';
-import { toDomainError } from './errors.js';
+import type { EngineCalls } from './calls.js';
 
 /** Keeps the first `limit` bytes written to it and counts the rest. */
 class CappedBuffer {
@@ -26,27 +26,25 @@ class CappedBuffer {
 }
 
 /** Runs a command in a running container without a TTY, collecting its output and exit code. */
-export async function runExec(docker: Docker, id: string, request: ExecRequest): Promise<ExecOutcome> {
-  const container = docker.getContainer(id);
-  let exec: Docker.Exec;
-  let stream: NodeJS.ReadableStream;
-  try {
-    exec = await container.exec({
+export async function runExec(calls: EngineCalls, id: string, request: ExecRequest): Promise<ExecOutcome> {
+  const exec: Docker.Exec = await calls.run('exec.create', id, (docker) =>
+    docker.getContainer(id).exec({
       Cmd: request.command,
       Env: request.env,
       AttachStdout: true,
       AttachStderr: true,
       Tty: false,
       ...(request.workingDir && { WorkingDir: request.workingDir }),
-    });
-    stream = (await exec.start({ hijack: true, stdin: false })) as NodeJS.ReadableStream;
-  } catch (error) {
-    throw toDomainError(error, 'exec', id);
-  }
+    }),
+  );
+  // Timed until the output stream is open; the command then runs as long as it runs.
+  const stream = (await calls.run('exec.start', id, () =>
+    exec.start({ hijack: true, stdin: false }),
+  )) as NodeJS.ReadableStream;
 
   const stdout = new CappedBuffer(request.maxOutputBytes);
   const stderr = new CappedBuffer(request.maxOutputBytes);
-  docker.modem.demuxStream(
+  calls.demux(
     stream,
     { write: (chunk: Buffer) => stdout.write(chunk) } as never,
     {
@@ -67,15 +65,9 @@ export async function runExec(docker: Docker, id: string, request: ExecRequest):
   ]);
   clearTimeout(timer);
 
-  let exitCode: number | null = null;
-  let pid: number | null = null;
-  try {
-    const info = await exec.inspect();
-    pid = info.Pid > 0 ? info.Pid : null;
-    if (finished && !info.Running) exitCode = info.ExitCode ?? null;
-  } catch (error) {
-    throw toDomainError(error, 'exec', id);
-  }
+  const info = await calls.run('exec.inspect', id, () => exec.inspect());
+  const pid = info.Pid > 0 ? info.Pid : null;
+  const exitCode = finished && !info.Running ? (info.ExitCode ?? null) : null;
   if (!finished) (stream as unknown as { destroy(): void }).destroy();
   return {
     exitCode,

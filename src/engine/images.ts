@@ -1,7 +1,8 @@
 import { createInterface } from 'node:readline';
 import type Docker from 'dockerode';
 import type { EngineImage, ImagePrune, ImageRemoval, PullEvent } from '../domain/images/model.js';
-import { pullFailure, statusOf, toDomainError } from './errors.js';
+import { onStatus, type EngineCalls } from './calls.js';
+import { pullFailure } from './errors.js';
 
 /** Docker's image endpoints, in berth's terms. Reached through `DockerEngine.images`. */
 
@@ -33,20 +34,15 @@ function toPullEvent(line: ProgressLine): PullEvent | null {
 }
 
 export class DockerImages {
-  readonly #docker: Docker;
+  readonly #calls: EngineCalls;
 
-  constructor(docker: Docker) {
-    this.#docker = docker;
+  constructor(calls: EngineCalls) {
+    this.#calls = calls;
   }
 
   /** Top-level images (the layers under them are not listed), dangling ones included. */
   async list(): Promise<EngineImage[]> {
-    let infos: Docker.ImageInfo[];
-    try {
-      infos = await this.#docker.listImages();
-    } catch (error) {
-      throw toDomainError(error, 'list', 'images');
-    }
+    const infos = await this.#calls.run('image.list', 'images', (docker) => docker.listImages());
     return infos.map((info) => ({
       id: info.Id,
       tags: (info.RepoTags ?? []).filter((tag) => tag !== NO_TAG),
@@ -57,18 +53,19 @@ export class DockerImages {
 
   /** The image a reference or id names, or null when the engine does not have it. */
   async find(reference: string): Promise<EngineImage | null> {
-    try {
-      const info = await this.#docker.getImage(reference).inspect();
-      return {
-        id: info.Id,
-        tags: info.RepoTags ?? [],
-        sizeBytes: info.Size,
-        createdAt: new Date(info.Created),
-      };
-    } catch (error) {
-      if (statusOf(error) === 404) return null;
-      throw toDomainError(error, 'list', reference);
-    }
+    const info = await this.#calls.run<Docker.ImageInspectInfo | null>(
+      'image.inspect',
+      reference,
+      (docker) => docker.getImage(reference).inspect(),
+      { answer: onStatus(404, null) },
+    );
+    if (info === null) return null;
+    return {
+      id: info.Id,
+      tags: info.RepoTags ?? [],
+      sizeBytes: info.Size,
+      createdAt: new Date(info.Created),
+    };
   }
 
   /**
@@ -76,30 +73,29 @@ export class DockerImages {
    * and reports a failed pull inside the stream: that is a failure too.
    */
   async pull(reference: string, onEvent: (event: PullEvent) => void): Promise<void> {
-    try {
-      const stream = await this.#docker.pull(reference);
-      for await (const text of createInterface({ input: stream, crlfDelay: Infinity })) {
-        if (text.trim() === '') continue;
-        const line = JSON.parse(text) as ProgressLine;
-        if (line.error !== undefined || line.errorDetail !== undefined) {
-          throw pullFailure(reference, line.errorDetail?.message ?? line.error ?? 'pull failed');
+    await this.#calls.stream(
+      'image.pull',
+      reference,
+      (docker) => docker.pull(reference),
+      async (stream) => {
+        for await (const text of createInterface({ input: stream, crlfDelay: Infinity })) {
+          if (text.trim() === '') continue;
+          const line = JSON.parse(text) as ProgressLine;
+          if (line.error !== undefined || line.errorDetail !== undefined) {
+            throw pullFailure(reference, line.errorDetail?.message ?? line.error ?? 'pull failed');
+          }
+          const event = toPullEvent(line);
+          if (event) onEvent(event);
         }
-        const event = toPullEvent(line);
-        if (event) onEvent(event);
-      }
-    } catch (error) {
-      throw toDomainError(error, 'pull', reference);
-    }
+      },
+    );
   }
 
   /** Untags the reference and deletes what no longer has a tag or a container. */
   async remove(reference: string, force: boolean): Promise<ImageRemoval> {
-    let answer: Docker.ImageRemoveInfo[];
-    try {
-      answer = (await this.#docker.getImage(reference).remove({ force })) as Docker.ImageRemoveInfo[];
-    } catch (error) {
-      throw toDomainError(error, 'removeImage', reference);
-    }
+    const answer = (await this.#calls.run('image.remove', reference, (docker) =>
+      docker.getImage(reference).remove({ force }),
+    )) as Docker.ImageRemoveInfo[];
     return {
       untagged: answer.flatMap((item) => item.Untagged ?? []),
       deleted: answer.flatMap((item) => item.Deleted ?? []),
@@ -108,12 +104,9 @@ export class DockerImages {
 
   /** Deletes dangling images (no tag, no container), as `docker image prune` does. */
   async prune(): Promise<ImagePrune> {
-    let answer: Docker.PruneImagesInfo;
-    try {
-      answer = await this.#docker.pruneImages({ filters: { dangling: ['true'] } });
-    } catch (error) {
-      throw toDomainError(error, 'list', 'images');
-    }
+    const answer = await this.#calls.run('image.prune', 'images', (docker) =>
+      docker.pruneImages({ filters: { dangling: ['true'] } }),
+    );
     return {
       deleted: (answer.ImagesDeleted ?? []).flatMap((item) => item.Deleted ?? []),
       spaceReclaimedBytes: answer.SpaceReclaimed ?? 0,

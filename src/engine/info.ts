@@ -1,6 +1,5 @@
-import type Docker from 'dockerode';
 import type { EngineInfo } from '../domain/system/ports.js';
-import { toDomainError } from './errors.js';
+import type { EngineCalls } from './calls.js';
 
 /** The subset of `GET /info` read here; dockerode types the answer as `any`. */
 interface WireInfo {
@@ -14,13 +13,8 @@ interface WireInfo {
   Swarm?: { LocalNodeState?: string; ControlAvailable?: boolean };
 }
 
-export async function readEngineInfo(docker: Docker): Promise<EngineInfo> {
-  let info: WireInfo;
-  try {
-    info = (await docker.info()) as WireInfo;
-  } catch (error) {
-    throw toDomainError(error, 'list', 'engine info');
-  }
+export async function readEngineInfo(calls: EngineCalls): Promise<EngineInfo> {
+  const info = (await calls.run('info', 'engine info', (docker) => docker.info())) as WireInfo;
   return {
     id: info.ID ?? '',
     serverVersion: info.ServerVersion ?? '',

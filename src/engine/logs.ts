@@ -1,9 +1,8 @@
 import type { Readable } from 'node:stream';
-import type Docker from 'dockerode';
 import type { DecodedLine } from '../domain/logs/model.js';
 import type { LogFollow, LogQuery } from '../domain/logs/ports.js';
 import { LogDecoder } from './log-decoder.js';
-import { toDomainError } from './errors.js';
+import type { EngineCalls } from './calls.js';
 
 /** Docker reads `since`/`until` as Unix seconds with a fraction. */
 const seconds = (date: Date) => (date.getTime() / 1000).toFixed(3);
@@ -21,17 +20,14 @@ function logOptions(query: LogQuery) {
 
 /** The container's logs up to now, decoded into lines. */
 export async function readLogs(
-  docker: Docker,
+  calls: EngineCalls,
   id: string,
   tty: boolean,
   query: LogQuery,
 ): Promise<DecodedLine[]> {
-  let body: Buffer;
-  try {
-    body = (await docker.getContainer(id).logs({ ...logOptions(query), follow: false })) as unknown as Buffer;
-  } catch (error) {
-    throw toDomainError(error, 'inspect', id);
-  }
+  const body = (await calls.run('logs', id, (docker) =>
+    docker.getContainer(id).logs({ ...logOptions(query), follow: false }),
+  )) as unknown as Buffer;
   const lines: DecodedLine[] = [];
   const decoder = new LogDecoder(tty, (line) => lines.push(line));
   decoder.push(Buffer.isBuffer(body) ? body : Buffer.from(String(body)));
@@ -44,20 +40,16 @@ export async function readLogs(
  * the container stops (the engine ends the stream) or `close()`.
  */
 export async function followLogs(
-  docker: Docker,
+  calls: EngineCalls,
   id: string,
   tty: boolean,
   query: LogQuery,
   handlers: { line: (line: DecodedLine) => void; end: (error?: Error) => void },
 ): Promise<LogFollow> {
-  let stream: Readable;
-  try {
-    stream = (await docker
-      .getContainer(id)
-      .logs({ ...logOptions(query), follow: true })) as unknown as Readable;
-  } catch (error) {
-    throw toDomainError(error, 'inspect', id);
-  }
+  // Timed until the stream is open; the lines then come for as long as the follower stays.
+  const stream = (await calls.run('logs.follow', id, (docker) =>
+    docker.getContainer(id).logs({ ...logOptions(query), follow: true }),
+  )) as unknown as Readable;
   const decoder = new LogDecoder(tty, handlers.line);
   let closed = false;
   const finish = (error?: Error) => {

@@ -2,51 +2,40 @@ import type Docker from 'dockerode';
 import type { KeyValue } from '../domain/containers/model.js';
 import { BUILT_IN_NETWORKS } from '../domain/networks/names.js';
 import type { CreateNetworkSpec, EngineNetwork, NetworkFilter } from '../domain/networks/model.js';
-import { toDomainError, type FailureDetails, type NetworkOperation } from './errors.js';
+import type { EngineCalls } from './calls.js';
 
 /** Docker's network endpoints, in berth's terms. Reached through `DockerEngine.networks`. */
 export class DockerNetworks {
-  readonly #docker: Docker;
+  readonly #calls: EngineCalls;
 
-  constructor(docker: Docker) {
-    this.#docker = docker;
-  }
-
-  async #call<T>(
-    operation: NetworkOperation,
-    subject: string,
-    run: () => Promise<T>,
-    details?: FailureDetails,
-  ): Promise<T> {
-    try {
-      return await run();
-    } catch (error) {
-      throw toDomainError(error, operation, subject, details);
-    }
+  constructor(calls: EngineCalls) {
+    this.#calls = calls;
   }
 
   async list(filter: NetworkFilter = {}): Promise<EngineNetwork[]> {
     const filters: Record<string, string[]> = {};
     if (filter.name !== undefined) filters['name'] = [filter.name];
     if (filter.label !== undefined) filters['label'] = [filter.label];
-    const infos = await this.#call('network.list', 'networks', () => this.#docker.listNetworks({ filters }));
+    const infos = await this.#calls.run('network.list', 'networks', (docker) =>
+      docker.listNetworks({ filters }),
+    );
     return infos.map(toNetwork);
   }
 
   /** By full id, unique id prefix or name, as the engine resolves them. */
   async inspect(reference: string): Promise<EngineNetwork> {
-    const info = await this.#call('network.inspect', reference, () =>
-      this.#docker.getNetwork(reference).inspect(),
+    const info: Docker.NetworkInspectInfo = await this.#calls.run('network.inspect', reference, (docker) =>
+      docker.getNetwork(reference).inspect(),
     );
     return toNetwork(info);
   }
 
   async create(spec: CreateNetworkSpec): Promise<EngineNetwork> {
-    const created = await this.#call(
+    const created = await this.#calls.run(
       'network.create',
       spec.name,
-      () =>
-        this.#docker.createNetwork({
+      (docker) =>
+        docker.createNetwork({
           Name: spec.name,
           // Engines before API 1.44 make a second network of the same name unless told to check.
           CheckDuplicate: true,
@@ -65,19 +54,19 @@ export class DockerNetworks {
             ...(spec.ipam.subnet.includes(':') && { EnableIPv6: true }),
           }),
         }),
-      spec.ipam ? { subnet: spec.ipam.subnet } : {},
+      { details: spec.ipam ? { subnet: spec.ipam.subnet } : {} },
     );
     return this.inspect(created.id);
   }
 
   async remove(reference: string): Promise<void> {
-    await this.#call('network.remove', reference, () => this.#docker.getNetwork(reference).remove());
+    await this.#calls.run('network.remove', reference, (docker) => docker.getNetwork(reference).remove());
   }
 
   /** Attaches a container (running or not); `aliases` are extra DNS names on this network. */
   async connect(reference: string, containerId: string, aliases: readonly string[]): Promise<void> {
-    await this.#call('network.connect', reference, () =>
-      this.#docker.getNetwork(reference).connect({
+    await this.#calls.run('network.connect', reference, (docker) =>
+      docker.getNetwork(reference).connect({
         Container: containerId,
         ...(aliases.length > 0 && { EndpointConfig: { Aliases: [...aliases] } }),
       }),
@@ -86,8 +75,8 @@ export class DockerNetworks {
 
   /** With `force`, the engine drops the endpoint even when the container's side cannot be cleaned. */
   async disconnect(reference: string, containerId: string, force: boolean): Promise<void> {
-    await this.#call('network.disconnect', reference, () =>
-      this.#docker.getNetwork(reference).disconnect({ Container: containerId, Force: force }),
+    await this.#calls.run('network.disconnect', reference, (docker) =>
+      docker.getNetwork(reference).disconnect({ Container: containerId, Force: force }),
     );
   }
 }

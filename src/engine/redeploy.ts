@@ -1,7 +1,6 @@
 import { isDeepStrictEqual } from 'node:util';
 import type Docker from 'dockerode';
 import type { HostNamespace, KeyValue, Privileges } from '../domain/containers/model.js';
-import { NameConflictError } from '../shared/errors.js';
 import type {
   AttachedNetwork,
   ContainerBlueprint,
@@ -10,7 +9,8 @@ import type {
   HealthcheckSummary,
 } from '../domain/redeploy/model.js';
 import { STAGING_NETWORK, type CloneRequest, type RedeployCalls } from '../domain/redeploy/ports.js';
-import { statusOf, toDomainError } from './errors.js';
+import { onStatus, type EngineCalls } from './calls.js';
+import { engineMessage } from './errors.js';
 
 /**
  * The engine calls a redeploy needs beyond the container lifecycle: reading a container back as
@@ -283,31 +283,30 @@ function fixedHostPortsOf(host: HostConfig): FixedHostPort[] {
 const NO_FIXED_ADDRESS = /user configured subnets|user specified ip address is supported/i;
 
 export class DockerRedeploy implements RedeployCalls<CloneTemplate> {
-  readonly #docker: Docker;
+  readonly #calls: EngineCalls;
 
-  constructor(docker: Docker) {
-    this.#docker = docker;
+  constructor(calls: EngineCalls) {
+    this.#calls = calls;
   }
 
   /** The image's own configuration, or null when the engine does not have it. */
   async #imageConfig(reference: string): Promise<{ id: string; config: ImageConfig } | null> {
-    try {
-      const info = await this.#docker.getImage(reference).inspect();
-      return { id: info.Id, config: (info.Config ?? {}) as ImageConfig };
-    } catch (error) {
-      if (statusOf(error) === 404) return null;
-      throw toDomainError(error, 'inspect', reference);
-    }
+    const info = await this.#calls.run<Docker.ImageInspectInfo | null>(
+      'image.inspect',
+      reference,
+      (docker) => docker.getImage(reference).inspect(),
+      { answer: onStatus(404, null) },
+    );
+    return info === null ? null : { id: info.Id, config: (info.Config ?? {}) as ImageConfig };
+  }
+
+  async #inspect(reference: string): Promise<Docker.ContainerInspectInfo> {
+    return this.#calls.run('inspect', reference, (docker) => docker.getContainer(reference).inspect());
   }
 
   /** Reads a container back as what a replacement needs. */
   async blueprint(reference: string): Promise<ContainerBlueprint<CloneTemplate>> {
-    let info: Docker.ContainerInspectInfo;
-    try {
-      info = await this.#docker.getContainer(reference).inspect();
-    } catch (error) {
-      throw toDomainError(error, 'inspect', reference);
-    }
+    const info = await this.#inspect(reference);
     // An image removed with force leaves nothing to tell its defaults from the container's own.
     const image = (await this.#imageConfig(info.Image))?.config ?? {};
     const own = ownConfigOf(info, image);
@@ -362,12 +361,7 @@ export class DockerRedeploy implements RedeployCalls<CloneTemplate> {
       // No aliases yet: nothing is sent to the copy by name before it is healthy.
       ...(primary && { NetworkingConfig: { EndpointsConfig: { [primary]: {} } } }),
     };
-    let id: string;
-    try {
-      id = (await this.#docker.createContainer(options)).id;
-    } catch (error) {
-      throw toDomainError(error, 'create', request.name);
-    }
+    const { id } = await this.#calls.run('create', request.name, (docker) => docker.createContainer(options));
     try {
       if (request.placement === 'STAGING') {
         // Ports are bound when a container joins its first network that is not internal; off
@@ -379,9 +373,8 @@ export class DockerRedeploy implements RedeployCalls<CloneTemplate> {
         for (const network of others) await this.connect(network, id, []);
       }
     } catch (error) {
-      await this.#docker
-        .getContainer(id)
-        .remove({ force: true })
+      await this.#calls
+        .run('remove', id, (docker) => docker.getContainer(id).remove({ force: true }))
         .catch(() => undefined);
       throw error;
     }
@@ -390,31 +383,22 @@ export class DockerRedeploy implements RedeployCalls<CloneTemplate> {
 
   /** The container's network endpoints now (addresses appear once it runs). */
   async endpoints(id: string): Promise<AttachedNetwork[]> {
-    try {
-      return networksOf(await this.#docker.getContainer(id).inspect());
-    } catch (error) {
-      throw toDomainError(error, 'inspect', id);
-    }
+    return networksOf(await this.#inspect(id));
   }
 
   async rename(id: string, name: string): Promise<void> {
-    try {
-      await this.#docker.getContainer(id).rename({ name });
-    } catch (error) {
-      if (statusOf(error) === 409) throw new NameConflictError(name);
-      throw toDomainError(error, 'inspect', id);
-    }
+    await this.#calls.run('rename', id, (docker) => docker.getContainer(id).rename({ name }), {
+      details: { name },
+    });
   }
 
   async connect(network: string, id: string, aliases: readonly string[]): Promise<void> {
-    try {
-      await this.#docker.getNetwork(network).connect({
+    await this.#calls.run('network.connect', network, (docker) =>
+      docker.getNetwork(network).connect({
         Container: id,
         EndpointConfig: aliases.length > 0 ? { Aliases: [...aliases] } : {},
-      });
-    } catch (error) {
-      throw toDomainError(error, 'network.connect', network);
-    }
+      }),
+    );
   }
 
   /**
@@ -429,53 +413,58 @@ export class DockerRedeploy implements RedeployCalls<CloneTemplate> {
     ipv4Address: string,
     macAddress: string | null,
   ): Promise<boolean> {
-    try {
-      await this.#docker.getNetwork(network).connect({
-        Container: id,
-        EndpointConfig: {
-          ...(aliases.length > 0 && { Aliases: [...aliases] }),
-          IPAMConfig: { IPv4Address: ipv4Address },
-          // Engines before API 1.44 derive the MAC from the address; later ones take it here,
-          // and the same MAC keeps the clients' ARP caches right.
-          ...(macAddress && { MacAddress: macAddress }),
-        },
-      });
-      return true;
-    } catch (error) {
-      const message = (error as { json?: { message?: string } }).json?.message ?? String(error);
-      if (NO_FIXED_ADDRESS.test(message)) return false;
-      throw toDomainError(error, 'network.connect', network);
-    }
+    return this.#calls.run(
+      'network.connect',
+      network,
+      async (docker) => {
+        await docker.getNetwork(network).connect({
+          Container: id,
+          EndpointConfig: {
+            ...(aliases.length > 0 && { Aliases: [...aliases] }),
+            IPAMConfig: { IPv4Address: ipv4Address },
+            // Engines before API 1.44 derive the MAC from the address; later ones take it here,
+            // and the same MAC keeps the clients' ARP caches right.
+            ...(macAddress && { MacAddress: macAddress }),
+          },
+        });
+        return true;
+      },
+      { answer: (refusal) => (NO_FIXED_ADDRESS.test(engineMessage(refusal)) ? { value: false } : undefined) },
+    );
   }
 
   async disconnect(network: string, id: string): Promise<void> {
-    try {
-      await this.#docker.getNetwork(network).disconnect({ Container: id, Force: false });
-    } catch (error) {
-      throw toDomainError(error, 'network.disconnect', network);
-    }
+    await this.#calls.run('network.disconnect', network, (docker) =>
+      docker.getNetwork(network).disconnect({ Container: id, Force: false }),
+    );
   }
 
   /** The staging network, made the first time it is needed and kept for the next redeploy. */
   async ensureStagingNetwork(): Promise<string> {
-    try {
-      await this.#docker.getNetwork(STAGING_NETWORK).inspect();
-      return STAGING_NETWORK;
-    } catch (error) {
-      if (statusOf(error) !== 404) throw toDomainError(error, 'network.inspect', STAGING_NETWORK);
-    }
-    try {
-      await this.#docker.createNetwork({
-        Name: STAGING_NETWORK,
-        CheckDuplicate: true,
-        Driver: 'bridge',
-        Internal: true,
-        Labels: { [STAGING_LABEL]: 'redeploy-staging' },
-      });
-    } catch (error) {
+    const found = await this.#calls.run(
+      'network.inspect',
+      STAGING_NETWORK,
+      async (docker) => {
+        await docker.getNetwork(STAGING_NETWORK).inspect();
+        return true;
+      },
+      { answer: onStatus(404, false) },
+    );
+    if (found) return STAGING_NETWORK;
+    await this.#calls.run(
+      'network.create',
+      STAGING_NETWORK,
+      (docker) =>
+        docker.createNetwork({
+          Name: STAGING_NETWORK,
+          CheckDuplicate: true,
+          Driver: 'bridge',
+          Internal: true,
+          Labels: { [STAGING_LABEL]: 'redeploy-staging' },
+        }),
       // Another redeploy made it meanwhile.
-      if (statusOf(error) !== 409) throw toDomainError(error, 'network.create', STAGING_NETWORK);
-    }
+      { answer: onStatus(409, undefined) },
+    );
     return STAGING_NETWORK;
   }
 }

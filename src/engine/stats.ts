@@ -1,8 +1,8 @@
 import type { Readable } from 'node:stream';
-import type Docker from 'dockerode';
 import { cpuPercent, memoryPercent, memoryWithoutCache } from '../domain/stats/docker-formulas.js';
 import type { ContainerStats, StatsCollector, StatsSource, StatsTarget } from '../domain/stats/model.js';
-import { statusOf } from './errors.js';
+import { NotFoundError } from '../shared/errors.js';
+import type { EngineCalls } from './calls.js';
 
 type Log = (message: string, error: unknown) => void;
 
@@ -17,12 +17,12 @@ const MAX_LINE_CHARS = 1 << 20;
  */
 export class DockerApiStatsSource implements StatsSource {
   readonly kind = 'docker-api';
-  readonly #docker: Docker;
+  readonly #calls: EngineCalls;
   readonly #log: Log;
   #openStreams = 0;
 
-  constructor(docker: Docker, log: Log = (message, error) => console.warn(message, error)) {
-    this.#docker = docker;
+  constructor(calls: EngineCalls, log: Log = (message, error) => console.warn(message, error)) {
+    this.#calls = calls;
     this.#log = log;
   }
 
@@ -32,7 +32,7 @@ export class DockerApiStatsSource implements StatsSource {
   }
 
   open(target: StatsTarget): StatsCollector {
-    return new ApiCollector(this.#docker.getContainer(target.id), target.id, this.#log, (delta) => {
+    return new ApiCollector(this.#calls, target.id, this.#log, (delta) => {
       this.#openStreams += delta;
     });
   }
@@ -40,7 +40,7 @@ export class DockerApiStatsSource implements StatsSource {
 
 /** One `GET /containers/{id}/stats?stream=true`, reopened until closed or the container is removed. */
 class ApiCollector implements StatsCollector {
-  readonly #container: Docker.Container;
+  readonly #calls: EngineCalls;
   readonly #id: string;
   readonly #log: Log;
   readonly #count: (delta: 1 | -1) => void;
@@ -52,8 +52,8 @@ class ApiCollector implements StatsCollector {
   #hangUp: () => void = () => {};
   #lastFailure: string | null = null;
 
-  constructor(container: Docker.Container, id: string, log: Log, count: (delta: 1 | -1) => void) {
-    this.#container = container;
+  constructor(calls: EngineCalls, id: string, log: Log, count: (delta: 1 | -1) => void) {
+    this.#calls = calls;
     this.#id = id;
     this.#log = log;
     this.#count = count;
@@ -90,7 +90,16 @@ class ApiCollector implements StatsCollector {
 
     // docker-modem takes `abortSignal` in the options; @types/dockerode does not list it.
     const options = { stream: true as const, abortSignal: abort.signal };
-    this.#container.stats(options).then(
+    // Timed until the stream is open; a closed collector's abort is not an engine call's failure.
+    const opened = this.#calls.run(
+      'stats',
+      this.#id,
+      (docker) => docker.getContainer(this.#id).stats(options),
+      {
+        signal: abort.signal,
+      },
+    );
+    opened.then(
       (response) => {
         // An IncomingMessage; typed as the older NodeJS.ReadableStream, which has no destroy().
         stream = response as Readable;
@@ -151,7 +160,7 @@ class ApiCollector implements StatsCollector {
     this.#latest = null;
     if (this.#closed) return;
     // Removed: nothing will ever answer for this id again. Not worth a log line.
-    if (error !== null && statusOf(error) === 404) return;
+    if (error instanceof NotFoundError) return;
     if (error !== null) this.#report(`stats stream of container ${this.#id} failed; reconnecting`, error);
     this.#retryTimer = setTimeout(() => this.#connect(), this.#retryMs);
     this.#retryMs = Math.min(this.#retryMs * 2, MAX_RETRY_MS);

@@ -1,13 +1,7 @@
 import type Docker from 'dockerode';
 import type { HealthcheckSpec, KeyValue, PortProtocol } from '../domain/containers/model.js';
-import {
-  EngineUnavailableError,
-  InvalidInputError,
-  InvalidStateError,
-  NotSwarmManagerError,
-  ServiceExistsError,
-  ServiceNotFoundError,
-} from '../shared/errors.js';
+import { InvalidStateError } from '../shared/errors.js';
+import { ServiceVersionConflictError } from '../domain/swarm/errors.js';
 import {
   FAILURE_ACTIONS,
   NODE_AVAILABILITIES,
@@ -28,7 +22,7 @@ import {
   type UpdatePolicy,
   type UpdateState,
 } from '../domain/swarm/model.js';
-import { engineMessage, isConnectionError, statusOf } from './errors.js';
+import type { EngineCalls } from './calls.js';
 
 /**
  * Docker's swarm endpoints (`/nodes`, `/services`, `/tasks`), in berth's terms. Reached through
@@ -50,8 +44,6 @@ const DEFAULT_UPDATE_POLICY: UpdatePolicy = {
 // An update names the service version it read; a concurrent writer makes it stale. A handful of
 // re-reads is plenty: each retry only loses to a write that landed in the last few milliseconds.
 const MAX_UPDATE_ATTEMPTS = 5;
-
-type Operation = 'nodes' | 'list' | 'inspect' | 'tasks' | 'create' | 'update' | 'rollback' | 'remove';
 
 /** The task and node objects the engine returns (dockerode types them as `any`). */
 interface RawTask {
@@ -79,48 +71,6 @@ interface RawNode {
   Spec?: { Role?: string; Availability?: string };
   Status?: { State?: string; Addr?: string };
   ManagerStatus?: { Leader?: boolean; Addr?: string };
-}
-
-/** Thrown inside the update loop when another writer bumped the version first; never escapes. */
-class StaleVersion extends Error {}
-
-/**
- * Swarm failures to berth's errors. The engine answers 503 when it is not a manager (standalone,
- * or a worker), and wraps the swarm's gRPC verdicts in its message ("rpc error: code = …").
- */
-function toSwarmError(error: unknown, operation: Operation, subject: string): Error {
-  if (error instanceof StaleVersion) return error;
-  if (isConnectionError(error)) return new EngineUnavailableError(engineMessage(error));
-  const status = statusOf(error);
-  const message = engineMessage(error);
-  if (/not a swarm manager|not part of a swarm/i.test(message)) {
-    return new NotSwarmManagerError(
-      `the engine is not a swarm manager: ${message} (berth must talk to a manager of the swarm)`,
-    );
-  }
-  // A manager that lost its quorum: the swarm is there but cannot decide anything until it returns.
-  if (status === 503) return new EngineUnavailableError(message);
-  if (/update out of sequence/i.test(message)) return new StaleVersion(message);
-  const network = /network (\S+) not found/i.exec(message)?.[1];
-  if (network !== undefined) return new InvalidInputError('input.networks', `no network "${network}"`);
-  if (status === 404) return new ServiceNotFoundError(subject);
-  if (operation === 'create' && status === 409) return new ServiceExistsError(subject);
-  if (/does not have a previous spec/i.test(message)) {
-    return new InvalidStateError(
-      `service "${subject}" has never been updated: there is nothing to roll back to`,
-    );
-  }
-  const detail = message.replace(/^rpc error: code = \w+ desc = /, '');
-  if (status === 400) {
-    if (/name must be valid/i.test(detail)) return new InvalidInputError('input.name', detail);
-    if (/ContainerSpec: .*(repository|reference)/i.test(detail)) {
-      return new InvalidInputError('input.image', detail);
-    }
-    return new InvalidInputError('input', detail);
-  }
-  // "service mode change is not allowed", "renaming services is not supported": a spec the swarm keeps.
-  if (status === 501) return new InvalidStateError(detail);
-  return error instanceof Error ? error : new Error(message);
 }
 
 const upper = (value: string | undefined) => (value ?? '').toUpperCase().replace(/-/g, '_');
@@ -428,29 +378,21 @@ export function applyChange(
 }
 
 export class DockerSwarm {
-  readonly #docker: Docker;
+  readonly #calls: EngineCalls;
 
-  constructor(docker: Docker) {
-    this.#docker = docker;
-  }
-
-  async #call<T>(operation: Operation, subject: string, run: () => Promise<T>): Promise<T> {
-    try {
-      return await run();
-    } catch (error) {
-      throw toSwarmError(error, operation, subject);
-    }
+  constructor(calls: EngineCalls) {
+    this.#calls = calls;
   }
 
   async nodes(): Promise<SwarmNode[]> {
-    const raw = (await this.#call('nodes', 'nodes', () => this.#docker.listNodes())) as RawNode[];
+    const raw = (await this.#calls.run('node.list', 'nodes', (docker) => docker.listNodes())) as RawNode[];
     return raw.map(toNode).sort((a, b) => a.hostname.localeCompare(b.hostname) || a.id.localeCompare(b.id));
   }
 
   /** Every service with its tasks, in two engine calls whatever their number. */
   async services(): Promise<Service[]> {
     const [services, tasks] = await Promise.all([
-      this.#call('list', 'services', () => this.#docker.listServices()),
+      this.#calls.run('service.list', 'services', (docker) => docker.listServices()),
       this.#tasks('tasks', {}),
     ]);
     return services.map((raw) => toService(raw, tasks)).sort((a, b) => a.name.localeCompare(b.name));
@@ -469,8 +411,8 @@ export class DockerSwarm {
    * mode, and the swarm never changes a service's mode.
    */
   async specs(label: string): Promise<ServiceSpec[]> {
-    const raw = await this.#call('list', 'services', () =>
-      this.#docker.listServices({ filters: { label: [label] } }),
+    const raw = await this.#calls.run('service.list', 'services', (docker) =>
+      docker.listServices({ filters: { label: [label] } }),
     );
     const targets = raw.flatMap((service) => {
       const template = service.Spec?.TaskTemplate as Docker.ContainerTaskSpec | undefined;
@@ -478,7 +420,7 @@ export class DockerSwarm {
     });
     const networkNames = new Map<string, string>();
     if (targets.length > 0) {
-      const networks = await this.#call('list', 'networks', () => this.#docker.listNetworks());
+      const networks = await this.#calls.run('network.list', 'networks', (docker) => docker.listNetworks());
       for (const network of networks) networkNames.set(network.Id, network.Name);
     }
     return raw
@@ -488,20 +430,22 @@ export class DockerSwarm {
   }
 
   async #inspect(reference: string): Promise<Docker.Service> {
-    return (await this.#call('inspect', reference, () =>
-      this.#docker.getService(reference).inspect(),
+    return (await this.#calls.run('service.inspect', reference, (docker) =>
+      docker.getService(reference).inspect(),
     )) as Docker.Service;
   }
 
   async #tasks(subject: string, options: { filters?: Record<string, string[]> }): Promise<ServiceTask[]> {
-    const raw = (await this.#call('tasks', subject, () => this.#docker.listTasks(options))) as RawTask[];
+    const raw = (await this.#calls.run('task.list', subject, (docker) =>
+      docker.listTasks(options),
+    )) as RawTask[];
     return raw.map(toTask);
   }
 
   /** Creates the service and answers its id; the swarm schedules its tasks afterwards. */
   async create(spec: ServiceSpec): Promise<string> {
-    const created = await this.#call('create', spec.name, () =>
-      this.#docker.createService(toServiceSpec(spec) as Docker.CreateServiceOptions),
+    const created = await this.#calls.run('service.create', spec.name, (docker) =>
+      docker.createService(toServiceSpec(spec) as Docker.CreateServiceOptions),
     );
     return created.id;
   }
@@ -512,14 +456,14 @@ export class DockerSwarm {
    * again, apply again.
    */
   async update(reference: string, change: ServiceChange): Promise<void> {
-    await this.#writeSpec('update', reference, (raw) => ({
+    await this.#writeSpec('service.update', reference, (raw) => ({
       spec: applyChange(raw.Spec ?? {}, change, reference),
     }));
   }
 
   /** Rolls the service back to the spec it had before its last update, as `docker service rollback`. */
   async rollback(reference: string): Promise<void> {
-    await this.#writeSpec('rollback', reference, (raw) => {
+    await this.#writeSpec('service.rollback', reference, (raw) => {
       if (!raw.PreviousSpec) {
         throw new InvalidStateError(
           `service "${reference}" has never been updated: there is nothing to roll back to`,
@@ -531,7 +475,7 @@ export class DockerSwarm {
   }
 
   async #writeSpec(
-    operation: 'update' | 'rollback',
+    operation: 'service.update' | 'service.rollback',
     reference: string,
     next: (raw: Docker.Service) => { spec: Docker.ServiceSpec; rollback?: boolean },
   ): Promise<void> {
@@ -539,16 +483,16 @@ export class DockerSwarm {
       const raw = await this.#inspect(reference);
       const { spec, rollback } = next(raw);
       try {
-        await this.#call(operation, reference, () =>
-          this.#docker.getService(raw.ID).update({
+        await this.#calls.run(operation, reference, (docker) =>
+          docker.getService(raw.ID).update({
             _query: { version: raw.Version?.Index ?? 0, ...(rollback && { rollback: 'previous' }) },
             _body: spec,
           }),
         );
         return;
       } catch (error) {
-        if (!(error instanceof StaleVersion) || attempt >= MAX_UPDATE_ATTEMPTS) {
-          if (error instanceof StaleVersion) {
+        if (!(error instanceof ServiceVersionConflictError) || attempt >= MAX_UPDATE_ATTEMPTS) {
+          if (error instanceof ServiceVersionConflictError) {
             throw new InvalidStateError(
               `service "${reference}" kept changing under the update (${attempt} tries); try again`,
             );
@@ -560,6 +504,6 @@ export class DockerSwarm {
   }
 
   async remove(reference: string): Promise<void> {
-    await this.#call('remove', reference, () => this.#docker.getService(reference).remove());
+    await this.#calls.run('service.remove', reference, (docker) => docker.getService(reference).remove());
   }
 }

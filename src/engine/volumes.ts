@@ -2,42 +2,37 @@ import type Docker from 'dockerode';
 import type { KeyValue } from '../domain/containers/model.js';
 import { VolumeExistsError } from '../shared/errors.js';
 import type { EngineVolume, VolumeFilter, VolumePrune } from '../domain/volumes/model.js';
-import { statusOf, toDomainError, type VolumeOperation } from './errors.js';
+import { onStatus, type EngineCalls } from './calls.js';
 
 /** Docker's volume endpoints, in berth's terms. Reached through `DockerEngine.volumes`. */
 export class DockerVolumes {
-  readonly #docker: Docker;
+  readonly #calls: EngineCalls;
   /** The engine's API version, asked once: volume pruning changed meaning in 1.42. */
   #apiVersion: Promise<string> | undefined;
 
-  constructor(docker: Docker) {
-    this.#docker = docker;
-  }
-
-  async #call<T>(operation: VolumeOperation, subject: string, run: () => Promise<T>): Promise<T> {
-    try {
-      return await run();
-    } catch (error) {
-      throw toDomainError(error, operation, subject);
-    }
+  constructor(calls: EngineCalls) {
+    this.#calls = calls;
   }
 
   async list(filter: VolumeFilter = {}): Promise<EngineVolume[]> {
     const filters: Record<string, string[]> = {};
     if (filter.name !== undefined) filters['name'] = [filter.name];
     if (filter.label !== undefined) filters['label'] = [filter.label];
-    const answer = await this.#call('volume.list', 'volumes', () => this.#docker.listVolumes({ filters }));
+    const answer = await this.#calls.run('volume.list', 'volumes', (docker) =>
+      docker.listVolumes({ filters }),
+    );
     return (answer.Volumes ?? []).map(toVolume);
   }
 
   /** The volume, or null when the engine has none of that name. */
   async find(name: string): Promise<EngineVolume | null> {
-    try {
-      return toVolume(await this.#docker.getVolume(name).inspect());
-    } catch (error) {
-      if (statusOf(error) === 404) return null;
-      throw toDomainError(error, 'volume.inspect', name);
-    }
+    const info = await this.#calls.run<Docker.VolumeInspectInfo | null>(
+      'volume.inspect',
+      name,
+      (docker) => docker.getVolume(name).inspect(),
+      { answer: onStatus(404, null) },
+    );
+    return info === null ? null : toVolume(info);
   }
 
   /**
@@ -47,20 +42,19 @@ export class DockerVolumes {
   async create(name: string, labels: readonly KeyValue[]): Promise<EngineVolume> {
     if ((await this.find(name)) !== null) throw new VolumeExistsError(name);
     // dockerode answers a handle, not the engine's description: look at what was made.
-    const created = await this.#call('volume.create', name, async () => {
-      const handle = await this.#docker.createVolume({
+    const handle = await this.#calls.run('volume.create', name, (docker) =>
+      docker.createVolume({
         Name: name,
         Driver: 'local',
         Labels: Object.fromEntries(labels.map((label) => [label.name, label.value])),
-      });
-      return handle.inspect();
-    });
-    return toVolume(created);
+      }),
+    );
+    return toVolume(await this.#calls.run('volume.inspect', name, () => handle.inspect()));
   }
 
   /** `force` removes it even when its driver fails to; a volume a container uses is refused anyway. */
   async remove(name: string, force: boolean): Promise<void> {
-    await this.#call('volume.remove', name, () => this.#docker.getVolume(name).remove({ force }));
+    await this.#calls.run('volume.remove', name, (docker) => docker.getVolume(name).remove({ force }));
   }
 
   /** Removes the unused volumes carrying `label` (`key` or `key=value`), named ones included. */
@@ -69,18 +63,17 @@ export class DockerVolumes {
     // From API 1.42 the engine prunes only anonymous volumes unless told `all`; before, `all` is
     // an unknown filter it refuses, and every unused volume is pruned.
     if (atLeast(await this.#version(), 1, 42)) filters['all'] = ['true'];
-    const answer = await this.#call('volume.prune', label, () => this.#docker.pruneVolumes({ filters }));
+    const answer = await this.#calls.run('volume.prune', label, (docker) => docker.pruneVolumes({ filters }));
     return { deleted: answer.VolumesDeleted ?? [], spaceReclaimedBytes: answer.SpaceReclaimed ?? 0 };
   }
 
   #version(): Promise<string> {
-    this.#apiVersion ??= this.#call('volume.list', 'engine version', async () => {
-      const { ApiVersion } = await this.#docker.version();
-      return ApiVersion;
-    }).catch((error: unknown) => {
-      this.#apiVersion = undefined; // asked again next time: the engine may be back
-      throw error;
-    });
+    this.#apiVersion ??= this.#calls
+      .run('version', 'engine version', async (docker) => (await docker.version()).ApiVersion)
+      .catch((error: unknown) => {
+        this.#apiVersion = undefined; // asked again next time: the engine may be back
+        throw error;
+      });
     return this.#apiVersion;
   }
 }

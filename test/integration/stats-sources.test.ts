@@ -7,6 +7,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { EngineInfo } from '../../src/domain/system/ports.js';
+import { EngineCalls } from '../../src/engine/calls.js';
 import { readEngineInfo } from '../../src/engine/info.js';
 import { DockerApiStatsSource } from '../../src/engine/stats.js';
 import { CgroupStatsSource, isCgroupDriver } from '../../src/engine/cgroup.js';
@@ -74,7 +75,7 @@ const mean = (values: number[]) => values.reduce((sum, value) => sum + value, 0)
 
 beforeAll(async () => {
   docker = testDocker(dockerHost);
-  info = await readEngineInfo(docker);
+  info = await readEngineInfo(new EngineCalls(docker));
   [busy, idle] = await Promise.all([
     run({ Cmd: ['sh', '-c', 'while :; do :; done'] }),
     run({ Cmd: ['sleep', '300'] }),
@@ -100,7 +101,7 @@ beforeAll(async () => {
     onlineCpus: info.ncpu,
     hostMemoryBytes: info.memTotalBytes,
   });
-  api = new DockerApiStatsSource(docker);
+  api = new DockerApiStatsSource(new EngineCalls(docker));
 });
 
 afterAll(async () => {
@@ -269,7 +270,7 @@ describe('cgroup and Docker API stats sources on the same containers', () => {
 
 describe('DockerApiStatsSource upstream streams', () => {
   it('holds one stream per open collector and none after close', async () => {
-    const source = new DockerApiStatsSource(docker);
+    const source = new DockerApiStatsSource(new EngineCalls(docker));
     expect(source.openStreams).toBe(0);
     const first = source.open(idle.target);
     expect(source.openStreams).toBe(1);
@@ -289,7 +290,9 @@ describe('DockerApiStatsSource upstream streams', () => {
 
   it('lets go of a removed container by itself, quietly, and keeps reading null', async () => {
     const logged: unknown[] = [];
-    const source = new DockerApiStatsSource(docker, (message, error) => logged.push([message, error]));
+    const source = new DockerApiStatsSource(new EngineCalls(docker), (message, error) =>
+      logged.push([message, error]),
+    );
     const doomed = await run({ Cmd: ['sleep', '300'] });
     const collector = source.open(doomed.target);
     try {
