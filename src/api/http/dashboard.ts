@@ -5,7 +5,7 @@ import type { Plugin } from 'graphql-yoga';
 import { tokenInUrl } from './authentication.js';
 
 /** Where `npm run build` (vite, web/vite.config.ts) writes the dashboard. */
-export const DASHBOARD_DIR = fileURLToPath(new URL('../../web/dist/', import.meta.url));
+export const DASHBOARD_DIR = fileURLToPath(new URL('../../../web/dist/', import.meta.url));
 
 const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
