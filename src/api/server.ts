@@ -10,6 +10,12 @@ import { schema } from './graphql/index.js';
 import { maskErrors } from './graphql/mask-errors.js';
 import { useMutationAudit } from './graphql/mutation-audit.js';
 import { principalOf, useAuthentication } from './http/authentication.js';
+import {
+  corsFor,
+  useCrossSiteChecks,
+  useGraphQLCsrfPrevention,
+  type CrossSitePolicy,
+} from './http/cross-site.js';
 import { useDashboard } from './http/dashboard.js';
 import {
   hardenServer,
@@ -51,6 +57,11 @@ export function createApiServer(
   deps: { guard: AuthGuard; metrics: BerthMetrics; log: YogaLogger },
 ): ApiServer {
   const { guard, metrics, log } = deps;
+  const crossSite: CrossSitePolicy = {
+    authEnabled: config.auth.enabled,
+    listenHost: config.host,
+    ...config.http,
+  };
   const yoga = createYoga<Record<string, unknown>>({
     schema,
     // Authentication ran in onRequest (HTTP) or onConnect (WebSocket) and left the principal.
@@ -66,11 +77,14 @@ export function createApiServer(
     batching: false,
     maskedErrors: { maskError: maskErrors },
     graphiql: config.graphql.graphiql,
+    cors: corsFor(crossSite),
     plugins: [
       useRequestMetrics(metrics),
       // Before authentication: the page and its assets carry no data (the page asks for a token).
       useDashboard(),
+      useCrossSiteChecks(crossSite, '/graphql'),
       useAuthentication(guard, '/graphql'),
+      useGraphQLCsrfPrevention('/graphql'),
       useGraphQLBodyLimit('/graphql'),
       ...useQueryLimits(),
       ...useIntrospectionSwitch(config.graphql.introspection),
@@ -104,6 +118,7 @@ export function createApiServer(
   const websocket = attachGraphQLWebSocket(server, yoga, {
     maxBufferedBytes: config.websocket.maxBufferedBytes,
     guard,
+    crossSite,
     log,
   });
   metrics.countWebSocketClients(() => websocket.clients());

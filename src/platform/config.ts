@@ -78,6 +78,13 @@ export interface Config {
     /** Failed authentications an address may make per minute before it is refused outright. */
     failuresPerMinute: number;
   };
+  /** Who may call berth from a browser, and under which names. */
+  http: {
+    /** Origins (`scheme://host[:port]`) whose pages get credentialed CORS answers; none by default. */
+    corsOrigins: string[];
+    /** With authentication off, Host names answered besides loopback's and HOST (lowercase). */
+    allowedHosts: string[];
+  };
 }
 
 const DEFAULT_DOCKER_HOST = 'unix:///var/run/docker.sock';
@@ -99,6 +106,8 @@ const envSchema = z.object({
   BERTH_GRAPHIQL: z.enum(['on', 'off']).optional(),
   BERTH_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(1200),
   BERTH_AUTH_FAILURES_PER_MINUTE: z.coerce.number().int().min(1).default(20),
+  BERTH_CORS_ORIGINS: z.string().default(''),
+  BERTH_ALLOWED_HOSTS: z.string().default(''),
   BERTH_WS_MAX_BUFFERED_BYTES: z.coerce
     .number()
     .int()
@@ -223,6 +232,35 @@ function readHistoryRetention(rawRetentionSeconds: number, retentionSeconds: num
   return { rawRetentionSeconds, retentionSeconds };
 }
 
+/** `https://ops.example.com, http://localhost:3000`: each an origin as browsers send it, no path. */
+function readCorsOrigins(list: string): string[] {
+  return commaList(list).map((entry) => {
+    const url = URL.canParse(entry) ? new URL(entry) : undefined;
+    if (!url || !/^https?:$/.test(url.protocol) || url.origin !== entry.replace(/\/$/, '').toLowerCase()) {
+      throw new ConfigError(
+        `BERTH_CORS_ORIGINS: "${entry}" is not an origin such as https://ops.example.com`,
+      );
+    }
+    return url.origin;
+  });
+}
+
+/** Host names without a port (`berth.internal`, `10.0.0.5`, `[fd00::5]`), compared in lowercase. */
+function readAllowedHosts(list: string): string[] {
+  return commaList(list).map((entry) => {
+    if (!/^([a-z0-9-]+\.)*[a-z0-9-]+$|^\[[0-9a-f:.]+\]$/i.test(entry))
+      throw new ConfigError(`BERTH_ALLOWED_HOSTS: "${entry}" is not a host name (no scheme, no port)`);
+    return entry.toLowerCase();
+  });
+}
+
+function commaList(list: string): string[] {
+  return list
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== '');
+}
+
 function isLoopback(host: string): boolean {
   return host === 'localhost' || host === '::1' || /^127\./.test(host);
 }
@@ -270,6 +308,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       enabled: values.BERTH_AUTH === 'on',
       requestsPerMinute: values.BERTH_RATE_LIMIT_PER_MINUTE,
       failuresPerMinute: values.BERTH_AUTH_FAILURES_PER_MINUTE,
+    },
+    http: {
+      corsOrigins: readCorsOrigins(values.BERTH_CORS_ORIGINS),
+      allowedHosts: readAllowedHosts(values.BERTH_ALLOWED_HOSTS),
     },
     adminToken: values.BERTH_ADMIN_TOKEN,
   };

@@ -86,6 +86,11 @@ export const ERROR_CODES = {
     httpStatus: 503,
     description: 'The Docker Engine cannot be reached; berth keeps running and retries on the next call.',
   },
+  ENGINE_REFUSED: {
+    httpStatus: 422,
+    description:
+      "The Docker Engine refused the request for a reason berth has no rule of its own for; the message gives the engine's status and words.",
+  },
   TOKEN_NOT_FOUND: {
     httpStatus: 404,
     description: 'No API token has that id, and no active token has that name.',
@@ -142,13 +147,27 @@ export const ERROR_CODES = {
 
 export type ErrorCode = keyof typeof ERROR_CODES;
 
-/** Failures of the HTTP exchange itself, which only the REST shim can meet. */
+/**
+ * Refusals of the HTTP exchange itself, before any operation runs: the REST shim answers them as
+ * `{ error: { code } }`, GraphQL (where it meets them) in `errors[].extensions.code`. Not in the
+ * ErrorCode enum: no mutation result ever holds one.
+ */
 export const HTTP_ERROR_CODES = {
   MALFORMED_JSON: { httpStatus: 400, description: 'The request body is not valid JSON.' },
   ROUTE_NOT_FOUND: { httpStatus: 404, description: 'No endpoint at that path.' },
   METHOD_NOT_ALLOWED: { httpStatus: 405, description: 'The endpoint does not take that method; see Allow.' },
   PAYLOAD_TOO_LARGE: { httpStatus: 413, description: 'The request body is over 1 MiB.' },
   UNSUPPORTED_MEDIA_TYPE: { httpStatus: 415, description: 'The request body is not application/json.' },
+  HOST_NOT_ALLOWED: {
+    httpStatus: 403,
+    description:
+      'With authentication off, the Host header names a host berth does not serve (a DNS-rebinding page); BERTH_ALLOWED_HOSTS adds names.',
+  },
+  CROSS_SITE_REQUEST: {
+    httpStatus: 403,
+    description:
+      'A request a page on another site could have made a browser send: a GraphQL GET without the x-graphql-yoga-csrf header, or, with authentication off, a change or WebSocket from an Origin berth does not serve (BERTH_CORS_ORIGINS lists more).',
+  },
   INTERNAL: {
     httpStatus: 500,
     description: 'An unexpected fault; the client sees only this, the server log has the whole story.',
@@ -320,6 +339,17 @@ export class EngineUnavailableError extends BerthError {
   readonly code = 'ENGINE_UNAVAILABLE';
   constructor(detail: string) {
     super(`the Docker Engine is unavailable: ${detail}`);
+  }
+}
+
+export class EngineRefusedError extends BerthError {
+  readonly code = 'ENGINE_REFUSED';
+  constructor(
+    /** The engine's HTTP status (4xx). */
+    readonly status: number,
+    detail: string,
+  ) {
+    super(`the Docker Engine refused the request (${status}): ${detail}`);
   }
 }
 

@@ -56,6 +56,32 @@ describe('authentication off', () => {
   });
 });
 
+describe('cross-site settings', () => {
+  it('reads BERTH_CORS_ORIGINS and BERTH_ALLOWED_HOSTS as comma-separated lists, none by default', () => {
+    expect(loadConfig({}).http).toMatchObject({ corsOrigins: [], allowedHosts: [] });
+    expect(
+      loadConfig({
+        BERTH_CORS_ORIGINS: 'https://ops.example.com, http://localhost:3000/',
+        BERTH_ALLOWED_HOSTS: 'Berth.Internal,10.0.0.5 ,[fd00::5]',
+      }).http,
+    ).toMatchObject({
+      corsOrigins: ['https://ops.example.com', 'http://localhost:3000'],
+      allowedHosts: ['berth.internal', '10.0.0.5', '[fd00::5]'],
+    });
+  });
+
+  it.each([
+    [{ BERTH_CORS_ORIGINS: 'ops.example.com' }, 'BERTH_CORS_ORIGINS'],
+    [{ BERTH_CORS_ORIGINS: 'https://ops.example.com/app' }, 'BERTH_CORS_ORIGINS'],
+    [{ BERTH_CORS_ORIGINS: 'file:///tmp' }, 'BERTH_CORS_ORIGINS'],
+    [{ BERTH_ALLOWED_HOSTS: 'berth.internal:8080' }, 'BERTH_ALLOWED_HOSTS'],
+    [{ BERTH_ALLOWED_HOSTS: 'https://berth.internal' }, 'BERTH_ALLOWED_HOSTS'],
+  ])('refuses %o naming %s', (env, variable) => {
+    expect(() => loadConfig(env)).toThrow(ConfigError);
+    expect(() => loadConfig(env)).toThrow(variable);
+  });
+});
+
 describe('parseDockerHost', () => {
   it('reads tcp hosts with and without a port, and IPv6', () => {
     expect(parseDockerHost('tcp://10.0.0.5:2375', undefined, undefined)).toEqual({

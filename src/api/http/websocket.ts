@@ -8,6 +8,7 @@ import type { AuthGuard } from '../../platform/auth/guard.js';
 import type { Principal } from '../../platform/auth/principal.js';
 import { RateLimitedError, TokenInUrlError, UnauthenticatedError } from '../../shared/errors.js';
 import { tokenInUrl } from './authentication.js';
+import { crossSiteRefusal, type CrossSitePolicy } from './cross-site.js';
 
 /**
  * Too many failed authentications from the address: like HTTP's 429, and final for graphql-ws's
@@ -27,7 +28,7 @@ export const TRY_AGAIN_LATER = 1013;
 export function attachGraphQLWebSocket(
   server: Server,
   yoga: YogaServerInstance<Record<string, unknown>, Record<string, unknown>>,
-  options: { maxBufferedBytes: number; guard: AuthGuard; log: YogaLogger },
+  options: { maxBufferedBytes: number; guard: AuthGuard; crossSite: CrossSitePolicy; log: YogaLogger },
 ): { close(): Promise<void>; clients(): number } {
   const { guard } = options;
   const wss = new WebSocketServer({
@@ -37,7 +38,11 @@ export function attachGraphQLWebSocket(
     maxPayload: 1024 * 1024,
     // A token in the upgrade URL is refused before the socket opens.
     verifyClient: (info, done) => {
-      if (tokenInUrl(new URL(info.req.url ?? '/', 'http://berth'))) {
+      // With authentication off, a page on another site could open one: WebSockets are not bound
+      // by the same-origin policy.
+      const refusal = crossSiteRefusal('GET', info.req.headers, options.crossSite, { websocket: true });
+      if (refusal) done(false, refusal.httpStatus, refusal.message);
+      else if (tokenInUrl(new URL(info.req.url ?? '/', 'http://berth'))) {
         guard.deny(
           { action: 'websocket', address: info.req.socket.remoteAddress ?? 'unknown' },
           null,
