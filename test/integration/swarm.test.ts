@@ -2,7 +2,6 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import type Docker from 'dockerode';
 import type { Client } from 'graphql-ws';
 import type { ServiceRolloutSubscription as RolloutData } from '../gql/graphql.js';
@@ -411,11 +410,29 @@ describe('a one-node swarm on a private engine', () => {
 
     byId.unsubscribe();
     await waitFor(async () => expect(swarm.rolloutPollers()).toBe(0));
-    // A poll already sent may still land; after that, silence.
-    await sleep(1_500);
-    const stoppedAt = polls();
-    await sleep(3_000);
-    expect(polls()).toBe(stoppedAt);
+    // After that, silence: measured against another service's poller (same interval, same
+    // process), not a clock. While it looks three times, this one looks at most once more (a look
+    // already under way when the last follower left); a poller still running would look twice.
+    const looks = (id: string) => ({
+      service: forwarder.requests.filter((request) => request.startsWith(`GET /services/${id}`)).length,
+      tasks: forwarder.requests.filter((request) => request.startsWith('GET /tasks') && request.includes(id))
+        .length,
+    });
+    const clock = await deployWeb(`clock-${process.pid}`, 0);
+    const ticking = subscribe(client, ServiceRolloutSubscription, { id: clock.id });
+    try {
+      await ticking.next(15_000);
+      const [stopped, clockBefore] = [looks(web.id), looks(clock.id)];
+      await waitFor(
+        async () => expect(looks(clock.id).tasks).toBeGreaterThanOrEqual(clockBefore.tasks + 3),
+        20_000,
+      );
+      expect(looks(web.id).service).toBeLessThanOrEqual(stopped.service + 1);
+      expect(looks(web.id).tasks).toBeLessThanOrEqual(stopped.tasks + 1);
+    } finally {
+      ticking.unsubscribe();
+      await berth.query(RemoveService, { id: clock.id });
+    }
   }, 60_000);
 
   it('refuses bad input before any engine call, and names the field', async () => {
