@@ -12,7 +12,7 @@ import { readEngineInfo } from '../../src/engine/info.js';
 import { DockerApiStatsSource } from '../../src/engine/stats.js';
 import { CgroupStatsSource, isCgroupDriver } from '../../src/engine/cgroup.js';
 import type { ContainerStats, StatsCollector, StatsTarget } from '../../src/domain/stats/model.js';
-import { TEST_LABEL, cleanupLabelled, testDocker } from '../harness/docker.js';
+import { TEST_LABEL, cleanupLabelled, statusCodeOf, testDocker } from '../harness/docker.js';
 import { waitFor } from '../support/wait.js';
 
 // The file's name plus this run's pid: two runs sharing the engine must not remove each other's.
@@ -193,12 +193,15 @@ describe('cgroup and Docker API stats sources on the same containers', () => {
           return sample.memoryUsageBytes;
         }, 10_000);
       const after = [await grown(fromCgroup, before[0]!), await grown(fromApi, before[1]!)];
-      // Read both again now that the API's once-a-second sample has settled too.
-      await sleep(1_100);
-      const [cgroupNow, apiNow] = [
-        (await fromCgroup.sample())!.memoryUsageBytes,
-        (await fromApi.sample())!.memoryUsageBytes,
-      ];
+      // Read both again: the cgroup now, then the first of the API's once-a-second samples taken
+      // after that, so that neither trails the other.
+      const fromCgroupNow = (await fromCgroup.sample())!;
+      const fromApiNow = await waitFor(async () => {
+        const sample = await fromApi.sample();
+        if (sample === null || sample.at <= fromCgroupNow.at) throw new Error('no API sample since');
+        return sample;
+      }, 10_000);
+      const [cgroupNow, apiNow] = [fromCgroupNow.memoryUsageBytes, fromApiNow.memoryUsageBytes];
       console.info(
         `[stats-sources] memory MiB before cgroup ${mib(before[0]!)} api ${mib(before[1]!)}; ` +
           `after cgroup ${mib(after[0]!)} api ${mib(after[1]!)}; settled cgroup ${mib(cgroupNow)} api ${mib(apiNow)}`,
@@ -294,17 +297,38 @@ describe('DockerApiStatsSource upstream streams', () => {
       logged.push([message, error]),
     );
     const doomed = await run({ Cmd: ['sleep', '300'] });
+    // How the engine answered each stats request for this container: 'open', or a refusal's status.
+    const answers: string[] = [];
+    const getContainer = docker.getContainer.bind(docker);
+    docker.getContainer = (id: string) => {
+      const container = getContainer(id);
+      if (id !== doomed.id) return container;
+      const stats = container.stats.bind(container) as (options: object) => Promise<unknown>;
+      return Object.assign(container, {
+        stats: (options: object) =>
+          stats(options).then(
+            (response) => (answers.push('open'), response),
+            (error: unknown) => {
+              answers.push(String(statusCodeOf(error)));
+              throw error;
+            },
+          ),
+      });
+    };
     const collector = source.open(doomed.target);
     try {
       await present(collector, 'api');
       await doomed.container.remove({ force: true });
-      await waitFor(async () => expect(source.openStreams).toBe(0));
-      await sleep(1_000);
-      expect(source.openStreams).toBe(0);
+      // Its stream ends; it asks once more, and the engine's 404 is where it lets go.
+      await waitFor(async () => {
+        expect(answers.at(-1)).toBe('404');
+        expect(source.openStreams).toBe(0);
+      });
       expect(await collector.sample()).toBeNull();
       expect(logged).toEqual([]);
     } finally {
       collector.close();
+      docker.getContainer = getContainer;
     }
   });
 });
