@@ -6,6 +6,8 @@ import type Docker from 'dockerode';
 import type { Client } from 'graphql-ws';
 import type { ServiceRolloutSubscription as RolloutData } from '../gql/graphql.js';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { SWARM_OPERATIONS } from '../../src/engine/operations.js';
+import { timedOperations } from '../support/engine-calls.js';
 import { TEST_LABEL, followProgress, statusCodeOf, testDocker } from '../harness/docker.js';
 import { TEST_PAGE, startEngine, stopEngine, type StartedEngine } from '../harness/engine.js';
 import { startBerth, type RunningBerth } from '../support/berth.js';
@@ -685,6 +687,12 @@ describe('a one-node swarm on a private engine', () => {
     expect((await docker.getService(restored.id).inspect()).Spec).toEqual(specBefore);
     await converged(restored.id, 2, inject('testImage'));
   }, 90_000);
+
+  // The swarm kinds of engine call, which engine-calls.test.ts cannot provoke on the shared engine.
+  it('has timed every swarm kind of engine call it made', async () => {
+    const timed = await timedOperations(berth.url);
+    expect(SWARM_OPERATIONS.filter((operation) => !timed.has(operation))).toEqual([]);
+  });
 
   it('says NOT_SWARM_MANAGER once the engine has left the swarm', async () => {
     await leaveSwarm();
