@@ -1,7 +1,7 @@
 import type Docker from 'dockerode';
 import type { HealthcheckSpec, KeyValue, PortProtocol } from '../domain/containers/model.js';
-import { InvalidStateError } from '../shared/errors.js';
-import { ServiceVersionConflictError } from '../domain/swarm/errors.js';
+import type { DeployedSpec, ServiceRevision, SwarmEngine } from '../domain/swarm/ports.js';
+import { DEFAULT_UPDATE_POLICY } from '../domain/swarm/rules.js';
 import {
   FAILURE_ACTIONS,
   NODE_AVAILABILITIES,
@@ -11,12 +11,13 @@ import {
   type NodeAvailability,
   type NodeState,
   type Service,
-  type ServiceChange,
+  type ServiceDeployment,
   type ServiceMode,
   type ServicePort,
   type ServiceSpec,
   type ServiceTask,
   type ServiceUpdateStatus,
+  type ServiceWrite,
   type SwarmNode,
   type TaskState,
   type UpdatePolicy,
@@ -26,24 +27,12 @@ import type { EngineCalls } from './calls.js';
 
 /**
  * Docker's swarm endpoints (`/nodes`, `/services`, `/tasks`), in berth's terms. Reached through
- * `DockerEngine.swarm`. Only a manager answers them; any other engine says so with a 503.
+ * `DockerEngine.swarm`. Only a manager answers them; any other engine says so with a 503. What
+ * may change and how a stale write is retried are the domain's (src/domain/swarm/rules.ts and
+ * service.ts); this translates.
  */
 
 const NANOS_PER_SECOND = 1_000_000_000;
-
-/** What the engine applies when a spec leaves its update or rollback config out (as the CLI sends). */
-const DEFAULT_UPDATE_POLICY: UpdatePolicy = {
-  parallelism: 1,
-  delaySeconds: 0,
-  failureAction: 'PAUSE',
-  order: 'STOP_FIRST',
-  monitorSeconds: 5,
-  maxFailureRatio: 0,
-};
-
-// An update names the service version it read; a concurrent writer makes it stale. A handful of
-// re-reads is plenty: each retry only loses to a write that landed in the last few milliseconds.
-const MAX_UPDATE_ATTEMPTS = 5;
 
 /** The task and node objects the engine returns (dockerode types them as `any`). */
 interface RawTask {
@@ -146,18 +135,14 @@ function toPolicy(config: Docker.UpdateConfig | undefined): UpdatePolicy | null 
     delaySeconds: seconds(config.Delay),
     failureAction: oneOf(FAILURE_ACTIONS, config.FailureAction, 'PAUSE'),
     order: config.Order === 'start-first' ? 'START_FIRST' : 'STOP_FIRST',
+    // Left out, the swarm applies its default.
     monitorSeconds:
       config.Monitor === undefined ? DEFAULT_UPDATE_POLICY.monitorSeconds : seconds(config.Monitor),
     maxFailureRatio: config.MaxFailureRatio ?? 0,
   };
 }
 
-/** The whole policy, from what the spec had (or the engine's defaults) and what changes. */
-function fromPolicy(
-  base: UpdatePolicy | null,
-  change: Partial<UpdatePolicy> | undefined,
-): Docker.UpdateConfig {
-  const policy = { ...(base ?? DEFAULT_UPDATE_POLICY), ...change };
+function fromPolicy(policy: UpdatePolicy): Docker.UpdateConfig {
   return {
     Parallelism: policy.parallelism,
     Delay: nanos(policy.delaySeconds),
@@ -217,15 +202,6 @@ export function toTask(raw: RawTask): ServiceTask {
   };
 }
 
-/** Newest first within a slot, slots in order: how `docker service ps` reads. */
-function byRecency(a: ServiceTask, b: ServiceTask): number {
-  return (
-    (a.slot ?? 0) - (b.slot ?? 0) ||
-    (a.nodeId ?? '').localeCompare(b.nodeId ?? '') ||
-    b.createdAt.getTime() - a.createdAt.getTime()
-  );
-}
-
 export function toService(raw: Docker.Service, tasks: readonly ServiceTask[]): Service {
   const spec = raw.Spec ?? {};
   const container = containerSpecOf(spec);
@@ -250,7 +226,7 @@ export function toService(raw: Docker.Service, tasks: readonly ServiceTask[]): S
     version: raw.Version?.Index ?? 0,
     createdAt: date(raw.CreatedAt),
     updatedAt: date(raw.UpdatedAt),
-    tasks: tasks.filter((task) => task.serviceId === raw.ID).sort(byRecency),
+    tasks: tasks.filter((task) => task.serviceId === raw.ID),
   };
 }
 
@@ -268,8 +244,8 @@ function toNode(raw: RawNode): SwarmNode {
   };
 }
 
-/** A new service's spec, complete: update and rollback configs are spelled out, as the CLI does. */
-export function toServiceSpec(spec: ServiceSpec): Docker.ServiceSpec {
+/** A new service's spec. */
+export function toServiceSpec(spec: ServiceDeployment): Docker.ServiceSpec {
   const container: EngineContainerSpec = {
     Image: spec.image,
     Env: spec.env.map(({ name, value }) => `${name}=${value}`),
@@ -285,8 +261,8 @@ export function toServiceSpec(spec: ServiceSpec): Docker.ServiceSpec {
     Labels: Object.fromEntries(spec.labels.map(({ name, value }) => [name, value])),
     TaskTemplate: template,
     Mode: { Replicated: { Replicas: spec.replicas } },
-    UpdateConfig: fromPolicy(null, spec.updateConfig),
-    RollbackConfig: fromPolicy(null, spec.rollbackConfig),
+    UpdateConfig: fromPolicy(spec.updateConfig),
+    RollbackConfig: fromPolicy(spec.rollbackConfig),
     EndpointSpec: { Mode: 'vip', Ports: fromPorts(spec.ports) },
   };
 }
@@ -331,11 +307,7 @@ export function toRequestedSpec(
  * The current spec with `change` applied. Everything berth does not model (mounts, placement,
  * resources, a CLI user's settings) is carried over untouched.
  */
-export function applyChange(
-  current: Docker.ServiceSpec,
-  change: ServiceChange,
-  subject: string,
-): Docker.ServiceSpec {
+export function applyChange(current: Docker.ServiceSpec, change: ServiceWrite): Docker.ServiceSpec {
   const spec = structuredClone(current);
   const template = (spec.TaskTemplate ?? {}) as Docker.ContainerTaskSpec;
   spec.TaskTemplate = template;
@@ -350,14 +322,11 @@ export function applyChange(
     container.StopGracePeriod = nanos(change.stopGracePeriodSeconds);
   }
   if (change.labels !== undefined) {
-    const kept = Object.entries(spec.Labels ?? {}).filter(([name]) => change.keepLabels?.includes(name));
-    spec.Labels = Object.fromEntries([...change.labels.map(({ name, value }) => [name, value]), ...kept]);
+    spec.Labels = Object.fromEntries(change.labels.map(({ name, value }) => [name, value]));
   }
   if (change.replicas !== undefined) {
-    if (!spec.Mode?.Replicated) {
-      throw new InvalidStateError(`service "${subject}" is not replicated: it runs one task per node`);
-    }
-    spec.Mode.Replicated.Replicas = change.replicas;
+    // Asked of a service in another mode, this is a mode change, which the swarm refuses.
+    spec.Mode = { Replicated: { ...spec.Mode?.Replicated, Replicas: change.replicas } };
   }
   if (change.ports !== undefined) {
     spec.EndpointSpec = { ...spec.EndpointSpec, Ports: fromPorts(change.ports) };
@@ -367,17 +336,13 @@ export function applyChange(
     // The service-level list is deprecated; two lists would leave the engine to pick one.
     delete spec.Networks;
   }
-  if (change.updateConfig !== undefined) {
-    spec.UpdateConfig = fromPolicy(toPolicy(spec.UpdateConfig), change.updateConfig);
-  }
-  if (change.rollbackConfig !== undefined) {
-    spec.RollbackConfig = fromPolicy(toPolicy(spec.RollbackConfig), change.rollbackConfig);
-  }
+  if (change.updateConfig !== undefined) spec.UpdateConfig = fromPolicy(change.updateConfig);
+  if (change.rollbackConfig !== undefined) spec.RollbackConfig = fromPolicy(change.rollbackConfig);
   if (change.force) template.ForceUpdate = (template.ForceUpdate ?? 0) + 1;
   return spec;
 }
 
-export class DockerSwarm {
+export class DockerSwarm implements SwarmEngine<Docker.ServiceSpec> {
   readonly #calls: EngineCalls;
 
   constructor(calls: EngineCalls) {
@@ -386,7 +351,7 @@ export class DockerSwarm {
 
   async nodes(): Promise<SwarmNode[]> {
     const raw = (await this.#calls.run('node.list', 'nodes', (docker) => docker.listNodes())) as RawNode[];
-    return raw.map(toNode).sort((a, b) => a.hostname.localeCompare(b.hostname) || a.id.localeCompare(b.id));
+    return raw.map(toNode);
   }
 
   /** Every service with its tasks, in two engine calls whatever their number. */
@@ -395,7 +360,7 @@ export class DockerSwarm {
       this.#calls.run('service.list', 'services', (docker) => docker.listServices()),
       this.#tasks('tasks', {}),
     ]);
-    return services.map((raw) => toService(raw, tasks)).sort((a, b) => a.name.localeCompare(b.name));
+    return services.map((raw) => toService(raw, tasks));
   }
 
   /** One service by id, unique id prefix or name, with its tasks. */
@@ -406,11 +371,10 @@ export class DockerSwarm {
   }
 
   /**
-   * The deployService requests of the replicated services carrying `label` (`key=value`), by
-   * name: what a backup keeps (see toRequestedSpec). Replicated only: berth deploys no other
-   * mode, and the swarm never changes a service's mode.
+   * The deployService requests of the services carrying `label` (`key=value`), each with its
+   * mode: what a backup keeps (see toRequestedSpec).
    */
-  async specs(label: string): Promise<ServiceSpec[]> {
+  async specs(label: string): Promise<DeployedSpec[]> {
     const raw = await this.#calls.run('service.list', 'services', (docker) =>
       docker.listServices({ filters: { label: [label] } }),
     );
@@ -423,10 +387,10 @@ export class DockerSwarm {
       const networks = await this.#calls.run('network.list', 'networks', (docker) => docker.listNetworks());
       for (const network of networks) networkNames.set(network.Id, network.Name);
     }
-    return raw
-      .filter((service) => service.Spec?.Mode?.Replicated)
-      .map((service) => toRequestedSpec(service.Spec ?? {}, networkNames))
-      .sort((a, b) => a.name.localeCompare(b.name));
+    return raw.map((service) => ({
+      mode: toMode(service.Spec?.Mode).mode,
+      spec: toRequestedSpec(service.Spec ?? {}, networkNames),
+    }));
   }
 
   async #inspect(reference: string): Promise<Docker.Service> {
@@ -443,64 +407,47 @@ export class DockerSwarm {
   }
 
   /** Creates the service and answers its id; the swarm schedules its tasks afterwards. */
-  async create(spec: ServiceSpec): Promise<string> {
-    const created = await this.#calls.run('service.create', spec.name, (docker) =>
-      docker.createService(toServiceSpec(spec) as Docker.CreateServiceOptions),
+  async create(deployment: ServiceDeployment): Promise<string> {
+    const created = await this.#calls.run('service.create', deployment.name, (docker) =>
+      docker.createService(toServiceSpec(deployment) as Docker.CreateServiceOptions),
     );
     return created.id;
   }
 
-  /**
-   * Applies `change` to the service's current spec. The engine takes an update only with the
-   * version it replaces, so a writer in between (another client, the CLI) makes it stale: read
-   * again, apply again.
-   */
-  async update(reference: string, change: ServiceChange): Promise<void> {
-    await this.#writeSpec('service.update', reference, (raw) => ({
-      spec: applyChange(raw.Spec ?? {}, change, reference),
-    }));
+  async revision(reference: string): Promise<ServiceRevision<Docker.ServiceSpec>> {
+    const raw = await this.#inspect(reference);
+    const spec = raw.Spec ?? {};
+    return {
+      reference,
+      id: raw.ID,
+      version: raw.Version?.Index ?? 0,
+      mode: toMode(spec.Mode).mode,
+      labels: Object.entries(spec.Labels ?? {}).map(([name, value]) => ({ name, value })),
+      updateConfig: toPolicy(spec.UpdateConfig),
+      rollbackConfig: toPolicy(spec.RollbackConfig),
+      hasPreviousSpec: raw.PreviousSpec != null,
+      spec,
+    };
   }
 
-  /** Rolls the service back to the spec it had before its last update, as `docker service rollback`. */
-  async rollback(reference: string): Promise<void> {
-    await this.#writeSpec('service.rollback', reference, (raw) => {
-      if (!raw.PreviousSpec) {
-        throw new InvalidStateError(
-          `service "${reference}" has never been updated: there is nothing to roll back to`,
-        );
-      }
-      // The engine restores PreviousSpec itself; the body only has to be a valid spec.
-      return { spec: raw.Spec ?? {}, rollback: true };
-    });
+  /** The revision's spec with `write` applied, named by the version read (a stale one is refused). */
+  async update(revision: ServiceRevision<Docker.ServiceSpec>, write: ServiceWrite): Promise<void> {
+    await this.#calls.run('service.update', revision.reference, (docker) =>
+      docker.getService(revision.id).update({
+        _query: { version: revision.version },
+        _body: applyChange(revision.spec, write),
+      }),
+    );
   }
 
-  async #writeSpec(
-    operation: 'service.update' | 'service.rollback',
-    reference: string,
-    next: (raw: Docker.Service) => { spec: Docker.ServiceSpec; rollback?: boolean },
-  ): Promise<void> {
-    for (let attempt = 1; ; attempt += 1) {
-      const raw = await this.#inspect(reference);
-      const { spec, rollback } = next(raw);
-      try {
-        await this.#calls.run(operation, reference, (docker) =>
-          docker.getService(raw.ID).update({
-            _query: { version: raw.Version?.Index ?? 0, ...(rollback && { rollback: 'previous' }) },
-            _body: spec,
-          }),
-        );
-        return;
-      } catch (error) {
-        if (!(error instanceof ServiceVersionConflictError) || attempt >= MAX_UPDATE_ATTEMPTS) {
-          if (error instanceof ServiceVersionConflictError) {
-            throw new InvalidStateError(
-              `service "${reference}" kept changing under the update (${attempt} tries); try again`,
-            );
-          }
-          throw error;
-        }
-      }
-    }
+  async rollback(revision: ServiceRevision<Docker.ServiceSpec>): Promise<void> {
+    await this.#calls.run('service.rollback', revision.reference, (docker) =>
+      docker.getService(revision.id).update({
+        _query: { version: revision.version, rollback: 'previous' },
+        // The engine restores the previous spec itself; the body only has to be a valid spec.
+        _body: revision.spec,
+      }),
+    );
   }
 
   async remove(reference: string): Promise<void> {

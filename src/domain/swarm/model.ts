@@ -169,9 +169,36 @@ export interface ServiceSpec {
 export type ServiceChange = Partial<Omit<ServiceSpec, 'name'>> & {
   /** Replace every task even when nothing else changed, as `docker service update --force`. */
   force?: boolean;
-  /** Labels the service has now that new `labels` do not replace (berth's own mark). */
-  keepLabels?: readonly string[];
 };
+
+/** A deployService request as the swarm is sent it: both policies whole (see completePolicy). */
+export interface ServiceDeployment extends Omit<ServiceSpec, 'updateConfig' | 'rollbackConfig'> {
+  updateConfig: UpdatePolicy;
+  rollbackConfig: UpdatePolicy;
+}
+
+/**
+ * A change as the swarm is sent it (see serviceWrite): the labels the service is to have, all of
+ * them; a policy that changes, whole.
+ */
+export interface ServiceWrite extends Omit<ServiceChange, 'updateConfig' | 'rollbackConfig'> {
+  updateConfig?: UpdatePolicy;
+  rollbackConfig?: UpdatePolicy;
+}
+
+/** Newest first within a slot, slots in order: how `docker service ps` reads. */
+export function byRecency(a: ServiceTask, b: ServiceTask): number {
+  return (
+    (a.slot ?? 0) - (b.slot ?? 0) ||
+    (a.nodeId ?? '').localeCompare(b.nodeId ?? '') ||
+    b.createdAt.getTime() - a.createdAt.getTime()
+  );
+}
+
+/** The service with its tasks in the order berth shows them (byRecency). */
+export function withTasksInOrder(service: Service): Service {
+  return { ...service, tasks: [...service.tasks].sort(byRecency) };
+}
 
 /** Tasks the swarm means to keep running: the current generation, not the history. */
 export function isCurrentTask(task: ServiceTask): boolean {

@@ -98,7 +98,7 @@ class ServicePoller {
   constructor(
     readonly serviceId: string,
     initial: Service,
-    private readonly swarm: SwarmEngine,
+    private readonly swarm: Pick<SwarmEngine, 'service'>,
     private readonly log: Logger,
     private readonly intervalMs: number,
     private readonly onEnd: (poller: ServicePoller) => void,
@@ -165,7 +165,7 @@ export class RolloutHub {
   readonly #pollers = new Map<string, ServicePoller>();
 
   constructor(
-    private readonly swarm: SwarmEngine,
+    private readonly swarm: Pick<SwarmEngine, 'service'>,
     private readonly log: Logger,
     private readonly intervalMs = ROLLOUT_POLL_INTERVAL_MS,
   ) {}

@@ -1,11 +1,19 @@
 import type { Logger } from '../../shared/logger.js';
 import type { KeyValue } from '../containers/model.js';
 import { MANAGED_LABEL } from '../lifecycle/service.js';
-import type { SwarmEngine } from './ports.js';
-import { ServiceNotFoundError } from '../../shared/errors.js';
+import type { ServiceRevision, SwarmEngine } from './ports.js';
+import { InvalidStateError, ServiceNotFoundError } from '../../shared/errors.js';
 import type { StreamFailure } from '../../shared/stream-failure.js';
-import type { Service, ServiceChange, ServiceSpec, SwarmNode } from './model.js';
+import {
+  withTasksInOrder,
+  type Service,
+  type ServiceChange,
+  type ServiceSpec,
+  type SwarmNode,
+} from './model.js';
+import { ServiceVersionConflictError } from './errors.js';
 import { RolloutHub, type RolloutUpdate } from './rollout.js';
+import { MAX_WRITE_ATTEMPTS, assertRollbackPossible, deploymentOf, serviceWrite } from './rules.js';
 
 const MANAGED = `${MANAGED_LABEL.name}=${MANAGED_LABEL.value}`;
 
@@ -27,21 +35,33 @@ export class SwarmService {
     log: Logger,
     options: { rolloutPollIntervalMs?: number } = {},
   ) {
-    this.#rollouts = new RolloutHub(swarm, log, options.rolloutPollIntervalMs);
+    // The followers see each service as every other answer shows it: its tasks in order.
+    this.#rollouts = new RolloutHub(
+      { service: (reference) => this.#service(reference) },
+      log,
+      options.rolloutPollIntervalMs,
+    );
   }
 
-  nodes(): Promise<SwarmNode[]> {
-    return this.swarm.nodes();
+  async nodes(): Promise<SwarmNode[]> {
+    const nodes = await this.swarm.nodes();
+    return nodes.sort((a, b) => a.hostname.localeCompare(b.hostname) || a.id.localeCompare(b.id));
   }
 
-  list(): Promise<Service[]> {
-    return this.swarm.services();
+  async list(): Promise<Service[]> {
+    const services = await this.swarm.services();
+    return services.map(withTasksInOrder).sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  /** One service, its tasks in order. */
+  async #service(reference: string): Promise<Service> {
+    return withTasksInOrder(await this.swarm.service(reference));
   }
 
   /** The service by id, unique id prefix or name, or null when none matches. */
   async find(reference: string): Promise<Service | null> {
     try {
-      return await this.swarm.service(reference);
+      return await this.#service(reference);
     } catch (error) {
       if (error instanceof ServiceNotFoundError) return null;
       throw error;
@@ -54,17 +74,21 @@ export class SwarmService {
    */
   async deploy(spec: ServiceSpec): Promise<Service> {
     const labels = [...withoutManagedLabel(spec.labels), { ...MANAGED_LABEL }];
-    const id = await this.swarm.create({ ...spec, labels });
-    return this.swarm.service(id);
+    const id = await this.swarm.create(deploymentOf({ ...spec, labels }));
+    return this.#service(id);
   }
 
   /**
    * The services berth deployed, each as the deployService request that makes it again (without
-   * berth's label, which deploy adds): what a backup keeps.
+   * berth's label, which deploy adds): what a backup keeps. Replicated ones only: berth deploys
+   * no other mode, and the swarm never changes a service's mode.
    */
   async managedSpecs(): Promise<ServiceSpec[]> {
-    const specs = await this.swarm.specs(MANAGED);
-    return specs.map((spec) => ({ ...spec, labels: withoutManagedLabel(spec.labels) }));
+    const deployed = await this.swarm.specs(MANAGED);
+    return deployed
+      .filter(({ mode }) => mode === 'REPLICATED')
+      .map(({ spec }) => ({ ...spec, labels: withoutManagedLabel(spec.labels) }))
+      .sort((a, b) => a.name.localeCompare(b.name));
   }
 
   /**
@@ -74,16 +98,41 @@ export class SwarmService {
   async update(reference: string, change: ServiceChange): Promise<Service> {
     // New labels replace the old ones, but a service berth deployed stays marked as its own.
     const labelled =
-      change.labels === undefined
-        ? change
-        : { ...change, labels: withoutManagedLabel(change.labels), keepLabels: [MANAGED_LABEL.name] };
-    await this.swarm.update(reference, labelled);
-    return this.swarm.service(reference);
+      change.labels === undefined ? change : { ...change, labels: withoutManagedLabel(change.labels) };
+    await this.#write(reference, (revision) =>
+      this.swarm.update(revision, serviceWrite(revision, labelled, [MANAGED_LABEL.name])),
+    );
+    return this.#service(reference);
   }
 
+  /** Rolls the service back to the spec it had before its last update, as `docker service rollback`. */
   async rollback(reference: string): Promise<Service> {
-    await this.swarm.rollback(reference);
-    return this.swarm.service(reference);
+    await this.#write(reference, (revision) => {
+      assertRollbackPossible(revision);
+      return this.swarm.rollback(revision);
+    });
+    return this.#service(reference);
+  }
+
+  /**
+   * Reads the service and writes it. The swarm takes a write only with the version it replaces,
+   * so a writer in between (another client, the CLI) makes it stale: read again, write again.
+   */
+  async #write(reference: string, write: (revision: ServiceRevision) => Promise<void>): Promise<void> {
+    for (let attempt = 1; ; attempt += 1) {
+      const revision = await this.swarm.revision(reference);
+      try {
+        await write(revision);
+        return;
+      } catch (error) {
+        if (!(error instanceof ServiceVersionConflictError)) throw error;
+        if (attempt >= MAX_WRITE_ATTEMPTS) {
+          throw new InvalidStateError(
+            `service "${reference}" kept changing under the update (${attempt} tries); try again`,
+          );
+        }
+      }
+    }
   }
 
   scale(reference: string, replicas: number): Promise<Service> {
@@ -92,7 +141,7 @@ export class SwarmService {
 
   /** Removes the service (the swarm stops its tasks) and answers it as it was just before. */
   async remove(reference: string): Promise<Service> {
-    const service = await this.swarm.service(reference);
+    const service = await this.#service(reference);
     await this.swarm.remove(service.id);
     return service;
   }
