@@ -21,7 +21,7 @@ import { DockerContainerSpecs } from './container-specs.js';
 import { DockerRedeploy } from './redeploy.js';
 import { DockerApiStatsSource } from './stats.js';
 import { EngineCalls, onStatus, type EngineCall } from './calls.js';
-import { toContainer, toCreateOptions } from './mapping.js';
+import { createRequest, toContainer, toCreateOptions } from './mapping.js';
 
 export type { EngineCall } from './calls.js';
 
@@ -145,7 +145,7 @@ export class DockerEngine {
   /** Creates the container and returns its id; a missing image is the caller's to pull. */
   async create(spec: CreateContainerSpec): Promise<string> {
     const created = await this.#calls.run('create', spec.name ?? spec.image, (docker) =>
-      docker.createContainer(toCreateOptions(spec)),
+      docker.createContainer(createRequest(toCreateOptions(spec))),
     );
     // The create took the first network (older engines take only one); the others join now,
     // before anything starts. A container that cannot join them all is not left behind.

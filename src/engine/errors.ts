@@ -2,6 +2,7 @@ import {
   AmbiguousIdError,
   BerthError,
   BuiltInNetworkError,
+  EngineRefusedError,
   EngineUnavailableError,
   ImageInUseError,
   ImageNotFoundError,
@@ -231,8 +232,19 @@ function swarmFailure(
 }
 
 /**
+ * What no rule names. A refusal (4xx) is still the engine's verdict on the request: ENGINE_REFUSED
+ * with its status and words, never an internal error. Anything else is a fault, passed on whole to
+ * be masked for the client and logged.
+ */
+function unmatched(error: unknown, status: number | undefined, message: string): Error {
+  if (status !== undefined && status >= 400 && status < 500) return new EngineRefusedError(status, message);
+  return error instanceof Error ? error : new Error(message);
+}
+
+/**
  * Maps an engine failure for `operation` on `subject` (a container reference or an image)
- * to a typed domain error; anything unrecognised is rethrown as is, to be masked and logged whole.
+ * to a typed domain error; an unrecognised refusal is ENGINE_REFUSED, any other failure is rethrown
+ * as is, to be masked and logged whole.
  */
 export function toDomainError(
   error: unknown,
@@ -254,7 +266,7 @@ export function toDomainError(
         : undefined;
   if (specific) return specific;
   if (isNetworkOperation(operation) || isVolumeOperation(operation) || isSwarmOperation(operation)) {
-    return error instanceof Error ? error : new Error(message);
+    return unmatched(error, status, message);
   }
   // "invalid reference format": the engine's verdict on a reference berth's own check let through.
   if (status === 400 && (operation === 'image.pull' || operation === 'image.remove')) {
@@ -294,6 +306,5 @@ export function toDomainError(
     if (/range of cpus/i.test(message)) return new InvalidInputError('input.resources.cpus', message);
     return new InvalidInputError('input', message);
   }
-  if (error instanceof Error) return error;
-  return new Error(message);
+  return unmatched(error, status, message);
 }

@@ -35,6 +35,19 @@ export const RESTART_FROM_DOCKER: Record<string, RestartPolicyName> = {
   'on-failure': 'ON_FAILURE',
 };
 
+/**
+ * A container create as docker-modem should send it: the name in the query, as the Docker CLI
+ * does, and the config in the body alone. Handed the config itself, docker-modem copies every field
+ * into the URL as well (env values and labels included), where socket proxies and the engine's
+ * debug log keep them, and where the engine refuses a request line over 1 MiB (431).
+ */
+export function createRequest(options: Docker.ContainerCreateOptions): Docker.ContainerCreateOptions {
+  const { name, ...config } = options;
+  // docker-modem's own keys: `_query` becomes the query string, `_body` the JSON body.
+  const request = { _query: name === undefined ? {} : { name }, _body: config };
+  return request as Docker.ContainerCreateOptions;
+}
+
 export function toCreateOptions(spec: CreateContainerSpec): Docker.ContainerCreateOptions {
   const exposed: Record<string, object> = {};
   const bindings: Record<string, { HostIp: string; HostPort: string }[]> = {};

@@ -1,5 +1,6 @@
 import { isDeepStrictEqual } from 'node:util';
 import type Docker from 'dockerode';
+import { createRequest } from './mapping.js';
 import type { HostNamespace, KeyValue, Privileges } from '../domain/containers/model.js';
 import type {
   AttachedNetwork,
@@ -361,7 +362,9 @@ export class DockerRedeploy implements RedeployCalls<CloneTemplate> {
       // No aliases yet: nothing is sent to the copy by name before it is healthy.
       ...(primary && { NetworkingConfig: { EndpointsConfig: { [primary]: {} } } }),
     };
-    const { id } = await this.#calls.run('create', request.name, (docker) => docker.createContainer(options));
+    const { id } = await this.#calls.run('create', request.name, (docker) =>
+      docker.createContainer(createRequest(options)),
+    );
     try {
       if (request.placement === 'STAGING') {
         // Ports are bound when a container joins its first network that is not internal; off

@@ -210,6 +210,8 @@ export type ErrorCode =
   | 'BUILT_IN_NETWORK'
   /** The event cursor is older than berth retains (or from before a restart): re-list with `containers`, then subscribe without `after`. */
   | 'CURSOR_EXPIRED'
+  /** The Docker Engine refused the request for a reason berth has no rule of its own for; the message gives the engine's status and words. */
+  | 'ENGINE_REFUSED'
   /** The Docker Engine cannot be reached; berth keeps running and retries on the next call. */
   | 'ENGINE_UNAVAILABLE'
   /** The command did not finish within its timeout; it was stopped where berth could reach it. */
@@ -672,6 +674,7 @@ export type NetworksTestCreateContainerMutationVariables = Exact<{
 
 export type NetworksTestCreateContainerMutation = { createContainer:
     | { __typename: 'CreateContainerSuccess', container: { id: string, name: string, status: ContainerStatus, networks: Array<{ name: string, networkId: string, aliases: Array<string>, ipAddress: string | null, ipPrefixLength: number | null, gateway: string | null, macAddress: string | null }> } }
+    | { __typename: 'EngineRefusedError', code: ErrorCode, message: string }
     | { __typename: 'EngineUnavailableError', code: ErrorCode, message: string }
     | { __typename: 'ImageNotFoundError', code: ErrorCode, message: string }
     | { __typename: 'InvalidInputError', code: ErrorCode, message: string, field: string }
@@ -860,6 +863,7 @@ export type CreateFromTemplateMutationVariables = Exact<{
 
 export type CreateFromTemplateMutation = { createContainerFromTemplate:
     | { __typename: 'CreateContainerFromTemplateSuccess', container: { id: string, name: string, status: ContainerStatus, env: Array<{ name: string, value: string }> } }
+    | { __typename: 'EngineRefusedError', code: ErrorCode, message: string }
     | { __typename: 'EngineUnavailableError', code: ErrorCode, message: string }
     | { __typename: 'ImageNotFoundError', code: ErrorCode, message: string }
     | { __typename: 'InvalidInputError', code: ErrorCode, message: string, field: string }
@@ -897,6 +901,7 @@ export type VolumesTestCreateContainerMutationVariables = Exact<{
 
 export type VolumesTestCreateContainerMutation = { createContainer:
     | { __typename: 'CreateContainerSuccess', container: { id: string, name: string, status: ContainerStatus, mounts: Array<{ type: ContainerMountType, name: string | null, source: string, target: string, readOnly: boolean, driver: string | null }> } }
+    | { __typename: 'EngineRefusedError', code: ErrorCode, message: string }
     | { __typename: 'EngineUnavailableError', code: ErrorCode, message: string }
     | { __typename: 'ImageNotFoundError', code: ErrorCode, message: string }
     | { __typename: 'InvalidInputError', code: ErrorCode, message: string, field: string }
@@ -970,6 +975,7 @@ export type CreateContainerMutationVariables = Exact<{
 
 export type CreateContainerMutation = { createContainer:
     | { __typename: 'CreateContainerSuccess', container: { id: string, name: string, image: string, imageId: string, command: Array<string>, status: ContainerStatus, exitCode: number | null, startedAt: string | null, finishedAt: string | null, oomKilled: boolean, createdAt: string, health: HealthStatus, restartCount: number, cpu: number | null, memory: number | null, restartPolicy: { name: RestartPolicyName, maximumRetryCount: number }, env: Array<{ name: string, value: string }>, ports: Array<{ containerPort: number, protocol: PortProtocol, hostIp: string | null, hostPort: number | null }>, labels: Array<{ name: string, value: string }>, resources: { memoryBytes: number, nanoCpus: number } } }
+    | { __typename: 'EngineRefusedError', code: ErrorCode, message: string }
     | { __typename: 'EngineUnavailableError', code: ErrorCode, message: string }
     | { __typename: 'ImageNotFoundError', code: ErrorCode, message: string, image: string }
     | { __typename: 'InvalidInputError', code: ErrorCode, message: string, field: string }

@@ -496,6 +496,39 @@ describe('the audit log', () => {
   });
 });
 
+describe('what reaches the engine of a create', () => {
+  it('sends env and labels in the body only: a create of several hundred KB succeeds, its request line names no value', async () => {
+    const secret = `secret-${crypto.randomUUID()}`;
+    // 600 KB of JSON-ish values, as secrets and configs often are: in a URL every quote and brace
+    // takes 3 to 6 bytes, and the engine refuses a request line over 1 MiB (431).
+    const value = (i: number) => `{"key":"${secret}-${i}","pem":"a/b+c=="}`.repeat(250).slice(0, 10_000);
+    const json = (i: number) => `{"a":"${i}"}`.repeat(1000).slice(0, 10_000);
+    const env = Array.from({ length: 40 }, (_, i) => ({ name: `CONFIG_${i}`, value: value(i) }));
+    const labels = [label, ...Array.from({ length: 20 }, (_, i) => ({ name: `big.${i}`, value: json(i) }))];
+    const name = uniqueName('large');
+    const before = forwarder.requests.length;
+    const result = await gql(
+      tokens.operator,
+      'mutation($i: CreateContainerInput!) { createContainer(input: $i) { __typename ... on Error { code message } ... on CreateContainerSuccess { container { status } } } }',
+      { i: { name, image: 'berth-test/busybox:latest', env, labels, start: true } },
+    );
+    expect(result.errors).toBeUndefined();
+    expect(result.data?.['createContainer']).toMatchObject({
+      __typename: 'CreateContainerSuccess',
+      container: { status: 'RUNNING' },
+    });
+    const sent = forwarder.requests.slice(before);
+    expect(sent.filter((line) => line.includes('/containers/create'))).toEqual([
+      expect.stringMatching(new RegExp(`^POST (/v[\\d.]+)?/containers/create\\?name=${name}$`)),
+    ]);
+    expect(sent.join('\n')).not.toContain(secret);
+    expect(sent.join('\n')).not.toMatch(/CONFIG_|big\./);
+    const inspected = await testDocker(inject('dockerHost')).getContainer(name).inspect();
+    expect(inspected.Config.Env).toEqual(expect.arrayContaining(env.map((e) => `${e.name}=${e.value}`)));
+    expect(inspected.Config.Labels['big.19']).toBe(json(19));
+  });
+});
+
 describe('the audit log under a flood of refusals', () => {
   it('keeps one row per (address, reason, minute) with a count, whatever paths the flood varies', async () => {
     const flooded = await startBerth(securedEnv({ BERTH_DATA_DIR: join(dir, 'data-flood') }), {

@@ -20,6 +20,7 @@ import {
 } from '../../domain/lifecycle/validation.js';
 import {
   AmbiguousIdError,
+  EngineRefusedError,
   EngineUnavailableError,
   ImageNotFoundError,
   InvalidInputError,
@@ -300,6 +301,7 @@ builder.mutationFields((t) => ({
         QuotaExceededError,
         NetworkNotFoundError,
         EngineUnavailableError,
+        EngineRefusedError,
       ],
     },
     resolve: (_, { input }, { containers }) =>

@@ -2,6 +2,7 @@ import {
   AmbiguousIdError,
   BerthError,
   ERROR_CODES,
+  EngineRefusedError,
   EngineUnavailableError,
   ImageNotFoundError,
   InvalidInputError,
@@ -82,3 +83,8 @@ builder.objectType(PolicyViolationError, {
 });
 builder.objectType(QuotaExceededError, { name: 'QuotaExceededError', interfaces: [ErrorInterface] });
 builder.objectType(EngineUnavailableError, { name: 'EngineUnavailableError', interfaces: [ErrorInterface] });
+builder.objectType(EngineRefusedError, {
+  name: 'EngineRefusedError',
+  interfaces: [ErrorInterface],
+  fields: (t) => ({ status: t.exposeInt('status', { description: "The engine's HTTP status (4xx)." }) }),
+});

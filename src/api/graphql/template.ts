@@ -1,4 +1,5 @@
 import {
+  EngineRefusedError,
   EngineUnavailableError,
   ImageNotFoundError,
   InvalidInputError,
@@ -173,6 +174,7 @@ builder.mutationFields((t) => ({
         PolicyViolationError,
         QuotaExceededError,
         EngineUnavailableError,
+        EngineRefusedError,
       ],
     },
     resolve: (_, { name, overrides }, { templates }) => templates.createContainer(name, overrides),

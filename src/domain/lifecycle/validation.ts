@@ -26,6 +26,82 @@ const NAME_PATTERN = /^[a-zA-Z0-9][a-zA-Z0-9_.-]+$/;
 const MIN_MEMORY_BYTES = 6 * 1024 * 1024;
 const MAX_SECONDS = 24 * 60 * 60;
 
+/**
+ * How large a create may be, kept below what the engine and the kernel take (each tried against a
+ * real engine in test/integration/create-limits.test.ts). A container's process is started with its
+ * command and env, and the kernel refuses (E2BIG, "argument list too long", the container exits 1)
+ * one string over 128 KiB with its NUL (MAX_ARG_STRLEN), or all of them past a quarter of the stack
+ * limit (2 MiB on the usual 8 MiB). berth keeps env to 1 MiB and a command to 256 KiB, so the
+ * image's own env and arguments still fit beside them. Labels reach no process: the engine took
+ * 8 MiB of them, berth keeps them to 1 MiB. Sizes are UTF-8 bytes, as the kernel counts.
+ */
+export const CREATE_LIMITS = {
+  /** One argument, or one variable as `NAME=value`, without its NUL. */
+  stringBytes: 128 * 1024 - 1,
+  /** Every variable as `NAME=value` with its NUL. */
+  envBytes: 1024 * 1024,
+  /** Every argument of the command (or of a healthcheck) with its NUL. */
+  commandBytes: 256 * 1024,
+  /** Every label's name and value. */
+  labelBytes: 1024 * 1024,
+} as const;
+
+const bytes = (text: string): number => Buffer.byteLength(text, 'utf8');
+
+/** An argument a process is started with: no NUL, and within the kernel's bound on one string. */
+const argumentSchema = (what: string) =>
+  refineText(what).refine(
+    (value) => bytes(value) <= CREATE_LIMITS.stringBytes,
+    `must be at most ${CREATE_LIMITS.stringBytes} bytes, the most the kernel gives a process in one argument`,
+  );
+
+/** A command's arguments, each within the bound, and all of them within `commandBytes`. */
+const argumentsSchema = (what: string) =>
+  z.array(argumentSchema(what)).superRefine((args, ctx) => {
+    if (args.reduce((sum, arg) => sum + bytes(arg) + 1, 0) > CREATE_LIMITS.commandBytes) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `must be at most ${CREATE_LIMITS.commandBytes} bytes in all (256 KiB, each argument with its NUL)`,
+      });
+    }
+  });
+
+const envSchema = z
+  .array(
+    keyValueSchema('environment variable').superRefine(({ name, value }, ctx) => {
+      if (bytes(name) + 1 + bytes(value) > CREATE_LIMITS.stringBytes) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['value'],
+          message: `NAME=value must be at most ${CREATE_LIMITS.stringBytes} bytes, the most the kernel gives a process in one variable`,
+        });
+      }
+    }),
+  )
+  .max(4096)
+  .superRefine((env, ctx) => {
+    const total = env.reduce((sum, { name, value }) => sum + bytes(name) + bytes(value) + 2, 0);
+    if (total > CREATE_LIMITS.envBytes) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `must be at most ${CREATE_LIMITS.envBytes} bytes in all (1 MiB, each NAME=value with its NUL); this is ${total}`,
+      });
+    }
+  });
+
+const labelsSchema = z
+  .array(keyValueSchema('label'))
+  .max(4096)
+  .superRefine((labels, ctx) => {
+    const total = labels.reduce((sum, { name, value }) => sum + bytes(name) + bytes(value), 0);
+    if (total > CREATE_LIMITS.labelBytes) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `must be at most ${CREATE_LIMITS.labelBytes} bytes in all (1 MiB of names and values); this is ${total}`,
+      });
+    }
+  });
+
 export function isContainerName(value: string): boolean {
   return value.length <= 255 && NAME_PATTERN.test(value);
 }
@@ -69,7 +145,7 @@ const seconds = z
 
 const healthcheckSchema = z
   .object({
-    test: z.array(refineText('healthcheck test')).min(1, 'must not be empty'),
+    test: argumentsSchema('healthcheck test').min(1, 'must not be empty'),
     // Docker refuses durations under 1 ms (0 means "the default" only for the API, not here).
     intervalSeconds: seconds.min(0.001, 'must be at least 0.001 (1 ms)').nullish(),
     timeoutSeconds: seconds.min(0.001, 'must be at least 0.001 (1 ms)').nullish(),
@@ -121,12 +197,12 @@ const resourcesSchema = z.object({
 export const createSchema = z.object({
   name: nameSchema.nullish(),
   image: imageSchema,
-  env: z.array(keyValueSchema('environment variable')).max(4096).nullish(),
+  env: envSchema.nullish(),
   ports: z.array(portSchema).max(1024).nullish(),
-  command: z.array(refineText('command arguments')).min(1, 'must not be empty when given').nullish(),
+  command: argumentsSchema('command arguments').min(1, 'must not be empty when given').nullish(),
   restartPolicy: restartPolicySchema.nullish(),
   healthcheck: healthcheckSchema.nullish(),
-  labels: z.array(keyValueSchema('label')).max(4096).nullish(),
+  labels: labelsSchema.nullish(),
   resources: resourcesSchema.nullish(),
   tty: z.boolean({ error: 'must be true or false' }).nullish(),
   start: z.boolean({ error: 'must be true or false' }).nullish(),

@@ -64,6 +64,8 @@ export type ErrorCode =
   | 'BUILT_IN_NETWORK'
   /** The event cursor is older than berth retains (or from before a restart): re-list with `containers`, then subscribe without `after`. */
   | 'CURSOR_EXPIRED'
+  /** The Docker Engine refused the request for a reason berth has no rule of its own for; the message gives the engine's status and words. */
+  | 'ENGINE_REFUSED'
   /** The Docker Engine cannot be reached; berth keeps running and retries on the next call. */
   | 'ENGINE_UNAVAILABLE'
   /** The command did not finish within its timeout; it was stopped where berth could reach it. */
@@ -276,6 +278,7 @@ export type DashboardCreateMutationVariables = Exact<{
 
 export type DashboardCreateMutation = { createContainer:
     | { __typename: 'CreateContainerSuccess', container: { id: string, name: string, image: string, command: Array<string>, status: ContainerStatus, health: HealthStatus, restartCount: number, exitCode: number | null, createdAt: string, startedAt: string | null, ports: Array<{ containerPort: number, protocol: PortProtocol, hostIp: string | null, hostPort: number | null }>, restartPolicy: { name: RestartPolicyName, maximumRetryCount: number } } }
+    | { __typename: 'EngineRefusedError', code: ErrorCode, message: string }
     | { __typename: 'EngineUnavailableError', code: ErrorCode, message: string }
     | { __typename: 'ImageNotFoundError', code: ErrorCode, message: string }
     | { __typename: 'InvalidInputError', code: ErrorCode, message: string, field: string }
