@@ -9,6 +9,7 @@ import type { Context } from './graphql/builder.js';
 import { schema } from './graphql/index.js';
 import { maskErrors } from './graphql/mask-errors.js';
 import { useMutationAudit } from './graphql/mutation-audit.js';
+import { useRequestErrorCodes } from './graphql/request-errors.js';
 import { principalOf, useAuthentication } from './http/authentication.js';
 import {
   corsFor,
@@ -87,6 +88,7 @@ export function createApiServer(
       useGraphQLCsrfPrevention('/graphql'),
       useGraphQLBodyLimit('/graphql'),
       ...useQueryLimits(),
+      useRequestErrorCodes(),
       ...useIntrospectionSwitch(config.graphql.introspection),
       useHealthCheck(services.system),
       useMetricsEndpoint(metrics),

@@ -168,6 +168,38 @@ export const HTTP_ERROR_CODES = {
     description:
       'A request a page on another site could have made a browser send: a GraphQL GET without the x-graphql-yoga-csrf header, or, with authentication off, a change or WebSocket from an Origin berth does not serve (BERTH_CORS_ORIGINS lists more).',
   },
+  LENGTH_REQUIRED: {
+    httpStatus: 411,
+    description:
+      'A GraphQL body sent without a Content-Length (chunked): berth never buffers an unbounded body.',
+  },
+  BAD_REQUEST: {
+    httpStatus: 400,
+    description: 'Not a GraphQL request: a body that is not JSON, no query, params of the wrong type.',
+  },
+  GRAPHQL_PARSE_FAILED: { httpStatus: 400, description: 'The document is not GraphQL (a syntax error).' },
+  GRAPHQL_VALIDATION_FAILED: {
+    httpStatus: 400,
+    description:
+      'The document does not fit the schema: an unknown field or argument, a wrong type, an Int out of range.',
+  },
+  OPERATION_RESOLUTION_FAILURE: {
+    httpStatus: 400,
+    description: 'The document holds several operations and operationName names none of them.',
+  },
+  QUERY_TOO_COMPLEX: {
+    httpStatus: 400,
+    description:
+      'The document passes one of the limits: depth 8, 15 aliases, 20 directives, 2000 tokens, cost 10,000.',
+  },
+  INVALID_VARIABLES: {
+    httpStatus: 400,
+    description: 'A variable does not fit its declared type, or a required one is missing.',
+  },
+  INTERNAL_SERVER_ERROR: {
+    httpStatus: 500,
+    description: "GraphQL's masked unexpected fault; the server log has the whole story.",
+  },
   INTERNAL: {
     httpStatus: 500,
     description: 'An unexpected fault; the client sees only this, the server log has the whole story.',

@@ -199,7 +199,7 @@ describe('GraphQL only as application/json', () => {
       'x-graphql-yoga-csrf': '1',
     });
     expect(viaGet.status).toBe(405);
-    expect(codeOf(viaGet)).toBe('BAD_REQUEST');
+    expect(codeOf(viaGet)).toBe('METHOD_NOT_ALLOWED');
     expect(await tokenNames()).not.toContain(name);
   });
 });

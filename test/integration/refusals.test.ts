@@ -1,0 +1,127 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ERROR_CODES, HTTP_ERROR_CODES } from '../../src/shared/errors.js';
+import { startBerth, type RunningBerth } from '../support/berth.js';
+
+/**
+ * Every refusal of a GraphQL document carries a code from the error catalog, whichever limit or
+ * rule it broke; the documented maxima (depth 8, 15 aliases, 20 directives, 2000 tokens, a full
+ * auditLog page of 200) pass.
+ */
+
+let berth: RunningBerth;
+
+beforeAll(async () => {
+  berth = await startBerth();
+});
+
+afterAll(async () => {
+  await berth?.stop();
+});
+
+interface Answer {
+  status: number;
+  body: {
+    data?: unknown;
+    errors?: { message: string; extensions?: { code?: string } }[];
+  };
+}
+
+async function post(
+  query: string,
+  variables?: Record<string, unknown>,
+  operationName?: string,
+): Promise<Answer> {
+  const response = await fetch(`${berth.url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json' },
+    body: JSON.stringify({ query, variables, operationName }),
+  });
+  return { status: response.status, body: (await response.json()) as Answer['body'] };
+}
+
+function codes(answer: Answer): (string | undefined)[] {
+  return (answer.body.errors ?? []).map((error) => error.extensions?.code);
+}
+
+/** `{ system { ... on System { ... on System { statsSource } } } }`: `depth` levels, all valid. */
+function deepQuery(depth: number): string {
+  let selection = 'statsSource';
+  for (let level = 2; level < depth; level += 1) selection = `... on System { ${selection} }`;
+  return `{ system { ${selection} } }`;
+}
+
+/**
+ * `operations` operations of 8 tokens each (`query A0 { system { statsSource } }`); the first runs.
+ * Distinct operations, as graphql's own budget refuses thousands of copies of one field.
+ */
+function manyTokens(operations: number): string {
+  return Array.from({ length: operations }, (_, i) => `query A${i} { system { statsSource } }`).join('\n');
+}
+
+const CATALOG = new Set([...Object.keys(ERROR_CODES), ...Object.keys(HTTP_ERROR_CODES)]);
+
+describe('limits on a document', () => {
+  it.each([
+    ['depth 9', deepQuery(9)],
+    ['16 aliases', `{ ${Array.from({ length: 16 }, (_, i) => `a${i}: system { statsSource }`).join(' ')} }`],
+    ['21 directives', `{ system { ${'statsSource @include(if: true) '.repeat(21)} } }`],
+    ['2008 tokens', manyTokens(251)],
+    [
+      'cost over the limit',
+      `{ ${Array.from({ length: 3 }, (_, i) => `a${i}: auditLog(first: 200) { entries { action at cursor detail result target tokenId tokenName } endCursor hasNextPage }`).join(' ')} }`,
+    ],
+  ])('refuses %s with 400 QUERY_TOO_COMPLEX', async (_, query) => {
+    const answer = await post(query, {}, query.startsWith('query A0') ? 'A0' : undefined);
+    expect(answer.status).toBe(400);
+    expect(codes(answer)).toEqual(['QUERY_TOO_COMPLEX']);
+    expect(answer.body.errors?.[0]?.message).not.toMatch(/Syntax Error/);
+    expect(answer.body.data).toBeUndefined();
+  });
+
+  it.each([
+    ['depth 8', deepQuery(8)],
+    ['15 aliases', `{ ${Array.from({ length: 15 }, (_, i) => `a${i}: system { statsSource }`).join(' ')} }`],
+    ['20 directives', `{ system { ${'statsSource @include(if: true) '.repeat(20)} } }`],
+    ['2000 tokens', manyTokens(250)],
+    [
+      'a full auditLog page (first: 200) with every field',
+      '{ auditLog(first: 200, filter: { result: "ok" }) { entries { action at cursor detail result target tokenId tokenName } endCursor hasNextPage } }',
+    ],
+  ])('runs %s, the documented maximum', async (_, query) => {
+    const answer = await post(query, {}, query.startsWith('query A0') ? 'A0' : undefined);
+    expect(answer.body.errors).toBeUndefined();
+    expect(answer.status).toBe(200);
+  });
+});
+
+describe('other refusals of a document', () => {
+  it('reports an Int out of range as what it is (GRAPHQL_VALIDATION_FAILED), not as cost', async () => {
+    const answer = await post('{ auditLog(first: 99999999999) { entries { action } } }');
+    expect(codes(answer)).toEqual(['GRAPHQL_VALIDATION_FAILED']);
+    expect(answer.body.errors?.[0]?.message).toMatch(/Int cannot represent/);
+  });
+
+  it('carries INVALID_VARIABLES for variables that do not fit their types', async () => {
+    for (const variables of [{ n: 'abc' }, { n: 99999999999 }, {}]) {
+      const answer = await post('query($n: Int!) { auditLog(first: $n) { entries { action } } }', variables);
+      expect(codes(answer), JSON.stringify(variables)).toEqual(['INVALID_VARIABLES']);
+      expect(answer.body.data).toBeUndefined();
+    }
+  });
+
+  it('carries catalog codes for syntax errors, unknown fields and unknown operations', async () => {
+    const answers = await Promise.all([
+      post('{ system { '),
+      post('{ nope }'),
+      post('query A { system { statsSource } } query B { system { statsSource } }'),
+    ]);
+    expect(answers.map(codes)).toEqual([
+      ['GRAPHQL_PARSE_FAILED'],
+      ['GRAPHQL_VALIDATION_FAILED'],
+      ['OPERATION_RESOLUTION_FAILURE'],
+    ]);
+    for (const answer of answers) {
+      for (const code of codes(answer)) expect(CATALOG).toContain(code);
+    }
+  });
+});
