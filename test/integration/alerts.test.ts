@@ -4,9 +4,9 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ResultOf } from '@graphql-typed-document-node/core';
+import type { ResultOf, TypedDocumentNode } from '@graphql-typed-document-node/core';
 import type Docker from 'dockerode';
-import { execute, parse, subscribe as subscribeInProcess } from 'graphql';
+import { execute, subscribe as subscribeInProcess } from 'graphql';
 import type { Client } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Principal } from '../../src/platform/auth/principal.js';
@@ -14,6 +14,7 @@ import { schema } from '../../src/api/graphql/index.js';
 import { TEST_LABEL, cleanupLabelled, testDocker } from '../harness/docker.js';
 import { startBerth, uniqueName, type RunningBerth } from '../support/berth.js';
 import {
+  ActiveAlertWebhooks,
   ActiveAlerts,
   AlertRules,
   AlertsSubscription,
@@ -22,7 +23,7 @@ import {
   RemoveContainer,
   StopContainer,
   UpdateAlertRule,
-} from '../support/operations.js';
+} from '../support/operations/index.js';
 import { subscribe, wsClient, type Subscription } from '../support/subscriptions.js';
 import { waitFor } from '../support/wait.js';
 
@@ -468,34 +469,44 @@ describe('managing rules', () => {
       ...berth.app.context,
       principal: { tokenId: `alerts-${role}`, name: role, role },
     });
-    const run = async (role: Principal['role'], source: string) => {
-      const result = await execute({ schema, document: parse(source), contextValue: as(role) });
+    const run = async <TResult, TVariables extends Record<string, unknown>>(
+      role: Principal['role'],
+      document: TypedDocumentNode<TResult, TVariables>,
+      variableValues?: TVariables,
+    ) => {
+      const result = await execute({ schema, document, contextValue: as(role), variableValues });
       return {
         data: result.data as Record<string, unknown> | null | undefined,
         codes: (result.errors ?? []).map((e) => (e.originalError as { code?: string } | undefined)?.code),
         messages: (result.errors ?? []).map((e) => e.message),
       };
     };
-    const create = `mutation { createAlertRule(input: { name: "x", kind: UNHEALTHY }) { __typename } }`;
-    const update = `mutation { updateAlertRule(id: "${rule.id}", input: { enabled: false }) { __typename } }`;
-    const remove = `mutation { deleteAlertRule(id: "${rule.id}") { __typename } }`;
+    const create = (role: Principal['role']) =>
+      run(role, CreateAlertRule, { input: { name: 'x', kind: 'UNHEALTHY' } });
     for (const role of ['viewer', 'operator'] as const) {
-      for (const source of ['{ alertRules { id } }', create, update, remove]) {
-        const { codes } = await run(role, source);
-        expect(codes, `${role}: ${source}`).toEqual(['FORBIDDEN']);
+      const attempts = {
+        alertRules: await run(role, AlertRules),
+        createAlertRule: await create(role),
+        updateAlertRule: await run(role, UpdateAlertRule, { id: rule.id, input: { enabled: false } }),
+        deleteAlertRule: await run(role, DeleteAlertRule, { id: rule.id }),
+      };
+      for (const [field, { codes }] of Object.entries(attempts)) {
+        expect(codes, `${role}: ${field}`).toEqual(['FORBIDDEN']);
       }
     }
-    expect((await run('operator', create)).messages).toEqual(['this needs the admin role']);
+    expect((await create('operator')).messages).toEqual(['this needs the admin role']);
 
-    const viewed = await run('viewer', '{ activeAlerts { id rule { id name } } }');
+    const viewed = await run('viewer', ActiveAlerts);
     expect(viewed.codes).toEqual([]);
     expect(viewed.data?.['activeAlerts']).toEqual(
-      expect.arrayContaining([expect.objectContaining({ rule: { id: rule.id, name: rule.name } })]),
+      expect.arrayContaining([
+        expect.objectContaining({ rule: expect.objectContaining({ id: rule.id, name: rule.name }) }),
+      ]),
     );
-    const peeking = await run('viewer', '{ activeAlerts { rule { webhook { url } } } }');
+    const peeking = await run('viewer', ActiveAlertWebhooks);
     expect(new Set(peeking.codes)).toEqual(new Set(['FORBIDDEN']));
     expect(JSON.stringify(peeking.data)).not.toContain(receiver.url);
-    const admin = await run('admin', '{ activeAlerts { rule { webhook { url } } } }');
+    const admin = await run('admin', ActiveAlertWebhooks);
     expect(admin.codes).toEqual([]);
     expect(JSON.stringify(admin.data)).toContain(receiver.url);
 
@@ -503,7 +514,7 @@ describe('managing rules', () => {
     const before = berth.app.context.alerts.subscribers;
     const stream = await subscribeInProcess({
       schema,
-      document: parse('subscription { alerts { id } }'),
+      document: AlertsSubscription,
       contextValue: as('viewer'),
     });
     expect(Symbol.asyncIterator in stream).toBe(true);

@@ -9,7 +9,7 @@ import {
   ContainerStatsSubscription,
   ContainersStatsSubscription,
   ListContainers,
-} from '../support/operations.js';
+} from '../support/operations/index.js';
 import { subscribe, wsClient } from '../support/subscriptions.js';
 import { waitFor } from '../support/wait.js';
 

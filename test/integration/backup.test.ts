@@ -1,6 +1,5 @@
 import type Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { graphql } from '../gql/index.js';
 import { TEST_LABEL, cleanupLabelled, testDocker } from '../harness/docker.js';
 import {
   ensureTestImage,
@@ -10,7 +9,18 @@ import {
   type StartedEngine,
 } from '../harness/engine.js';
 import { startBerth, uniqueName, type RunningBerth } from '../support/berth.js';
-import { AlertRules, CreateAlertRule, UpdateAlertRule } from '../support/operations.js';
+import {
+  AlertRules,
+  Backup,
+  CreateAlertRule,
+  CreateToken,
+  GetCreatePolicy,
+  ListTemplates,
+  Restore,
+  SaveTemplate,
+  SetCreatePolicy,
+  UpdateAlertRule,
+} from '../support/operations/index.js';
 
 /**
  * Backup, wipe, restore, compare: berth's state and two managed containers are backed up from one
@@ -22,98 +32,6 @@ import { AlertRules, CreateAlertRule, UpdateAlertRule } from '../support/operati
 const LABEL_VALUE = 'backup';
 const label = { name: TEST_LABEL, value: LABEL_VALUE };
 const MiB = 1024 * 1024;
-
-const SaveTemplate = graphql(`
-  mutation BackupSaveTemplate($name: String!, $spec: CreateContainerInput!) {
-    saveTemplate(name: $name, spec: $spec) {
-      __typename
-    }
-  }
-`);
-
-const SetPolicy = graphql(`
-  mutation BackupSetPolicy($input: CreatePolicyInput!) {
-    setCreatePolicy(input: $input) {
-      __typename
-    }
-  }
-`);
-
-const Policy = graphql(`
-  query BackupPolicy {
-    createPolicy {
-      allowPrivileged
-      allowHostNamespaces
-      bindMountPrefixes
-      allowDockerSocket
-      allowDevices
-      allowedCapabilities
-      allowUnconfined
-      defaultMemoryBytes
-      defaultCpus
-      maxContainers
-    }
-  }
-`);
-
-const CreateToken = graphql(`
-  mutation BackupCreateToken($name: String!, $role: Role!) {
-    createToken(name: $name, role: $role) {
-      __typename
-      ... on CreateTokenSuccess {
-        created {
-          secret
-        }
-      }
-    }
-  }
-`);
-
-const Templates = graphql(`
-  query BackupTemplates {
-    templates {
-      name
-      description
-      spec
-    }
-  }
-`);
-
-const Backup = graphql(`
-  query Backup {
-    backup
-  }
-`);
-
-const Restore = graphql(`
-  mutation Restore($document: JSONObject!) {
-    restore(document: $document) {
-      __typename
-      ... on RestoreSuccess {
-        report {
-          backupCreatedAt
-          restored
-          skipped
-          failed
-          notRestorable
-          items {
-            section
-            item
-            outcome
-            reason
-          }
-        }
-      }
-      ... on Error {
-        code
-        message
-      }
-      ... on InvalidInputError {
-        field
-      }
-    }
-  }
-`);
 
 let docker: Docker;
 let engine: StartedEngine | undefined;
@@ -155,6 +73,12 @@ async function rulesOf(berth: RunningBerth) {
     .sort((a, b) => a.id.localeCompare(b.id));
 }
 
+/** The templates as saved, but for when (a restore saves them anew). */
+async function templatesOf(berth: RunningBerth) {
+  const { templates } = await berth.query(ListTemplates);
+  return templates.map(({ name, description, image, spec }) => ({ name, description, image, spec }));
+}
+
 /** What a container's spec is, as Docker reports it: what a restore must reproduce. */
 function specOf(info: Docker.ContainerInspectInfo) {
   return {
@@ -187,11 +111,11 @@ describe('backup and restore', () => {
       });
       expect(saveTemplate.__typename).toBe('SaveTemplateSuccess');
     }
-    const { setCreatePolicy } = await original.query(SetPolicy, {
+    const { setCreatePolicy } = await original.query(SetCreatePolicy, {
       input: { defaultMemoryBytes: 64 * MiB, maxContainers: 500, allowedCapabilities: ['NET_ADMIN'] },
     });
     expect(setCreatePolicy.__typename).toBe('SetCreatePolicySuccess');
-    const policyBefore = (await original.query(Policy, {})).createPolicy;
+    const policyBefore = (await original.query(GetCreatePolicy)).createPolicy;
     const { createToken } = await original.query(CreateToken, {
       name: uniqueName('bk-ci'),
       role: 'OPERATOR',
@@ -267,7 +191,7 @@ describe('backup and restore', () => {
       before.set(name, specOf(await docker.getContainer(id).inspect()));
     expect(before.get(running.name)).toMatchObject({ running: true, memory: 64 * MiB });
     expect(before.get(stopped.name)).toMatchObject({ running: false, memory: 32 * MiB });
-    const templatesBefore = (await original.query(Templates, {})).templates;
+    const templatesBefore = await templatesOf(original);
 
     // --- Backup --------------------------------------------------------------------------------
     const { backup } = await original.query(Backup, {});
@@ -305,7 +229,7 @@ describe('backup and restore', () => {
     privateDocker = testDocker(engine.dockerHost);
     const fresh = await startBerth({ DOCKER_HOST: engine.dockerHost }, { label: LABEL_VALUE });
     berths.push(fresh);
-    expect((await fresh.query(Templates, {})).templates).toEqual([]);
+    expect(await templatesOf(fresh)).toEqual([]);
 
     // --- Restore -------------------------------------------------------------------------------
     const { restore } = await fresh.query(Restore, { document: backup });
@@ -342,8 +266,8 @@ describe('backup and restore', () => {
       expect(outcome('alertRules', rule.name)).toMatchObject({ outcome: 'RESTORED', reason: null });
 
     // --- Compare -------------------------------------------------------------------------------
-    expect((await fresh.query(Templates, {})).templates).toEqual(templatesBefore);
-    expect((await fresh.query(Policy, {})).createPolicy).toEqual(policyBefore);
+    expect(await templatesOf(fresh)).toEqual(templatesBefore);
+    expect((await fresh.query(GetCreatePolicy)).createPolicy).toEqual(policyBefore);
     // By label: the private engine is this file's, but a parallel run pointed at it must not count.
     const mine = { all: true, filters: { label: [`${TEST_LABEL}=${LABEL_VALUE}`] } };
     const restored = await privateDocker.listContainers(mine);
@@ -447,7 +371,7 @@ describe('backup and restore', () => {
     });
     expect(malformed.restore).toMatchObject({ code: 'INVALID_INPUT', field: 'document.sections.containers' });
     // The templates section came first and was valid, yet nothing was restored.
-    expect((await berth.query(Templates, {})).templates).toEqual([]);
+    expect(await templatesOf(berth)).toEqual([]);
     const foreign = await berth.query(Restore, {
       document: { format: 'something-else', version: 1, sections: {} },
     });

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { TEST_LABEL, cleanupLabelled, parseDockerHost, testDocker } from '../harness/docker.js';
 import { startBerth, uniqueName, type RunningBerth } from '../support/berth.js';
 import { SocketForwarder } from '../support/socket-forwarder.js';
-import { ContainerEventsSubscription, CreateContainer, ListContainers } from '../support/operations.js';
+import { ContainerEventsSubscription, CreateContainer, ListContainers } from '../support/operations/index.js';
 import { nextEvent } from '../support/events.js';
 import { subscribe, wsClient } from '../support/subscriptions.js';
 

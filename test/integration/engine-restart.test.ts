@@ -16,7 +16,7 @@ import {
   ContainerStatsSubscription,
   CreateContainer,
   ListContainers,
-} from '../support/operations.js';
+} from '../support/operations/index.js';
 import { subscribe, wsClient } from '../support/subscriptions.js';
 import { waitFor } from '../support/wait.js';
 

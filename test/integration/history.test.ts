@@ -3,10 +3,9 @@ import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { graphql } from '../gql/index.js';
 import { TEST_LABEL, cleanupLabelled, testDocker } from '../harness/docker.js';
 import { startBerth, type RunningBerth } from '../support/berth.js';
-import { RemoveContainer } from '../support/operations.js';
+import { RemoveContainer, StatsHistory } from '../support/operations/index.js';
 import { waitFor } from '../support/wait.js';
 
 /** Stats history against the real engine: recorded from live samples, kept across a restart. */
@@ -14,40 +13,6 @@ import { waitFor } from '../support/wait.js';
 const LABEL = 'history';
 const BUSY = ['sh', '-c', 'while :; do :; done'];
 const SLEEPER = ['sh', '-c', 'trap "exit 0" TERM; while :; do sleep 1; done'];
-
-const StatsHistoryQuery = graphql(`
-  query StatsHistory($id: String!, $from: DateTime, $to: DateTime, $stepSeconds: Int) {
-    container(id: $id) {
-      id
-      stats {
-        containerId
-        at
-        cpuPercent
-        memoryUsageBytes
-        memoryLimitBytes
-        memoryPercent
-        networkRxBytes
-        networkTxBytes
-        blockReadBytes
-        blockWriteBytes
-        pids
-      }
-      statsHistory(from: $from, to: $to, stepSeconds: $stepSeconds) {
-        containerId
-        at
-        cpuPercent
-        memoryUsageBytes
-        memoryLimitBytes
-        memoryPercent
-        networkRxBytes
-        networkTxBytes
-        blockReadBytes
-        blockWriteBytes
-        pids
-      }
-    }
-  }
-`);
 
 type HistoryPoint = NonNullable<Awaited<ReturnType<typeof history>>>[number];
 
@@ -69,7 +34,7 @@ async function history(
   id: string,
   args: { from?: Date; to?: Date; stepSeconds?: number } = {},
 ) {
-  const { container } = await on.query(StatsHistoryQuery, {
+  const { container } = await on.query(StatsHistory, {
     id,
     ...(args.from && { from: args.from.toISOString() }),
     ...(args.to && { to: args.to.toISOString() }),
@@ -131,7 +96,7 @@ describe('stats history', () => {
       }
     }
     // The newest point is the live sample itself: a chart can open with history and go on live.
-    const { container } = await berth.query(StatsHistoryQuery, { id: busy.id });
+    const { container } = await berth.query(StatsHistory, { id: busy.id });
     expect(container!.stats).not.toBeNull();
     expect(container!.statsHistory.at(-1)).toEqual(container!.stats);
 
@@ -255,14 +220,14 @@ describe('stats history', () => {
       [{ from: new Date(now - 2 * 3_600_000).toISOString(), stepSeconds: 30 }, 'stepSeconds'],
     ];
     for (const [args, field] of cases) {
-      const result = await berth.graphql(StatsHistoryQuery, { id, ...args } as never);
+      const result = await berth.graphql(StatsHistory, { id, ...args } as never);
       expect(result.errors?.[0]?.extensions, JSON.stringify(args)).toMatchObject({
         code: 'INVALID_INPUT',
         field,
       });
     }
     // A range reaching past what is kept is not an error: the part that is kept is answered.
-    const longAgo = await berth.graphql(StatsHistoryQuery, {
+    const longAgo = await berth.graphql(StatsHistory, {
       id,
       from: new Date(now - 30 * 86_400_000).toISOString(),
     });

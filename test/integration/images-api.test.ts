@@ -12,7 +12,7 @@ import {
   PruneImages,
   PullImage,
   RemoveImage,
-} from '../support/operations.js';
+} from '../support/operations/index.js';
 import { subscribe, wsClient, type Subscription } from '../support/subscriptions.js';
 import { waitFor } from '../support/wait.js';
 

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { TEST_LABEL, cleanupLabelled, statusCodeOf, testDocker } from '../harness/docker.js';
 import { pushToRegistry } from '../harness/engine.js';
 import { startBerth, uniqueName, type RunningBerth } from '../support/berth.js';
-import { CreateContainer } from '../support/operations.js';
+import { CreateContainer } from '../support/operations/index.js';
 
 const label = { name: TEST_LABEL, value: 'images' };
 let berth: RunningBerth;

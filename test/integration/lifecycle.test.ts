@@ -11,7 +11,7 @@ import {
   RestartContainer,
   StartContainer,
   StopContainer,
-} from '../support/operations.js';
+} from '../support/operations/index.js';
 import { waitFor } from '../support/wait.js';
 
 const label = { name: TEST_LABEL, value: 'lifecycle' };

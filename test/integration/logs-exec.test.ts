@@ -3,7 +3,7 @@ import type { Client } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { TEST_LABEL, cleanupLabelled, testDocker } from '../harness/docker.js';
 import { startBerth, type RunningBerth } from '../support/berth.js';
-import { ContainerLogs, ContainerLogsSubscription, ExecInContainer } from '../support/operations.js';
+import { ContainerLogs, ContainerLogsSubscription, ExecInContainer } from '../support/operations/index.js';
 import { subscribe, wsClient } from '../support/subscriptions.js';
 import { waitFor } from '../support/wait.js';
 

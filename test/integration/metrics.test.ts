@@ -13,10 +13,10 @@ import { TEST_LABEL, cleanupLabelled, testDocker } from '../harness/docker.js';
 import { startBerth, uniqueName, type RunningBerth } from '../support/berth.js';
 import {
   ContainerEventsSubscription,
-  ContainerStatsFigures,
+  ContainerFigures,
   CreateContainer,
   RemoveContainer,
-} from '../support/operations.js';
+} from '../support/operations/index.js';
 import { waitFor } from '../support/wait.js';
 
 /**
@@ -223,7 +223,7 @@ describe('per-container series', () => {
   it('match the GraphQL stats of the same sample, and the engine’s own figures', async () => {
     // Wait for a healthy container with a CPU figure (two readings) and the traffic counted.
     await waitFor(async () => {
-      const { container } = await gql(ContainerStatsFigures, { id: busy.id }, tokens.viewer);
+      const { container } = await gql(ContainerFigures, { id: busy.id }, tokens.viewer);
       if (container?.health !== 'HEALTHY') throw new Error(`health ${container?.health}`);
       if (container.stats?.cpuPercent == null || container.stats.networkRxBytes === 0) {
         throw new Error('no figures yet');
@@ -232,9 +232,9 @@ describe('per-container series', () => {
 
     // GraphQL, the scrape, GraphQL again: when both reads saw the same sample, so did the scrape.
     const { before, metrics } = await waitFor(async () => {
-      const first = await gql(ContainerStatsFigures, { id: busy.id }, tokens.viewer);
+      const first = await gql(ContainerFigures, { id: busy.id }, tokens.viewer);
       const scraped = await scrape();
-      const second = await gql(ContainerStatsFigures, { id: busy.id }, tokens.viewer);
+      const second = await gql(ContainerFigures, { id: busy.id }, tokens.viewer);
       if (first.container?.stats?.at !== second.container?.stats?.at) throw new Error('a tick in between');
       return { before: first.container!, metrics: scraped };
     });
@@ -278,7 +278,7 @@ describe('per-container series', () => {
     });
     const labels = { id: crashing.id, name: crashing.name };
     await waitFor(async () => {
-      const { container } = await gql(ContainerStatsFigures, { id: crashing.id }, tokens.viewer);
+      const { container } = await gql(ContainerFigures, { id: crashing.id }, tokens.viewer);
       const metrics = await scrape();
       const counted = metrics.value('berth_container_restarts_total', labels);
       if (!container || container.restartCount < 1 || counted !== container.restartCount) {

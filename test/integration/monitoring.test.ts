@@ -14,7 +14,7 @@ import {
   RemoveContainer,
   StopContainer,
   SystemQuery,
-} from '../support/operations.js';
+} from '../support/operations/index.js';
 import { nextEvent } from '../support/events.js';
 import { subscribe, wsClient } from '../support/subscriptions.js';
 import { waitFor } from '../support/wait.js';
@@ -249,11 +249,12 @@ describe('stats', () => {
 
   it('coalesces for a subscriber that does not keep up: it gets the newest sample, not a backlog', async () => {
     const container = await create({ command: ['sleep', '300'] });
-    const { subscribe: execute, parse } = await import('graphql');
+    const { subscribe: execute } = await import('graphql');
     const { schema } = await import('../../src/api/graphql/index.js');
     const iterator = (await execute({
       schema,
-      document: parse(`subscription { containerStats(id: "${container.id}") { at } }`),
+      document: ContainerStatsSubscription,
+      variableValues: { id: container.id },
       contextValue: berth.app.context,
     })) as AsyncIterableIterator<{ data: { containerStats: { at: Date } } }>; // in process: not serialized
     // Every sample the hub takes of this container, in the order it takes them (one per tick).

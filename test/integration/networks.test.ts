@@ -1,9 +1,19 @@
 import type Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { graphql } from '../gql/index.js';
 import { TEST_LABEL, cleanupLabelled, statusCodeOf, testDocker } from '../harness/docker.js';
 import { startBerth, uniqueName, type RunningBerth } from '../support/berth.js';
-import { ExecInContainer } from '../support/operations.js';
+import {
+  ConnectContainer,
+  CreateContainer,
+  CreateNetwork,
+  DisconnectContainer,
+  ExecInContainer,
+  GetContainer,
+  GetNetwork,
+  ListNetworks,
+  RemoveNetwork,
+  SetCreatePolicy,
+} from '../support/operations/index.js';
 import { waitFor } from '../support/wait.js';
 
 /**
@@ -16,228 +26,13 @@ const label = { name: TEST_LABEL, value: FILE };
 let berth: RunningBerth;
 let docker: Docker;
 
-graphql(`
-  fragment NetworksTestNetwork on Network {
-    id
-    name
-    driver
-    scope
-    internal
-    attachable
-    builtIn
-    labels {
-      name
-      value
-    }
-    createdAt
-    ipam {
-      subnet
-      gateway
-    }
-    containers {
-      id
-      name
-    }
-  }
-`);
-
-graphql(`
-  fragment NetworksTestContainer on Container {
-    id
-    name
-    status
-    networks {
-      name
-      networkId
-      aliases
-      ipAddress
-      ipPrefixLength
-      gateway
-      macAddress
-    }
-  }
-`);
-
-const CreateOnNetworks = graphql(`
-  mutation NetworksTestCreateContainer($input: CreateContainerInput!) {
-    createContainer(input: $input) {
-      __typename
-      ... on CreateContainerSuccess {
-        container {
-          ...NetworksTestContainer
-        }
-      }
-      ... on Error {
-        code
-        message
-      }
-      ... on InvalidInputError {
-        field
-      }
-      ... on PolicyViolationError {
-        field
-      }
-      ... on NetworkNotFoundError {
-        reference
-      }
-    }
-  }
-`);
-
-const CreateNetwork = graphql(`
-  mutation NetworksTestCreateNetwork(
-    $name: String!
-    $driver: NetworkDriver
-    $internal: Boolean
-    $attachable: Boolean
-    $labels: [KeyValueInput!]
-    $subnet: String
-    $gateway: String
-  ) {
-    createNetwork(
-      name: $name
-      driver: $driver
-      internal: $internal
-      attachable: $attachable
-      labels: $labels
-      subnet: $subnet
-      gateway: $gateway
-    ) {
-      __typename
-      ... on CreateNetworkSuccess {
-        network {
-          ...NetworksTestNetwork
-        }
-      }
-      ... on Error {
-        code
-        message
-      }
-      ... on InvalidInputError {
-        field
-      }
-      ... on NetworkExistsError {
-        name
-      }
-      ... on SubnetOverlapError {
-        subnet
-        networks
-      }
-    }
-  }
-`);
-
-const RemoveNetwork = graphql(`
-  mutation NetworksTestRemoveNetwork($id: String!) {
-    removeNetwork(id: $id) {
-      __typename
-      ... on RemoveNetworkSuccess {
-        network {
-          id
-          name
-        }
-      }
-      ... on Error {
-        code
-        message
-      }
-      ... on NetworkInUseError {
-        name
-        containers
-      }
-      ... on BuiltInNetworkError {
-        name
-      }
-      ... on NetworkNotFoundError {
-        reference
-      }
-      ... on InvalidInputError {
-        field
-      }
-    }
-  }
-`);
-
-const ConnectContainer = graphql(`
-  mutation NetworksTestConnect($network: String!, $container: String!, $aliases: [String!]) {
-    connectContainer(network: $network, container: $container, aliases: $aliases) {
-      __typename
-      ... on NetworkConnection {
-        network {
-          id
-          name
-        }
-        container {
-          ...NetworksTestContainer
-        }
-      }
-      ... on Error {
-        code
-        message
-      }
-      ... on InvalidInputError {
-        field
-      }
-    }
-  }
-`);
-
-const DisconnectContainer = graphql(`
-  mutation NetworksTestDisconnect($network: String!, $container: String!, $force: Boolean) {
-    disconnectContainer(network: $network, container: $container, force: $force) {
-      __typename
-      ... on NetworkConnection {
-        container {
-          ...NetworksTestContainer
-        }
-      }
-      ... on Error {
-        code
-        message
-      }
-    }
-  }
-`);
-
-const NetworksQuery = graphql(`
-  query NetworksTestList($filter: NetworkFilter) {
-    networks(filter: $filter) {
-      ...NetworksTestNetwork
-    }
-  }
-`);
-
-const NetworkQuery = graphql(`
-  query NetworksTestOne($id: String!) {
-    network(id: $id) {
-      ...NetworksTestNetwork
-    }
-  }
-`);
-
-const ContainerQuery = graphql(`
-  query NetworksTestContainerQuery($id: String!) {
-    container(id: $id) {
-      ...NetworksTestContainer
-    }
-  }
-`);
-
-const SetPolicy = graphql(`
-  mutation NetworksTestSetPolicy($input: CreatePolicyInput!) {
-    setCreatePolicy(input: $input) {
-      __typename
-    }
-  }
-`);
-
 type CreatedOnNetworks = Extract<
   Awaited<ReturnType<typeof createOnNetworks>>,
   { __typename: 'CreateContainerSuccess' }
 >['container'];
 
 async function createOnNetworks(input: Record<string, unknown>) {
-  const { createContainer } = await berth.query(CreateOnNetworks, {
+  const { createContainer } = await berth.query(CreateContainer, {
     input: {
       name: uniqueName('net-c'),
       image: inject('testImage'),
@@ -356,7 +151,7 @@ describe('service discovery on a user network', () => {
     expect(await fetchPage(peer.id, 'www.team')).toBe(page);
     expect(await fetchPage(peer.id, web.name)).toBe(page);
 
-    const { networks } = await berth.query(NetworksQuery, { filter: { label: `${TEST_LABEL}=${FILE}` } });
+    const { networks } = await berth.query(ListNetworks, { filter: { label: `${TEST_LABEL}=${FILE}` } });
     const listed = networks.find((n) => n.id === net.id);
     expect(listed).toMatchObject({
       name: net.name,
@@ -393,7 +188,7 @@ describe('service discovery on a user network', () => {
 
     await docker.getContainer(container.id).start();
     const { container: running } = await waitFor(async () => {
-      const answer = await berth.query(ContainerQuery, { id: container.id });
+      const answer = await berth.query(GetContainer, { id: container.id });
       expect(answer.container?.status).toBe('RUNNING');
       return answer;
     });
@@ -422,9 +217,9 @@ describe('connectContainer and disconnectContainer', () => {
       aliases: ['late'],
     });
     // Read-your-writes: the index answers with the new network, without waiting for any event.
-    const after = await berth.query(ContainerQuery, { id: web.id });
+    const after = await berth.query(GetContainer, { id: web.id });
     expect(after.container!.networks.map((n) => n.name).sort()).toEqual(['bridge', net.name].sort());
-    const { network: listed } = await berth.query(NetworkQuery, { id: net.name });
+    const { network: listed } = await berth.query(GetNetwork, { id: net.name });
     expect(listed!.containers.map((c) => c.id).sort()).toEqual([web.id, peer.id].sort());
 
     await waitFor(async () => expect(await fetchPage(peer.id, 'late')).toBe(page), 20_000, 250);
@@ -442,9 +237,9 @@ describe('connectContainer and disconnectContainer', () => {
     expect(disconnectContainer.container.networks.map((n) => n.name)).toEqual(['bridge']);
     const info = await docker.getContainer(web.id).inspect();
     expect(Object.keys(info.NetworkSettings.Networks)).toEqual(['bridge']);
-    expect(
-      (await berth.query(ContainerQuery, { id: web.id })).container!.networks.map((n) => n.name),
-    ).toEqual(['bridge']);
+    expect((await berth.query(GetContainer, { id: web.id })).container!.networks.map((n) => n.name)).toEqual([
+      'bridge',
+    ]);
     expect(await fetchPage(peer.id, 'late')).toBeNull();
     expect(await fetchPage(peer.id, web.name)).toBeNull();
 
@@ -576,7 +371,7 @@ describe('createNetwork and removeNetwork', () => {
     );
     const gone = await berth.query(RemoveNetwork, { id: net.name });
     expect(gone.removeNetwork).toMatchObject({ __typename: 'NetworkNotFoundError', reference: net.name });
-    expect((await berth.query(NetworkQuery, { id: net.name })).network).toBeNull();
+    expect((await berth.query(GetNetwork, { id: net.name })).network).toBeNull();
   });
 });
 
@@ -613,7 +408,7 @@ describe('createNetwork with a subnet', () => {
     expect(net.ipam).toEqual([{ subnet: `10.214.${n}.0/24`, gateway: `10.214.${n}.254` }]);
     const inspected = await docker.getNetwork(net.id).inspect();
     expect(inspected.IPAM?.Config).toEqual([{ Subnet: `10.214.${n}.0/24`, Gateway: `10.214.${n}.254` }]);
-    const listed = (await berth.query(NetworksQuery, { filter: { name: net.name } })).networks;
+    const listed = (await berth.query(ListNetworks, { filter: { name: net.name } })).networks;
     expect(listed.find((other) => other.id === net.id)?.ipam).toEqual(net.ipam);
 
     const member = await created({ ...client, networks: [{ name: net.name }] });
@@ -641,7 +436,7 @@ describe('createNetwork with a subnet', () => {
 
   it('shows the range the engine picked for a network made without one, and takes an IPv6 subnet (turning IPv6 on)', async () => {
     const plain = await network();
-    const { network: listed } = await berth.query(NetworkQuery, { id: plain.id });
+    const { network: listed } = await berth.query(GetNetwork, { id: plain.id });
     const inspected = await docker.getNetwork(plain.id).inspect();
     expect(listed!.ipam).toEqual(
       (inspected.IPAM?.Config ?? []).map((c) => ({ subnet: c.Subnet, gateway: c.Gateway ?? null })),
@@ -731,7 +526,7 @@ describe('createContainer with networks', () => {
       expect(await docker.listContainers({ all: true, filters: { name: [name] } })).toEqual([]);
     }
 
-    const { setCreatePolicy } = await berth.query(SetPolicy, { input: { allowHostNamespaces: true } });
+    const { setCreatePolicy } = await berth.query(SetCreatePolicy, { input: { allowHostNamespaces: true } });
     expect(setCreatePolicy.__typename).toBe('SetCreatePolicySuccess');
     try {
       const allowed = await created({ networks: [{ name: hostId.slice(0, 12) }], start: false });
@@ -744,7 +539,7 @@ describe('createContainer with networks', () => {
       });
       expect(mixed).toMatchObject({ __typename: 'InvalidInputError', field: 'input.networks.0.name' });
     } finally {
-      await berth.query(SetPolicy, { input: { allowHostNamespaces: false } });
+      await berth.query(SetCreatePolicy, { input: { allowHostNamespaces: false } });
     }
   });
 });

@@ -3,9 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type Docker from 'dockerode';
 import fc from 'fast-check';
+import { print } from 'graphql';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { TEST_LABEL, cleanupLabelled, parseDockerHost, testDocker } from '../harness/docker.js';
 import { startBerth, uniqueName, type RunningBerth } from '../support/berth.js';
+import type { CreatePolicyInput } from '../gql/graphql.js';
+import { CreateContainer, SetCreatePolicy } from '../support/operations/index.js';
 import { SocketForwarder } from '../support/socket-forwarder.js';
 
 /**
@@ -25,16 +28,7 @@ type GraphQLAnswer = {
   errors?: { message: string; extensions?: Record<string, unknown> }[];
 };
 
-const CREATE = `mutation($input: CreateContainerInput!) {
-  createContainer(input: $input) {
-    __typename
-    ... on CreateContainerSuccess { container { id } }
-    ... on Error { code message }
-    ... on PolicyViolationError { field }
-    ... on InvalidInputError { field }
-  }
-}`;
-
+/** A request body sent as text, for bodies no typed client would make (see rawGraphql below). */
 async function graphqlText(body: string): Promise<{ status: number; answer: GraphQLAnswer }> {
   const response = await fetch(`${berth.url}/graphql`, {
     method: 'POST',
@@ -44,22 +38,23 @@ async function graphqlText(body: string): Promise<{ status: number; answer: Grap
   return { status: response.status, answer: (await response.json()) as GraphQLAnswer };
 }
 
-const create = (input: Record<string, unknown>) =>
-  graphqlText(
-    JSON.stringify({
-      query: CREATE,
-      variables: { input: { name: uniqueName('pol'), image, labels: [label], start: false, ...input } },
-    }),
-  );
+// Random fields (fast-check) as the input: GraphQL may refuse them, so the whole answer is kept.
+const create = async (input: Record<string, unknown>) => ({
+  answer: await berth.graphql(CreateContainer, {
+    input: { name: uniqueName('pol'), image, labels: [label], start: false, ...input } as never,
+  }),
+});
 
-const setPolicy = async (input: Record<string, unknown>) => {
-  const { answer } = await graphqlText(
-    JSON.stringify({
-      query: 'mutation($i: CreatePolicyInput!) { setCreatePolicy(input: $i) { __typename } }',
-      variables: { i: input },
-    }),
-  );
-  expect(answer.data?.['setCreatePolicy']).toEqual({ __typename: 'SetCreatePolicySuccess' });
+/** The id of the container `create` made; fails the test with the answer when it made none. */
+function createdId({ answer }: Awaited<ReturnType<typeof create>>): string {
+  const payload = answer.data?.createContainer;
+  if (payload?.__typename !== 'CreateContainerSuccess') throw new Error(JSON.stringify(answer));
+  return payload.container.id;
+}
+
+const setPolicy = async (input: CreatePolicyInput) => {
+  const { setCreatePolicy } = await berth.query(SetCreatePolicy, { input });
+  expect(setCreatePolicy.__typename).toBe('SetCreatePolicySuccess');
 };
 
 const creates = () => forwarder.requests.filter((request) => /\/containers\/create/.test(request)).length;
@@ -122,10 +117,12 @@ describe('the default create policy', () => {
         ],
       },
     ];
+    // Bodies as text, which a typed client cannot send: a string for a boolean, and duplicate keys
+    // (the last one wins in JSON.parse).
+    const query = JSON.stringify(print(CreateContainer));
     const rawGraphql = [
-      // A string for a boolean, and duplicate keys (the last one wins in JSON.parse).
-      `{"query": ${JSON.stringify(CREATE)}, "variables": {"input": {"image": "${image}", "privileged": "true"}}}`,
-      `{"query": ${JSON.stringify(CREATE)}, "variables": {"input": {"image": "${image}", "privileged": false, "privileged": true}}}`,
+      `{"query": ${query}, "variables": {"input": {"image": "${image}", "privileged": "true"}}}`,
+      `{"query": ${query}, "variables": {"input": {"image": "${image}", "privileged": false, "privileged": true}}}`,
     ];
     const rest: (Record<string, unknown> | string)[] = [
       { image, privileged: true },
@@ -247,13 +244,13 @@ describe('an admin policy', () => {
       bindMountPrefixes: ['/tmp'],
       allowedCapabilities: ['NET_ADMIN'],
     });
-    const { answer } = await create({
-      privileged: true,
-      capAdd: ['net_admin'],
-      mounts: [{ type: 'BIND', source: '/tmp', target: '/host-tmp', readOnly: true }],
-    });
-    const id = answer.data?.['createContainer']?.container?.id as string;
-    expect(id, JSON.stringify(answer)).toBeTruthy();
+    const id = createdId(
+      await create({
+        privileged: true,
+        capAdd: ['net_admin'],
+        mounts: [{ type: 'BIND', source: '/tmp', target: '/host-tmp', readOnly: true }],
+      }),
+    );
     const info = await docker.getContainer(id).inspect();
     expect(info.HostConfig.Privileged).toBe(true);
     expect(info.HostConfig.CapAdd).toEqual(['NET_ADMIN']);
@@ -275,9 +272,7 @@ describe('an admin policy', () => {
       allowPrivileged: false,
     });
     const defaults = await create({});
-    const limited = await docker
-      .getContainer(defaults.answer.data?.['createContainer']?.container?.id)
-      .inspect();
+    const limited = await docker.getContainer(createdId(defaults)).inspect();
     expect(limited.HostConfig.Memory).toBe(64 * 1024 * 1024);
     expect(limited.HostConfig.NanoCpus).toBe(500_000_000);
 

@@ -2,14 +2,14 @@ import { createServer, isIP } from 'node:net';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import type Docker from 'dockerode';
 import fc from 'fast-check';
-import { parse, print } from 'graphql';
+import { print } from 'graphql';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { isContainerName, validateContainerRef } from '../../src/domain/lifecycle/validation.js';
 import { isImageReference } from '../../src/domain/images/reference.js';
 import { ERROR_CODES, HTTP_ERROR_CODES } from '../../src/shared/errors.js';
 import { TEST_LABEL, cleanupLabelled, testDocker } from '../harness/docker.js';
 import { startBerth, uniqueName, type RunningBerth } from '../support/berth.js';
-import { CreateContainer, StopContainer } from '../support/operations.js';
+import { CreateContainer, RemoveContainer, StopContainer } from '../support/operations/index.js';
 
 /**
  * Thousands of random bodies to the REST shim and random inputs to the mutations, against the real
@@ -268,21 +268,6 @@ type Payload = { __typename: string; code?: string; message?: string; field?: st
   string,
   unknown
 >;
-
-/** `RemoveContainer` of test/support/operations.ts, which does not select InvalidInputError's `field`. */
-const RemoveContainer: TypedDocumentNode<
-  { removeContainer: Payload },
-  { id: string; force?: boolean | null; removeVolumes?: boolean | null }
-> = parse(`
-  mutation RemoveContainerField($id: String!, $force: Boolean, $removeVolumes: Boolean) {
-    removeContainer(id: $id, force: $force, removeVolumes: $removeVolumes) {
-      __typename
-      ... on RemoveContainerSuccess { container { id } }
-      ... on Error { code message }
-      ... on InvalidInputError { field }
-    }
-  }
-`);
 
 /**
  * No 500, no masked fault, and either GraphQL refused the variables (errors, no data) or the

@@ -7,12 +7,15 @@ import type {
   RedeployContainerMutationVariables,
   RedeployProgressSubscription as Progress,
 } from '../gql/graphql.js';
-import { graphql } from '../gql/index.js';
 import { TEST_LABEL, cleanupLabelled, statusCodeOf, testDocker } from '../harness/docker.js';
 import { STAGING_NETWORK } from '../../src/domain/redeploy/ports.js';
 import { pushToRegistry } from '../harness/engine.js';
 import { startBerth, uniqueName, type RunningBerth } from '../support/berth.js';
-import { RedeployContainer, RedeployProgressSubscription } from '../support/operations.js';
+import {
+  CreateNetwork,
+  RedeployContainer,
+  RedeployProgressSubscription,
+} from '../support/operations/index.js';
 import { subscribe, wsClient } from '../support/subscriptions.js';
 import { waitFor } from '../support/wait.js';
 
@@ -102,26 +105,6 @@ async function buildImage(
   }
 }
 
-const CreateNetwork = graphql(`
-  mutation RedeployTestCreateNetwork($name: String!, $subnet: String, $labels: [KeyValueInput!]) {
-    createNetwork(name: $name, subnet: $subnet, labels: $labels) {
-      __typename
-      ... on CreateNetworkSuccess {
-        network {
-          name
-          ipam {
-            subnet
-          }
-        }
-      }
-      ... on Error {
-        code
-        message
-      }
-    }
-  }
-`);
-
 /**
  * A user network made by berth's createNetwork; with `subnet`, on a range the test picks (so fixed
  * addresses can be asked for), and without, on the one the engine picks.
@@ -137,7 +120,7 @@ async function createNetwork(subnet: boolean): Promise<string> {
     });
     if (answer.__typename === 'CreateNetworkSuccess') {
       networks.push(name);
-      if (subnet) expect(answer.network.ipam).toEqual([{ subnet: range }]);
+      if (subnet) expect(answer.network.ipam.map((ipam) => ipam.subnet)).toEqual([range]);
       return name;
     }
     // Another run's network may hold the range picked: pick again.

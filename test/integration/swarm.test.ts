@@ -12,8 +12,10 @@ import { TEST_LABEL, followProgress, statusCodeOf, testDocker } from '../harness
 import { TEST_PAGE, startEngine, stopEngine, type StartedEngine } from '../harness/engine.js';
 import { startBerth, type RunningBerth } from '../support/berth.js';
 import {
+  Backup,
   DeployService,
   RemoveService,
+  Restore,
   RollbackService,
   ScaleService,
   ServiceRolloutSubscription,
@@ -21,11 +23,10 @@ import {
   SwarmService,
   SwarmServices,
   UpdateService,
-} from '../support/operations.js';
+} from '../support/operations/index.js';
 import { SocketForwarder } from '../support/socket-forwarder.js';
 import { subscribe, wsClient, type Subscription } from '../support/subscriptions.js';
 import { waitFor } from '../support/wait.js';
-import { graphql } from '../gql/index.js';
 
 // A one-node swarm on a private engine: the shared engine must never enter swarm mode. The
 // routing mesh does not run on these machines (no IPVS), so ports are published in HOST mode,
@@ -34,36 +35,6 @@ import { graphql } from '../gql/index.js';
 
 const LABEL = 'swarm.test';
 const V2 = 'berth-test/busybox:v2';
-
-const SwarmBackup = graphql(`
-  query SwarmBackup {
-    backup
-  }
-`);
-
-const SwarmRestore = graphql(`
-  mutation SwarmRestore($document: JSONObject!) {
-    restore(document: $document) {
-      __typename
-      ... on RestoreSuccess {
-        report {
-          restored
-          failed
-          items {
-            section
-            item
-            outcome
-            reason
-          }
-        }
-      }
-      ... on Error {
-        code
-        message
-      }
-    }
-  }
-`);
 
 let engine: StartedEngine | undefined;
 let docker: Docker;
@@ -646,7 +617,7 @@ describe('a one-node swarm on a private engine', () => {
       Mode: { Replicated: { Replicas: 0 } },
     });
 
-    const { backup } = await berth.query(SwarmBackup);
+    const { backup } = await berth.query(Backup);
     const sections = backup['sections'] as Record<string, Record<string, unknown>[]>;
     const saved = sections['swarmServices']!;
     const idle = `fresh-${process.pid}`;
@@ -666,7 +637,7 @@ describe('a one-node swarm on a private engine', () => {
     const { removeService } = await berth.query(RemoveService, { id: name });
     expect(removeService.__typename).toBe('RemoveServiceSuccess');
 
-    const { restore } = await berth.query(SwarmRestore, { document: backup });
+    const { restore } = await berth.query(Restore, { document: backup });
     if (restore.__typename !== 'RestoreSuccess') throw new Error(JSON.stringify(restore));
     const items = restore.report.items.filter((item) => item.section === 'swarmServices');
     expect(items.find((item) => item.item === name)).toMatchObject({
@@ -705,7 +676,7 @@ describe('a one-node swarm on a private engine', () => {
   });
 
   it('backs up no services out of swarm mode, and a restore there fails each with NOT_SWARM_MANAGER', async () => {
-    const { backup } = await berth.query(SwarmBackup);
+    const { backup } = await berth.query(Backup);
     expect((backup['sections'] as Record<string, unknown>)['swarmServices']).toEqual([]);
 
     const document = {
@@ -718,7 +689,7 @@ describe('a one-node swarm on a private engine', () => {
         ],
       },
     };
-    const { restore } = await berth.query(SwarmRestore, { document });
+    const { restore } = await berth.query(Restore, { document });
     if (restore.__typename !== 'RestoreSuccess') throw new Error(JSON.stringify(restore));
     expect(restore.report.items).toEqual(
       ['web', 'api'].map((item) => ({

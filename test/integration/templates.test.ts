@@ -1,8 +1,16 @@
 import type Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { graphql } from '../gql/index.js';
 import { TEST_LABEL, cleanupLabelled, testDocker } from '../harness/docker.js';
 import { startBerth, uniqueName, type RunningBerth } from '../support/berth.js';
+import {
+  CreateContainerFromTemplate,
+  DeleteTemplate,
+  ExportTemplates,
+  GetTemplate,
+  ImportTemplates,
+  ListTemplates,
+  SaveTemplate,
+} from '../support/operations/index.js';
 
 /**
  * Container templates: saved createContainer inputs in berth's database, containers made from them
@@ -12,133 +20,6 @@ import { startBerth, uniqueName, type RunningBerth } from '../support/berth.js';
 const label = { name: TEST_LABEL, value: 'templates' };
 let berth: RunningBerth;
 let docker: Docker;
-
-export const TemplateFields = graphql(`
-  fragment TemplateFields on Template {
-    name
-    description
-    image
-    spec
-    createdAt
-    updatedAt
-  }
-`);
-
-const SaveTemplate = graphql(`
-  mutation SaveTemplate($name: String!, $description: String, $spec: CreateContainerInput!) {
-    saveTemplate(name: $name, description: $description, spec: $spec) {
-      __typename
-      ... on SaveTemplateSuccess {
-        template {
-          ...TemplateFields
-        }
-      }
-      ... on Error {
-        code
-        message
-      }
-      ... on InvalidInputError {
-        field
-      }
-    }
-  }
-`);
-
-const ListTemplates = graphql(`
-  query ListTemplates {
-    templates {
-      ...TemplateFields
-    }
-  }
-`);
-
-const GetTemplate = graphql(`
-  query GetTemplate($name: String!) {
-    template(name: $name) {
-      ...TemplateFields
-    }
-  }
-`);
-
-const DeleteTemplate = graphql(`
-  mutation DeleteTemplate($name: String!) {
-    deleteTemplate(name: $name) {
-      __typename
-      ... on DeleteTemplateSuccess {
-        template {
-          name
-        }
-      }
-      ... on Error {
-        code
-        message
-      }
-    }
-  }
-`);
-
-const CreateFromTemplate = graphql(`
-  mutation CreateFromTemplate($name: String!, $overrides: ContainerOverridesInput) {
-    createContainerFromTemplate(name: $name, overrides: $overrides) {
-      __typename
-      ... on CreateContainerFromTemplateSuccess {
-        container {
-          id
-          name
-          status
-          env {
-            name
-            value
-          }
-        }
-      }
-      ... on Error {
-        code
-        message
-      }
-      ... on InvalidInputError {
-        field
-      }
-      ... on PolicyViolationError {
-        field
-      }
-    }
-  }
-`);
-
-const ExportTemplates = graphql(`
-  query ExportTemplates {
-    exportTemplates
-  }
-`);
-
-const ImportTemplates = graphql(`
-  mutation ImportTemplates($document: JSONObject!, $replace: Boolean) {
-    importTemplates(document: $document, replace: $replace) {
-      __typename
-      ... on ImportTemplatesSuccess {
-        result {
-          created
-          replaced
-          skipped
-          invalid
-          items {
-            name
-            outcome
-            reason
-          }
-        }
-      }
-      ... on Error {
-        code
-        message
-      }
-      ... on InvalidInputError {
-        field
-      }
-    }
-  }
-`);
 
 /** A template name unique to this run (template names share container names' rules). */
 const templateName = (what: string) => uniqueName(`tpl-${what}`);
@@ -218,7 +99,7 @@ describe('templates', () => {
     expect((await berth.query(GetTemplate, { name })).template).toBeNull();
     const again = await berth.query(DeleteTemplate, { name });
     expect(again.deleteTemplate).toMatchObject({ code: 'TEMPLATE_NOT_FOUND' });
-    const missing = await berth.query(CreateFromTemplate, { name });
+    const missing = await berth.query(CreateContainerFromTemplate, { name });
     expect(missing.createContainerFromTemplate).toMatchObject({ code: 'TEMPLATE_NOT_FOUND' });
   });
 
@@ -238,7 +119,7 @@ describe('templates', () => {
     });
 
     const containerName = uniqueName('from-tpl');
-    const { createContainerFromTemplate } = await berth.query(CreateFromTemplate, {
+    const { createContainerFromTemplate } = await berth.query(CreateContainerFromTemplate, {
       name,
       overrides: {
         name: containerName,
@@ -272,7 +153,7 @@ describe('templates', () => {
   it('validates overrides as createContainer does, and the create policy applies to the merged spec', async () => {
     const name = templateName('checked');
     await save(name, { image: inject('testImage'), labels: [label], start: false });
-    const badEnv = await berth.query(CreateFromTemplate, {
+    const badEnv = await berth.query(CreateContainerFromTemplate, {
       name,
       overrides: { env: [{ name: 'A=B', value: 'x' }] },
     });
@@ -287,7 +168,7 @@ describe('templates', () => {
     const before = (
       await docker.listContainers({ all: true, filters: { label: [`${TEST_LABEL}=templates`] } })
     ).length;
-    const refused = await berth.query(CreateFromTemplate, {
+    const refused = await berth.query(CreateContainerFromTemplate, {
       name: privileged,
       overrides: { name: uniqueName('refused') },
     });

@@ -8,7 +8,7 @@ import {
   CreateContainer,
   ListContainers,
   RemoveContainer,
-} from '../support/operations.js';
+} from '../support/operations/index.js';
 
 let berth: RunningBerth;
 let client: Client;

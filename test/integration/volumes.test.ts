@@ -1,9 +1,17 @@
 import type Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { graphql } from '../gql/index.js';
 import { TEST_LABEL, cleanupLabelled, statusCodeOf, testDocker } from '../harness/docker.js';
 import { startBerth, uniqueName, type RunningBerth } from '../support/berth.js';
-import { ExecInContainer, RemoveContainer } from '../support/operations.js';
+import {
+  CreateContainer,
+  CreateVolume,
+  ExecInContainer,
+  GetVolume,
+  ListVolumes,
+  PruneVolumes,
+  RemoveContainer,
+  RemoveVolume,
+} from '../support/operations/index.js';
 
 /**
  * Volumes on the real engine: data that outlives its container, removal while in use, pruning
@@ -16,151 +24,11 @@ const label = { name: TEST_LABEL, value: FILE };
 let berth: RunningBerth;
 let docker: Docker;
 
-graphql(`
-  fragment VolumesTestVolume on Volume {
-    name
-    driver
-    mountpoint
-    scope
-    labels {
-      name
-      value
-    }
-    createdAt
-    usedBy {
-      id
-      name
-    }
-  }
-`);
-
-const CreateWithVolumes = graphql(`
-  mutation VolumesTestCreateContainer($input: CreateContainerInput!) {
-    createContainer(input: $input) {
-      __typename
-      ... on CreateContainerSuccess {
-        container {
-          id
-          name
-          status
-          mounts {
-            type
-            name
-            source
-            target
-            readOnly
-            driver
-          }
-        }
-      }
-      ... on Error {
-        code
-        message
-      }
-      ... on InvalidInputError {
-        field
-      }
-      ... on PolicyViolationError {
-        field
-      }
-    }
-  }
-`);
-
-const CreateVolume = graphql(`
-  mutation VolumesTestCreateVolume($name: String!, $labels: [KeyValueInput!]) {
-    createVolume(name: $name, labels: $labels) {
-      __typename
-      ... on CreateVolumeSuccess {
-        volume {
-          ...VolumesTestVolume
-        }
-      }
-      ... on Error {
-        code
-        message
-      }
-      ... on InvalidInputError {
-        field
-      }
-      ... on VolumeExistsError {
-        name
-      }
-    }
-  }
-`);
-
-const RemoveVolume = graphql(`
-  mutation VolumesTestRemoveVolume($name: String!, $force: Boolean) {
-    removeVolume(name: $name, force: $force) {
-      __typename
-      ... on RemoveVolumeSuccess {
-        volume {
-          name
-          labels {
-            name
-            value
-          }
-        }
-      }
-      ... on Error {
-        code
-        message
-      }
-      ... on VolumeInUseError {
-        name
-        containers
-      }
-      ... on VolumeNotFoundError {
-        name
-      }
-      ... on InvalidInputError {
-        field
-      }
-    }
-  }
-`);
-
-const PruneVolumes = graphql(`
-  mutation VolumesTestPrune($label: String!) {
-    pruneVolumes(label: $label) {
-      __typename
-      ... on PruneVolumesSuccess {
-        deleted
-        spaceReclaimedBytes
-      }
-      ... on Error {
-        code
-        message
-      }
-      ... on InvalidInputError {
-        field
-      }
-    }
-  }
-`);
-
-const VolumesQuery = graphql(`
-  query VolumesTestList($filter: VolumeFilter) {
-    volumes(filter: $filter) {
-      ...VolumesTestVolume
-    }
-  }
-`);
-
-const VolumeQuery = graphql(`
-  query VolumesTestOne($name: String!) {
-    volume(name: $name) {
-      ...VolumesTestVolume
-    }
-  }
-`);
-
 // Stops at once on SIGTERM, so removals do not wait out a grace period.
 const idle = { command: ['sh', '-c', "trap 'exit 0' TERM; sleep 600 & wait"] };
 
 async function createContainer(input: Record<string, unknown>) {
-  const { createContainer } = await berth.query(CreateWithVolumes, {
+  const { createContainer } = await berth.query(CreateContainer, {
     input: { name: uniqueName('vol-c'), image: inject('testImage'), labels: [label], ...input } as never,
   });
   return createContainer;
@@ -275,7 +143,7 @@ describe('named volumes', () => {
     const info = await docker.getContainer(reader.id).inspect();
     expect(info.Mounts).toEqual([expect.objectContaining({ Type: 'volume', Name: name, RW: false })]);
 
-    const { volumes } = await berth.query(VolumesQuery, { filter: { name } });
+    const { volumes } = await berth.query(ListVolumes, { filter: { name } });
     // Engines before 23.0 report the ctime of the volume's directory, which the write above moved.
     const now = (await docker.getVolume(name).inspect()) as { CreatedAt?: string };
     expect(volumes).toEqual([
@@ -296,7 +164,7 @@ describe('named volumes', () => {
     unlabelled.push(name);
     const container = await created({ ...idle, start: false, volumes: [{ name, target: '/data' }] });
     expect(await exists(name)).toBe(true);
-    const { volume: listed } = await berth.query(VolumeQuery, { name });
+    const { volume: listed } = await berth.query(GetVolume, { name });
     expect(listed?.usedBy).toEqual([{ id: container.id, name: container.name }]);
     await removeContainer(container.id);
   });
@@ -344,7 +212,7 @@ describe('createVolume and removeVolume', () => {
       code: 'VOLUME_NOT_FOUND',
       name,
     });
-    expect((await berth.query(VolumeQuery, { name })).volume).toBeNull();
+    expect((await berth.query(GetVolume, { name })).volume).toBeNull();
   });
 });
 

@@ -8,7 +8,7 @@ import { inject } from 'vitest';
 import { buildApp, type App } from '../../src/app.js';
 import { loadConfig } from '../../src/platform/config.js';
 import { TEST_LABEL } from '../harness/docker.js';
-import { CreateContainer } from './operations.js';
+import { CreateContainer } from './operations/index.js';
 
 /** A real berth on a free loopback port, against the engine the harness provides. */
 export interface RunningBerth {

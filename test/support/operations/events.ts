@@ -1,0 +1,35 @@
+import { graphql } from '../../gql/index.js';
+
+export const ContainerEventsSubscription = graphql(`
+  subscription ContainerEvents($filter: ContainerEventFilter, $after: String) {
+    containerEvents(filter: $filter, after: $after) {
+      cursor
+      type
+      at
+      containerId
+      exitCode
+      health
+      container {
+        ...ContainerFields
+      }
+    }
+  }
+`);
+
+export const HealthChangedSubscription = graphql(`
+  subscription HealthChanged($containerId: String) {
+    healthChanged(containerId: $containerId) {
+      previous
+      current
+      at
+      container {
+        ...ContainerFields
+      }
+      lastProbe {
+        exitCode
+        output
+        at
+      }
+    }
+  }
+`);

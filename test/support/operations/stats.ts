@@ -1,0 +1,57 @@
+import { graphql } from '../../gql/index.js';
+
+/** One sample, as the subscriptions, the `stats` field and the history answer it. */
+export const StatsFields = graphql(`
+  fragment StatsFields on ContainerStats {
+    containerId
+    at
+    cpuPercent
+    memoryUsageBytes
+    memoryLimitBytes
+    memoryPercent
+    networkRxBytes
+    networkTxBytes
+    blockReadBytes
+    blockWriteBytes
+    pids
+  }
+`);
+
+export const ContainerStatsSubscription = graphql(`
+  subscription ContainerStats($id: String!, $intervalSeconds: Float) {
+    containerStats(id: $id, intervalSeconds: $intervalSeconds) {
+      ...StatsFields
+    }
+  }
+`);
+
+export const ContainersStatsSubscription = graphql(`
+  subscription ContainersStats($filter: ContainerFilter) {
+    containersStats(filter: $filter) {
+      at
+      samples {
+        ...StatsFields
+      }
+    }
+  }
+`);
+
+/**
+ * A container's figures beside what they are checked against (status, health, restarts). On a
+ * running container, reading them starts its collector, or keeps it warm a while.
+ */
+export const ContainerFigures = graphql(`
+  query ContainerFigures($id: String!) {
+    container(id: $id) {
+      id
+      status
+      health
+      restartCount
+      cpu
+      memory
+      stats {
+        ...StatsFields
+      }
+    }
+  }
+`);

@@ -1,0 +1,63 @@
+import { graphql } from '../../gql/index.js';
+
+export const TokenFields = graphql(`
+  fragment TokenFields on Token {
+    id
+    name
+    role
+    createdAt
+    lastUsedAt
+    revokedAt
+  }
+`);
+
+export const ListTokens = graphql(`
+  query ListTokens($active: Boolean) {
+    tokens(active: $active) {
+      ...TokenFields
+    }
+  }
+`);
+
+export const CreateToken = graphql(`
+  mutation CreateToken($name: String!, $role: Role!) {
+    createToken(name: $name, role: $role) {
+      __typename
+      ... on CreateTokenSuccess {
+        created {
+          secret
+          token {
+            ...TokenFields
+          }
+        }
+      }
+      ... on Error {
+        code
+        message
+      }
+      ... on InvalidInputError {
+        field
+      }
+    }
+  }
+`);
+
+export const RevokeToken = graphql(`
+  mutation RevokeToken($reference: String!) {
+    revokeToken(reference: $reference) {
+      __typename
+      ... on RevokeTokenSuccess {
+        token {
+          ...TokenFields
+        }
+      }
+      ... on Error {
+        code
+        message
+      }
+      ... on InvalidInputError {
+        field
+      }
+    }
+  }
+`);
