@@ -125,3 +125,29 @@ describe('other refusals of a document', () => {
     }
   });
 });
+
+describe('subscriptions refused over Server-Sent Events', () => {
+  it.each([
+    ['containerStats', 'subscription { containerStats(id: "berth-no-such-container") { cpuPercent } }'],
+    ['containerLogs', 'subscription { containerLogs(id: "berth-no-such-container") { text } }'],
+  ])(
+    'answers %s of an unknown container with the typed NOT_FOUND in a 2xx stream, as over WebSocket',
+    async (_, query) => {
+      const response = await fetch(`${berth.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'text/event-stream' },
+        body: JSON.stringify({ query }),
+      });
+      const text = await response.text();
+      expect(response.status, text).toBe(200);
+      const events = text
+        .split('\n')
+        .filter((line) => line.startsWith('data: {'))
+        .map((line) => JSON.parse(line.slice('data: '.length)) as Answer['body']);
+      expect(events).toEqual([
+        expect.objectContaining({ errors: [expect.objectContaining({ extensions: { code: 'NOT_FOUND' } })] }),
+      ]);
+      expect(text).toMatch(/^event: complete$/m);
+    },
+  );
+});
