@@ -1,6 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import WebSocket from 'ws';
 import { ERROR_CODES, HTTP_ERROR_CODES } from '../../src/shared/errors.js';
 import { startBerth, type RunningBerth } from '../support/berth.js';
+import { recordingLogger } from '../support/log.js';
 
 /**
  * Every refusal of a GraphQL document carries a code from the error catalog, whichever limit or
@@ -9,9 +11,15 @@ import { startBerth, type RunningBerth } from '../support/berth.js';
  */
 
 let berth: RunningBerth;
+const log = recordingLogger();
 
 beforeAll(async () => {
-  berth = await startBerth();
+  berth = await startBerth({}, { logger: log.logger, label: 'refusals' });
+});
+
+afterEach(() => {
+  // A client's mistake is no fault of berth's: nothing of it reaches the log as an error.
+  expect(log.errors()).toEqual([]);
 });
 
 afterAll(async () => {
@@ -148,6 +156,143 @@ describe('subscriptions refused over Server-Sent Events', () => {
         expect.objectContaining({ errors: [expect.objectContaining({ extensions: { code: 'NOT_FOUND' } })] }),
       ]);
       expect(text).toMatch(/^event: complete$/m);
+    },
+  );
+});
+
+/** A graphql-transport-ws session spoken by hand, to see every message and how the socket ends. */
+interface Session {
+  send(message: Record<string, unknown>): void;
+  /** The next message for operation `id` (or of `type`), within 10 s. */
+  next(id: string): Promise<{ id?: string; type: string; payload?: unknown }>;
+  closed: { code: number; reason: string } | null;
+  close(): void;
+}
+
+async function openSession(): Promise<Session> {
+  const socket = new WebSocket(`${berth.url.replace(/^http/, 'ws')}/graphql`, 'graphql-transport-ws');
+  const inbox: { id?: string; type: string; payload?: unknown }[] = [];
+  const waiters: { id: string; resolve: (message: (typeof inbox)[number]) => void }[] = [];
+  const session: Session = {
+    closed: null,
+    send: (message) => socket.send(JSON.stringify(message)),
+    next(id) {
+      const at = inbox.findIndex((message) => (message.id ?? message.type) === id);
+      if (at >= 0) return Promise.resolve(inbox.splice(at, 1)[0]!);
+      return new Promise((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no message for ${id} within 10 s`)), 10_000);
+        waiters.push({
+          id,
+          resolve: (message) => {
+            clearTimeout(timer);
+            resolve(message);
+          },
+        });
+      });
+    },
+    close: () => socket.close(),
+  };
+  socket.on('message', (data) => {
+    const message = JSON.parse(String(data)) as (typeof inbox)[number];
+    const at = waiters.findIndex((waiter) => waiter.id === (message.id ?? message.type));
+    if (at >= 0) waiters.splice(at, 1)[0]!.resolve(message);
+    else inbox.push(message);
+  });
+  socket.on('close', (code, reason) => (session.closed = { code, reason: String(reason) }));
+  await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
+  session.send({ type: 'connection_init' });
+  expect((await session.next('connection_ack')).type).toBe('connection_ack');
+  return session;
+}
+
+describe('a malformed subscribe over WebSocket', () => {
+  it.each([
+    ['a syntax error', { query: 'subscription { containerEvents { ' }, 'GRAPHQL_PARSE_FAILED'],
+    ['an unknown field', { query: 'subscription { nope }' }, 'GRAPHQL_VALIDATION_FAILED'],
+    [
+      'too deep',
+      {
+        query: `subscription { containerEvents { ${'... on ContainerEvent { '.repeat(9)}cursor${' }'.repeat(9)} } }`,
+      },
+      'QUERY_TOO_COMPLEX',
+    ],
+    ['too many tokens', { query: manyTokens(251), operationName: 'A0' }, 'QUERY_TOO_COMPLEX'],
+    [
+      'two operations and no operationName',
+      { query: 'query A { system { statsSource } } query B { system { statsSource } }' },
+      'OPERATION_RESOLUTION_FAILURE',
+    ],
+    [
+      'an operationName the document lacks',
+      { query: 'query A { system { statsSource } }', operationName: 'Nope' },
+      'OPERATION_RESOLUTION_FAILURE',
+    ],
+    [
+      'a variable of the wrong type',
+      {
+        query: 'subscription($id: String!) { containerStats(id: $id) { cpuPercent } }',
+        variables: { id: 5 },
+      },
+      'INVALID_VARIABLES',
+    ],
+    [
+      'a required variable missing',
+      { query: 'subscription($id: String!) { containerStats(id: $id) { cpuPercent } }', variables: {} },
+      'INVALID_VARIABLES',
+    ],
+  ])(
+    'gets an error message for that operation alone (%s); the connection and its other subscriptions go on',
+    async (_, payload, code) => {
+      const consoleError = vi.spyOn(console, 'error');
+      const session = await openSession();
+      try {
+        session.send({
+          id: 'events',
+          type: 'subscribe',
+          payload: {
+            query: 'subscription { containerEvents(filter: { types: [CREATE] }) { type containerId } }',
+          },
+        });
+        session.send({ id: 'bad', type: 'subscribe', payload });
+        const answer = await session.next('bad');
+        expect(answer).toMatchObject({ type: 'error', payload: [{ extensions: { code } }] });
+        expect(JSON.stringify(answer.payload)).not.toMatch(/"http"|Syntax Error: (Query|Token|Aliases)/);
+
+        // The same connection still answers, and the events subscription still delivers.
+        session.send({ id: 'query', type: 'subscribe', payload: { query: '{ system { statsSource } }' } });
+        expect(await session.next('query')).toMatchObject({
+          type: 'next',
+          payload: { data: { system: {} } },
+        });
+        // Other test files share the engine: their containers' events come through too.
+        const created = await berth.create({ command: ['true'], start: false });
+        try {
+          let event: { payload?: unknown };
+          do event = await session.next('events');
+          while (
+            (event.payload as { data?: { containerEvents?: { containerId?: string } } }).data?.containerEvents
+              ?.containerId !== created.id
+          );
+          expect(event).toMatchObject({
+            type: 'next',
+            payload: { data: { containerEvents: { type: 'CREATE' } } },
+          });
+        } finally {
+          await fetch(`${berth.url}/graphql`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({
+              query: 'mutation($id: String!) { removeContainer(id: $id, force: true) { __typename } }',
+              variables: { id: created.id },
+            }),
+          });
+        }
+        expect(session.closed).toBeNull();
+        expect(consoleError).not.toHaveBeenCalled();
+      } finally {
+        session.close();
+        consoleError.mockRestore();
+      }
     },
   );
 });

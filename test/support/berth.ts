@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { print } from 'graphql';
-import { createLogger } from 'graphql-yoga';
+import { createLogger, type YogaLogger } from 'graphql-yoga';
 import { inject } from 'vitest';
 import { buildApp, type App } from '../../src/app.js';
 import { loadConfig } from '../../src/platform/config.js';
@@ -47,7 +47,7 @@ function executeCreate(berth: Pick<RunningBerth, 'query'>, input: Record<string,
  */
 export async function startBerth(
   env: Record<string, string> = {},
-  options: { waitForEngine?: boolean; label?: string } = {},
+  options: { waitForEngine?: boolean; label?: string; logger?: YogaLogger } = {},
 ): Promise<RunningBerth> {
   // Each berth has its own data directory; tests that are not about security run with
   // authentication off (loopback only), the security tests turn it on.
@@ -61,7 +61,9 @@ export async function startBerth(
     BERTH_DATA_DIR: dataDir,
     ...env,
   });
-  const app = buildApp(config, { logger: createLogger(env['LOG_LEVEL'] === 'debug' ? 'debug' : 'error') });
+  const app = buildApp(config, {
+    logger: options.logger ?? createLogger(env['LOG_LEVEL'] === 'debug' ? 'debug' : 'error'),
+  });
   const { url } = await app.start();
   if (options.waitForEngine !== false) await app.index.whenSynced();
 

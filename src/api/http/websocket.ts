@@ -1,8 +1,14 @@
 import type { Server } from 'node:http';
-import type { ExecutionArgs } from 'graphql';
+import {
+  getOperationAST,
+  getVariableValues,
+  type DocumentNode,
+  type ExecutionArgs,
+  type GraphQLError,
+} from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { createGraphQLError, type YogaLogger, type YogaServerInstance } from 'graphql-yoga';
-import { CloseCode } from 'graphql-ws';
+import { CloseCode, type SubscribePayload } from 'graphql-ws';
 import { WebSocket, WebSocketServer } from 'ws';
 import type { AuthGuard } from '../../platform/auth/guard.js';
 import type { Principal } from '../../platform/auth/principal.js';
@@ -127,23 +133,26 @@ export function attachGraphQLWebSocket(
           // This operation is refused; the connection and its other subscriptions carry on.
           return [createGraphQLError(error.message, { extensions: { code: error.code } })];
         }
-        const { schema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
-          ...ctx,
-          req: ctx.extra.request,
-          socket: ctx.extra.socket,
-          params,
-          principal,
-        });
-        const args = {
-          schema,
-          operationName: params.operationName,
-          document: parse(params.query),
-          variableValues: params.variables,
-          contextValue: await contextFactory(),
-          rootValue: { execute, subscribe },
-        };
-        const errors = validate(args.schema, args.document);
-        return errors.length > 0 ? errors : args;
+        try {
+          const enveloped = yoga.getEnveloped({
+            ...ctx,
+            req: ctx.extra.request,
+            socket: ctx.extra.socket,
+            params,
+            principal,
+          });
+          const prepared = prepareOperation(enveloped, params);
+          if (Array.isArray(prepared)) return prepared.map(withoutHttpExtension);
+          return {
+            ...prepared,
+            contextValue: await enveloped.contextFactory(),
+            rootValue: { execute: enveloped.execute, subscribe: enveloped.subscribe },
+          };
+        } catch (error) {
+          // A fault of berth's, not the client's: logged whole, and only this operation ends.
+          options.log.error('preparing a WebSocket operation failed', error);
+          return [createGraphQLError('Unexpected error.', { extensions: { code: 'INTERNAL_SERVER_ERROR' } })];
+        }
       },
     },
     wss,
@@ -159,4 +168,80 @@ export function attachGraphQLWebSocket(
       await new Promise<void>((resolve) => wss.close(() => resolve()));
     },
   };
+}
+
+/**
+ * The document parsed, validated, its operation found and its variables checked, as Yoga does for
+ * HTTP; or the client's mistakes as coded errors, which graphql-ws sends as an `error` message for
+ * that operation alone. Thrown out of onSubscribe, any of them would close the whole connection
+ * (4500) and end the client's other subscriptions.
+ */
+function prepareOperation(
+  enveloped: Pick<
+    ReturnType<YogaServerInstance<object, object>['getEnveloped']>,
+    'parse' | 'validate' | 'schema'
+  >,
+  params: SubscribePayload,
+): GraphQLError[] | Pick<ExecutionArgs, 'schema' | 'document' | 'operationName' | 'variableValues'> {
+  let document: DocumentNode;
+  try {
+    document = enveloped.parse(params.query);
+  } catch (error) {
+    if (!isGraphQLErrorLike(error)) throw error;
+    // The token limit's refusal comes typed; a syntax error as Yoga codes it over HTTP.
+    return [coded(error, (error.extensions['code'] as string | undefined) ?? 'GRAPHQL_PARSE_FAILED')];
+  }
+  const invalid = enveloped.validate(enveloped.schema, document);
+  if (invalid.length > 0) return [...invalid];
+  const operation = getOperationAST(document, params.operationName ?? undefined);
+  if (!operation) {
+    return [
+      createGraphQLError(
+        params.operationName
+          ? `the document has no operation named "${params.operationName}"`
+          : 'the document holds several operations: name one in operationName',
+        { extensions: { code: 'OPERATION_RESOLUTION_FAILURE' } },
+      ),
+    ];
+  }
+  const variables = getVariableValues(
+    enveloped.schema,
+    operation.variableDefinitions ?? [],
+    params.variables ?? {},
+    { maxErrors: 20 },
+  );
+  if (variables.errors) return variables.errors.map((error) => coded(error, 'INVALID_VARIABLES'));
+  return {
+    schema: enveloped.schema,
+    document,
+    operationName: params.operationName ?? null,
+    variableValues: params.variables ?? null,
+  };
+}
+
+function coded(error: GraphQLError, code: string): GraphQLError {
+  return createGraphQLError(error.message, {
+    nodes: error.nodes ?? null,
+    source: error.source ?? null,
+    positions: error.positions ?? null,
+    extensions: { ...error.extensions, code },
+  });
+}
+
+/** Yoga's HTTP status hint (`extensions.http`) means nothing on a WebSocket; graphql-ws would send it. */
+function withoutHttpExtension(error: GraphQLError): GraphQLError {
+  if (!('http' in error.extensions)) return error;
+  const { http: _http, ...extensions } = error.extensions;
+  return createGraphQLError(error.message, {
+    nodes: error.nodes ?? null,
+    source: error.source ?? null,
+    positions: error.positions ?? null,
+    path: error.path ?? null,
+    extensions,
+  });
+}
+
+/** By shape: graphql ships CommonJS and ESM builds, and armor may load the other one. */
+function isGraphQLErrorLike(error: unknown): error is GraphQLError {
+  return error instanceof Error && error.name === 'GraphQLError';
 }
