@@ -18,6 +18,7 @@ import { DockerSwarm } from './swarm.js';
 import { DockerNetworks } from './networks.js';
 import { DockerVolumes } from './volumes.js';
 import { DockerContainerSpecs } from './container-specs.js';
+import { DockerReadBack } from './read-back.js';
 import { DockerRedeploy } from './redeploy.js';
 import { DockerApiStatsSource } from './stats.js';
 import { EngineCalls, onStatus, type EngineCall } from './calls.js';
@@ -47,7 +48,9 @@ export class DockerEngine {
   readonly volumes: DockerVolumes;
   /** Containers' create specs read back from the engine, for backups. */
   readonly containerSpecs: DockerContainerSpecs;
-  /** Reading a container back as a copy's create options, renaming, moving network endpoints. */
+  /** Containers read back (as berth types) and images' defaults. */
+  readonly readBack: DockerReadBack;
+  /** The read-back, creating a copy of a container, renaming, moving network endpoints. */
   readonly redeploy: DockerRedeploy;
 
   constructor(engineOrClient: EngineConnection | Docker, options: DockerEngineOptions = {}) {
@@ -58,7 +61,8 @@ export class DockerEngine {
     this.networks = new DockerNetworks(this.#calls);
     this.volumes = new DockerVolumes(this.#calls);
     this.containerSpecs = new DockerContainerSpecs(this.#calls);
-    this.redeploy = new DockerRedeploy(this.#calls);
+    this.readBack = new DockerReadBack(this.#calls);
+    this.redeploy = new DockerRedeploy(this.#calls, this.readBack);
   }
 
   /** Whether the engine answers `/_ping` within `timeoutMs`. Never throws. */

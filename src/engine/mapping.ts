@@ -127,7 +127,8 @@ export function toCreateOptions(spec: CreateContainerSpec): Docker.ContainerCrea
   return options;
 }
 
-const NAMESPACE_MODES: Record<HostNamespace, string> = {
+/** Where the host config says a namespace is the host's (`host`): one table, for creates and read-backs. */
+export const NAMESPACE_MODES: Readonly<Record<HostNamespace, string>> = {
   NETWORK: 'NetworkMode',
   PID: 'PidMode',
   IPC: 'IpcMode',
@@ -178,7 +179,7 @@ function toHealth(value: string | undefined): HealthStatus {
   }
 }
 
-function splitEnv(entries: string[] | null | undefined): KeyValue[] {
+export function splitEnv(entries: readonly string[] | null | undefined): KeyValue[] {
   return (entries ?? []).map((entry) => {
     const at = entry.indexOf('=');
     return at < 0 ? { name: entry, value: '' } : { name: entry.slice(0, at), value: entry.slice(at + 1) };

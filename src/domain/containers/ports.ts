@@ -1,5 +1,6 @@
 import type { EventEmitter } from 'node:events';
 import type { Container, CreateContainerSpec } from './model.js';
+import type { ContainerReadBack, ImageDefaults } from './read-back.js';
 
 /**
  * What the container domain needs of an engine. The engine gateway (src/engine) implements these
@@ -46,4 +47,16 @@ export interface EngineEvents extends EventEmitter<EngineEventsMap> {
   readonly connected: boolean;
   start(): void;
   stop(): void;
+}
+
+/**
+ * Reads containers back from the engine (src/engine/read-back.ts), and images' defaults: what a
+ * backup and a redeploy each derive their own input from. `Carried` is the engine's own record of
+ * the rest of a container's settings, which the domain only hands back.
+ */
+export interface ContainerReader<Carried = unknown> {
+  /** By full id, unique id prefix or name. */
+  readBack(reference: string): Promise<ContainerReadBack<Carried>>;
+  /** The image's own settings, or null when the engine does not have it. */
+  imageDefaults(reference: string): Promise<ImageDefaults | null>;
 }

@@ -1,4 +1,5 @@
 import type { HealthProbe, KeyValue, Privileges } from '../containers/model.js';
+import type { ContainerReadBack, OwnSettings } from '../containers/read-back.js';
 
 /** Health-gated redeploys of a standalone container, in berth's own terms. */
 
@@ -99,8 +100,25 @@ export interface FixedHostPort {
   hostPort: number;
 }
 
-/** What an engine call learned of a running container that is to be replaced. */
-export interface ContainerBlueprint<Template = unknown> {
+/** How a copy of a container is made (see blueprintOf). */
+export interface CloneTemplate<Carried = unknown> {
+  /** What the container set itself: the engine merges the new image's defaults in again. */
+  own: OwnSettings;
+  terminal: ContainerReadBack['terminal'];
+  /** null: the engine names the copy's host itself, as it did the container's. */
+  hostname: string | null;
+  domainname: string | null;
+  stopTimeoutSeconds: number | null;
+  /** The volumes its image's VOLUMEs made, mounted by name in the copy so that their data carries over. */
+  carriedVolumes: { name: string; target: string; readOnly: boolean }[];
+  /** The networks it is on, the one it was created on (its network mode) first. */
+  networks: readonly string[];
+  /** The engine's own record of the rest of the container's settings, handed back untouched. */
+  carried: Carried;
+}
+
+/** What a redeploy learned of a running container that is to be replaced. */
+export interface ContainerBlueprint<Carried = unknown> {
   id: string;
   name: string;
   running: boolean;
@@ -113,8 +131,8 @@ export interface ContainerBlueprint<Template = unknown> {
   effective: EffectiveSpec;
   /** What the create policy weighs: a replacement gets the same powers, so they are checked again. */
   privileges: Privileges;
-  /** The engine's create options for a copy, carried through untouched by the domain. */
-  template: Template;
+  /** How a copy is made. */
+  template: CloneTemplate<Carried>;
 }
 
 export interface PlannedNetwork {

@@ -1,6 +1,6 @@
 import type { KeyValue } from '../containers/model.js';
-import type { ContainerEngine } from '../containers/ports.js';
-import type { AttachedNetwork, ContainerBlueprint, EffectiveSpec } from './model.js';
+import type { ContainerEngine, ContainerReader } from '../containers/ports.js';
+import type { CloneTemplate } from './model.js';
 
 /** An internal network where a replacement that publishes host ports waits for its health. */
 export const STAGING_NETWORK = 'berth-redeploy-staging';
@@ -23,22 +23,14 @@ export interface CloneRequest {
 }
 
 /**
- * The engine calls a redeploy needs beyond the container lifecycle (src/engine/redeploy.ts).
- * `Template` is the engine's own record of how a container was made; the domain only hands it back.
+ * The engine calls a redeploy needs beyond the container lifecycle (src/engine/redeploy.ts): the
+ * container and images read back (see blueprint.ts for what the domain makes of them), the copy
+ * made, renames, and network endpoints moved. `Carried` is the engine's own record of the rest of
+ * a container's settings; the domain only hands it back.
  */
-export interface RedeployCalls<Template> {
-  /** The container read back as what would make it again. */
-  blueprint(reference: string): Promise<ContainerBlueprint<Template>>;
-  /** What a copy with `image` and `env` would run with, and whether the image is on the engine. */
-  preview(
-    template: Template,
-    image: string,
-    env: readonly KeyValue[],
-    options?: { imageDefaults: boolean },
-  ): Promise<{ effective: EffectiveSpec; present: boolean }>;
+export interface RedeployCalls<Carried> extends ContainerReader<Carried> {
   /** Creates the copy (not started) and returns its id. */
-  createClone(template: Template, request: CloneRequest): Promise<string>;
-  endpoints(id: string): Promise<AttachedNetwork[]>;
+  createClone(template: CloneTemplate<Carried>, request: CloneRequest): Promise<string>;
   rename(id: string, name: string): Promise<void>;
   connect(network: string, id: string, aliases: readonly string[]): Promise<void>;
   /** Joins at a fixed address; false, with nothing joined, when the network cannot give one. */
@@ -54,6 +46,6 @@ export interface RedeployCalls<Template> {
   ensureStagingNetwork(): Promise<string>;
 }
 
-export interface RedeployEngine<Template = unknown> extends ContainerEngine {
-  readonly redeploy: RedeployCalls<Template>;
+export interface RedeployEngine<Carried = unknown> extends ContainerEngine {
+  readonly redeploy: RedeployCalls<Carried>;
 }

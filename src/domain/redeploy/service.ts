@@ -14,9 +14,12 @@ import { RedeployFailedError } from './errors.js';
 import type { ImageService } from '../images/service.js';
 import { enforcePolicy, type CreatePolicy } from '../policy/policy.js';
 import { applyEnvChanges, diffSpecs } from './diff.js';
+import { attachedNetworks, blueprintOf, previewOf } from './blueprint.js';
 import { waitUntilReady } from './health-gate.js';
 import type {
+  CloneTemplate,
   ContainerBlueprint,
+  EffectiveSpec,
   NetworkHandover,
   PlannedNetwork,
   RedeployFailure,
@@ -137,12 +140,31 @@ export class RedeployService {
     await Promise.allSettled([...this.#inFlight]);
   }
 
+  /** The container read back as what a replacement needs. */
+  async #blueprint(id: string): Promise<Blueprint> {
+    const container = await this.engine.redeploy.readBack(id);
+    const image = await this.engine.redeploy.imageDefaults(container.imageId);
+    return blueprintOf(container, image?.settings ?? null);
+  }
+
+  /**
+   * What a copy on `image` with `env` would run with, and whether the engine has the image; when
+   * it has not (it is pulled first), only what the container sets itself is known.
+   */
+  async #preview(
+    template: CloneTemplate,
+    image: string,
+    env: readonly KeyValue[],
+  ): Promise<{ effective: EffectiveSpec; present: boolean }> {
+    const defaults = await this.engine.redeploy.imageDefaults(image);
+    return { effective: previewOf(template, image, env, defaults), present: defaults !== null };
+  }
+
   async #plan(
     current: Container,
     request: RedeployRequest,
   ): Promise<{ plan: RedeployPlan; blueprint: Blueprint; env: KeyValue[] }> {
-    const redeploy = this.engine.redeploy;
-    const blueprint = await redeploy.blueprint(current.id);
+    const blueprint = await this.#blueprint(current.id);
     if (blueprint.networkMode !== 'OWN') {
       throw new InvalidStateError(
         `container "${blueprint.name}" uses ${blueprint.networkMode === 'HOST' ? "the host's network" : blueprint.networkMode === 'NONE' ? 'no network' : "another container's network"}: ` +
@@ -179,7 +201,7 @@ export class RedeployService {
     );
     const env = applyEnvChanges(blueprint.ownEnv, request.setEnv, request.unsetEnv);
     const image = request.image ?? blueprint.effective.image;
-    const after = await redeploy.preview(blueprint.template, image, env);
+    const after = await this.#preview(blueprint.template, image, env);
     if (!after.present && /^sha256:[0-9a-f]{64}$/.test(image)) {
       throw new ImageNotFoundError(image, 'the engine has no image with this id, and an id cannot be pulled');
     }
@@ -187,11 +209,7 @@ export class RedeployService {
     const before = after.present
       ? blueprint.effective
       : {
-          ...(
-            await redeploy.preview(blueprint.template, blueprint.effective.image, blueprint.ownEnv, {
-              imageDefaults: false,
-            })
-          ).effective,
+          ...previewOf(blueprint.template, blueprint.effective.image, blueprint.ownEnv, null),
           imageId: blueprint.effective.imageId,
         };
     const networks: PlannedNetwork[] = blueprint.networks.map((network) => ({
@@ -242,7 +260,7 @@ export class RedeployService {
           );
         }
         // Now its defaults are known: what the copy will run, and whether it has a healthcheck.
-        const pulled = await this.engine.redeploy.preview(blueprint.template, plan.image, env);
+        const pulled = await this.#preview(blueprint.template, plan.image, env);
         plan.healthGate = pulled.effective.healthcheck ? 'HEALTHCHECK' : 'RUNNING';
         plan.changes = diffSpecs(blueprint.effective, pulled.effective);
       }
@@ -380,7 +398,7 @@ export class RedeployService {
     const redeploy = this.engine.redeploy;
     this.#board.publish(run, 'SWAPPING', 'moving the names to the new container');
     const fixed = new Map<string, boolean>();
-    const endpoints = await redeploy.endpoints(newId);
+    const endpoints = attachedNetworks(await redeploy.readBack(newId));
     try {
       for (const network of plan.networks) {
         if (network.aliases.length === 0) continue;
