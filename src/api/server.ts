@@ -19,7 +19,7 @@ import {
 } from './http/cross-site.js';
 import { useDashboard } from './http/dashboard.js';
 import {
-  hardenServer,
+  serverTimeouts,
   useGraphQLBodyLimit,
   useIntrospectionSwitch,
   useQueryLimits,
@@ -103,6 +103,7 @@ export function createApiServer(
   const server = config.tls
     ? createHttpsServer(
         {
+          ...serverTimeouts(config.http.requestTimeoutSeconds),
           cert: config.tls.cert,
           key: config.tls.key,
           minVersion: 'TLSv1.2',
@@ -114,8 +115,7 @@ export function createApiServer(
         },
         yoga,
       )
-    : createServer(yoga);
-  hardenServer(server);
+    : createServer(serverTimeouts(config.http.requestTimeoutSeconds), yoga);
   timeRequests(server);
   const websocket = attachGraphQLWebSocket(server, yoga, {
     maxBufferedBytes: config.websocket.maxBufferedBytes,

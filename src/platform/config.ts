@@ -84,6 +84,8 @@ export interface Config {
     corsOrigins: string[];
     /** With authentication off, Host names answered besides loopback's and HOST (lowercase). */
     allowedHosts: string[];
+    /** A request must arrive whole within this (its headers within 10 s, or this if shorter). */
+    requestTimeoutSeconds: number;
   };
 }
 
@@ -108,6 +110,7 @@ const envSchema = z.object({
   BERTH_AUTH_FAILURES_PER_MINUTE: z.coerce.number().int().min(1).default(20),
   BERTH_CORS_ORIGINS: z.string().default(''),
   BERTH_ALLOWED_HOSTS: z.string().default(''),
+  BERTH_REQUEST_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
   BERTH_WS_MAX_BUFFERED_BYTES: z.coerce
     .number()
     .int()
@@ -312,6 +315,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     http: {
       corsOrigins: readCorsOrigins(values.BERTH_CORS_ORIGINS),
       allowedHosts: readAllowedHosts(values.BERTH_ALLOWED_HOSTS),
+      requestTimeoutSeconds: values.BERTH_REQUEST_TIMEOUT_SECONDS,
     },
     adminToken: values.BERTH_ADMIN_TOKEN,
   };

@@ -168,6 +168,11 @@ export const HTTP_ERROR_CODES = {
     description:
       'A request a page on another site could have made a browser send: a GraphQL GET without the x-graphql-yoga-csrf header, or, with authentication off, a change or WebSocket from an Origin berth does not serve (BERTH_CORS_ORIGINS lists more).',
   },
+  REQUEST_TIMEOUT: {
+    httpStatus: 408,
+    description:
+      'The request did not arrive whole in time (headers within 10 s, all of it within BERTH_REQUEST_TIMEOUT_SECONDS), or the client gave up sending it; the connection is closed.',
+  },
   LENGTH_REQUIRED: {
     httpStatus: 411,
     description:

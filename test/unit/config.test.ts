@@ -57,8 +57,13 @@ describe('authentication off', () => {
 });
 
 describe('cross-site settings', () => {
-  it('reads BERTH_CORS_ORIGINS and BERTH_ALLOWED_HOSTS as comma-separated lists, none by default', () => {
-    expect(loadConfig({}).http).toMatchObject({ corsOrigins: [], allowedHosts: [] });
+  it('reads BERTH_CORS_ORIGINS and BERTH_ALLOWED_HOSTS as comma-separated lists, none by default, and the request timeout', () => {
+    expect(loadConfig({}).http).toMatchObject({
+      corsOrigins: [],
+      allowedHosts: [],
+      requestTimeoutSeconds: 30,
+    });
+    expect(loadConfig({ BERTH_REQUEST_TIMEOUT_SECONDS: '5' }).http.requestTimeoutSeconds).toBe(5);
     expect(
       loadConfig({
         BERTH_CORS_ORIGINS: 'https://ops.example.com, http://localhost:3000/',
@@ -76,6 +81,7 @@ describe('cross-site settings', () => {
     [{ BERTH_CORS_ORIGINS: 'file:///tmp' }, 'BERTH_CORS_ORIGINS'],
     [{ BERTH_ALLOWED_HOSTS: 'berth.internal:8080' }, 'BERTH_ALLOWED_HOSTS'],
     [{ BERTH_ALLOWED_HOSTS: 'https://berth.internal' }, 'BERTH_ALLOWED_HOSTS'],
+    [{ BERTH_REQUEST_TIMEOUT_SECONDS: '0' }, 'BERTH_REQUEST_TIMEOUT_SECONDS'],
   ])('refuses %o naming %s', (env, variable) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(variable);

@@ -1,4 +1,4 @@
-import type { Server } from 'node:http';
+import type { ServerOptions } from 'node:http';
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection';
 import { GraphQLError, type ValidationContext } from 'graphql';
@@ -96,9 +96,19 @@ export function useGraphQLBodyLimit(graphqlEndpoint: string): Plugin {
   };
 }
 
-/** Slow-loris and stuck uploads: headers within 10 s, a whole request within 30 s. */
-export function hardenServer(server: Server): void {
-  server.headersTimeout = 10_000;
-  server.requestTimeout = 30_000;
-  server.keepAliveTimeout = 5_000;
+/**
+ * Slow-loris and stuck uploads: headers within 10 s (or the request timeout, if shorter), a whole
+ * request within `requestTimeoutSeconds`, then Node answers 408 and closes the connection. Node
+ * looks for such requests every `connectionsCheckingInterval`, 30 s by default, which held them up
+ * to twice the limit: once a second cuts them within a second of it. Responses that stream (SSE,
+ * followed logs) are not affected: the limit is on receiving the request.
+ */
+export function serverTimeouts(requestTimeoutSeconds: number): ServerOptions {
+  const requestTimeout = requestTimeoutSeconds * 1000;
+  return {
+    requestTimeout,
+    headersTimeout: Math.min(10_000, requestTimeout),
+    keepAliveTimeout: 5_000,
+    connectionsCheckingInterval: 1_000,
+  };
 }

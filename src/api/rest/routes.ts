@@ -53,13 +53,19 @@ async function readJson(request: Request): Promise<unknown> {
   if (declared > MAX_BODY_BYTES) throw new HttpError('PAYLOAD_TOO_LARGE', 'the body is over 1 MiB');
   const chunks: Uint8Array[] = [];
   let size = 0;
-  if (request.body) {
-    for await (const chunk of request.body as unknown as AsyncIterable<Uint8Array>) {
-      size += chunk.byteLength;
-      if (size <= MAX_BODY_BYTES) chunks.push(chunk);
-      // Leaving the loop cancels the body, which resets the connection: only for absurd bodies.
-      else if (size > MAX_DISCARDED_BYTES) break;
+  try {
+    if (request.body) {
+      for await (const chunk of request.body as unknown as AsyncIterable<Uint8Array>) {
+        size += chunk.byteLength;
+        if (size <= MAX_BODY_BYTES) chunks.push(chunk);
+        // Leaving the loop cancels the body, which resets the connection: only for absurd bodies.
+        else if (size > MAX_DISCARDED_BYTES) break;
+      }
     }
+  } catch {
+    // The connection closed before the body ended: the client gave up, or the request timeout cut
+    // it (Node has answered 408). The client's doing, not a fault of berth's.
+    throw new HttpError('REQUEST_TIMEOUT', 'the body did not arrive whole');
   }
   if (size > MAX_BODY_BYTES) throw new HttpError('PAYLOAD_TOO_LARGE', 'the body is over 1 MiB');
   const text = Buffer.concat(chunks).toString('utf8');
