@@ -16,6 +16,7 @@ import { ContainerEventLog } from './domain/events/event-log.js';
 import { ExecService } from './domain/exec/service.js';
 import { StatsHistory } from './domain/history/service.js';
 import { ImageService } from './domain/images/service.js';
+import { CreateJournal } from './domain/lifecycle/journal.js';
 import { ContainerService } from './domain/lifecycle/service.js';
 import { LogService } from './domain/logs/service.js';
 import { NetworkService } from './domain/networks/service.js';
@@ -96,7 +97,8 @@ export function buildApp(config: Config, options: { logger?: YogaLogger } = {}):
   const volumes = new VolumeService(engine.volumes, index);
   const swarm = new SwarmService(engine.swarm, log);
   const policy = new PolicyStore(database);
-  const containers = new ContainerService(engine, index, log, images, () => policy.get());
+  const journal = new CreateJournal(audit, log);
+  const containers = new ContainerService(engine, index, log, images, () => policy.get(), journal);
   const templates = new TemplateService(database, containers);
   const redeploy = new RedeployService(engine, index, images, () => policy.get(), log);
   const alerts = new AlertService(database, index, stats, log);
@@ -142,6 +144,8 @@ export function buildApp(config: Config, options: { logger?: YogaLogger } = {}):
     // Before the index starts, to see its first sync.
     { name: 'stats source', start: () => statsBinding.start(), stop: () => statsBinding.stop() },
     { name: 'container index', start: () => index.start(), stop: () => index.stop() },
+    // Creates a previous run left unfinished, checked against the engine once the index has synced.
+    { name: 'create reconciliation', start: () => void journal.reconcile(index), stop: () => journal.stop() },
     ...(config.stats.sample === 'all'
       ? [{ name: 'running containers watch', start: () => watch.start(), stop: () => watch.stop() }]
       : []),

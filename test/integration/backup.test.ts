@@ -86,7 +86,10 @@ function specOf(info: Docker.ContainerInspectInfo) {
     image: info.Config.Image,
     env: info.Config.Env,
     cmd: info.Config.Cmd,
-    labels: info.Config.Labels,
+    // Every create is labelled with its own intent in the audit log: a restore's are new ones.
+    labels: Object.fromEntries(
+      Object.entries(info.Config.Labels ?? {}).filter(([name]) => name !== 'berth.create-intent'),
+    ),
     healthcheck: info.Config.Healthcheck ?? null,
     portBindings: info.HostConfig.PortBindings,
     restartPolicy: info.HostConfig.RestartPolicy,

@@ -140,7 +140,13 @@ describe('templates', () => {
     const info = await docker.getContainer(createContainerFromTemplate.container.id).inspect();
     // The template's order, an overridden value in its place, new names after; the image's PATH too.
     expect(info.Config.Env).toEqual(['MODE=prod', 'LEVEL=debug', 'EXTRA=1', 'PATH=/bin']);
-    expect(info.Config.Labels).toEqual({ [TEST_LABEL]: 'templates', team: 'b', 'berth.managed': 'true' });
+    expect(info.Config.Labels).toEqual({
+      [TEST_LABEL]: 'templates',
+      team: 'b',
+      'berth.managed': 'true',
+      // The create's intent in the audit log (src/domain/lifecycle/journal.ts).
+      'berth.create-intent': expect.stringMatching(/^[0-9a-f-]{36}$/),
+    });
     expect(info.Config.Cmd).toEqual(['sh', '-c', 'trap "exit 0" TERM; while :; do sleep 1; done']);
     expect(info.HostConfig.RestartPolicy).toEqual({ Name: 'on-failure', MaximumRetryCount: 2 });
     // Ports replace the template's whole; resources merge field by field.

@@ -8,14 +8,19 @@ const REQUEST_LINE = /(GET|POST|PUT|DELETE|HEAD) (\/\S*) HTTP\/1\.[01]\r\n/g;
 const MAX_PENDING = 16 * 1024 * 1024;
 
 /**
- * The engine's answers on one connection, passed on unless held. Held, nothing more reaches berth
- * (the stream simply stops, as it would while the engine works); released, the rest flows again.
+ * One direction of one connection, passed on unless held. Held, nothing more goes through (the
+ * stream simply stops, as it would while the other side works); released, the rest flows again.
  */
-class AnswerGate extends Transform {
+class Gate extends Transform {
   #held: { chunk: Buffer; done: TransformCallback } | undefined;
   holding = false;
 
+  constructor(private readonly inspect: (chunk: Buffer) => void = () => undefined) {
+    super();
+  }
+
   override _transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback): void {
+    this.inspect(chunk);
     if (this.holding) this.#held = { chunk, done };
     else done(null, chunk);
   }
@@ -28,6 +33,13 @@ class AnswerGate extends Transform {
   }
 }
 
+interface Hold {
+  pattern: RegExp;
+  /** `answer`: the request goes on, the engine's answer stays; `request`: the request stays. */
+  what: 'answer' | 'request';
+  held: (line: string) => void;
+}
+
 /**
  * A unix socket that forwards byte for byte to the real engine's socket. Every answer is the
  * engine's; the test only decides when the path answers at all, and can cut open connections,
@@ -36,8 +48,8 @@ class AnswerGate extends Transform {
 export class SocketForwarder {
   #server: Server | undefined;
   readonly #open = new Set<Socket>();
-  readonly #gates = new Set<AnswerGate>();
-  #hold: { pattern: RegExp; held: (line: string) => void } | undefined;
+  readonly #gates = new Set<Gate>();
+  readonly #holds: Hold[] = [];
   /**
    * Every HTTP request berth sent the engine through here, as `METHOD /path?query`, in order,
    * however long its line and however the bytes were cut into chunks.
@@ -53,18 +65,9 @@ export class SocketForwarder {
     await rm(this.path, { force: true });
     const server = createServer((client) => {
       const upstream = createConnection(this.target);
-      const gate = new AnswerGate();
-      this.#open.add(client).add(upstream);
-      this.#gates.add(gate);
-      const close = () => {
-        client.destroy();
-        upstream.destroy();
-        this.#open.delete(client);
-        this.#open.delete(upstream);
-        this.#gates.delete(gate);
-      };
       let pending = '';
-      client.on('data', (chunk: Buffer) => {
+      const answers = new Gate();
+      const requests = new Gate((chunk) => {
         const text = pending + chunk.toString('latin1');
         const lineEnd = text.lastIndexOf('\r\n');
         const end = lineEnd < 0 ? 0 : lineEnd + 2;
@@ -72,17 +75,25 @@ export class SocketForwarder {
         for (const match of text.slice(0, end).matchAll(REQUEST_LINE)) {
           const line = `${match[1]} ${match[2]}`;
           this.requests.push(line);
-          const hold = this.#hold;
-          if (hold?.pattern.test(line)) {
-            // The request goes on to the engine; its answer stays here.
-            this.#hold = undefined;
-            gate.holding = true;
-            hold.held(line);
-          }
+          const at = this.#holds.findIndex((hold) => hold.pattern.test(line));
+          const hold = this.#holds.splice(at, at < 0 ? 0 : 1)[0];
+          if (!hold) continue;
+          (hold.what === 'answer' ? answers : requests).holding = true;
+          hold.held(line);
         }
       });
-      client.pipe(upstream);
-      upstream.pipe(gate).pipe(client);
+      this.#open.add(client).add(upstream);
+      this.#gates.add(requests).add(answers);
+      const close = () => {
+        client.destroy();
+        upstream.destroy();
+        this.#open.delete(client);
+        this.#open.delete(upstream);
+        this.#gates.delete(requests);
+        this.#gates.delete(answers);
+      };
+      client.pipe(requests).pipe(upstream);
+      upstream.pipe(answers).pipe(client);
       client.on('error', close).on('close', close);
       upstream.on('error', close).on('close', close);
     });
@@ -92,18 +103,24 @@ export class SocketForwarder {
 
   /**
    * Lets the next request whose `METHOD /path?query` matches through to the engine, but holds the
-   * engine's answer to it until `releaseAnswers` or `cut`. Resolves with the request's line once it
-   * has been sent on: the engine is acting on it, and berth is waiting.
+   * engine's answer to it until `release` or `cut`. Resolves with the request's line once it has
+   * gone on: the engine is acting on it, and berth is waiting.
    */
   holdAnswer(pattern: RegExp): Promise<string> {
-    return new Promise((resolve) => {
-      this.#hold = { pattern, held: resolve };
-    });
+    return new Promise((resolve) => this.#holds.push({ pattern, what: 'answer', held: resolve }));
   }
 
-  /** Lets every held answer through. */
-  releaseAnswers(): void {
-    this.#hold = undefined;
+  /**
+   * Holds the next request whose `METHOD /path?query` matches before the engine sees it, until
+   * `release` or `cut`. Resolves with its line once berth has sent it.
+   */
+  holdRequest(pattern: RegExp): Promise<string> {
+    return new Promise((resolve) => this.#holds.push({ pattern, what: 'request', held: resolve }));
+  }
+
+  /** Lets every held request and answer through. */
+  release(): void {
+    this.#holds.length = 0;
     for (const gate of this.#gates) gate.release();
   }
 
@@ -111,7 +128,7 @@ export class SocketForwarder {
   async cut(): Promise<void> {
     const server = this.#server;
     this.#server = undefined;
-    this.#hold = undefined;
+    this.#holds.length = 0;
     for (const socket of this.#open) socket.destroy();
     this.#open.clear();
     this.#gates.clear();

@@ -379,3 +379,49 @@ describe('retention', () => {
     expect(await retention.prune(now)).toEqual({ expired: 0, overCap: 0 });
   });
 });
+
+describe('create intents', () => {
+  const intent = (target: string, id: string) => ({
+    tokenId: 'aaaaaaaaaaaa',
+    tokenName: 'ci',
+    action: 'createContainer',
+    target,
+    detail: `intent ${id}`,
+    intent: id,
+  });
+
+  it('stays open until its outcome is recorded (both in one transaction), across reopening', () => {
+    const log = open();
+    const before = log.lastId();
+    log.recordIntent(intent('web', 'i-1'));
+    log.recordIntent(intent('db', 'i-2'));
+    const open1 = log.openIntents(log.lastId());
+    expect(open1.map((e) => [e.intent, e.target, e.result, e.tokenName])).toEqual([
+      ['i-1', 'web', 'started', 'ci'],
+      ['i-2', 'db', 'started', 'ci'],
+    ]);
+    // Only those recorded up to the id given: a running berth's own are not a crash's.
+    expect(log.openIntents(before)).toEqual([]);
+
+    log.settleIntent('i-1', {
+      tokenId: 'aaaaaaaaaaaa',
+      tokenName: 'ci',
+      action: 'createContainer',
+      target: 'web',
+      result: 'ok',
+    });
+    closeAll();
+    const reopened = open();
+    expect(reopened.openIntents(reopened.lastId()).map((e) => e.intent)).toEqual(['i-2']);
+    reopened.settleIntent('i-2', {
+      tokenId: null,
+      tokenName: null,
+      action: 'createContainer',
+      target: 'db',
+      result: 'interrupted',
+    });
+    expect(reopened.openIntents(reopened.lastId())).toEqual([]);
+    expect(reopened.query({ filter: { result: 'interrupted' } }).entries).toHaveLength(1);
+    expect(reopened.query({ filter: { result: 'started' } }).entries).toHaveLength(2);
+  });
+});

@@ -304,8 +304,15 @@ builder.mutationFields((t) => ({
         EngineRefusedError,
       ],
     },
-    resolve: (_, { input }, { containers }) =>
-      containers.create(validateCreateSpec(input, ['input']), { fieldPrefix: 'input.' }),
+    resolve: (_, { input }, { containers, principal }) =>
+      containers.create(validateCreateSpec(input, ['input']), {
+        fieldPrefix: 'input.',
+        actor: {
+          tokenId: principal?.tokenId ?? null,
+          tokenName: principal?.name ?? null,
+          action: 'createContainer',
+        },
+      }),
   }),
   startContainer: t.field({
     type: ContainerRef,

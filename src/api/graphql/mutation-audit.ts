@@ -1,5 +1,6 @@
 import { useOnResolve } from '@envelop/on-resolve';
 import type { Plugin } from 'graphql-yoga';
+import { isJournaled } from '../../domain/lifecycle/journal.js';
 import { BerthError, ForbiddenError } from '../../shared/errors.js';
 import type { Context } from './builder.js';
 
@@ -12,6 +13,9 @@ function targetOf(args: Record<string, unknown>): string | null {
   return null;
 }
 
+/** Mutations whose create, once it passed its checks, the create journal audits itself. */
+const JOURNALED_FIELDS = new Set(['createContainer', 'createContainerFromTemplate']);
+
 /**
  * Records every mutation in the audit log after it ran: who, what, on what, and how it ended
  * (`ok`, `denied` for a role refusal, `error:<CODE>`). Wraps the resolvers, so it sees the typed
@@ -21,6 +25,8 @@ export function useMutationAudit(): Plugin<Context> {
   return useOnResolve<Context>(({ info, args, context }) => {
     if (info.parentType.name !== 'Mutation') return;
     return ({ result }) => {
+      // Its intent and outcome are in the log already (src/domain/lifecycle/journal.ts).
+      if (JOURNALED_FIELDS.has(info.fieldName) && isJournaled(result)) return;
       const outcome =
         result instanceof ForbiddenError
           ? 'denied'

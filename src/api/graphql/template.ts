@@ -177,7 +177,12 @@ builder.mutationFields((t) => ({
         EngineRefusedError,
       ],
     },
-    resolve: (_, { name, overrides }, { templates }) => templates.createContainer(name, overrides),
+    resolve: (_, { name, overrides }, { templates, principal }) =>
+      templates.createContainer(name, overrides, {
+        tokenId: principal?.tokenId ?? null,
+        tokenName: principal?.name ?? null,
+        action: 'createContainerFromTemplate',
+      }),
   }),
   importTemplates: t.field({
     type: ImportResultRef,

@@ -55,7 +55,10 @@ const AuditEntryRef = builder.objectRef<AuditEntry>('AuditEntry').implement({
     tokenName: t.exposeString('tokenName', { nullable: true }),
     action: t.exposeString('action'),
     target: t.exposeString('target', { nullable: true }),
-    result: t.exposeString('result', { description: '`ok`, `denied`, or `error:<CODE>`.' }),
+    result: t.exposeString('result', {
+      description:
+        '`ok`, `denied`, `error:<CODE>`; for a create, `started` before the engine is asked (its outcome is a later entry), and `interrupted` when berth stopped before it ended and the engine made no container (found at the next start).',
+    }),
     detail: t.exposeString('detail', { nullable: true }),
   }),
 });

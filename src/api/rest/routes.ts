@@ -1,5 +1,6 @@
 import type { Plugin, YogaLogger } from 'graphql-yoga';
 import type { Container } from '../../domain/containers/model.js';
+import { isJournaled } from '../../domain/lifecycle/journal.js';
 import type { ContainerService } from '../../domain/lifecycle/service.js';
 import type { LogLine, LogService } from '../../domain/logs/service.js';
 import type { StatsHub } from '../../domain/stats/hub.js';
@@ -30,6 +31,9 @@ export const MAX_BODY_BYTES = 1024 * 1024;
  * that is still sending when the server stops reading gets its connection reset instead of the answer.
  */
 const MAX_DISCARDED_BYTES = 16 * MAX_BODY_BYTES;
+
+/** Answers to creates whose outcome the create journal recorded (src/domain/lifecycle/journal.ts). */
+const journaledResponses = new WeakSet<Response>();
 
 class HttpError extends Error {
   constructor(
@@ -198,7 +202,18 @@ async function route(request: Request, url: URL, path: string, services: RestSer
         const field = seed.fieldOf(error.field.split('.'));
         throw new InvalidInputError(field, error.message.slice(error.field.length + 2));
       }
-      return respond(201, render(await containers.create(spec)));
+      const principal = principalOf(request);
+      const created = await containers.create(spec, {
+        actor: {
+          tokenId: principal?.tokenId ?? null,
+          tokenName: principal?.name ?? null,
+          action: 'POST /containers',
+        },
+      });
+      // Its intent and outcome are in the audit log already (src/domain/lifecycle/journal.ts).
+      const response = respond(201, render(created));
+      journaledResponses.add(response);
+      return response;
     }
     return methodNotAllowed(['GET', 'POST']);
   }
@@ -265,10 +280,12 @@ export function useRestShim(services: RestServices, log: YogaLogger): Plugin {
         }
         if (path.split('/').length > 4) throw new HttpError('ROUTE_NOT_FOUND', `no endpoint ${url.pathname}`);
         const response = await route(request, url, path, services, respond);
-        if (changes) record('ok');
+        if (changes && !journaledResponses.has(response)) record('ok');
         endResponse(response);
       } catch (error) {
-        if (changes)
+        // A create's failure past its checks is in the audit log already, recorded by the journal.
+        const journaled = action === 'POST /containers' && isJournaled(error);
+        if (changes && !journaled)
           record(
             `error:${error instanceof BerthError || error instanceof HttpError ? error.code : 'INTERNAL'}`,
           );

@@ -6,6 +6,7 @@ import { ImageNotFoundError, NotFoundError, QuotaExceededError } from '../../sha
 import { enforcePolicy, type CreatePolicy } from '../policy/policy.js';
 import { resolveNetworkAttachments } from '../networks/attach.js';
 import type { Container, ContainerFilter, CreateContainerSpec } from '../containers/model.js';
+import { INTENT_LABEL, UNNAMED_ACTOR, type CreateActor, type CreateJournal } from './journal.js';
 
 /**
  * Every container berth creates carries this label: it is what "the containers berth manages"
@@ -31,6 +32,8 @@ export class ContainerService {
     private readonly images: Pick<ImageService, 'pull'>,
     /** The admin's create policy, read at each create (it may change at any time). */
     private readonly policy: () => CreatePolicy,
+    /** Where each create is audited before the engine is asked, and after. */
+    private readonly journal?: CreateJournal,
   ) {}
 
   /** Answered from the index: no engine call on a query's path. */
@@ -87,14 +90,37 @@ export class ContainerService {
   /**
    * Creates (pulling the image first when the engine lacks it) and, unless told otherwise, starts.
    * A container that cannot be started is removed again, so a failed call leaves nothing behind.
+   * Once the request passed every check, the journal audits it before the engine is asked, and its
+   * outcome after (see CreateJournal); `actor` is who the audit names.
    */
-  async create(requested: CreateContainerSpec, options: { fieldPrefix?: string } = {}): Promise<Container> {
+  async create(
+    requested: CreateContainerSpec,
+    options: { fieldPrefix?: string; actor?: CreateActor } = {},
+  ): Promise<Container> {
     const prefix = options.fieldPrefix ?? '';
     const admitted = this.#admit(withManagedLabel(requested), prefix);
     // Networks named by id resolve to their names, and the policy sees those names too (a network
     // given by its id must not be a way onto the host's network).
     const spec = await resolveNetworkAttachments(this.engine.networks, admitted, prefix);
     if (spec !== admitted) enforcePolicy(spec, this.policy(), prefix);
+    if (!this.journal) return this.#create(spec);
+    const intent = this.journal.begin(spec, options.actor ?? UNNAMED_ACTOR);
+    const labels = spec.labels.filter((label) => label.name !== INTENT_LABEL);
+    let container: Container;
+    try {
+      container = await this.#create({
+        ...spec,
+        labels: [...labels, { name: INTENT_LABEL, value: intent.id }],
+      });
+    } catch (error) {
+      intent.failed(error);
+      throw error;
+    }
+    intent.succeeded(container);
+    return container;
+  }
+
+  async #create(spec: CreateContainerSpec): Promise<Container> {
     let id: string;
     try {
       id = await this.engine.create(spec);

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Container } from '../containers/model.js';
+import type { CreateActor } from '../lifecycle/journal.js';
 import type { ContainerService } from '../lifecycle/service.js';
 import { validateCreateSpec } from '../lifecycle/validation.js';
 import { BerthError, InvalidInputError, TemplateNotFoundError } from '../../shared/errors.js';
@@ -146,12 +147,15 @@ export class TemplateService {
    * Merges `overrides` into the template's spec (see `applyOverrides` for the rules), validates
    * the result as createContainer validates its input, and creates the container.
    */
-  async createContainer(name: string, overrides: unknown): Promise<Container> {
+  async createContainer(name: string, overrides: unknown, actor?: CreateActor): Promise<Container> {
     const parsedOverrides = parseOverrides(overrides, ['overrides']);
     const template = this.get(name);
     const merged = applyOverrides(template.spec, parsedOverrides);
     // A template saved under older rules may fail today's: the error names the merged `spec`.
-    return this.containers.create(validateCreateSpec(merged, ['spec']), { fieldPrefix: 'spec.' });
+    return this.containers.create(validateCreateSpec(merged, ['spec']), {
+      fieldPrefix: 'spec.',
+      ...(actor && { actor }),
+    });
   }
 
   export(): TemplatesDocument {

@@ -9,8 +9,12 @@ import type { BerthDatabase } from '../store/database.js';
  * (./retention.ts) bounds the table by age and by rows: no client can grow it without end.
  */
 
-/** `error:<CODE>` carries the code from the error catalog (or INTERNAL). */
-export type AuditResult = 'ok' | 'denied' | `error:${string}`;
+/**
+ * `error:<CODE>` carries the code from the error catalog (or INTERNAL). A create is recorded as
+ * `started` before the engine is asked; should berth stop before its outcome is recorded, the next
+ * start adds `ok` (the engine made the container) or `interrupted` (it made none).
+ */
+export type AuditResult = 'ok' | 'denied' | 'started' | 'interrupted' | `error:${string}`;
 
 export interface AuditEntryInput {
   /** When it happened; now when left out. */
@@ -56,6 +60,12 @@ export interface AuditEntry {
   detail: string | null;
 }
 
+/** A create's intent whose outcome was never recorded (berth stopped first). */
+export interface OpenIntent extends AuditEntry {
+  /** The id the intent was recorded under, also the value of the container's intent label. */
+  intent: string;
+}
+
 export interface AuditFilter {
   tokenId?: string | null | undefined;
   action?: string | null | undefined;
@@ -85,7 +95,7 @@ export const AUDIT_PAGE_SIZE = { default: 50, max: 200 } as const;
 
 /** Longest text kept per field; longer is cut, so a hostile input cannot grow the file much. */
 const MAX_FIELD_LENGTH = { action: 200, target: 1000, detail: 4000, token: 100, address: 100 } as const;
-const RESULT_PATTERN = /^(ok|denied|error:[A-Z][A-Z0-9_]*)$/;
+const RESULT_PATTERN = /^(ok|denied|started|interrupted|error:[A-Z][A-Z0-9_]*)$/;
 /** A whole token, should one slip into a target or detail: keep its public id, drop the secret. */
 const TOKEN_IN_TEXT = /berth_([0-9a-f]{12})_[A-Za-z0-9_-]{43}/g;
 
@@ -154,6 +164,10 @@ export class AuditLog {
   readonly #newestId;
   readonly #deleteBefore;
   readonly #deleteUpToId;
+  readonly #intent;
+  readonly #settle;
+  readonly #outcome;
+  readonly #openIntents;
   /** One compiled statement per combination of filters used; at most 2^6 of them. */
   readonly #queries = new Map<string, ReturnType<BerthDatabase['prepare']>>();
 
@@ -172,6 +186,24 @@ export class AuditLog {
        RETURNING id, at, token_id, token_name, action, target, result, detail, count`,
     );
     this.#newestId = db.prepare<[], { id: number | null }>('SELECT max(id) AS id FROM audit_log');
+    this.#intent = db.prepare<
+      [number, string | null, string | null, string, string | null, string | null, string]
+    >(
+      `INSERT INTO audit_log (at, token_id, token_name, action, target, result, detail, intent)
+       VALUES (?, ?, ?, ?, ?, 'started', ?, ?)`,
+    );
+    this.#settle = db.prepare<[number, string]>(
+      `UPDATE audit_log SET settled_at = ? WHERE intent = ? AND result = 'started' AND settled_at IS NULL`,
+    );
+    this.#outcome = db.prepare<
+      [number, string | null, string | null, string, string | null, string, string | null, string, number]
+    >(
+      `INSERT INTO audit_log (at, token_id, token_name, action, target, result, detail, intent, settled_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    this.#openIntents = db.prepare<[number], AuditRow & { intent: string }>(
+      `SELECT * FROM audit_log WHERE intent IS NOT NULL AND settled_at IS NULL AND id <= ? ORDER BY id`,
+    );
     this.#deleteBefore = db.prepare<[beforeMs: number, limit: number]>(
       `DELETE FROM audit_log WHERE id IN
          (SELECT id FROM audit_log WHERE at < ? ORDER BY at, id LIMIT ?)`,
@@ -209,6 +241,58 @@ export class AuditLog {
     return toEntry(row);
   }
 
+  /**
+   * Records that a create is about to be asked of the engine (result `started`), under `intent`;
+   * `settleIntent` marks it once the create's outcome is recorded.
+   */
+  recordIntent(input: Omit<AuditEntryInput, 'result'> & { intent: string }): AuditEntry {
+    const row = this.#row({ ...input, result: 'started' });
+    const { lastInsertRowid } = this.#intent.run(
+      row.at,
+      row.token_id,
+      row.token_name,
+      row.action,
+      row.target,
+      row.detail,
+      input.intent,
+    );
+    return toEntry({ ...row, id: Number(lastInsertRowid) });
+  }
+
+  /**
+   * Records the outcome of the intent and marks the intent settled, in one transaction: a crash
+   * leaves either both or neither. Returns the outcome's entry.
+   */
+  settleIntent(intent: string, outcome: AuditEntryInput): AuditEntry {
+    const row = this.#row(outcome);
+    const id = this.#db.transaction(() => {
+      const { lastInsertRowid } = this.#outcome.run(
+        row.at,
+        row.token_id,
+        row.token_name,
+        row.action,
+        row.target,
+        row.result,
+        row.detail,
+        intent,
+        row.at,
+      );
+      this.#settle.run(row.at, intent);
+      return Number(lastInsertRowid);
+    });
+    return toEntry({ ...row, id });
+  }
+
+  /** Intents never settled, oldest first, among the entries up to `upToId` (see `lastId`). */
+  openIntents(upToId: number): OpenIntent[] {
+    return this.#openIntents.all(upToId).map((row) => ({ ...toEntry(row), intent: row.intent }));
+  }
+
+  /** The id of the newest entry (0 when there is none): entries recorded later have larger ones. */
+  lastId(): number {
+    return this.#newestId.get()?.id ?? 0;
+  }
+
   /** Deletes up to `limit` of the oldest entries from before `beforeMs`; returns how many. */
   deleteOlderThan(beforeMs: number, limit: number): number {
     return this.#deleteBefore.run(beforeMs, limit).changes;
@@ -222,17 +306,16 @@ export class AuditLog {
     return this.#deleteUpToId.run(newest - keep, limit).changes;
   }
 
-  /** Appends an entry and returns it as a query would. */
-  record(input: AuditEntryInput): AuditEntry {
+  /** An entry as stored: checked, cut to length, never a token's secret. */
+  #row(input: AuditEntryInput): Omit<AuditRow, 'id'> {
     if (typeof input.action !== 'string' || input.action.length === 0) {
       throw new InvalidInputError('action', 'an audit entry needs an action');
     }
     if (typeof input.result !== 'string' || !RESULT_PATTERN.test(input.result)) {
-      throw new InvalidInputError('result', 'expected ok, denied or error:<CODE>');
+      throw new InvalidInputError('result', 'expected ok, denied, started, interrupted or error:<CODE>');
     }
-    const at = input.at === undefined ? Date.now() : checkTime(input.at, 'at');
-    const row: Omit<AuditRow, 'id'> = {
-      at,
+    return {
+      at: input.at === undefined ? Date.now() : checkTime(input.at, 'at'),
       count: 1,
       token_id: cleanOptional(input.tokenId, MAX_FIELD_LENGTH.token),
       token_name: cleanOptional(input.tokenName, MAX_FIELD_LENGTH.token),
@@ -241,6 +324,11 @@ export class AuditLog {
       result: input.result,
       detail: cleanOptional(input.detail, MAX_FIELD_LENGTH.detail),
     };
+  }
+
+  /** Appends an entry and returns it as a query would. */
+  record(input: AuditEntryInput): AuditEntry {
+    const row = this.#row(input);
     const { lastInsertRowid } = this.#insert.run(
       row.at,
       row.token_id,

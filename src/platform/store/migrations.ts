@@ -179,4 +179,16 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE UNIQUE INDEX audit_log_refusal ON audit_log (refusal_key) WHERE refusal_key IS NOT NULL;
     `,
   },
+  {
+    version: 8,
+    name: 'create intents',
+    // A create is audited as an intent (result 'started') before the engine is asked, named by a
+    // random id that also labels the container; settled_at is set once its outcome is recorded. An
+    // intent a crash left open (settled_at NULL) is reconciled with the engine at the next start.
+    up: `
+      ALTER TABLE audit_log ADD COLUMN intent TEXT;
+      ALTER TABLE audit_log ADD COLUMN settled_at INTEGER;
+      CREATE INDEX audit_log_open_intents ON audit_log (id) WHERE intent IS NOT NULL AND settled_at IS NULL;
+    `,
+  },
 ];

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { ContainerService } from '../../lifecycle/service.js';
+import { INTENT_LABEL } from '../../lifecycle/journal.js';
 import { MANAGED_LABEL } from '../../lifecycle/service.js';
 import { validateCreateSpec } from '../../lifecycle/validation.js';
 import type { ContainerSpecReader } from '../../lifecycle/ports.js';
@@ -53,7 +54,9 @@ export function containersSection(
           spec: {
             ...spec,
             // berth adds its label to whatever it creates; the spec is what a user asked for.
-            labels: (spec.labels ?? []).filter((label) => label.name !== MANAGED_LABEL.name),
+            labels: (spec.labels ?? []).filter(
+              (label) => label.name !== MANAGED_LABEL.name && label.name !== INTENT_LABEL,
+            ),
           },
         }));
     },
