@@ -40,7 +40,7 @@ beforeAll(async () => {
   const build = await ensureDashboardBuilt(ROOT);
   if (build === 'built') console.info('[dashboard e2e] built the dashboard (web/dist was older than web/)');
   berth = await startBerth({ BERTH_AUTH: 'on', BERTH_AUTH_FAILURES_PER_MINUTE: '1000' }, { label: LABEL });
-  token = berth.app.tokens.create({ name: 'dashboard-e2e', role: 'operator' }).token;
+  token = berth.asRole('operator', 'dashboard-e2e').token;
   browser = await launchChromium();
   page = browser.page;
   page.on('framenavigated', (frame) => {
@@ -126,9 +126,7 @@ describe('serving the dashboard', () => {
       expect(body, path).not.toContain('"devDependencies"');
     }
     // With one, it reaches the REST shim, which has no such route.
-    const authorized = await fetch(url('/assets/..%2f..%2f..%2fpackage.json'), {
-      headers: { authorization: `Bearer ${token}` },
-    });
+    const authorized = await berth.as(token).fetch('/assets/..%2f..%2f..%2fpackage.json');
     expect(authorized.status).toBe(404);
   });
 
@@ -343,7 +341,7 @@ describe('the dashboard in Chromium', () => {
   it('signs out, and with a viewer token shows the FORBIDDEN its buttons answer', async () => {
     await page.getByRole('button', { name: 'Sign out' }).click();
     expect(await page.evaluate(() => sessionStorage.getItem('berth.token'))).toBeNull();
-    const viewer = berth.app.tokens.create({ name: 'dashboard-e2e-viewer', role: 'viewer' }).token;
+    const viewer = berth.asRole('viewer', 'dashboard-e2e-viewer').token;
     await page.locator('input[name="token"]').fill(viewer);
     await page.getByRole('button', { name: 'Open dashboard' }).click();
     await page.locator('[data-connection="live"]').waitFor({ timeout: 15_000 });

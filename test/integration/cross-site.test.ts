@@ -1,7 +1,9 @@
 import { request as httpRequest } from 'node:http';
+import { print } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { startBerth, uniqueName, type RunningBerth } from '../support/berth.js';
+import { SystemQuery } from '../support/operations/index.js';
 
 /**
  * What a web page on another site can make a browser send to berth with authentication off:
@@ -267,15 +269,10 @@ describe('with authentication on', () => {
   it('leaves Host and Origin to the token (no DNS-rebound page has one), and still answers no CORS to strangers', async () => {
     const secured = await startBerth({ BERTH_AUTH: 'on' });
     try {
-      const token = secured.app.tokens.create({ name: 'xsite', role: 'viewer' }).token;
-      const response = await fetch(`${secured.url}/graphql`, {
+      const response = await secured.asRole('viewer', 'xsite').fetch('/graphql', {
         method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          authorization: `Bearer ${token}`,
-          origin: EVIL_ORIGIN,
-        },
-        body: JSON.stringify({ query: '{ system { statsSource } }' }),
+        headers: { 'content-type': 'application/json', origin: EVIL_ORIGIN },
+        body: JSON.stringify({ query: print(SystemQuery) }),
       });
       expect(response.status).toBe(200);
       expect(response.headers.get('access-control-allow-origin')).toBeNull();

@@ -1,22 +1,20 @@
-import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import type Docker from 'dockerode';
 import { print } from 'graphql';
-import { createClient, type Client } from 'graphql-ws';
 import parsePrometheusTextFormat, { type ParsedFamily } from 'parse-prometheus-text-format';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import WebSocket from 'ws';
 import { loadConfig } from '../../src/platform/config.js';
 import { DockerEngine, type EngineCall } from '../../src/engine/engine.js';
 import { NotFoundError } from '../../src/shared/errors.js';
 import { ROUTE_CLASSES } from '../../src/api/metrics/berth-metrics.js';
 import { TEST_LABEL, cleanupLabelled, testDocker } from '../harness/docker.js';
-import { startBerth, uniqueName, type RunningBerth } from '../support/berth.js';
+import { startBerth, uniqueName, type BerthClient, type RunningBerth } from '../support/berth.js';
 import {
   ContainerEventsSubscription,
   ContainerFigures,
   CreateContainer,
   RemoveContainer,
 } from '../support/operations/index.js';
+import { subscribe } from '../support/subscriptions.js';
 import { waitFor } from '../support/wait.js';
 
 /**
@@ -28,29 +26,12 @@ const LABEL = 'metrics';
 const image = inject('testImage');
 let berth: RunningBerth;
 let docker: Docker;
-const tokens = { operator: '', viewer: '' };
-
-async function gql<TResult, TVariables>(
-  document: TypedDocumentNode<TResult, TVariables>,
-  variables: TVariables,
-  token = tokens.operator,
-): Promise<TResult> {
-  const response = await fetch(`${berth.url}/graphql`, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      accept: 'application/json',
-      authorization: `Bearer ${token}`,
-    },
-    body: JSON.stringify({ query: print(document), variables }),
-  });
-  const body = (await response.json()) as { data?: TResult | null; errors?: unknown[] };
-  if (body.errors?.length || !body.data) throw new Error(`GraphQL errors: ${JSON.stringify(body.errors)}`);
-  return body.data;
-}
+/** Who the test acts as: an operator makes and removes containers, a viewer reads and scrapes. */
+let operator: BerthClient;
+let viewer: BerthClient;
 
 async function create(input: Record<string, unknown>) {
-  const { createContainer } = await gql(CreateContainer, {
+  const { createContainer } = await operator.query(CreateContainer, {
     input: {
       name: uniqueName(LABEL),
       image,
@@ -65,8 +46,8 @@ async function create(input: Record<string, unknown>) {
 }
 
 /** One scrape, as Prometheus makes it: a GET with a bearer token. */
-async function scrape(token = tokens.viewer): Promise<Scrape> {
-  const response = await fetch(`${berth.url}/metrics`, { headers: { authorization: `Bearer ${token}` } });
+async function scrape(): Promise<Scrape> {
+  const response = await viewer.fetch('/metrics');
   expect(response.status).toBe(200);
   return new Scrape(await response.text());
 }
@@ -121,8 +102,8 @@ class Scrape {
 beforeAll(async () => {
   docker = testDocker(inject('dockerHost'));
   berth = await startBerth({ BERTH_AUTH: 'on', BERTH_AUTH_FAILURES_PER_MINUTE: '100000' }, { label: LABEL });
-  tokens.operator = berth.app.tokens.create({ name: 'metrics-operator', role: 'operator' }).token;
-  tokens.viewer = berth.app.tokens.create({ name: 'metrics-viewer', role: 'viewer' }).token;
+  operator = berth.asRole('operator', 'metrics-operator');
+  viewer = berth.asRole('viewer', 'metrics-viewer');
 });
 
 afterAll(async () => {
@@ -142,14 +123,12 @@ describe('GET /metrics is guarded like every route', () => {
     });
     expect(wrong.status).toBe(401);
 
-    const inUrl = await fetch(`${berth.url}/metrics?token=${tokens.viewer}`);
+    const inUrl = await fetch(`${berth.url}/metrics?token=${viewer.token}`);
     expect(inUrl.status).toBe(400);
 
-    const viewer = await fetch(`${berth.url}/metrics`, {
-      headers: { authorization: `Bearer ${tokens.viewer}` },
-    });
-    expect(viewer.status).toBe(200);
-    expect(viewer.headers.get('content-type')).toBe('text/plain; version=0.0.4; charset=utf-8');
+    const scraped = await viewer.fetch('/metrics');
+    expect(scraped.status).toBe(200);
+    expect(scraped.headers.get('content-type')).toBe('text/plain; version=0.0.4; charset=utf-8');
   });
 
   it('is open on loopback with BERTH_AUTH=off, like the rest', async () => {
@@ -223,7 +202,7 @@ describe('per-container series', () => {
   it('match the GraphQL stats of the same sample, and the engine’s own figures', async () => {
     // Wait for a healthy container with a CPU figure (two readings) and the traffic counted.
     await waitFor(async () => {
-      const { container } = await gql(ContainerFigures, { id: busy.id }, tokens.viewer);
+      const { container } = await viewer.query(ContainerFigures, { id: busy.id });
       if (container?.health !== 'HEALTHY') throw new Error(`health ${container?.health}`);
       if (container.stats?.cpuPercent == null || container.stats.networkRxBytes === 0) {
         throw new Error('no figures yet');
@@ -232,9 +211,9 @@ describe('per-container series', () => {
 
     // GraphQL, the scrape, GraphQL again: when both reads saw the same sample, so did the scrape.
     const { before, metrics } = await waitFor(async () => {
-      const first = await gql(ContainerFigures, { id: busy.id }, tokens.viewer);
+      const first = await viewer.query(ContainerFigures, { id: busy.id });
       const scraped = await scrape();
-      const second = await gql(ContainerFigures, { id: busy.id }, tokens.viewer);
+      const second = await viewer.query(ContainerFigures, { id: busy.id });
       if (first.container?.stats?.at !== second.container?.stats?.at) throw new Error('a tick in between');
       return { before: first.container!, metrics: scraped };
     });
@@ -278,7 +257,7 @@ describe('per-container series', () => {
     });
     const labels = { id: crashing.id, name: crashing.name };
     await waitFor(async () => {
-      const { container } = await gql(ContainerFigures, { id: crashing.id }, tokens.viewer);
+      const { container } = await viewer.query(ContainerFigures, { id: crashing.id });
       const metrics = await scrape();
       const counted = metrics.value('berth_container_restarts_total', labels);
       if (!container || container.restartCount < 1 || counted !== container.restartCount) {
@@ -289,7 +268,7 @@ describe('per-container series', () => {
 
   it('disappear when the container is removed', async () => {
     expect((await scrape()).seriesOf(busy.id).length).toBeGreaterThan(10);
-    const { removeContainer } = await gql(RemoveContainer, { id: busy.id, force: true });
+    const { removeContainer } = await operator.query(RemoveContainer, { id: busy.id, force: true });
     expect(removeContainer.__typename).toBe('RemoveContainerSuccess');
     await waitFor(async () => {
       const left = (await scrape()).seriesOf(busy.id);
@@ -308,18 +287,14 @@ describe('berth’s own figures', () => {
     const timed = first.value('berth_http_request_duration_seconds_count', labels) ?? 0;
 
     for (let i = 0; i < 3; i += 1) {
-      const response = await fetch(`${berth.url}/containers`, {
-        headers: { authorization: `Bearer ${tokens.viewer}` },
-      });
+      const response = await viewer.fetch('/containers');
       expect(response.status).toBe(200);
       await response.arrayBuffer();
     }
     expect((await fetch(`${berth.url}/containers`)).status).toBe(401);
     const lookup = `/containers/${'a'.repeat(64)}`;
-    await fetch(`${berth.url}${lookup}`, { headers: { authorization: `Bearer ${tokens.viewer}` } });
-    await fetch(`${berth.url}/no/such/${uniqueName('path')}`, {
-      headers: { authorization: `Bearer ${tokens.viewer}` },
-    });
+    await viewer.fetch(lookup);
+    await viewer.fetch(`/no/such/${uniqueName('path')}`);
 
     const second = await scrape();
     expect(second.value('berth_http_requests_total', labels)).toBe(ok + 3);
@@ -379,27 +354,15 @@ describe('berth’s own figures', () => {
     await settle('berth_subscriptions_active', { transport: 'websocket' }, 0);
     await settle('berth_websocket_clients', {}, 0);
 
-    const client: Client = createClient({
-      url: `${berth.url.replace(/^http/, 'ws')}/graphql`,
-      webSocketImpl: WebSocket,
-      connectionParams: { authorization: `Bearer ${tokens.viewer}` },
-      retryAttempts: 0,
-      lazy: false,
-    });
+    const client = viewer.ws();
     try {
-      const unsubscribe = client.subscribe(
-        { query: print(ContainerEventsSubscription) },
-        { next: () => undefined, error: () => undefined, complete: () => undefined },
-      );
+      const events = subscribe(client, ContainerEventsSubscription);
       await settle('berth_subscriptions_active', { transport: 'websocket' }, 1);
       await settle('berth_websocket_clients', {}, 1);
-      unsubscribe();
+      events.unsubscribe();
       await settle('berth_subscriptions_active', { transport: 'websocket' }, 0);
       // A client that goes away mid-subscription releases it too.
-      client.subscribe(
-        { query: print(ContainerEventsSubscription) },
-        { next: () => undefined, error: () => undefined, complete: () => undefined },
-      );
+      subscribe(client, ContainerEventsSubscription);
       await settle('berth_subscriptions_active', { transport: 'websocket' }, 1);
     } finally {
       await client.dispose();
@@ -411,13 +374,9 @@ describe('berth’s own figures', () => {
     await settle('berth_subscriptions_active', { transport: 'http' }, 0);
     const leave = new AbortController();
     const body = JSON.stringify({ query: print(ContainerEventsSubscription) });
-    const stream = await fetch(`${berth.url}/graphql`, {
+    const stream = await viewer.fetch('/graphql', {
       method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        accept: 'text/event-stream',
-        authorization: `Bearer ${tokens.viewer}`,
-      },
+      headers: { 'content-type': 'application/json', accept: 'text/event-stream' },
       body,
       signal: leave.signal,
     });

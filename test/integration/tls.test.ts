@@ -4,10 +4,11 @@ import { request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { createClient } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { startBerth, type RunningBerth } from '../support/berth.js';
+import { startBerth, type BerthClient, type RunningBerth } from '../support/berth.js';
+import { SystemQuery } from '../support/operations/index.js';
+import { subscribe } from '../support/subscriptions.js';
 
 /** HTTPS and WSS with certificates this test makes (openssl), and optional client certificates. */
 
@@ -142,14 +143,14 @@ afterAll(async () => {
 
 describe('HTTPS and WSS', () => {
   let berth: RunningBerth;
-  let token: string;
+  let viewer: BerthClient & { token: string };
   beforeAll(async () => {
     berth = await startBerth({
       BERTH_AUTH: 'on',
       BERTH_TLS_CERT: join(dir, 'server.pem'),
       BERTH_TLS_KEY: join(dir, 'server.key'),
     });
-    token = berth.app.tokens.create({ name: 'tls', role: 'viewer' }).token;
+    viewer = berth.asRole('viewer', 'tls');
   });
   afterAll(async () => berth?.stop());
 
@@ -157,7 +158,8 @@ describe('HTTPS and WSS', () => {
     expect(berth.url).toMatch(/^https:/);
     const health = await get(`${berth.url}/healthz`, { ca });
     expect(health).toMatchObject({ status: 200 });
-    const list = await get(`${berth.url}/containers`, { ca, authorization: `Bearer ${token}` });
+    // node:https rather than the client's fetch, which cannot be given this CA.
+    const list = await get(`${berth.url}/containers`, { ca, authorization: `Bearer ${viewer.token}` });
     expect(list.status).toBe(200);
     await expect(get(`${berth.url}/healthz`, { ca, maxVersion: 'TLSv1.1' })).rejects.toThrow();
   });
@@ -168,14 +170,9 @@ describe('HTTPS and WSS', () => {
         super(address, protocols, { ca });
       }
     }
-    const ws = createClient({
-      url: `${berth.url.replace(/^https/, 'wss')}/graphql`,
-      webSocketImpl: TrustingWebSocket,
-      retryAttempts: 0,
-      connectionParams: { authorization: `Bearer ${token}` },
-    });
-    const result = await ws.iterate({ query: '{ system { engine { up } } }' }).next();
-    expect(result.value).toEqual({ data: { system: { engine: { up: true } } } });
+    const ws = viewer.ws({ webSocketImpl: TrustingWebSocket });
+    const { system } = await subscribe(ws, SystemQuery).next();
+    expect(system.engine.up).toBe(true);
     await ws.dispose();
   });
 });

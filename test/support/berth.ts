@@ -3,27 +3,53 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { print } from 'graphql';
+import type { Client, ClientOptions } from 'graphql-ws';
 import { createLogger, type YogaLogger } from 'graphql-yoga';
 import { inject } from 'vitest';
 import { buildApp, type App } from '../../src/app.js';
+import type { Role } from '../../src/platform/auth/tokens.js';
 import { loadConfig } from '../../src/platform/config.js';
 import { TEST_LABEL } from '../harness/docker.js';
 import { CreateContainer } from './operations/index.js';
+import { wsClient } from './subscriptions.js';
 
-/** A real berth on a free loopback port, against the engine the harness provides. */
-export interface RunningBerth {
-  url: string;
-  app: App;
+export interface GraphQLResponse<TResult> {
+  data?: TResult | null;
+  errors?: { message: string; extensions?: Record<string, unknown> }[];
+}
+
+/**
+ * berth as one client reaches it: over HTTP with `Authorization: Bearer <token>`, over graphql-ws
+ * with the token in connection_init. The berth itself is the client that sends no token (for
+ * authentication off); `berth.as(token)` and `berth.asRole(role)` are the others.
+ */
+export interface BerthClient {
+  readonly url: string;
+  /** The token this client sends; undefined when it sends none. */
+  readonly token: string | undefined;
   /** Runs a typed operation over HTTP and returns the whole GraphQL response. */
   graphql<TResult, TVariables>(
     document: TypedDocumentNode<TResult, TVariables>,
     variables?: TVariables,
-  ): Promise<{ data?: TResult | null; errors?: { message: string; extensions?: Record<string, unknown> }[] }>;
+  ): Promise<GraphQLResponse<TResult>>;
   /** Like `graphql`, but fails the test on a GraphQL error and returns `data`. */
   query<TResult, TVariables>(
     document: TypedDocumentNode<TResult, TVariables>,
     variables?: TVariables,
   ): Promise<TResult>;
+  /** Any route (REST, /metrics, a /graphql body made by hand) at `path`, with this client's token. */
+  fetch(path: string, init?: RequestInit): Promise<Response>;
+  /** A graphql-ws client that presents the token; `options` override. Disposed when berth stops. */
+  ws(options?: Partial<ClientOptions>): Client;
+}
+
+/** A real berth on a free loopback port, against the engine the harness provides. */
+export interface RunningBerth extends BerthClient {
+  app: App;
+  /** This berth, as a client that sends `token`. */
+  as(token: string): BerthClient;
+  /** A new token of `role` (named `name`, `test-<role>` by default), and a client that sends it. */
+  asRole(role: Role, name?: string): BerthClient & { readonly token: string };
   /**
    * Creates a container through berth (the test image, the file's label, a unique name unless
    * given) and returns it; any error payload fails the test.
@@ -32,12 +58,51 @@ export interface RunningBerth {
   stop(): Promise<void>;
 }
 
+/** The client that sends `token` (none when undefined); its WebSocket clients go into `sockets`. */
+function clientOf(url: string, token: string | undefined, sockets: Set<Client>): BerthClient {
+  const authorization = token === undefined ? undefined : `Bearer ${token}`;
+  const fetchAs: BerthClient['fetch'] = (path, init = {}) => {
+    const headers = new Headers(init.headers);
+    if (authorization) headers.set('authorization', authorization);
+    return fetch(`${url}${path}`, { ...init, headers });
+  };
+  const graphql: BerthClient['graphql'] = async (document, variables) => {
+    const response = await fetchAs('/graphql', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json' },
+      body: JSON.stringify({ query: print(document), variables }),
+    });
+    return (await response.json()) as never;
+  };
+  return {
+    url,
+    token,
+    graphql,
+    async query(document, variables) {
+      const result = await graphql(document, variables);
+      if (result.errors?.length || !result.data) {
+        throw new Error(`GraphQL errors: ${JSON.stringify(result.errors)}`);
+      }
+      return result.data as never;
+    },
+    fetch: fetchAs,
+    ws(options = {}) {
+      const client = wsClient(url, {
+        ...(authorization && { connectionParams: { authorization } }),
+        ...options,
+      });
+      sockets.add(client);
+      return client;
+    },
+  };
+}
+
 export type CreatedContainer = Extract<
   Awaited<ReturnType<typeof executeCreate>>['createContainer'],
   { __typename: 'CreateContainerSuccess' }
 >['container'];
 
-function executeCreate(berth: Pick<RunningBerth, 'query'>, input: Record<string, unknown>) {
+function executeCreate(berth: Pick<BerthClient, 'query'>, input: Record<string, unknown>) {
   return berth.query(CreateContainer, { input: input as never });
 }
 
@@ -67,24 +132,14 @@ export async function startBerth(
   const { url } = await app.start();
   if (options.waitForEngine !== false) await app.index.whenSynced();
 
-  const graphql: RunningBerth['graphql'] = async (document, variables) => {
-    const response = await fetch(`${url}/graphql`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'application/json' },
-      body: JSON.stringify({ query: print(document), variables }),
-    });
-    return (await response.json()) as never;
-  };
+  const sockets = new Set<Client>();
   const berth: RunningBerth = {
-    url,
+    ...clientOf(url, undefined, sockets),
     app,
-    graphql,
-    async query(document, variables) {
-      const result = await graphql(document, variables);
-      if (result.errors?.length || !result.data) {
-        throw new Error(`GraphQL errors: ${JSON.stringify(result.errors)}`);
-      }
-      return result.data as never;
+    as: (token) => clientOf(url, token, sockets),
+    asRole(role, name = `test-${role}`) {
+      const { token } = app.tokens.create({ name, role });
+      return { ...clientOf(url, token, sockets), token };
     },
     async create(input) {
       const { createContainer } = await executeCreate(berth, {
@@ -99,6 +154,7 @@ export async function startBerth(
       return createContainer.container;
     },
     async stop() {
+      await Promise.all([...sockets].map((client) => client.dispose()));
       await app.stop();
       if (ownDataDir) await rm(dataDir, { recursive: true, force: true });
     },

@@ -1,6 +1,6 @@
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { print } from 'graphql';
-import { createClient, type Client } from 'graphql-ws';
+import { createClient, type Client, type ClientOptions } from 'graphql-ws';
 import WebSocket from 'ws';
 
 /** One graphql-ws subscription whose messages a test takes one at a time. */
@@ -16,12 +16,14 @@ export interface Subscription<T> {
   unsubscribe(): void;
 }
 
-export function wsClient(berthUrl: string): Client {
+/** A graphql-ws client of the berth at `berthUrl` (ws:, or wss: for https:); `options` override. */
+export function wsClient(berthUrl: string, options: Partial<ClientOptions> = {}): Client {
   return createClient({
     url: `${berthUrl.replace(/^http/, 'ws')}/graphql`,
     webSocketImpl: WebSocket,
     retryAttempts: 0,
     lazy: false,
+    ...options,
   });
 }
 

@@ -12,6 +12,7 @@ export const AuditLog = graphql(`
         tokenId
         tokenName
         detail
+        count
       }
       endCursor
       hasNextPage
