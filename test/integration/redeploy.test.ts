@@ -19,7 +19,8 @@ import {
 import { subscribe, wsClient } from '../support/subscriptions.js';
 import { waitFor } from '../support/wait.js';
 
-const FILE = 'redeploy';
+// With the pid: runs sharing one engine clean up only their own containers.
+const FILE = `redeploy-${process.pid}`;
 const labels = { [TEST_LABEL]: FILE };
 const HEALTHY_PAGE = 'wget -q -O - http://127.0.0.1/ || exit 1';
 const SECOND = 1_000_000_000;

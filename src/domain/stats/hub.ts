@@ -12,6 +12,8 @@ interface Entry {
   /** undefined until a source is chosen (the engine may not have answered yet). */
   collector: StatsCollector | undefined;
   leases: number;
+  /** Collectors opened for this entry (one, unless the source changed under it). */
+  opened: number;
   latest: ContainerStats | null;
   /** When a query last looked at this container's figures (keeps the collector warm). */
   lingerUntil: number;
@@ -57,7 +59,10 @@ export class StatsHub {
   useSource(source: StatsSource): void {
     if (this.#source) throw new Error(`the stats source is already ${this.#source.kind}`);
     this.#source = source;
-    for (const [id, entry] of this.#entries) entry.collector = this.#open(id);
+    for (const [id, entry] of this.#entries) {
+      entry.collector = this.#open(id);
+      if (entry.collector) entry.opened += 1;
+    }
   }
 
   get sourceKind(): StatsSourceKind | 'undetected' {
@@ -71,6 +76,12 @@ export class StatsHub {
   /** Collectors running now, and opened in all. */
   get collectors(): { running: number; opened: number } {
     return { running: this.#entries.size, opened: this.#opened };
+  }
+
+  /** One container's collector: its leases and how many were opened for it; null when none runs. */
+  collectorOf(containerId: string): { leases: number; opened: number } | null {
+    const entry = this.#entries.get(containerId);
+    return entry ? { leases: entry.leases, opened: entry.opened } : null;
   }
 
   /** Takes a lease on `containerId`'s collector; call the returned function (once) to release it. */
@@ -121,9 +132,11 @@ export class StatsHub {
   #entry(containerId: string): Entry {
     let entry = this.#entries.get(containerId);
     if (!entry) {
+      const collector = this.#open(containerId);
       entry = {
-        collector: this.#open(containerId),
+        collector,
         leases: 0,
+        opened: collector ? 1 : 0,
         latest: null,
         lingerUntil: 0,
       };
