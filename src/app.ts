@@ -106,7 +106,7 @@ export function buildApp(config: Config, options: { logger?: YogaLogger } = {}):
   backup.register(templatesSection(templates));
   backup.register(policySection(policy));
   backup.register(tokensSection(tokens));
-  backup.register(containersSection(containers, engine.containerSpecs));
+  backup.register(containersSection(containers, engine.readBack));
   backup.register(alertRulesSection(alerts));
   backup.register(swarmServicesSection(swarm));
 

@@ -17,7 +17,6 @@ import { DockerImages } from './images.js';
 import { DockerSwarm } from './swarm.js';
 import { DockerNetworks } from './networks.js';
 import { DockerVolumes } from './volumes.js';
-import { DockerContainerSpecs } from './container-specs.js';
 import { DockerReadBack } from './read-back.js';
 import { DockerRedeploy } from './redeploy.js';
 import { DockerApiStatsSource } from './stats.js';
@@ -46,9 +45,7 @@ export class DockerEngine {
   readonly networks: DockerNetworks;
   /** Listing, creating, removing and pruning volumes. */
   readonly volumes: DockerVolumes;
-  /** Containers' create specs read back from the engine, for backups. */
-  readonly containerSpecs: DockerContainerSpecs;
-  /** Containers read back (as berth types) and images' defaults. */
+  /** Containers read back (as berth types) and images' defaults: for backups, and for redeploys. */
   readonly readBack: DockerReadBack;
   /** The read-back, creating a copy of a container, renaming, moving network endpoints. */
   readonly redeploy: DockerRedeploy;
@@ -60,7 +57,6 @@ export class DockerEngine {
     this.swarm = new DockerSwarm(this.#calls);
     this.networks = new DockerNetworks(this.#calls);
     this.volumes = new DockerVolumes(this.#calls);
-    this.containerSpecs = new DockerContainerSpecs(this.#calls);
     this.readBack = new DockerReadBack(this.#calls);
     this.redeploy = new DockerRedeploy(this.#calls, this.readBack);
   }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { createInputOf } from '../../src/domain/backup/sections/containers.js';
 import {
   NO_SETTINGS,
   ownSettings,
@@ -8,8 +9,9 @@ import {
 import { blueprintOf, mergeWithImage, previewOf } from '../../src/domain/redeploy/blueprint.js';
 
 /**
- * The container read-back and what a redeploy derives from it: pure functions on berth's types,
- * no engine. (The read-back itself is read from a real engine in redeploy.test.ts.)
+ * The one container read-back and what backups and redeploys derive from it: pure functions on
+ * berth's types, no engine. (The read-back itself is read from a real engine in backup.test.ts
+ * and redeploy.test.ts.)
  */
 
 const image: RunSettings = {
@@ -101,6 +103,35 @@ describe('what a container set itself', () => {
     expect(own.command).toEqual(['httpd', '-f']);
     expect(own.healthcheck).toEqual(image.healthcheck);
     expect(own.env).toHaveLength(3);
+  });
+});
+
+describe('a backup’s createContainer input', () => {
+  it('is what was asked for: own settings, every host namespace, user networks with the aliases asked for', () => {
+    expect(createInputOf(container, image)).toEqual({
+      name: 'web',
+      image: 'registry.test/web:v1',
+      env: [
+        { name: 'MODE', value: 'own' },
+        { name: 'EXTRA', value: '1' },
+      ],
+      ports: [
+        { containerPort: 80, protocol: 'tcp', hostPort: 8080 },
+        { containerPort: 81, protocol: 'tcp', hostIp: '127.0.0.1' },
+      ],
+      labels: [{ name: 'team', value: 'web' }],
+      tty: false,
+      restartPolicy: { name: 'ON_FAILURE', maximumRetryCount: 3 },
+      resources: { memoryBytes: 64 * 1024 * 1024, cpus: 0.5 },
+      hostNamespaces: ['PID', 'CGROUP'],
+      capAdd: ['NET_ADMIN'],
+      volumes: [{ name: 'cache', target: '/cache', readOnly: false }],
+      // The one it was created on first; Docker's own short id and the name are not asked for.
+      networks: [
+        { name: 'backend', aliases: ['api'] },
+        { name: 'frontend', aliases: ['www'] },
+      ],
+    });
   });
 });
 
