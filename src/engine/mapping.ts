@@ -43,9 +43,17 @@ export const RESTART_FROM_DOCKER: Record<string, RestartPolicyName> = {
  */
 export function createRequest(options: Docker.ContainerCreateOptions): Docker.ContainerCreateOptions {
   const { name, ...config } = options;
+  return inBody(config, name === undefined ? {} : { name });
+}
+
+/**
+ * Options docker-modem sends in the JSON body only (and `query` in the URL), for the creates whose
+ * dockerode path ends in `?` (containers, networks, volumes): without this it copies every field,
+ * labels included, into the URL too.
+ */
+export function inBody<T extends object>(body: T, query: Record<string, string> = {}): T {
   // docker-modem's own keys: `_query` becomes the query string, `_body` the JSON body.
-  const request = { _query: name === undefined ? {} : { name }, _body: config };
-  return request as Docker.ContainerCreateOptions;
+  return { _query: query, _body: body } as unknown as T;
 }
 
 export function toCreateOptions(spec: CreateContainerSpec): Docker.ContainerCreateOptions {

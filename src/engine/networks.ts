@@ -3,6 +3,7 @@ import type { KeyValue } from '../domain/containers/model.js';
 import { BUILT_IN_NETWORKS } from '../domain/networks/names.js';
 import type { CreateNetworkSpec, EngineNetwork, NetworkFilter } from '../domain/networks/model.js';
 import type { EngineCalls } from './calls.js';
+import { inBody } from './mapping.js';
 
 /** Docker's network endpoints, in berth's terms. Reached through `DockerEngine.networks`. */
 export class DockerNetworks {
@@ -35,25 +36,27 @@ export class DockerNetworks {
       'network.create',
       spec.name,
       (docker) =>
-        docker.createNetwork({
-          Name: spec.name,
-          // Engines before API 1.44 make a second network of the same name unless told to check.
-          CheckDuplicate: true,
-          Driver: spec.driver === 'OVERLAY' ? 'overlay' : 'bridge',
-          Internal: spec.internal,
-          Attachable: spec.attachable,
-          Labels: Object.fromEntries(spec.labels.map(({ name, value }) => [name, value])),
-          ...(spec.ipam && {
-            IPAM: {
-              Driver: 'default',
-              Config: [
-                { Subnet: spec.ipam.subnet, ...(spec.ipam.gateway && { Gateway: spec.ipam.gateway }) },
-              ],
-            },
-            // An IPv6 subnet gives no container an address unless IPv6 is on; the engine adds an IPv4 one of its own.
-            ...(spec.ipam.subnet.includes(':') && { EnableIPv6: true }),
+        docker.createNetwork(
+          inBody({
+            Name: spec.name,
+            // Engines before API 1.44 make a second network of the same name unless told to check.
+            CheckDuplicate: true,
+            Driver: spec.driver === 'OVERLAY' ? 'overlay' : 'bridge',
+            Internal: spec.internal,
+            Attachable: spec.attachable,
+            Labels: Object.fromEntries(spec.labels.map(({ name, value }) => [name, value])),
+            ...(spec.ipam && {
+              IPAM: {
+                Driver: 'default',
+                Config: [
+                  { Subnet: spec.ipam.subnet, ...(spec.ipam.gateway && { Gateway: spec.ipam.gateway }) },
+                ],
+              },
+              // An IPv6 subnet gives no container an address unless IPv6 is on; the engine adds an IPv4 one of its own.
+              ...(spec.ipam.subnet.includes(':') && { EnableIPv6: true }),
+            }),
           }),
-        }),
+        ),
       { details: spec.ipam ? { subnet: spec.ipam.subnet } : {} },
     );
     return this.inspect(created.id);

@@ -5,7 +5,7 @@ import type { CloneTemplate } from '../domain/redeploy/model.js';
 import { STAGING_NETWORK, type CloneRequest, type RedeployCalls } from '../domain/redeploy/ports.js';
 import { onStatus, type EngineCalls } from './calls.js';
 import { engineMessage } from './errors.js';
-import { createRequest } from './mapping.js';
+import { createRequest, inBody } from './mapping.js';
 import { fromHealthcheck, type CarriedHostConfig, type DockerReadBack } from './read-back.js';
 
 /**
@@ -191,13 +191,15 @@ export class DockerRedeploy implements RedeployCalls<CarriedHostConfig> {
       'network.create',
       STAGING_NETWORK,
       (docker) =>
-        docker.createNetwork({
-          Name: STAGING_NETWORK,
-          CheckDuplicate: true,
-          Driver: 'bridge',
-          Internal: true,
-          Labels: { [STAGING_LABEL]: 'redeploy-staging' },
-        }),
+        docker.createNetwork(
+          inBody({
+            Name: STAGING_NETWORK,
+            CheckDuplicate: true,
+            Driver: 'bridge',
+            Internal: true,
+            Labels: { [STAGING_LABEL]: 'redeploy-staging' },
+          }),
+        ),
       // Another redeploy made it meanwhile.
       { answer: onStatus(409, undefined) },
     );

@@ -3,6 +3,7 @@ import type { KeyValue } from '../domain/containers/model.js';
 import { VolumeExistsError } from '../shared/errors.js';
 import type { EngineVolume, VolumeFilter, VolumePrune } from '../domain/volumes/model.js';
 import { onStatus, type EngineCalls } from './calls.js';
+import { inBody } from './mapping.js';
 
 /** Docker's volume endpoints, in berth's terms. Reached through `DockerEngine.volumes`. */
 export class DockerVolumes {
@@ -43,11 +44,13 @@ export class DockerVolumes {
     if ((await this.find(name)) !== null) throw new VolumeExistsError(name);
     // dockerode answers a handle, not the engine's description: look at what was made.
     const handle = await this.#calls.run('volume.create', name, (docker) =>
-      docker.createVolume({
-        Name: name,
-        Driver: 'local',
-        Labels: Object.fromEntries(labels.map((label) => [label.name, label.value])),
-      }),
+      docker.createVolume(
+        inBody({
+          Name: name,
+          Driver: 'local',
+          Labels: Object.fromEntries(labels.map((label) => [label.name, label.value])),
+        }),
+      ),
     );
     return toVolume(await this.#calls.run('volume.inspect', name, () => handle.inspect()));
   }

@@ -10,11 +10,15 @@ import {
   AuditLog,
   ContainerEventsSubscription,
   CreateContainer,
+  CreateNetwork,
   CreateToken,
+  CreateVolume,
   ListContainers,
   ListTokens,
   PruneImages,
   RemoveContainer,
+  RemoveNetwork,
+  RemoveVolume,
   RevokeToken,
   SystemQuery,
 } from '../support/operations/index.js';
@@ -494,6 +498,35 @@ describe('what reaches the engine of a create', () => {
     const inspected = await testDocker(inject('dockerHost')).getContainer(name).inspect();
     expect(inspected.Config.Env).toEqual(expect.arrayContaining(env.map((e) => `${e.name}=${e.value}`)));
     expect(inspected.Config.Labels['big.19']).toBe(json(19));
+  });
+
+  it('sends network and volume labels in the body only', async () => {
+    const secret = `secret-${crypto.randomUUID()}`;
+    const labels = [{ name: 'berth.secret-label', value: secret }];
+    const admin = berth.as(tokens.admin);
+    const network = uniqueName('net-labels');
+    const volume = uniqueName('vol-labels');
+    const before = forwarder.requests.length;
+    try {
+      const made = await admin.graphql(CreateNetwork, { name: network, labels });
+      expect(made.data?.['createNetwork']).toMatchObject({ __typename: 'CreateNetworkSuccess' });
+      const kept = await admin.graphql(CreateVolume, { name: volume, labels });
+      expect(kept.data?.['createVolume']).toMatchObject({ __typename: 'CreateVolumeSuccess' });
+      const sent = forwarder.requests.slice(before);
+      expect(sent.filter((line) => /\/(networks|volumes)\/create/.test(line))).toHaveLength(2);
+      expect(sent.join('\n')).not.toContain(secret);
+      expect(sent.join('\n')).not.toContain('berth.secret-label');
+      const engine = testDocker(inject('dockerHost'));
+      expect((await engine.getNetwork(network).inspect()).Labels).toMatchObject({
+        'berth.secret-label': secret,
+      });
+      expect((await engine.getVolume(volume).inspect()).Labels).toMatchObject({
+        'berth.secret-label': secret,
+      });
+    } finally {
+      await admin.graphql(RemoveNetwork, { id: network });
+      await admin.graphql(RemoveVolume, { name: volume, force: true });
+    }
   });
 });
 
