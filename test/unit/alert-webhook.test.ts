@@ -4,7 +4,11 @@ import type { AddressInfo } from 'node:net';
 import { createLogger } from 'graphql-yoga';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AlertEvent } from '../../src/domain/alerts/evaluator.js';
-import { validateRuleDefinition, type AlertRule, type DeliveryRecord } from '../../src/domain/alerts/rules.js';
+import {
+  validateRuleDefinition,
+  type AlertRule,
+  type DeliveryRecord,
+} from '../../src/domain/alerts/rules.js';
 import { WebhookDelivery, signPayload, type WebhookOptions } from '../../src/domain/alerts/webhook.js';
 import { waitFor } from '../support/wait.js';
 
