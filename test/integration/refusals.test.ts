@@ -135,6 +135,20 @@ describe('other refusals of a document', () => {
 });
 
 describe('subscriptions refused over Server-Sent Events', () => {
+  it('carries INVALID_VARIABLES for variables that do not fit, as queries do', async () => {
+    const response = await fetch(`${berth.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'text/event-stream' },
+      body: JSON.stringify({
+        query: 'subscription($id: String!) { containerStats(id: $id) { cpuPercent } }',
+        variables: { id: 5 },
+      }),
+    });
+    const text = await response.text();
+    expect(response.status).toBeLessThan(500);
+    expect(text).toMatch(/"code":"INVALID_VARIABLES"/);
+  });
+
   it.each([
     ['containerStats', 'subscription { containerStats(id: "berth-no-such-container") { cpuPercent } }'],
     ['containerLogs', 'subscription { containerLogs(id: "berth-no-such-container") { text } }'],

@@ -47,12 +47,16 @@ export function useRequestErrorCodes(): Plugin {
 
 /**
  * graphql coerces variables before executing anything and answers the failures alone, without
- * `data` and without a code: `Variable "$n" got invalid value …`, `… was not provided`.
+ * `data` and without a code (`Variable "$n" got invalid value …`, `… was not provided`), or, for a
+ * subscription, with Yoga's BAD_USER_INPUT, which the catalog does not know.
  */
 function codeVariableErrors(result: ExecutionResult, overHttp: boolean): void {
   if ('data' in result || !result.errors) return;
   for (const error of result.errors as GraphQLError[]) {
-    if (error.extensions['code'] !== undefined || !error.message.startsWith('Variable "$')) continue;
+    // graphql leaves them uncoded; Yoga's executor codes a subscription's BAD_USER_INPUT.
+    const code = error.extensions['code'];
+    if ((code !== undefined && code !== 'BAD_USER_INPUT') || !error.message.startsWith('Variable "$'))
+      continue;
     Object.assign(error.extensions, {
       code: 'INVALID_VARIABLES',
       // As Yoga answers a validation error: 400 under application/graphql-response+json.
