@@ -149,6 +149,30 @@ export interface CreateContainerSpec {
   networks?: NetworkAttachmentSpec[];
   /** Named volumes to mount (created by the engine when missing). Never a host path. */
   volumes?: VolumeMountSpec[];
+  /** In-memory file systems (`--tmpfs`). */
+  tmpfs?: TmpfsMountSpec[];
+  /** Replaces the image's entrypoint (an empty list clears it). */
+  entrypoint?: string[];
+  /** `user[:group]` the process runs as. */
+  user?: string;
+  workingDir?: string;
+  hostname?: string;
+  /** Runs an init process as PID 1 (`--init`): signals reach the command, zombies are reaped. */
+  init?: boolean;
+  /** Extra `/etc/hosts` lines, as `name:address`. */
+  extraHosts?: string[];
+  /** Capabilities taken away (adding is a privilege: see `privileges.capAdd`). */
+  capDrop?: string[];
+  /** The signal `stop` sends first (the image's or SIGTERM otherwise). */
+  stopSignal?: string;
+  /** How long `stop` waits before it kills, when the caller does not say. */
+  stopTimeoutSeconds?: number;
+}
+
+export interface TmpfsMountSpec {
+  target: string;
+  /** No limit when absent (the kernel's default: half the memory). */
+  sizeBytes?: number;
 }
 
 export interface NetworkAttachmentSpec {
@@ -156,6 +180,8 @@ export interface NetworkAttachmentSpec {
   name: string;
   /** Extra DNS names the container answers to on this network (its name always works). */
   aliases: string[];
+  /** A fixed address; only a network with a subnet chosen by its creator gives one. */
+  ipv4Address?: string;
 }
 
 export interface VolumeMountSpec {
