@@ -151,7 +151,7 @@ export class DockerEngine {
     // before anything starts. A container that cannot join them all is not left behind.
     try {
       for (const network of (spec.networks ?? []).slice(1)) {
-        await this.networks.connect(network.name, created.id, network.aliases);
+        await this.networks.connect(network.name, created.id, network.aliases, network.ipv4Address);
       }
     } catch (error) {
       await this.remove(created.id, { force: true, removeVolumes: true }).catch(() => undefined);

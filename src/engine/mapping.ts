@@ -94,8 +94,20 @@ export function toCreateOptions(spec: CreateContainerSpec): Docker.ContainerCrea
       Target: mount.target,
       ReadOnly: mount.readOnly,
     })),
+    // In memory, no host path: the engine refuses a Source for these, so none is sent.
+    ...(spec.tmpfs ?? []).map(
+      (mount) =>
+        ({
+          Type: 'tmpfs' as const,
+          Target: mount.target,
+          ...(mount.sizeBytes !== undefined && { TmpfsOptions: { SizeBytes: mount.sizeBytes } }),
+        }) as Docker.MountSettings,
+    ),
   ];
   if (mounts.length > 0) hostConfig.Mounts = mounts;
+  if (spec.init !== undefined) hostConfig.Init = spec.init;
+  if (spec.extraHosts && spec.extraHosts.length > 0) hostConfig.ExtraHosts = [...spec.extraHosts];
+  if (spec.capDrop && spec.capDrop.length > 0) hostConfig.CapDrop = [...spec.capDrop];
   // Engines before API 1.44 take one network at create; DockerEngine.create connects the others
   // before the container starts. The first one is also its network mode, as `docker run --network`.
   const [first] = spec.networks ?? [];
@@ -112,14 +124,17 @@ export function toCreateOptions(spec: CreateContainerSpec): Docker.ContainerCrea
     ExposedPorts: exposed,
     HostConfig: hostConfig,
   };
-  if (first) {
-    options.NetworkingConfig = {
-      EndpointsConfig: { [first.name]: first.aliases.length > 0 ? { Aliases: [...first.aliases] } : {} },
-    };
-  }
+  if (first) options.NetworkingConfig = { EndpointsConfig: { [first.name]: endpointConfig(first) } };
   if (spec.name !== undefined) options.name = spec.name;
   if (spec.tty) options.Tty = true;
   if (spec.command) options.Cmd = spec.command;
+  // An empty list is sent as is: the engine then runs no entrypoint, not the image's.
+  if (spec.entrypoint) options.Entrypoint = [...spec.entrypoint];
+  if (spec.user !== undefined) options.User = spec.user;
+  if (spec.workingDir !== undefined) options.WorkingDir = spec.workingDir;
+  if (spec.hostname !== undefined) options.Hostname = spec.hostname;
+  if (spec.stopSignal !== undefined) options.StopSignal = spec.stopSignal;
+  if (spec.stopTimeoutSeconds !== undefined) options.StopTimeout = spec.stopTimeoutSeconds;
   if (spec.healthcheck) {
     const check = spec.healthcheck;
     const nanos = (seconds: number | undefined) =>
@@ -133,6 +148,20 @@ export function toCreateOptions(spec: CreateContainerSpec): Docker.ContainerCrea
     };
   }
   return options;
+}
+
+/**
+ * A network endpoint as a create (EndpointsConfig) or a connect (EndpointConfig) takes it: the
+ * aliases and the fixed address, when asked for.
+ */
+export function endpointConfig(attachment: {
+  aliases: readonly string[];
+  ipv4Address?: string | undefined;
+}): Docker.EndpointSettings {
+  return {
+    ...(attachment.aliases.length > 0 && { Aliases: [...attachment.aliases] }),
+    ...(attachment.ipv4Address !== undefined && { IPAMConfig: { IPv4Address: attachment.ipv4Address } }),
+  };
 }
 
 /** Where the host config says a namespace is the host's (`host`): one table, for creates and read-backs. */

@@ -3,7 +3,7 @@ import type { KeyValue } from '../domain/containers/model.js';
 import { BUILT_IN_NETWORKS } from '../domain/networks/names.js';
 import type { CreateNetworkSpec, EngineNetwork, NetworkFilter } from '../domain/networks/model.js';
 import type { EngineCalls } from './calls.js';
-import { inBody } from './mapping.js';
+import { endpointConfig, inBody } from './mapping.js';
 
 /** Docker's network endpoints, in berth's terms. Reached through `DockerEngine.networks`. */
 export class DockerNetworks {
@@ -66,12 +66,22 @@ export class DockerNetworks {
     await this.#calls.run('network.remove', reference, (docker) => docker.getNetwork(reference).remove());
   }
 
-  /** Attaches a container (running or not); `aliases` are extra DNS names on this network. */
-  async connect(reference: string, containerId: string, aliases: readonly string[]): Promise<void> {
+  /**
+   * Attaches a container (running or not); `aliases` are extra DNS names on this network, and
+   * `ipv4Address` a fixed address in its subnet (the engine refuses one on a network without a
+   * subnet chosen by its creator, and one already taken).
+   */
+  async connect(
+    reference: string,
+    containerId: string,
+    aliases: readonly string[],
+    ipv4Address?: string,
+  ): Promise<void> {
+    const endpoint = endpointConfig({ aliases, ipv4Address });
     await this.#calls.run('network.connect', reference, (docker) =>
       docker.getNetwork(reference).connect({
         Container: containerId,
-        ...(aliases.length > 0 && { EndpointConfig: { Aliases: [...aliases] } }),
+        ...(Object.keys(endpoint).length > 0 && { EndpointConfig: endpoint }),
       }),
     );
   }

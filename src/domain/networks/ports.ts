@@ -6,6 +6,12 @@ export interface NetworkEngine {
   inspect(reference: string): Promise<EngineNetwork>;
   create(spec: CreateNetworkSpec): Promise<EngineNetwork>;
   remove(reference: string): Promise<void>;
-  connect(reference: string, containerId: string, aliases: readonly string[]): Promise<void>;
+  /** `ipv4Address`: a fixed address on the network (one with a subnet its creator chose). */
+  connect(
+    reference: string,
+    containerId: string,
+    aliases: readonly string[],
+    ipv4Address?: string,
+  ): Promise<void>;
   disconnect(reference: string, containerId: string, force: boolean): Promise<void>;
 }

@@ -103,7 +103,13 @@ export class NetworkService {
     return network;
   }
 
-  async connect(reference: string, containerRef: string, aliases: string[]): Promise<NetworkConnection> {
+  /** `ipv4Address`: a fixed address, which the engine gives only on a network with a subnet its creator chose. */
+  async connect(
+    reference: string,
+    containerRef: string,
+    aliases: string[],
+    ipv4Address?: string,
+  ): Promise<NetworkConnection> {
     const container = this.index.resolve(containerRef);
     const network = await this.engine.networks.inspect(reference);
     if (network.driver === 'host' || network.driver === 'null') {
@@ -115,7 +121,7 @@ export class NetworkService {
     if (network.name === 'bridge' && aliases.length > 0) {
       throw new InvalidInputError('aliases', 'aliases work on user-defined networks only');
     }
-    await this.engine.networks.connect(network.id, container.id, aliases);
+    await this.engine.networks.connect(network.id, container.id, aliases, ipv4Address);
     return { network, container: await this.#current(container.id) };
   }
 
