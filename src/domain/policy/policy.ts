@@ -90,6 +90,12 @@ export function enforcePolicy(spec: CreateContainerSpec, policy: CreatePolicy, p
     if (network.name === 'host' && !policy.allowHostNamespaces)
       deny(`networks.${i}.name`, 'the host network namespace is not allowed');
   });
+  // Not weighed, as none gives power over the host: tmpfs mounts (memory of the container's own,
+  // under its memory limit, and no host path), extra /etc/hosts lines (a name for an address it
+  // could reach anyway, `host-gateway` included), dropped capabilities (only ever fewer), the user,
+  // working directory, hostname (its own UTS namespace), entrypoint, init (the engine's own
+  // docker-init), stop signal and timeout, and a fixed address on a user network (the engine
+  // refuses one on a network without a subnet of its creator's, and one already taken).
   const privileges = spec.privileges;
   if (!privileges) return;
   if (privileges.privileged && !policy.allowPrivileged)
