@@ -143,6 +143,11 @@ export const ERROR_CODES = {
     description:
       'The new container did not become ready (unhealthy, exited, timed out, or could not be started or swapped in): it was removed, and the old one kept serving under its name.',
   },
+  INVALID_COMPOSE: {
+    httpStatus: 400,
+    description:
+      'The compose file or its env is not valid, or uses what berth does not implement; `problems` lists each with its path, line and column.',
+  },
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
@@ -515,4 +520,33 @@ export class RedeployInProgressError extends BerthError {
   constructor(readonly containerName: string) {
     super(`a redeploy of "${containerName}" is already running; follow it with redeployProgress`);
   }
+}
+
+/** One thing wrong with a compose file, where it is: every problem of a file is reported in one answer. */
+export interface ComposeProblem {
+  /** Where in the file, e.g. `services.web.ports[0]`; empty for the file as a whole. */
+  path: string;
+  /** 1-based, where the file's text locates it (null when it cannot, e.g. a problem of the env). */
+  line: number | null;
+  column: number | null;
+  message: string;
+  /** The refused key's name, when the problem is a key berth does not implement; null otherwise. */
+  key: string | null;
+}
+
+export class InvalidComposeError extends BerthError {
+  readonly code = 'INVALID_COMPOSE';
+  constructor(readonly problems: readonly ComposeProblem[]) {
+    super(summarizeComposeProblems(problems));
+  }
+}
+
+function summarizeComposeProblems(problems: readonly ComposeProblem[]): string {
+  const shown = problems.slice(0, 3).map((problem) => {
+    const where = problem.path === '' ? 'the file' : problem.path;
+    const at = problem.line === null ? '' : ` (line ${problem.line}, column ${problem.column ?? 1})`;
+    return `${where}${at}: ${problem.message}`;
+  });
+  const more = problems.length > shown.length ? `; and ${problems.length - shown.length} more` : '';
+  return `the compose file is not valid: ${shown.join('; ')}${more}`;
 }

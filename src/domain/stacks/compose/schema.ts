@@ -1,0 +1,152 @@
+import { Ajv2019, type ErrorObject, type ValidateFunction } from 'ajv/dist/2019.js';
+import composeSpec from './compose-spec.json' with { type: 'json' };
+import type { Path, ProblemList } from './problems.js';
+
+let validator: ValidateFunction | undefined;
+
+/** Compiled once, on first use: compiling the schema costs tens of milliseconds. */
+function compile(): ValidateFunction {
+  if (validator === undefined) {
+    const ajv = new Ajv2019({
+      allErrors: true,
+      strict: false,
+      // Its formats (`duration`, `ports`, `expose`) are Compose's own: the loader parses those values
+      // itself and names what is wrong with them better than a format error would.
+      formats: { duration: true, ports: true, expose: true, subnet_ip_address: true },
+      logger: false,
+    });
+    // The schema names its definitions with draft-04's `id`, which Ajv defines only to refuse it
+    // ("use $id"): here it is a name and nothing more.
+    ajv.removeKeyword('id');
+    ajv.addKeyword({ keyword: 'id', schemaType: 'string' });
+    validator = ajv.compile(amended());
+  }
+  return validator;
+}
+
+interface Branch {
+  properties?: Record<string, unknown>;
+}
+
+/**
+ * The vendored schema with what later compose-spec releases added and berth implements: the long port
+ * syntax's `host_ip` and `published` as a string (a range, `"8000-8002"`), and a tmpfs `size` as a
+ * string (`64m`). Amended here, in memory,
+ * so that the vendored file stays the release's own.
+ */
+function amended(): object {
+  const spec = structuredClone(composeSpec) as unknown as {
+    $schema?: string;
+    definitions: {
+      service: { properties: Record<'ports' | 'volumes', { items: { oneOf: Branch[] } }> };
+    };
+  };
+  const long = spec.definitions.service.properties.ports.items.oneOf.find(
+    (branch) => branch.properties !== undefined,
+  );
+  if (long?.properties !== undefined) {
+    long.properties['host_ip'] = { type: 'string' };
+    long.properties['published'] = { type: ['string', 'integer'] };
+  }
+  // `tmpfs.size` of a long volume entry: later releases take `64m` as well as a number of bytes.
+  const mount = spec.definitions.service.properties.volumes.items.oneOf.find(
+    (branch) => branch.properties !== undefined,
+  );
+  const tmpfs = mount?.properties?.['tmpfs'] as { properties?: Record<string, unknown> } | undefined;
+  if (tmpfs?.properties !== undefined) tmpfs.properties['size'] = { type: ['string', 'integer'] };
+  // `http://json-schema.org/draft/2019-09/schema#` is not how Ajv names its meta-schema; Ajv2019 is that draft.
+  delete spec.$schema;
+  return spec;
+}
+
+/**
+ * Validates the interpolated file against the official compose-spec schema and adds one problem per
+ * cause. Ajv reports every failed branch of a `oneOf` ("a string, or a number, or an object"): the
+ * branches whose type did not match are folded into one "must be a string or an object", and the
+ * errors inside a branch whose type did match are kept, since they are the ones that say what is wrong.
+ */
+export function validateSchema(value: unknown, problems: ProblemList): void {
+  const validate = compile();
+  if (validate(value)) return;
+  const errors = validate.errors ?? [];
+  const composites = errors.filter((error) => error.keyword === 'oneOf' || error.keyword === 'anyOf');
+  const under = (error: ErrorObject, composite: ErrorObject): boolean =>
+    error.schemaPath.startsWith(`${composite.schemaPath}/`);
+  const branchTypeMismatch = (error: ErrorObject): boolean =>
+    error.keyword === 'type' &&
+    composites.some((composite) => under(error, composite) && composite.instancePath === error.instancePath);
+  const leaves = errors.filter(
+    (error) => error.keyword !== 'oneOf' && error.keyword !== 'anyOf' && !branchTypeMismatch(error),
+  );
+  for (const error of leaves) report(error, problems);
+  for (const composite of composites) {
+    if (leaves.some((leaf) => under(leaf, composite))) continue;
+    const types = errors
+      .filter(
+        (error) =>
+          under(error, composite) &&
+          error.keyword === 'type' &&
+          error.instancePath === composite.instancePath,
+      )
+      .flatMap((error) => String(error.params['type'] ?? '').split(','));
+    const expected = [...new Set(types.filter((type) => type !== ''))];
+    problems.add(
+      pathOf(composite.instancePath),
+      expected.length > 0
+        ? `must be ${article(expected)}`
+        : 'does not match any form the specification allows',
+    );
+  }
+}
+
+function report(error: ErrorObject, problems: ProblemList): void {
+  const path = pathOf(error.instancePath);
+  switch (error.keyword) {
+    case 'additionalProperties': {
+      const key = String(error.params['additionalProperty']);
+      problems.add([...path, key], `"${key}" is not a key the Compose Specification knows here`, { key });
+      return;
+    }
+    case 'required':
+      problems.add(path, `"${String(error.params['missingProperty'])}" is required`);
+      return;
+    case 'type':
+      problems.add(path, `must be ${article(String(error.params['type']).split(','))}`);
+      return;
+    case 'enum':
+      problems.add(
+        path,
+        `must be one of ${((error.params['allowedValues'] as unknown[] | undefined) ?? []).map((v) => JSON.stringify(v)).join(', ')}`,
+      );
+      return;
+    default:
+      problems.add(path, error.message ?? `fails the schema's ${error.keyword} rule`);
+  }
+}
+
+/** `/services/web/ports/0` (JSON pointer) to `['services', 'web', 'ports', 0]`. */
+function pathOf(pointer: string): Path {
+  if (pointer === '') return [];
+  return pointer
+    .slice(1)
+    .split('/')
+    .map((part) => part.replaceAll('~1', '/').replaceAll('~0', '~'))
+    .map((part) => (/^(0|[1-9][0-9]*)$/.test(part) ? Number(part) : part));
+}
+
+function article(types: readonly string[]): string {
+  const words = types.map((type) =>
+    type === 'array'
+      ? 'a list'
+      : type === 'object'
+        ? 'a mapping'
+        : type === 'null'
+          ? 'empty'
+          : type === 'integer'
+            ? 'an integer'
+            : `a ${type}`,
+  );
+  return words.length <= 1
+    ? (words[0] ?? 'something else')
+    : `${words.slice(0, -1).join(', ')} or ${words.at(-1)}`;
+}
