@@ -92,6 +92,31 @@ const PORT_PATTERNS = [
   /error starting userland proxy/i,
 ];
 
+/**
+ * A fixed address (NetworkAttachmentSpec.ipv4Address) the engine cannot give. Engines before API
+ * 1.44 take it at create and refuse it only when the container starts (or, for a network joined
+ * later, at the connect): taken by another container ("Address already in use", 403, which is not
+ * a host port's "bind: address already in use"), outside the network's subnets (500), or on a
+ * network that gives none (400).
+ */
+function fixedAddressFailure(operation: Operation, message: string): Error | undefined {
+  if (operation !== 'start' && operation !== 'restart' && operation !== 'network.connect') return undefined;
+  const field = operation === 'network.connect' ? 'ipv4Address' : 'input.networks';
+  if (/^address already in use$/i.test(message.trim())) {
+    return new InvalidStateError(
+      `a fixed address asked for is taken on its network by another container: ${message}`,
+    );
+  }
+  if (
+    /does not belong to any of this network's subnets|user specified ip address is supported|invalid ipv4 address/i.test(
+      message,
+    )
+  ) {
+    return new InvalidInputError(field, message);
+  }
+  return undefined;
+}
+
 /** The engine made the container but could not run its process (a missing command, a bad binary). */
 const START_PATTERNS = [
   /OCI runtime (create|exec|start) failed/i,
@@ -257,13 +282,15 @@ export function toDomainError(
   const status = statusOf(error);
   const message = engineMessage(error);
 
-  const specific = isNetworkOperation(operation)
-    ? networkFailure(operation, subject, status, message, details)
-    : isVolumeOperation(operation)
-      ? volumeFailure(operation, subject, status, message)
-      : isSwarmOperation(operation)
-        ? swarmFailure(operation, subject, status, message)
-        : undefined;
+  const specific =
+    fixedAddressFailure(operation, message) ??
+    (isNetworkOperation(operation)
+      ? networkFailure(operation, subject, status, message, details)
+      : isVolumeOperation(operation)
+        ? volumeFailure(operation, subject, status, message)
+        : isSwarmOperation(operation)
+          ? swarmFailure(operation, subject, status, message)
+          : undefined);
   if (specific) return specific;
   if (isNetworkOperation(operation) || isVolumeOperation(operation) || isSwarmOperation(operation)) {
     return unmatched(error, status, message);

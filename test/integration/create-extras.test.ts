@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { CreateContainerSpec } from '../../src/domain/containers/model.js';
 import type { Network } from '../../src/domain/networks/model.js';
 import { DockerEngine } from '../../src/engine/engine.js';
-import { SubnetOverlapError } from '../../src/shared/errors.js';
+import { InvalidInputError, InvalidStateError, SubnetOverlapError } from '../../src/shared/errors.js';
 import { TEST_LABEL, cleanupLabelled, testDocker } from '../harness/docker.js';
 import { startBerth, uniqueName, type RunningBerth } from '../support/berth.js';
 
@@ -209,5 +209,52 @@ describe('createContainer with the fields compose stacks need', () => {
     ];
     expect(again?.IPAddress).toBe(address);
     expect(again?.Aliases ?? []).not.toContain('svc');
+  });
+
+  it('refuses a fixed address that is taken (INVALID_STATE) or outside the subnet (INVALID_INPUT), at create and at a connect, leaving no container behind', async () => {
+    const [net] = await Promise.all([networkWithSubnet(216)]);
+    const taken = `${net.prefix}.9`;
+    const base: CreateContainerSpec = {
+      image: inject('testImage'),
+      env: [],
+      ports: [],
+      labels: [label],
+      tty: false,
+      start: true,
+    };
+    const holder = await berth.app.context.containers.create({
+      ...base,
+      name: uniqueName(FILE),
+      networks: [{ name: net.network.name, aliases: [], ipv4Address: taken }],
+    });
+
+    const refusals: [string, unknown][] = [
+      [taken, InvalidStateError],
+      ['10.99.250.5', InvalidInputError],
+    ];
+    for (const [address, kind] of refusals) {
+      const name = uniqueName(FILE);
+      const refused = await berth.app.context.containers
+        .create({ ...base, name, networks: [{ name: net.network.name, aliases: [], ipv4Address: address }] })
+        .then(
+          () => null,
+          (error: unknown) => error,
+        );
+      expect(refused, address).toBeInstanceOf(kind);
+      if (refused instanceof InvalidInputError) expect(refused.field).toBe('input.networks');
+      expect(await docker.listContainers({ all: true, filters: { name: [name] } })).toEqual([]);
+    }
+
+    const other = await berth.app.context.containers.create({ ...base, name: uniqueName(FILE) });
+    const connect = (address: string) =>
+      berth.app.context.networks.connect(net.network.name, other.id, [], address).then(
+        () => null,
+        (error: unknown) => error,
+      );
+    expect(await connect(taken)).toBeInstanceOf(InvalidStateError);
+    const outside = await connect('10.99.250.5');
+    expect(outside).toBeInstanceOf(InvalidInputError);
+    expect((outside as InvalidInputError).field).toBe('ipv4Address');
+    expect(holder.status).toBe('RUNNING');
   });
 });
