@@ -70,28 +70,26 @@ export function validateSchema(value: unknown, problems: ProblemList): void {
   if (validate(value)) return;
   const errors = validate.errors ?? [];
   const composites = errors.filter((error) => error.keyword === 'oneOf' || error.keyword === 'anyOf');
-  const under = (error: ErrorObject, composite: ErrorObject): boolean =>
-    error.schemaPath.startsWith(`${composite.schemaPath}/`);
+  // A branch reached through `$ref` reports its errors at the referenced schema's path, so branches
+  // are told by where in the file they failed: a type error exactly where a oneOf failed is a branch
+  // that did not fit; anything else at or under it comes from a branch that did.
+  const atOrUnder = (error: ErrorObject, composite: ErrorObject): boolean =>
+    error.instancePath === composite.instancePath ||
+    error.instancePath.startsWith(`${composite.instancePath}/`);
   const branchTypeMismatch = (error: ErrorObject): boolean =>
-    error.keyword === 'type' &&
-    composites.some((composite) => under(error, composite) && composite.instancePath === error.instancePath);
+    error.keyword === 'type' && composites.some((composite) => composite.instancePath === error.instancePath);
   const leaves = errors.filter(
     (error) => error.keyword !== 'oneOf' && error.keyword !== 'anyOf' && !branchTypeMismatch(error),
   );
-  for (const error of leaves) report(error, problems);
+  for (const error of leaves) report(error, value, problems);
   for (const composite of composites) {
-    if (leaves.some((leaf) => under(leaf, composite))) continue;
+    if (leaves.some((leaf) => atOrUnder(leaf, composite))) continue;
     const types = errors
-      .filter(
-        (error) =>
-          under(error, composite) &&
-          error.keyword === 'type' &&
-          error.instancePath === composite.instancePath,
-      )
+      .filter((error) => error.keyword === 'type' && error.instancePath === composite.instancePath)
       .flatMap((error) => String(error.params['type'] ?? '').split(','));
     const expected = [...new Set(types.filter((type) => type !== ''))];
     problems.add(
-      pathOf(composite.instancePath),
+      pathOf(composite.instancePath, value),
       expected.length > 0
         ? `must be ${article(expected)}`
         : 'does not match any form the specification allows',
@@ -99,8 +97,8 @@ export function validateSchema(value: unknown, problems: ProblemList): void {
   }
 }
 
-function report(error: ErrorObject, problems: ProblemList): void {
-  const path = pathOf(error.instancePath);
+function report(error: ErrorObject, value: unknown, problems: ProblemList): void {
+  const path = pathOf(error.instancePath, value);
   switch (error.keyword) {
     case 'additionalProperties': {
       const key = String(error.params['additionalProperty']);
@@ -124,14 +122,22 @@ function report(error: ErrorObject, problems: ProblemList): void {
   }
 }
 
-/** `/services/web/ports/0` (JSON pointer) to `['services', 'web', 'ports', 0]`. */
-function pathOf(pointer: string): Path {
+/**
+ * `/services/web/ports/0` (JSON pointer) to `['services', 'web', 'ports', 0]`, reading the data along
+ * it: a part is an index only in a list (a service may be named `0`).
+ */
+function pathOf(pointer: string, root: unknown): Path {
   if (pointer === '') return [];
+  let node = root;
   return pointer
     .slice(1)
     .split('/')
-    .map((part) => part.replaceAll('~1', '/').replaceAll('~0', '~'))
-    .map((part) => (/^(0|[1-9][0-9]*)$/.test(part) ? Number(part) : part));
+    .map((raw) => {
+      const part = raw.replaceAll('~1', '/').replaceAll('~0', '~');
+      const segment = Array.isArray(node) ? Number(part) : part;
+      node = (node as Record<string | number, unknown> | null | undefined)?.[segment];
+      return segment;
+    });
 }
 
 function article(types: readonly string[]): string {
