@@ -25,6 +25,9 @@ import { RedeployService } from './domain/redeploy/service.js';
 import { StatsHub } from './domain/stats/hub.js';
 import { StatsIndexBinding } from './domain/stats/index-binding.js';
 import { RunningContainersWatch } from './domain/stats/running-watch.js';
+import { ReplicaAliasGuard } from './domain/stacks/aliases.js';
+import { StackService } from './domain/stacks/service.js';
+import { StackStore } from './domain/stacks/store.js';
 import { SwarmService } from './domain/swarm/service.js';
 import { SystemStatus } from './domain/system/status.js';
 import { TemplateService } from './domain/templates/service.js';
@@ -101,6 +104,17 @@ export function buildApp(config: Config, options: { logger?: YogaLogger } = {}):
   const containers = new ContainerService(engine, index, log, images, () => policy.get(), journal);
   const templates = new TemplateService(database, containers);
   const redeploy = new RedeployService(engine, index, images, () => policy.get(), log);
+  const stacks = new StackService(
+    containers,
+    networks,
+    volumes,
+    new StackStore(database),
+    { rename: (id, name) => engine.redeploy.rename(id, name) },
+    () => policy.get(),
+    null,
+    log,
+  );
+  const aliasGuard = new ReplicaAliasGuard(containers, networks, log);
   const alerts = new AlertService(database, index, stats, log);
   const backup = new BackupService();
   backup.register(templatesSection(templates));
@@ -133,6 +147,7 @@ export function buildApp(config: Config, options: { logger?: YogaLogger } = {}):
     templates,
     backup,
     redeploy,
+    stacks,
   };
   const api = createApiServer(config, services, { guard, metrics, log });
 
@@ -155,6 +170,8 @@ export function buildApp(config: Config, options: { logger?: YogaLogger } = {}):
     { name: 'swarm rollouts', stop: () => swarm.close() },
     // A redeploy still waiting for its new container removes it and leaves the old one serving.
     { name: 'redeploys', stop: () => redeploy.close() },
+    // Deploys still waiting for a replica give up; unhealthy replicas keep leaving their aliases until then.
+    { name: 'stacks', start: () => aliasGuard.start(), stop: () => (stacks.close(), aliasGuard.stop()) },
     { name: 'api server', stop: () => api.close() },
   ];
   // A part without `start` runs from the moment it is built (the store is open), so it is stopped

@@ -138,6 +138,12 @@ export const ERROR_CODES = {
     httpStatus: 409,
     description: 'A redeploy of this container is already running; follow it with redeployProgress.',
   },
+  STACK_NOT_FOUND: { httpStatus: 404, description: 'No compose stack has that name.' },
+  STACK_BUSY: {
+    httpStatus: 409,
+    description:
+      'A deploy, scale or removal of this stack is already running; follow it with stackDeployProgress and try again after it.',
+  },
   REDEPLOY_FAILED: {
     httpStatus: 422,
     description:
@@ -519,6 +525,22 @@ export class RedeployInProgressError extends BerthError {
   readonly code = 'REDEPLOY_IN_PROGRESS';
   constructor(readonly containerName: string) {
     super(`a redeploy of "${containerName}" is already running; follow it with redeployProgress`);
+  }
+}
+
+export class StackNotFoundError extends BerthError {
+  readonly code = 'STACK_NOT_FOUND';
+  constructor(readonly stackName: string) {
+    super(`no stack is named "${stackName}"`);
+  }
+}
+
+export class StackBusyError extends BerthError {
+  readonly code = 'STACK_BUSY';
+  constructor(readonly stackName: string) {
+    super(
+      `a deploy, scale or removal of stack "${stackName}" is already running; follow it with stackDeployProgress`,
+    );
   }
 }
 

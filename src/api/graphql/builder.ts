@@ -21,6 +21,7 @@ import type { SystemStatus } from '../../domain/system/status.js';
 import type { TemplateService } from '../../domain/templates/service.js';
 import type { BackupService } from '../../domain/backup/service.js';
 import type { RedeployService } from '../../domain/redeploy/service.js';
+import type { StackService } from '../../domain/stacks/service.js';
 
 /** What every resolver receives: the services, never the engine client itself. */
 export interface Context {
@@ -42,6 +43,7 @@ export interface Context {
   templates: TemplateService;
   backup: BackupService;
   redeploy: RedeployService;
+  stacks: StackService;
   /** Who is asking; every request and connection has one (authentication runs first). */
   principal: Principal;
 }

@@ -20,6 +20,7 @@ import './volume.js';
 import './swarm.js';
 import './alert.js';
 import './redeploy.js';
+import './stack.js';
 
 export const schema: GraphQLSchema = builder.toSchema();
 

@@ -110,7 +110,15 @@ export interface LoadedStack {
   hash: string;
 }
 
-export const SERVICE_ACTIONS = ['CREATE', 'RECREATE', 'SCALE', 'START', 'UNCHANGED', 'REMOVE', 'ORPHAN'] as const;
+export const SERVICE_ACTIONS = [
+  'CREATE',
+  'RECREATE',
+  'SCALE',
+  'START',
+  'UNCHANGED',
+  'REMOVE',
+  'ORPHAN',
+] as const;
 export type ServiceAction = (typeof SERVICE_ACTIONS)[number];
 
 export interface ServicePlan {
@@ -146,6 +154,7 @@ export interface StackPlan {
 }
 
 export const DEPLOY_STEPS = [
+  'IDLE',
   'PLANNED',
   'NETWORK_CREATED',
   'VOLUME_CREATED',

@@ -191,4 +191,32 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX audit_log_open_intents ON audit_log (id) WHERE intent IS NOT NULL AND settled_at IS NULL;
     `,
   },
+  {
+    version: 9,
+    name: 'compose stacks',
+    // The file and env text each stack was last deployed from (what an update is planned against and
+    // what `stack` shows), and every deploy, scale, start, stop and removal of a stack. History rows
+    // outlive the stack: who deployed which hash when stays answerable after removeStack.
+    up: `
+      CREATE TABLE stacks (
+        name TEXT PRIMARY KEY,
+        compose TEXT NOT NULL,
+        env TEXT NOT NULL,
+        hash TEXT NOT NULL,
+        deployed_at INTEGER NOT NULL,
+        deployed_by TEXT NOT NULL
+      ) STRICT;
+      CREATE TABLE stack_history (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        stack TEXT NOT NULL,
+        hash TEXT NOT NULL,
+        actor TEXT NOT NULL,
+        action TEXT NOT NULL CHECK (action IN ('DEPLOY', 'SCALE', 'START', 'STOP', 'REMOVE')),
+        ok INTEGER NOT NULL CHECK (ok IN (0, 1)),
+        summary TEXT NOT NULL,
+        at INTEGER NOT NULL
+      ) STRICT;
+      CREATE INDEX stack_history_by_stack ON stack_history (stack, id);
+    `,
+  },
 ];

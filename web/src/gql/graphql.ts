@@ -76,6 +76,8 @@ export type ErrorCode =
   | 'IMAGE_IN_USE'
   /** The image is not on the engine and its registry does not have it (or, to remove it, is not on the engine). */
   | 'IMAGE_NOT_FOUND'
+  /** The compose file or its env is not valid, or uses what berth does not implement; `problems` lists each with its path, line and column. */
+  | 'INVALID_COMPOSE'
   /** A field of the input is malformed or out of range; `field` names it. */
   | 'INVALID_INPUT'
   /** The container is in a state that forbids the operation (e.g. removing a running container without force). */
@@ -112,6 +114,10 @@ export type ErrorCode =
   | 'SERVICE_NOT_FOUND'
   /** The subscriber fell too far behind and the stream was ended; resume events from the last cursor received. */
   | 'SLOW_CONSUMER'
+  /** A deploy, scale or removal of this stack is already running; follow it with stackDeployProgress and try again after it. */
+  | 'STACK_BUSY'
+  /** No compose stack has that name. */
+  | 'STACK_NOT_FOUND'
   /** The engine could not run the container's process (e.g. its command does not exist in the image). A container made by this call is removed again. */
   | 'START_FAILED'
   /** The subnet asked for shares addresses with another network's on the engine; `networks` names them. Choose another subnet. */

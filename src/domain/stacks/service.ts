@@ -1,0 +1,604 @@
+import type { Logger } from '../../shared/logger.js';
+import {
+  InvalidInputError,
+  NetworkNotFoundError,
+  QuotaExceededError,
+  StackBusyError,
+  StackNotFoundError,
+  VolumeNotFoundError,
+} from '../../shared/errors.js';
+import type { Container } from '../containers/model.js';
+import type { CreateActor } from '../lifecycle/journal.js';
+import type { ContainerService } from '../lifecycle/service.js';
+import type { NetworkService } from '../networks/service.js';
+import { enforcePolicy, type CreatePolicy } from '../policy/policy.js';
+import type { VolumeService } from '../volumes/service.js';
+import { StackApplier, type StackContainerCalls } from './apply.js';
+import { loadStack } from './compose/load.js';
+import { COMPOSE_LABELS, COMPOSE_VERSION, STACK_NAME_PATTERN } from './labels.js';
+import type {
+  LoadedStack,
+  ServiceOutcome,
+  StackDefinition,
+  StackDeployProgress,
+  StackDeployResult,
+  StackHistoryEntry,
+  StackPlan,
+  StackState,
+} from './model.js';
+import { planStack, replicasOf, type Replica } from './plan.js';
+import { StackProgressBoard } from './progress.js';
+import { replicaSpec } from './replicas.js';
+import type { StackRecord, StackStore } from './store.js';
+
+/** The same files as Swarm services, on a swarm manager (swarm/, as `docker stack deploy`). */
+export interface SwarmStackDeployer {
+  plan(loaded: LoadedStack, options: { removeOrphans: boolean }): Promise<StackPlan>;
+  apply(
+    loaded: LoadedStack,
+    plan: StackPlan,
+    report: (step: Omit<StackDeployProgress, 'stack' | 'at'>) => void,
+  ): Promise<ServiceOutcome[]>;
+  list(): Promise<{ name: string }[]>;
+  scale(stack: string, service: string, replicas: number): Promise<void>;
+  remove(stack: string): Promise<void>;
+}
+
+export interface DeployRequest {
+  name: string;
+  compose: string;
+  env: string;
+  dryRun: boolean;
+  removeOrphans: boolean;
+  /** Profiles to enable; absent: `COMPOSE_PROFILES` of the env text. */
+  profiles?: string[];
+  /** How long each replica may take to be ready, and a dependent to wait for its dependency. */
+  timeoutSeconds: number;
+}
+
+export interface StackServiceOptions {
+  /** Without a healthcheck, how long a new replica must stay running to count as ready. */
+  settleMs?: number;
+  pollMs?: number;
+}
+
+const projectLabel = (stack: string) => `${COMPOSE_LABELS.project}=${stack}`;
+
+/**
+ * Compose stacks on one engine: deploy (plan, then apply only what changed), scale, start, stop,
+ * remove, and what runs now. On a swarm manager, the same files deploy as Swarm services through
+ * `SwarmStacks`. One deploy, scale or removal runs per stack at a time.
+ */
+export class StackService {
+  readonly #board = new StackProgressBoard();
+  readonly #busy = new Set<string>();
+  readonly #applier: StackApplier;
+  readonly #aborts = new AbortController();
+  readonly #settleMs: number;
+  readonly #pollMs: number;
+
+  constructor(
+    private readonly containers: ContainerService,
+    private readonly networks: NetworkService,
+    private readonly volumes: VolumeService,
+    private readonly store: StackStore,
+    calls: StackContainerCalls,
+    private readonly policy: () => CreatePolicy,
+    private readonly swarm: { stacks: SwarmStackDeployer; isManager(): Promise<boolean> } | null,
+    private readonly log: Logger,
+    options: StackServiceOptions = {},
+  ) {
+    this.#applier = new StackApplier(containers, networks, calls, log);
+    this.#settleMs = options.settleMs ?? 3_000;
+    this.#pollMs = options.pollMs ?? 1_000;
+  }
+
+  /** Loads, validates and plans; applies unless `dryRun`. Only INVALID_COMPOSE and friends throw. */
+  async deploy(
+    request: DeployRequest,
+    actor: CreateActor & { principal: string },
+  ): Promise<StackDeployResult> {
+    const loaded = this.#load(request);
+    if (this.swarm && (await this.swarm.isManager())) return this.#deploySwarm(loaded, request, actor);
+    return this.#exclusive(loaded.definition.name, async () => {
+      const current = this.#replicas(loaded.definition.name);
+      const plan = await this.#plan(loaded, current, request.removeOrphans);
+      this.#admit(loaded.definition, plan);
+      if (request.dryRun) return { plan, applied: false, outcomes: [], ok: true };
+      return this.#run(loaded.definition.name, loaded.hash, actor.principal, async (report) => {
+        const existed = current.size > 0 || this.store.get(loaded.definition.name) !== null;
+        report({ step: 'PLANNED', service: null, container: null, message: planSummary(plan) });
+        const made = await this.#resources(loaded.definition, plan, report);
+        const outcomes = await this.#applier.apply(loaded.definition, plan.services, current, {
+          actor,
+          timeoutMs: request.timeoutSeconds * 1000,
+          settleMs: this.#settleMs,
+          pollMs: this.#pollMs,
+          signal: this.#aborts.signal,
+          report,
+          previous: this.#previous(loaded.definition.name),
+        });
+        const ok = outcomes.every(
+          (outcome) => outcome.outcome === 'APPLIED' || outcome.outcome === 'UNCHANGED',
+        );
+        // A first deploy that failed takes away what it made: no half-made stack is left behind.
+        if (!ok && !existed) await this.#undo(loaded.definition.name, made);
+        const record: StackRecord = {
+          name: loaded.definition.name,
+          compose: loaded.compose,
+          env: loaded.env,
+          hash: loaded.hash,
+          deployedAt: new Date(),
+          deployedBy: actor.principal,
+        };
+        return {
+          result: { plan, applied: true, outcomes, ok },
+          history: { action: 'DEPLOY', ok, summary: outcomeSummary(outcomes, !ok && !existed) },
+          save: ok || existed ? record : undefined,
+        };
+      });
+    });
+  }
+
+  async #deploySwarm(
+    loaded: LoadedStack,
+    request: DeployRequest,
+    actor: { principal: string },
+  ): Promise<StackDeployResult> {
+    const swarm = this.swarm!.stacks;
+    return this.#exclusive(loaded.definition.name, async () => {
+      const plan = await swarm.plan(loaded, { removeOrphans: request.removeOrphans });
+      if (request.dryRun) return { plan, applied: false, outcomes: [], ok: true };
+      return this.#run(loaded.definition.name, loaded.hash, actor.principal, async (report) => {
+        report({ step: 'PLANNED', service: null, container: null, message: planSummary(plan) });
+        const outcomes = await swarm.apply(loaded, plan, report);
+        const ok = outcomes.every(
+          (outcome) => outcome.outcome === 'APPLIED' || outcome.outcome === 'UNCHANGED',
+        );
+        return {
+          result: { plan, applied: true, outcomes, ok },
+          history: { action: 'DEPLOY', ok, summary: outcomeSummary(outcomes, false) },
+          save: {
+            name: loaded.definition.name,
+            compose: loaded.compose,
+            env: loaded.env,
+            hash: loaded.hash,
+            deployedAt: new Date(),
+            deployedBy: actor.principal,
+          },
+        };
+      });
+    });
+  }
+
+  #load(request: Pick<DeployRequest, 'name' | 'compose' | 'env' | 'profiles'>): LoadedStack {
+    if (!STACK_NAME_PATTERN.test(request.name) || request.name.length > 63) {
+      throw new InvalidInputError(
+        'name',
+        'a stack name is lowercase letters, digits, dashes and underscores, starting with a letter or digit (at most 63)',
+      );
+    }
+    return loadStack({
+      name: request.name,
+      compose: request.compose,
+      env: request.env,
+      ...(request.profiles !== undefined && { profiles: request.profiles }),
+    });
+  }
+
+  /** One change of a stack at a time: a second one is refused, not queued behind the first. */
+  async #exclusive<T>(stack: string, work: () => Promise<T>): Promise<T> {
+    if (this.#busy.has(stack)) throw new StackBusyError(stack);
+    this.#busy.add(stack);
+    try {
+      return await work();
+    } finally {
+      this.#busy.delete(stack);
+    }
+  }
+
+  /** Runs a change with its progress on the board and its outcome in the stack's history. */
+  async #run<T>(
+    stack: string,
+    hash: string,
+    actor: string,
+    work: (report: (step: Omit<StackDeployProgress, 'stack' | 'at'>) => void) => Promise<{
+      result: T;
+      history: Pick<StackHistoryEntry, 'action' | 'ok' | 'summary'>;
+      save?: StackRecord | undefined;
+    }>,
+  ): Promise<T> {
+    this.#board.begin(stack);
+    const report = (step: Omit<StackDeployProgress, 'stack' | 'at'>) => this.#board.publish(stack, step);
+    try {
+      const { result, history, save } = await work(report);
+      this.store.record({ stack, hash, actor, at: new Date(), ...history }, save);
+      report({
+        step: history.ok ? 'DONE' : 'FAILED',
+        service: null,
+        container: null,
+        message: history.summary,
+      });
+      return result;
+    } catch (error) {
+      const summary = error instanceof Error ? error.message : String(error);
+      this.store.record({ stack, hash, actor, action: 'DEPLOY', ok: false, summary, at: new Date() });
+      report({ step: 'FAILED', service: null, container: null, message: summary });
+      throw error;
+    }
+  }
+
+  #replicas(stack: string): Map<string, Replica[]> {
+    return replicasOf(stack, this.containers.list({ label: projectLabel(stack) }));
+  }
+
+  async #plan(
+    loaded: LoadedStack,
+    current: Map<string, Replica[]>,
+    removeOrphans: boolean,
+  ): Promise<StackPlan> {
+    const { definition } = loaded;
+    const networkNames = new Set<string>();
+    for (const network of definition.networks) {
+      const found = await this.networks.find(network.name);
+      if (found) networkNames.add(network.name);
+      else if (network.external) throw new NetworkNotFoundError(network.name);
+    }
+    const volumeNames = new Set<string>();
+    for (const volume of definition.volumes) {
+      const found = await this.volumes.find(volume.name);
+      if (found) volumeNames.add(volume.name);
+      else if (volume.external) throw new VolumeNotFoundError(volume.name);
+    }
+    return planStack(
+      definition,
+      loaded.hash,
+      current,
+      { networks: networkNames, volumes: volumeNames },
+      { removeOrphans },
+    );
+  }
+
+  /**
+   * The create policy and the container quota, for every container the plan makes, before any is
+   * made: a deploy the policy refuses changes nothing.
+   */
+  #admit(definition: StackDefinition, plan: StackPlan): void {
+    const policy = this.policy();
+    for (const service of definition.services) {
+      enforcePolicy(
+        replicaSpec(definition, service, 1, { aliases: true }),
+        policy,
+        `services.${service.name}.`,
+      );
+    }
+    if (policy.maxContainers === null) return;
+    const adding = plan.services.reduce(
+      (sum, service) =>
+        sum +
+        (service.action === 'REMOVE'
+          ? -service.currentReplicas
+          : service.action === 'RECREATE'
+            ? service.desiredReplicas
+            : service.desiredReplicas - service.currentReplicas),
+      0,
+    );
+    if (this.containers.list().length + adding > policy.maxContainers) {
+      throw new QuotaExceededError(
+        `the create policy allows at most ${policy.maxContainers} containers; this deploy would need ${adding} more`,
+      );
+    }
+  }
+
+  /** Creates the networks and volumes the plan lacks, and returns their names. */
+  async #resources(
+    definition: StackDefinition,
+    plan: StackPlan,
+    report: (step: Omit<StackDeployProgress, 'stack' | 'at'>) => void,
+  ): Promise<{ networks: string[]; volumes: string[] }> {
+    const made = { networks: [] as string[], volumes: [] as string[] };
+    const labels = (kind: string, key: string) => [
+      { name: COMPOSE_LABELS.project, value: definition.name },
+      { name: kind, value: key },
+      { name: COMPOSE_LABELS.version, value: COMPOSE_VERSION },
+    ];
+    for (const resource of plan.resources) {
+      if (resource.action !== 'CREATE') continue;
+      if (resource.kind === 'NETWORK') {
+        const network = definition.networks.find((candidate) => candidate.key === resource.key)!;
+        await this.networks.create({
+          name: network.name,
+          driver: 'BRIDGE',
+          internal: network.internal,
+          attachable: network.attachable,
+          labels: [...network.labels, ...labels(COMPOSE_LABELS.network, network.key)],
+          ipam: network.subnet ? { subnet: network.subnet, gateway: network.gateway } : null,
+        });
+        made.networks.push(network.name);
+        report({ step: 'NETWORK_CREATED', service: null, container: null, message: network.name });
+      } else {
+        const volume = definition.volumes.find((candidate) => candidate.key === resource.key)!;
+        await this.volumes.create(volume.name, [
+          ...volume.labels,
+          ...labels(COMPOSE_LABELS.volume, volume.key),
+        ]);
+        made.volumes.push(volume.name);
+        report({ step: 'VOLUME_CREATED', service: null, container: null, message: volume.name });
+      }
+    }
+    return made;
+  }
+
+  /** Removes what a failed first deploy made: its containers, then the networks and volumes it created. */
+  async #undo(stack: string, made: { networks: string[]; volumes: string[] }): Promise<void> {
+    for (const container of this.containers.list({ label: projectLabel(stack) })) {
+      await this.containers
+        .remove(container.id, { force: true, removeVolumes: true })
+        .catch((error: unknown) => {
+          this.log.warn(
+            `could not remove ${container.name} after the failed first deploy of ${stack}: ${String(error)}`,
+          );
+        });
+    }
+    for (const network of made.networks) await this.networks.remove(network).catch(() => undefined);
+    for (const volume of made.volumes) await this.volumes.remove(volume, true).catch(() => undefined);
+  }
+
+  /** The definition berth last deployed the stack from, for a rollback; null when it has none. */
+  #previous(stack: string): StackDefinition | null {
+    const record = this.store.get(stack);
+    if (!record) return null;
+    try {
+      return loadStack({ name: stack, compose: record.compose, env: record.env }).definition;
+    } catch {
+      return null;
+    }
+  }
+
+  /** Sets a service's replica count (until the next deploy of its file). */
+  async scale(
+    stack: string,
+    serviceName: string,
+    replicas: number,
+    actor: CreateActor & { principal: string },
+  ): Promise<StackState> {
+    if (!Number.isInteger(replicas) || replicas < 0 || replicas > 100) {
+      throw new InvalidInputError('replicas', 'must be an integer from 0 to 100');
+    }
+    if (
+      this.swarm &&
+      (await this.swarm.isManager()) &&
+      (await this.swarm.stacks.list()).some((s) => s.name === stack)
+    ) {
+      await this.swarm.stacks.scale(stack, serviceName, replicas);
+      this.store.record({
+        stack,
+        hash: this.store.get(stack)?.hash ?? '',
+        actor: actor.principal,
+        action: 'SCALE',
+        ok: true,
+        summary: `${serviceName} to ${replicas}`,
+        at: new Date(),
+      });
+      return this.get(stack);
+    }
+    const current = this.#replicas(stack);
+    const running = current.get(serviceName);
+    const record = this.store.get(stack);
+    if (!record && !running) throw new StackNotFoundError(stack);
+    await this.#exclusive(stack, () =>
+      this.#run(stack, record?.hash ?? '', actor.principal, async (report) => {
+        const options = {
+          actor,
+          timeoutMs: 120_000,
+          settleMs: this.#settleMs,
+          pollMs: this.#pollMs,
+          signal: this.#aborts.signal,
+          report,
+          previous: null,
+        };
+        if (record) {
+          const { definition } = loadStack({ name: stack, compose: record.compose, env: record.env });
+          const service = definition.services.find((candidate) => candidate.name === serviceName);
+          if (!service)
+            throw new InvalidInputError('service', `stack ${stack} has no service ${serviceName}`);
+          const fixed = service.ports.find(
+            (port) => port.published && port.published.end - port.published.start + 1 < replicas,
+          );
+          if (fixed && replicas > 1) {
+            throw new InvalidInputError(
+              'replicas',
+              `service ${serviceName} publishes host port ${fixed.published!.start}${fixed.published!.end > fixed.published!.start ? `-${fixed.published!.end}` : ''}, which ${replicas} replicas cannot share`,
+            );
+          }
+          await this.#applier.scale(definition, { ...service, replicas }, running ?? [], replicas, options);
+        } else {
+          // A stack the Compose CLI started: berth has no file to make replicas from, only those to remove.
+          const list = running ?? [];
+          if (replicas > list.length) {
+            throw new InvalidInputError(
+              'replicas',
+              `berth has no compose file for stack ${stack} (it was not deployed through berth), so it can only scale it down; deploy its file with deployStack to scale up`,
+            );
+          }
+          for (const replica of list.slice(replicas).reverse()) {
+            await this.containers.stop(replica.container.id).catch(() => undefined);
+            await this.containers.remove(replica.container.id, { force: true, removeVolumes: true });
+            report({
+              step: 'REMOVED',
+              service: serviceName,
+              container: replica.container.name,
+              message: 'removed',
+            });
+          }
+        }
+        return {
+          result: undefined,
+          history: { action: 'SCALE', ok: true, summary: `${serviceName} to ${replicas}` },
+        };
+      }),
+    );
+    return this.get(stack);
+  }
+
+  async start(stack: string, actor: { principal: string }): Promise<StackState> {
+    const containers = this.#containersOf(stack);
+    for (const container of this.#inOrder(stack, containers)) await this.containers.start(container.id);
+    this.#history(stack, actor, 'START', `${containers.length} container(s) started`);
+    return this.get(stack);
+  }
+
+  async stop(stack: string, actor: { principal: string }): Promise<StackState> {
+    const containers = this.#containersOf(stack);
+    for (const container of this.#inOrder(stack, containers).reverse())
+      await this.containers.stop(container.id);
+    this.#history(stack, actor, 'STOP', `${containers.length} container(s) stopped`);
+    return this.get(stack);
+  }
+
+  /** Removes the stack's containers and networks (and its volumes when asked); its history stays. */
+  async remove(stack: string, removeVolumes: boolean, actor: { principal: string }): Promise<StackState> {
+    const before = await this.get(stack);
+    await this.#exclusive(stack, async () => {
+      if (
+        this.swarm &&
+        (await this.swarm.isManager()) &&
+        (await this.swarm.stacks.list()).some((s) => s.name === stack)
+      ) {
+        await this.swarm.stacks.remove(stack);
+      }
+      for (const container of this.#inOrder(stack, this.#containersOf(stack, false)).reverse()) {
+        await this.containers.stop(container.id).catch(() => undefined);
+        await this.containers.remove(container.id, { force: true, removeVolumes: true });
+      }
+      for (const network of await this.networks.list({ label: projectLabel(stack) })) {
+        await this.networks.remove(network.id);
+      }
+      if (removeVolumes) {
+        for (const volume of await this.volumes.list({ label: projectLabel(stack) })) {
+          await this.volumes.remove(volume.name, false);
+        }
+      }
+      this.store.delete(stack);
+      this.#history(
+        stack,
+        actor,
+        'REMOVE',
+        removeVolumes ? 'removed with its volumes' : 'removed; volumes kept',
+      );
+    });
+    return before;
+  }
+
+  #history(
+    stack: string,
+    actor: { principal: string },
+    action: StackHistoryEntry['action'],
+    summary: string,
+  ): void {
+    this.store.record({
+      stack,
+      hash: this.store.get(stack)?.hash ?? '',
+      actor: actor.principal,
+      action,
+      ok: true,
+      summary,
+      at: new Date(),
+    });
+  }
+
+  #containersOf(stack: string, mustExist = true): Container[] {
+    const containers = this.containers
+      .list({ label: projectLabel(stack) })
+      .filter((container) =>
+        container.labels.every(
+          (label) => label.name !== COMPOSE_LABELS.oneoff || label.value.toLowerCase() !== 'true',
+        ),
+      );
+    if (mustExist && containers.length === 0 && !this.store.get(stack)) throw new StackNotFoundError(stack);
+    return containers;
+  }
+
+  /** The containers in dependency order when berth has the file; by service name otherwise. */
+  #inOrder(stack: string, containers: Container[]): Container[] {
+    const service = (container: Container) =>
+      container.labels.find((label) => label.name === COMPOSE_LABELS.service)?.value ?? '';
+    const previous = this.#previous(stack);
+    if (!previous) return [...containers].sort((a, b) => service(a).localeCompare(service(b)));
+    const rank = new Map(previous.services.map((s, i) => [s.name, i]));
+    return [...containers].sort((a, b) => (rank.get(service(a)) ?? 1e9) - (rank.get(service(b)) ?? 1e9));
+  }
+
+  /** Every stack: those berth deployed, those whose containers carry Compose's labels, and a swarm's. */
+  async list(): Promise<StackState[]> {
+    const names = new Set(this.store.list().map((record) => record.name));
+    for (const container of this.containers.list({ label: COMPOSE_LABELS.project })) {
+      const project = container.labels.find((label) => label.name === COMPOSE_LABELS.project)?.value;
+      if (project) names.add(project);
+    }
+    return Promise.all([...names].sort().map((name) => this.get(name)));
+  }
+
+  async get(stack: string): Promise<StackState> {
+    const record = this.store.get(stack);
+    const current = this.#replicas(stack);
+    if (!record && current.size === 0) throw new StackNotFoundError(stack);
+    let desired = new Map<string, number>();
+    if (record) {
+      try {
+        const { definition } = loadStack({ name: stack, compose: record.compose, env: record.env });
+        desired = new Map(definition.services.map((service) => [service.name, service.replicas]));
+      } catch {
+        // A file an older berth accepted and this one refuses: the running containers still show.
+      }
+    }
+    const names = new Set([...desired.keys(), ...current.keys()]);
+    return {
+      name: stack,
+      managed: record !== null,
+      compose: record?.compose ?? null,
+      env: record?.env ?? null,
+      hash: record?.hash ?? null,
+      deployedAt: record?.deployedAt ?? null,
+      services: [...names].sort().map((name) => ({
+        name,
+        desiredReplicas: desired.get(name) ?? current.get(name)?.length ?? 0,
+        containers: (current.get(name) ?? []).map((replica) => replica.container),
+      })),
+    };
+  }
+
+  history(stack: string, limit = 100): StackHistoryEntry[] {
+    return this.store.history(stack, limit);
+  }
+
+  watch(stack: string): AsyncIterableIterator<StackDeployProgress> {
+    return this.#board.watch(stack);
+  }
+
+  watchers(stack: string): number {
+    return this.#board.watchers(stack);
+  }
+
+  /** Deploys still waiting for a replica give up; a replacement not yet taken into service is removed. */
+  close(): void {
+    this.#aborts.abort();
+  }
+}
+
+function planSummary(plan: StackPlan): string {
+  const counts = new Map<string, number>();
+  for (const service of plan.services) counts.set(service.action, (counts.get(service.action) ?? 0) + 1);
+  return (
+    [...counts].map(([action, count]) => `${count} ${action.toLowerCase()}`).join(', ') || 'nothing to do'
+  );
+}
+
+function outcomeSummary(outcomes: readonly ServiceOutcome[], undone: boolean): string {
+  const failed = outcomes.filter((outcome) => outcome.outcome === 'FAILED' || outcome.outcome === 'SKIPPED');
+  if (failed.length === 0) return `${outcomes.length} service(s) as the file asks`;
+  const text = failed
+    .map((outcome) => `${outcome.service}: ${outcome.message ?? outcome.outcome.toLowerCase()}`)
+    .join('; ');
+  return undone ? `${text}; what this first deploy made was removed` : text;
+}

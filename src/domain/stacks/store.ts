@@ -1,0 +1,120 @@
+import type { BerthDatabase } from '../../platform/store/database.js';
+import type { StackHistoryEntry } from './model.js';
+
+/** A stack as berth last deployed it: the text it came from, kept to plan the next deploy against. */
+export interface StackRecord {
+  name: string;
+  compose: string;
+  env: string;
+  hash: string;
+  deployedAt: Date;
+  deployedBy: string;
+}
+
+interface StackRow {
+  name: string;
+  compose: string;
+  env: string;
+  hash: string;
+  deployed_at: number;
+  deployed_by: string;
+}
+
+interface HistoryRow {
+  stack: string;
+  hash: string;
+  actor: string;
+  action: StackHistoryEntry['action'];
+  ok: number;
+  summary: string;
+  at: number;
+}
+
+const toRecord = (row: StackRow): StackRecord => ({
+  name: row.name,
+  compose: row.compose,
+  env: row.env,
+  hash: row.hash,
+  deployedAt: new Date(row.deployed_at),
+  deployedBy: row.deployed_by,
+});
+
+/** Stacks and their history in the embedded database (migration 9). */
+export class StackStore {
+  readonly #all;
+  readonly #byName;
+  readonly #upsert;
+  readonly #delete;
+  readonly #record;
+  readonly #history;
+
+  constructor(private readonly db: BerthDatabase) {
+    this.#all = db.prepare<[], StackRow>('SELECT * FROM stacks ORDER BY name');
+    this.#byName = db.prepare<[string], StackRow>('SELECT * FROM stacks WHERE name = ?');
+    this.#upsert = db.prepare<[string, string, string, string, number, string]>(
+      `INSERT INTO stacks (name, compose, env, hash, deployed_at, deployed_by) VALUES (?, ?, ?, ?, ?, ?)
+       ON CONFLICT (name) DO UPDATE SET compose = excluded.compose, env = excluded.env,
+         hash = excluded.hash, deployed_at = excluded.deployed_at, deployed_by = excluded.deployed_by`,
+    );
+    this.#delete = db.prepare<[string]>('DELETE FROM stacks WHERE name = ?');
+    this.#record = db.prepare<[string, string, string, string, number, string, number]>(
+      'INSERT INTO stack_history (stack, hash, actor, action, ok, summary, at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    );
+    this.#history = db.prepare<[string, number], HistoryRow>(
+      'SELECT * FROM stack_history WHERE stack = ? ORDER BY id DESC LIMIT ?',
+    );
+  }
+
+  list(): StackRecord[] {
+    return this.#all.all().map(toRecord);
+  }
+
+  get(name: string): StackRecord | null {
+    const row = this.#byName.get(name);
+    return row ? toRecord(row) : null;
+  }
+
+  save(record: StackRecord): void {
+    this.#upsert.run(
+      record.name,
+      record.compose,
+      record.env,
+      record.hash,
+      record.deployedAt.getTime(),
+      record.deployedBy,
+    );
+  }
+
+  delete(name: string): void {
+    this.#delete.run(name);
+  }
+
+  /** Records what happened to a stack; with `save`, in one transaction when both are given. */
+  record(entry: StackHistoryEntry, save?: StackRecord): void {
+    this.db.transaction(() => {
+      if (save) this.save(save);
+      this.#record.run(
+        entry.stack,
+        entry.hash,
+        entry.actor,
+        entry.action,
+        entry.ok ? 1 : 0,
+        entry.summary,
+        entry.at.getTime(),
+      );
+    });
+  }
+
+  /** Newest first. */
+  history(stack: string, limit: number): StackHistoryEntry[] {
+    return this.#history.all(stack, limit).map((row) => ({
+      stack: row.stack,
+      hash: row.hash,
+      actor: row.actor,
+      action: row.action,
+      ok: row.ok === 1,
+      summary: row.summary,
+      at: new Date(row.at),
+    }));
+  }
+}
