@@ -13,6 +13,9 @@ import {
   type Service,
   type ServiceDeployment,
   type ServiceMode,
+  type ServiceMount,
+  type ServiceNetworkAliases,
+  type ServiceRestartPolicy,
   type ServicePort,
   type ServiceSpec,
   type ServiceTask,
@@ -175,11 +178,128 @@ function toUpdateStatus(status: Docker.UpdateStatus | undefined): ServiceUpdateS
  * `HealthCheck`. Go's JSON decoding takes either spelling, but the engine answers only its own, so
  * berth reads and writes that one (two spellings in one body would leave the engine to pick).
  */
-type EngineContainerSpec = Omit<Docker.ContainerSpec, 'HealthCheck'> & { Healthcheck?: Docker.HealthConfig };
+type EngineContainerSpec = Omit<Docker.ContainerSpec, 'HealthCheck' | 'Mounts'> & {
+  Healthcheck?: Docker.HealthConfig;
+  Mounts?: EngineMount[];
+};
+
+/** A mount as the engine takes it (dockerode's type makes every option's every field required). */
+interface EngineMount {
+  Type: 'volume' | 'bind' | 'tmpfs';
+  Source?: string;
+  Target: string;
+  ReadOnly?: boolean;
+  VolumeOptions?: { Labels?: Record<string, string>; DriverConfig?: { Name: string } };
+  TmpfsOptions?: { SizeBytes: number };
+}
+
+function fromMount(mount: ServiceMount): EngineMount {
+  const result: EngineMount = {
+    Type: mount.type === 'BIND' ? 'bind' : mount.type === 'TMPFS' ? 'tmpfs' : 'volume',
+    Target: mount.target,
+    ReadOnly: mount.readOnly,
+  };
+  if (mount.source !== null) result.Source = mount.source;
+  if (mount.type === 'VOLUME' && (mount.volumeLabels?.length || mount.volumeDriver !== undefined)) {
+    result.VolumeOptions = {
+      ...(mount.volumeLabels?.length && { Labels: labelMap(mount.volumeLabels) }),
+      ...(mount.volumeDriver !== undefined && { DriverConfig: { Name: mount.volumeDriver } }),
+    };
+  }
+  if (mount.type === 'TMPFS' && mount.tmpfsSizeBytes !== undefined) {
+    result.TmpfsOptions = { SizeBytes: mount.tmpfsSizeBytes };
+  }
+  return result;
+}
+
+function labelMap(labels: readonly KeyValue[]): Record<string, string> {
+  return Object.fromEntries(labels.map(({ name, value }) => [name, value]));
+}
+
+/** `name:address`, as a container's extra hosts are given, in the `/etc/hosts` order the swarm takes. */
+function fromExtraHost(entry: string): string {
+  const at = entry.indexOf(':');
+  return at < 0 ? entry : `${entry.slice(at + 1)} ${entry.slice(0, at)}`;
+}
+
+const RESTART_CONDITIONS = { NONE: 'none', ON_FAILURE: 'on-failure', ANY: 'any' } as const;
+
+function fromRestartPolicy(policy: ServiceRestartPolicy): Docker.TaskRestartPolicy {
+  return {
+    Condition: RESTART_CONDITIONS[policy.condition],
+    ...(policy.maxAttempts > 0 && { MaxAttempts: policy.maxAttempts }),
+  };
+}
+
+function fromNetworks(
+  networks: readonly string[],
+  aliases: readonly ServiceNetworkAliases[] | null | undefined,
+): Docker.NetworkAttachmentConfig[] {
+  return networks.map((name) => {
+    const names = aliases?.find((entry) => entry.network === name)?.aliases ?? [];
+    return { Target: name, ...(names.length > 0 && { Aliases: names }) };
+  });
+}
+
+/** Sets `key` to `value` translated; null removes it (the engine's default applies); undefined leaves it. */
+function assign<T extends object, K extends keyof T, V>(
+  target: T,
+  key: K,
+  value: V | null | undefined,
+  translate: (value: V) => T[K],
+): void {
+  if (value === undefined) return;
+  if (value === null) delete target[key];
+  else target[key] = translate(value);
+}
+
+const same = <V>(value: V) => value;
+/** An empty list is no list: the engine's default (the image's, for a command). */
+const list =
+  <V, W>(translate: (value: V) => W) =>
+  (values: readonly V[]): W[] | undefined =>
+    values.length > 0 ? values.map(translate) : undefined;
+
+/**
+ * What a create or a change writes into the task template: the fields of each task's container
+ * beyond image, command, env, healthcheck and stop grace period (written by their callers as before).
+ */
+function writeTaskFields(
+  template: Docker.ContainerTaskSpec,
+  container: EngineContainerSpec,
+  fields: Omit<ServiceWrite, 'networks'>,
+): void {
+  assign(container, 'Command', fields.entrypoint, list(same));
+  assign(container, 'Labels', fields.containerLabels, (labels) =>
+    labels.length > 0 ? labelMap(labels) : undefined,
+  );
+  assign(container, 'StopSignal', fields.stopSignal, same);
+  assign(container, 'User', fields.user, same);
+  assign(container, 'Dir', fields.workingDir, same);
+  assign(container, 'Hostname', fields.hostname, same);
+  assign(container, 'Init', fields.init, same);
+  assign(container, 'TTY', fields.tty, same);
+  assign(container, 'Hosts', fields.extraHosts, list(fromExtraHost));
+  assign(container, 'CapabilityAdd', fields.capAdd, list(same));
+  assign(container, 'CapabilityDrop', fields.capDrop, list(same));
+  assign(container, 'Mounts', fields.mounts, list(fromMount));
+  assign(template, 'RestartPolicy', fields.restartPolicy, fromRestartPolicy);
+  assign(template, 'Resources', fields.resources, ({ memoryBytes, cpus }) => ({
+    ...template.Resources,
+    Limits: {
+      ...(memoryBytes !== undefined && { MemoryBytes: memoryBytes }),
+      ...(cpus !== undefined && { NanoCPUs: Math.round(cpus * NANOS_PER_SECOND) }),
+    },
+  }));
+  // Undefined-valued keys would be sent as absent anyway; leave none behind for a clean spec.
+  for (const target of [container, template] as Record<string, unknown>[]) {
+    for (const [key, value] of Object.entries(target)) if (value === undefined) delete target[key];
+  }
+}
 
 function containerSpecOf(spec: Docker.ServiceSpec | undefined): EngineContainerSpec {
   const template = spec?.TaskTemplate as Docker.ContainerTaskSpec | undefined;
-  return template?.ContainerSpec ?? {};
+  return (template?.ContainerSpec ?? {}) as EngineContainerSpec;
 }
 
 export function toTask(raw: RawTask): ServiceTask {
@@ -254,11 +374,12 @@ export function toServiceSpec(spec: ServiceDeployment): Docker.ServiceSpec {
   if (spec.healthcheck) container.Healthcheck = fromHealthcheck(spec.healthcheck);
   if (spec.stopGracePeriodSeconds !== undefined)
     container.StopGracePeriod = nanos(spec.stopGracePeriodSeconds);
-  const template: Docker.ContainerTaskSpec = { ContainerSpec: container };
-  if (spec.networks.length > 0) template.Networks = spec.networks.map((name) => ({ Target: name }));
+  const template: Docker.ContainerTaskSpec = { ContainerSpec: container as Docker.ContainerSpec };
+  writeTaskFields(template, container, spec);
+  if (spec.networks.length > 0) template.Networks = fromNetworks(spec.networks, spec.networkAliases);
   return {
     Name: spec.name,
-    Labels: Object.fromEntries(spec.labels.map(({ name, value }) => [name, value])),
+    Labels: labelMap(spec.labels),
     TaskTemplate: template,
     Mode: { Replicated: { Replicas: spec.replicas } },
     UpdateConfig: fromPolicy(spec.updateConfig),
@@ -271,7 +392,8 @@ export function toServiceSpec(spec: ServiceDeployment): Docker.ServiceSpec {
  * The deployService request that makes the service again, from its spec: what was asked for (the
  * spec's ports, not the ones the swarm assigned), with networks by name where `networkNames` knows
  * the engine's id (the engine keeps the ids it resolved names to, and ids mean nothing to another
- * swarm). What berth does not model (mounts, placement, resources) is not in it.
+ * swarm). What a deployService request cannot say (placement; and the mounts, user, resources and the
+ * like a stack's services are written with, see writeTaskFields) is not in it.
  */
 export function toRequestedSpec(
   spec: Docker.ServiceSpec,
@@ -304,23 +426,20 @@ export function toRequestedSpec(
 }
 
 /**
- * The current spec with `change` applied. Everything berth does not model (mounts, placement,
- * resources, a CLI user's settings) is carried over untouched.
+ * The current spec with `change` applied: a field it names is set (null: removed, for the engine's
+ * or the image's default), anything else (placement, a CLI user's settings) is carried over untouched.
  */
 export function applyChange(current: Docker.ServiceSpec, change: ServiceWrite): Docker.ServiceSpec {
   const spec = structuredClone(current);
   const template = (spec.TaskTemplate ?? {}) as Docker.ContainerTaskSpec;
   spec.TaskTemplate = template;
-  const container = (template.ContainerSpec ??= {});
+  const container = (template.ContainerSpec ??= {}) as EngineContainerSpec;
   if (change.image !== undefined) container.Image = change.image;
-  if (change.command !== undefined) container.Args = change.command;
+  assign(container, 'Args', change.command, same);
   if (change.env !== undefined) container.Env = change.env.map(({ name, value }) => `${name}=${value}`);
-  if (change.healthcheck !== undefined) {
-    (container as EngineContainerSpec).Healthcheck = fromHealthcheck(change.healthcheck);
-  }
-  if (change.stopGracePeriodSeconds !== undefined) {
-    container.StopGracePeriod = nanos(change.stopGracePeriodSeconds);
-  }
+  assign(container, 'Healthcheck', change.healthcheck, fromHealthcheck);
+  assign(container, 'StopGracePeriod', change.stopGracePeriodSeconds, nanos);
+  writeTaskFields(template, container, change);
   if (change.labels !== undefined) {
     spec.Labels = Object.fromEntries(change.labels.map(({ name, value }) => [name, value]));
   }
@@ -332,7 +451,7 @@ export function applyChange(current: Docker.ServiceSpec, change: ServiceWrite): 
     spec.EndpointSpec = { ...spec.EndpointSpec, Ports: fromPorts(change.ports) };
   }
   if (change.networks !== undefined) {
-    template.Networks = change.networks.map((name) => ({ Target: name }));
+    template.Networks = fromNetworks(change.networks, change.networkAliases);
     // The service-level list is deprecated; two lists would leave the engine to pick one.
     delete spec.Networks;
   }

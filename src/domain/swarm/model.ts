@@ -146,27 +146,116 @@ export interface Service {
   tasks: ServiceTask[];
 }
 
+export const MOUNT_TYPES = ['VOLUME', 'BIND', 'TMPFS'] as const;
+export type ServiceMountType = (typeof MOUNT_TYPES)[number];
+
+/** A mount of each task's container, as `docker service create --mount` takes it. */
+export interface ServiceMount {
+  type: ServiceMountType;
+  /** The volume's name or the host path; null for a tmpfs (and for an anonymous volume). */
+  source: string | null;
+  target: string;
+  readOnly: boolean;
+  /** A volume the node's engine creates when the task first mounts it: its labels and driver. */
+  volumeLabels?: KeyValue[];
+  volumeDriver?: string;
+  /** A tmpfs's size; no limit when absent. */
+  tmpfsSizeBytes?: number;
+}
+
+export const RESTART_CONDITIONS = ['NONE', 'ON_FAILURE', 'ANY'] as const;
+export type RestartCondition = (typeof RESTART_CONDITIONS)[number];
+
+/** When the swarm replaces a task whose container ended (`--restart-condition`). */
+export interface ServiceRestartPolicy {
+  condition: RestartCondition;
+  /** 0: no limit. */
+  maxAttempts: number;
+}
+
+/** The names a service's tasks answer to on one of its networks, beside the service's own name. */
+export interface ServiceNetworkAliases {
+  /** As named in the spec's `networks`. */
+  network: string;
+  aliases: string[];
+}
+
 /** A deployService request, validated. */
 export interface ServiceSpec {
   name: string;
   image: string;
   replicas: number;
+  /** The arguments (the image's CMD replaced). */
   command?: string[];
+  /** The image's entrypoint replaced (`docker service create --entrypoint`). */
+  entrypoint?: string[];
   env: KeyValue[];
+  /** The service's own labels. */
   labels: KeyValue[];
+  /** Labels on each task's container (`--container-label`). */
+  containerLabels?: KeyValue[];
   ports: ServicePort[];
   healthcheck?: HealthcheckSpec;
   updateConfig?: Partial<UpdatePolicy>;
   rollbackConfig?: Partial<UpdatePolicy>;
   stopGracePeriodSeconds?: number;
+  stopSignal?: string;
   networks: string[];
+  /** Extra DNS names on networks named in `networks`; written with them. */
+  networkAliases?: ServiceNetworkAliases[];
+  /** `user[:group]`. */
+  user?: string;
+  workingDir?: string;
+  hostname?: string;
+  /** Runs an init process as PID 1 in each task's container. */
+  init?: boolean;
+  tty?: boolean;
+  /** Extra `/etc/hosts` lines, as `name:address` (as a container's extraHosts). */
+  extraHosts?: string[];
+  capAdd?: string[];
+  capDrop?: string[];
+  mounts?: ServiceMount[];
+  /** Per task. */
+  resources?: { memoryBytes?: number; cpus?: number };
+  restartPolicy?: ServiceRestartPolicy;
 }
 
 /**
- * An updateService request, validated: only what is given changes. Lists (env, labels, ports,
- * networks) are replaced whole; update and rollback configs change field by field.
+ * What a change may set back to the image's or the engine's default by giving null: a stack
+ * deployed again sends its whole spec, and a key the file no longer has must go.
  */
-export type ServiceChange = Partial<Omit<ServiceSpec, 'name'>> & {
+export const RESETTABLE_FIELDS = [
+  'command',
+  'entrypoint',
+  'containerLabels',
+  'healthcheck',
+  'stopGracePeriodSeconds',
+  'stopSignal',
+  'networkAliases',
+  'user',
+  'workingDir',
+  'hostname',
+  'init',
+  'tty',
+  'extraHosts',
+  'capAdd',
+  'capDrop',
+  'mounts',
+  'resources',
+  'restartPolicy',
+] as const satisfies readonly (keyof ServiceSpec)[];
+type ResettableField = (typeof RESETTABLE_FIELDS)[number];
+
+/**
+ * An updateService request, validated: only what is given changes (null: back to the default, for
+ * the fields that have one). Lists (env, labels, ports, networks, mounts…) are replaced whole;
+ * update and rollback configs change field by field.
+ */
+export type ServiceChange = {
+  [K in Exclude<keyof ServiceSpec, 'name'>]?: K extends ResettableField
+    ? Exclude<ServiceSpec[K], undefined> | null
+    : Exclude<ServiceSpec[K], undefined>;
+} & {
   /** Replace every task even when nothing else changed, as `docker service update --force`. */
   force?: boolean;
 };

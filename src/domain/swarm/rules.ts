@@ -1,4 +1,4 @@
-import { InvalidStateError } from '../../shared/errors.js';
+import { InvalidInputError, InvalidStateError } from '../../shared/errors.js';
 import type { ServiceChange, ServiceDeployment, ServiceSpec, ServiceWrite, UpdatePolicy } from './model.js';
 import type { ServiceRevision } from './ports.js';
 
@@ -51,6 +51,10 @@ export function serviceWrite(
     throw new InvalidStateError(
       `service "${revision.reference}" is not replicated: it runs one task per node`,
     );
+  }
+  if (change.networkAliases != null && change.networks === undefined) {
+    // The swarm keeps the ids it resolved network names to: aliases are matched to the names given with them.
+    throw new InvalidInputError('networkAliases', 'are written with the networks they are for');
   }
   const { labels, updateConfig, rollbackConfig, ...rest } = change;
   const write: ServiceWrite = { ...rest };

@@ -176,8 +176,8 @@ function toHealthcheck(check: NonNullable<Parsed<typeof createSchema.shape.healt
 }
 
 /** What both a deploy and an update may set, in berth's terms, leaving out what was not given. */
-function commonSpec(value: Parsed<typeof changeSchema>): ServiceChange {
-  const change: ServiceChange = {};
+function commonSpec(value: Parsed<typeof changeSchema>): Partial<Omit<ServiceSpec, 'name'>> {
+  const change: Partial<Omit<ServiceSpec, 'name'>> = {};
   if (value.image != null) change.image = value.image;
   if (value.replicas != null) change.replicas = value.replicas;
   if (value.command != null) change.command = value.command;
@@ -213,7 +213,7 @@ export function validateServiceSpec(input: unknown, prefix: readonly string[] = 
 export function validateServiceChange(input: unknown, prefix: readonly string[] = ['input']): ServiceChange {
   const parsed = changeSchema.safeParse(input ?? {});
   if (!parsed.success) throw toInvalidInput(parsed.error, prefix);
-  const change = commonSpec(parsed.data);
+  const change: ServiceChange = commonSpec(parsed.data);
   if (parsed.data.force) change.force = true;
   if (Object.keys(change).length === 0) {
     throw new InvalidInputError(prefix.join('.') || 'input', 'names nothing to change');
