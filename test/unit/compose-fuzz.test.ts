@@ -40,6 +40,9 @@ const oddString = fc.oneof(
     '1g',
     '1m30s',
     'null',
+    '__proto__',
+    'constructor',
+    'toString',
     '-1',
     ' ',
   ),
@@ -110,7 +113,7 @@ const document = fc.record(
   {
     version: fc.constantFrom('3', '3.9', 3),
     services: fc.dictionary(
-      fc.constantFrom('a', 'b', 'c', 'web', 'db', 'bad name', '0'),
+      fc.constantFrom('a', 'b', 'c', 'web', 'db', 'bad name', '0', '__proto__', 'constructor'),
       fc.oneof(service, anything),
       { maxKeys: 4 },
     ),

@@ -390,9 +390,20 @@ volumes: { v: {} }
     ]);
   });
 
-  it('refuses a stack name Compose would not take', () => {
+  it('reads keys named like Object members as keys, and words of the file as nothing more', () => {
+    const problems = problemsOf({
+      compose:
+        'services:\n  __proto__: { image: x, restart: constructor }\n  constructor: { image: y, depends_on: [toString] }\n',
+    });
+    expect(problems.map((p) => p.path)).toEqual([
+      'services.__proto__.restart',
+      'services.constructor.depends_on[0]',
+    ]);
+  });
+
+  it('refuses a stack name Compose would not take, at no line of the file', () => {
     expect(problemsOf({ name: 'Bad Name', compose: 'services: {}' })).toEqual([
-      expect.objectContaining({ path: 'name' }),
+      expect.objectContaining({ path: 'name', line: null, column: null }),
     ]);
   });
 });

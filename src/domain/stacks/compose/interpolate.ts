@@ -24,8 +24,14 @@ export function interpolateTree(
     return value.map((item, index) => interpolateTree(item, variables, problems, [...path, index]));
   if (value !== null && typeof value === 'object') {
     const out: Record<string, unknown> = {};
+    // Defined, not assigned: a key named `__proto__` stays a key and does not become the prototype.
     for (const [key, item] of Object.entries(value))
-      out[key] = interpolateTree(item, variables, problems, [...path, key]);
+      Object.defineProperty(out, key, {
+        value: interpolateTree(item, variables, problems, [...path, key]),
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
     return out;
   }
   return value;

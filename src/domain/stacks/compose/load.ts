@@ -33,19 +33,14 @@ export interface LoadRequest {
  */
 export function loadStack(request: LoadRequest): LoadedStack {
   const envText = request.env ?? '';
-  if (!STACK_NAME_PATTERN.test(request.name))
-    throw new InvalidComposeError([
-      {
-        path: 'name',
-        line: null,
-        column: null,
-        message: `"${request.name}" is not a stack name: lowercase letters, digits, "-" and "_", starting with a letter or digit`,
-        key: null,
-      },
-    ]);
-
   const parsed = parseCompose(request.compose);
   const { problems } = parsed;
+  if (!STACK_NAME_PATTERN.test(request.name))
+    problems.add(
+      ['name'],
+      `"${request.name}" is not a stack name: lowercase letters, digits, "-" and "_", starting with a letter or digit`,
+      { outsideFile: true },
+    );
   if (!problems.empty) throw invalid(problems);
 
   const variables = parseEnvText(envText);

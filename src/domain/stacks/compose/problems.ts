@@ -28,13 +28,21 @@ export class ProblemList {
 
   constructor(private readonly source?: { doc: Document; lines: LineCounter }) {}
 
-  /** `atKey`: point at the key itself (an unknown key) rather than its value. */
-  add(path: Path, message: string, options: { key?: string; atKey?: boolean } = {}): void {
+  /**
+   * `atKey`: point at the key itself (an unknown key) rather than its value; `outsideFile`: a problem
+   * of the request, which no line of the file holds.
+   */
+  add(
+    path: Path,
+    message: string,
+    options: { key?: string; atKey?: boolean; outsideFile?: boolean } = {},
+  ): void {
     const formatted = formatPath(path);
     const identity = `${formatted}\0${options.key ?? ''}\0${options.key === undefined ? message : ''}`;
     if (this.seen.has(identity)) return;
     this.seen.add(identity);
-    const position = this.locate(path, options.atKey ?? options.key !== undefined);
+    const position =
+      options.outsideFile === true ? null : this.locate(path, options.atKey ?? options.key !== undefined);
     this.problems.push({
       path: formatted,
       line: position?.line ?? null,

@@ -43,6 +43,11 @@ const UPDATE_DEFAULTS: StackUpdateConfig = {
   failureAction: 'PAUSE',
 };
 
+/** A word of the file looked up in a table: own keys only, so `constructor` is no restart policy. */
+function lookup<T>(table: Record<string, T>, key: unknown): T | undefined {
+  return typeof key === 'string' && Object.hasOwn(table, key) ? table[key] : undefined;
+}
+
 const CONDITIONS: Record<string, DependencyCondition> = {
   service_started: 'SERVICE_STARTED',
   service_healthy: 'SERVICE_HEALTHY',
@@ -138,7 +143,7 @@ function restartPolicy(value: unknown, path: Path, problems: ProblemList): Repli
     always: 'ALWAYS',
     'unless-stopped': 'UNLESS_STOPPED',
   };
-  const name = fixed[value];
+  const name = lookup(fixed, value);
   if (name !== undefined) return { name, maximumRetryCount: 0 };
   const match = /^on-failure(?::(\d{1,4}))?$/.exec(value);
   if (match !== null) return { name: 'ON_FAILURE', maximumRetryCount: Number(match[1] ?? 0) };
@@ -304,7 +309,7 @@ function updateConfig(value: unknown, path: Path, problems: ProblemList): StackU
     if (seconds !== undefined) update.delaySeconds = seconds;
   }
   const orders: Record<string, UpdateOrder> = { 'stop-first': 'STOP_FIRST', 'start-first': 'START_FIRST' };
-  const order = orders[String(entry['order'])];
+  const order = lookup(orders, entry['order']);
   if (order !== undefined) update.order = order;
   const actions: Record<string, FailureAction> = {
     pause: 'PAUSE',
@@ -313,7 +318,7 @@ function updateConfig(value: unknown, path: Path, problems: ProblemList): StackU
   };
   const failureAction = entry['failure_action'];
   if (failureAction !== undefined) {
-    const action = actions[String(failureAction)];
+    const action = lookup(actions, failureAction);
     if (action === undefined)
       problems.add([...path, 'failure_action'], 'must be pause, continue or rollback');
     else update.failureAction = action;
@@ -331,7 +336,7 @@ function dependencies(value: unknown, path: Path): ServiceDraft['dependsOn'] {
   if (value === null || typeof value !== 'object') return [];
   return Object.entries(value as Entry).map(([service, entry]) => ({
     service,
-    condition: CONDITIONS[String((entry as Entry | null)?.['condition'])] ?? 'SERVICE_STARTED',
+    condition: lookup(CONDITIONS, (entry as Entry | null)?.['condition']) ?? 'SERVICE_STARTED',
     path: [...path, service],
   }));
 }
