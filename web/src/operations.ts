@@ -10,6 +10,11 @@ import type {
   DashboardStatsPointFragment,
   DashboardStatsSubscription,
   DashboardStopMutation,
+  DashboardStackFragment,
+  DashboardStacksQuery,
+  DashboardStackHistoryQuery,
+  DashboardDeployStackMutation,
+  DashboardStackProgressSubscription,
 } from './gql/graphql.js';
 
 /**
@@ -254,3 +259,235 @@ export const LIFECYCLE: Record<LifecycleAction, TypedDocumentNode<LifecycleResul
     }
   `),
 };
+
+// Compose stacks (the Stacks page).
+
+export type {
+  StackDeployStep,
+  StackResourceAction,
+  StackServiceAction,
+  StackServiceOutcome,
+} from './gql/graphql.js';
+
+/** A stack as the list shows it: no file, no containers. */
+export const STACKS = graphql(`
+  query DashboardStacks {
+    stacks {
+      name
+      status
+      managed
+      deployedAt
+      services {
+        name
+        desiredReplicas
+        runningReplicas
+      }
+    }
+  }
+`);
+export type StackSummary = DashboardStacksQuery['stacks'][number];
+
+graphql(`
+  fragment DashboardStack on Stack {
+    name
+    status
+    managed
+    hash
+    deployedAt
+    compose
+    env
+    services {
+      name
+      desiredReplicas
+      runningReplicas
+      healthyReplicas
+      containers {
+        id
+        name
+        status
+        health
+      }
+    }
+  }
+`);
+
+/** A stack as its view shows it: its services with their containers, and its file. */
+export type Stack = DashboardStackFragment;
+export type StackService = Stack['services'][number];
+
+export const STACK = graphql(`
+  query DashboardStackView($name: String!) {
+    stack(name: $name) {
+      ...DashboardStack
+    }
+  }
+`);
+
+export const STACK_HISTORY = graphql(`
+  query DashboardStackHistory($name: String!) {
+    stackHistory(name: $name, limit: 50) {
+      __typename
+      ... on StackHistorySuccess {
+        data {
+          at
+          action
+          actor
+          ok
+          hash
+          summary
+        }
+      }
+      ... on Error {
+        code
+        message
+      }
+    }
+  }
+`);
+export type StackHistoryEntry = Extract<
+  DashboardStackHistoryQuery['stackHistory'],
+  { __typename: 'StackHistorySuccess' }
+>['data'][number];
+
+export const DEPLOY_STACK = graphql(`
+  mutation DashboardDeployStack($input: DeployStackInput!) {
+    deployStack(input: $input) {
+      __typename
+      ... on DeployStackResult {
+        applied
+        ok
+        plan {
+          stack
+          hash
+          changes
+          services {
+            service
+            action
+            currentReplicas
+            desiredReplicas
+            reason
+          }
+          resources {
+            kind
+            key
+            name
+            action
+          }
+        }
+        outcomes {
+          service
+          outcome
+          message
+        }
+      }
+      ... on InvalidComposeError {
+        problems {
+          path
+          line
+          column
+          message
+          key
+        }
+      }
+      ... on Error {
+        code
+        message
+      }
+      ... on InvalidInputError {
+        field
+      }
+      ... on PolicyViolationError {
+        field
+      }
+    }
+  }
+`);
+export type DeployStackAnswer = DashboardDeployStackMutation['deployStack'];
+export type DeployStackResult = Extract<DeployStackAnswer, { __typename: 'DeployStackResult' }>;
+export type StackPlan = DeployStackResult['plan'];
+export type ComposeProblem = Extract<
+  DeployStackAnswer,
+  { __typename: 'InvalidComposeError' }
+>['problems'][number];
+
+export const STACK_DEPLOY_PROGRESS = graphql(`
+  subscription DashboardStackProgress($name: String!) {
+    stackDeployProgress(name: $name) {
+      at
+      step
+      service
+      container
+      message
+    }
+  }
+`);
+export type StackProgress = DashboardStackProgressSubscription['stackDeployProgress'];
+
+export const SCALE_STACK_SERVICE = graphql(`
+  mutation DashboardScaleStackService($stack: String!, $service: String!, $replicas: Int!) {
+    result: scaleStackService(stack: $stack, service: $service, replicas: $replicas) {
+      __typename
+      ...DashboardStack
+      ... on Error {
+        code
+        message
+      }
+      ... on InvalidInputError {
+        field
+      }
+      ... on PolicyViolationError {
+        field
+      }
+    }
+  }
+`);
+
+export const START_STACK = graphql(`
+  mutation DashboardStartStack($name: String!) {
+    result: startStack(name: $name) {
+      __typename
+      ...DashboardStack
+      ... on Error {
+        code
+        message
+      }
+      ... on InvalidInputError {
+        field
+      }
+    }
+  }
+`);
+
+export const STOP_STACK = graphql(`
+  mutation DashboardStopStack($name: String!) {
+    result: stopStack(name: $name) {
+      __typename
+      ...DashboardStack
+      ... on Error {
+        code
+        message
+      }
+      ... on InvalidInputError {
+        field
+      }
+    }
+  }
+`);
+
+export const REMOVE_STACK = graphql(`
+  mutation DashboardRemoveStack($name: String!, $volumes: Boolean!) {
+    result: removeStack(name: $name, volumes: $volumes) {
+      __typename
+      ... on Stack {
+        name
+      }
+      ... on Error {
+        code
+        message
+      }
+      ... on InvalidInputError {
+        field
+      }
+    }
+  }
+`);

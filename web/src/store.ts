@@ -9,7 +9,7 @@ export interface RowStats {
   readonly cpuBar: number;
 }
 
-export type Topic = 'containers' | 'stats' | 'events' | 'selection' | 'connection';
+export type Topic = 'containers' | 'stats' | 'events' | 'selection' | 'connection' | 'access';
 export type ConnectionState = 'connecting' | 'live' | 'reconnecting';
 
 const EVENTS_KEPT = 100;
@@ -28,6 +28,12 @@ export class DashboardStore {
   connection: ConnectionState = 'connecting';
   /** The selected container's chart data, fed by the same ticks. */
   series: LiveSeries | null = null;
+  /**
+   * Whether berth refused a change with FORBIDDEN: the token is a viewer's, and the pages that
+   * know it hide their mutating controls. berth has no query that names the token's role, so it
+   * is learned from the first refusal, for as long as the dashboard has this token.
+   */
+  readOnly = false;
 
   #sorted: readonly Container[] | null = null;
   readonly #listeners = new Map<Topic, Set<() => void>>();
@@ -112,6 +118,12 @@ export class DashboardStore {
     this.series = id === null ? null : new LiveSeries();
     this.#emit('selection');
   };
+
+  markReadOnly(): void {
+    if (this.readOnly) return;
+    this.readOnly = true;
+    this.#emit('access');
+  }
 
   setConnection(state: ConnectionState): void {
     if (state === this.connection) return;

@@ -3,11 +3,13 @@ import { useEffect, useMemo } from 'preact/hooks';
 import { BerthApi } from '../api.js';
 import { useTopics } from '../hooks.js';
 import { CONTAINER_EVENTS, CONTAINERS, STATS_BATCHES, type StatsSample } from '../operations.js';
+import { href, useRoute, type Route } from '../router.js';
 import { DashboardStore } from '../store.js';
 import { ContainerDetail } from './container-detail.js';
 import { ContainerTable } from './container-table.js';
 import { CreateForm } from './create-form.js';
 import { EventsFeed } from './events-feed.js';
+import { StacksPage } from './stacks-page.js';
 
 /** Marked around each stats tick (see onTick); the benchmark reads the measures. */
 export const TICK_MEASURE = 'berth:tick';
@@ -50,19 +52,24 @@ export function Dashboard(props: {
     };
   }, [api, store]);
 
+  const route = useRoute();
   return (
     <div class="dashboard">
-      <TopBar store={store} onSignOut={props.onSignOut} />
-      <div class="columns">
-        <div class="column">
-          <CreateForm api={api} store={store} />
-          <ContainerTable store={store} />
+      <TopBar store={store} route={route} onSignOut={props.onSignOut} />
+      {route.page === 'stacks' ? (
+        <StacksPage api={api} store={store} stack={route.stack} />
+      ) : (
+        <div class="columns">
+          <div class="column">
+            <CreateForm api={api} store={store} />
+            <ContainerTable store={store} />
+          </div>
+          <div class="column">
+            <ContainerDetail api={api} store={store} />
+            <EventsFeed store={store} />
+          </div>
         </div>
-        <div class="column">
-          <ContainerDetail api={api} store={store} />
-          <EventsFeed store={store} />
-        </div>
-      </div>
+      )}
     </div>
   );
 }
@@ -130,12 +137,21 @@ function onTick(store: DashboardStore, samples: readonly StatsSample[]): void {
   });
 }
 
-function TopBar(props: { store: DashboardStore; onSignOut: () => void }) {
+function TopBar(props: { store: DashboardStore; route: Route; onSignOut: () => void }) {
   useTopics(props.store, 'connection');
   const state = props.store.connection;
+  const page = props.route.page;
   return (
     <header class="topbar">
       <h1>berth</h1>
+      <nav aria-label="Pages">
+        <a href={href({ page: 'containers' })} aria-current={page === 'containers' ? 'page' : undefined}>
+          Containers
+        </a>
+        <a href={href({ page: 'stacks', stack: null })} aria-current={page === 'stacks' ? 'page' : undefined}>
+          Stacks
+        </a>
+      </nav>
       <span class={`connection connection-${state}`} data-connection={state}>
         {state === 'live' ? 'live' : state === 'connecting' ? 'connecting…' : 'reconnecting…'}
       </span>

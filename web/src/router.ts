@@ -1,0 +1,44 @@
+import { useEffect, useState } from 'preact/hooks';
+
+/**
+ * The dashboard's pages, in the URL's fragment: berth serves the page at `/` alone (any other
+ * path goes on to authentication), so `#/stacks/web` is a page of its own that a reload or a
+ * link keeps, while the server sees `/` only.
+ */
+export type Route =
+  { page: 'containers' } | { page: 'stacks'; stack: null } | { page: 'stacks'; stack: string };
+
+export function parseRoute(hash: string): Route {
+  const parts = hash.replace(/^#\/?/, '').split('/').filter(Boolean).map(decodePart);
+  if (parts[0] === 'stacks')
+    return parts[1] ? { page: 'stacks', stack: parts[1] } : { page: 'stacks', stack: null };
+  return { page: 'containers' };
+}
+
+function decodePart(part: string): string {
+  try {
+    return decodeURIComponent(part);
+  } catch {
+    return part;
+  }
+}
+
+export function href(route: Route): string {
+  if (route.page === 'containers') return '#/';
+  return route.stack === null ? '#/stacks' : `#/stacks/${encodeURIComponent(route.stack)}`;
+}
+
+export function navigate(route: Route): void {
+  location.hash = href(route);
+}
+
+/** The current route, re-rendering the caller when the fragment changes. */
+export function useRoute(): Route {
+  const [route, setRoute] = useState(() => parseRoute(location.hash));
+  useEffect(() => {
+    const changed = () => setRoute(parseRoute(location.hash));
+    window.addEventListener('hashchange', changed);
+    return () => window.removeEventListener('hashchange', changed);
+  }, []);
+  return route;
+}
