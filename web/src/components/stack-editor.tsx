@@ -194,7 +194,7 @@ export function StackEditor(props: Props) {
             ref={textarea}
             name="compose"
             aria-label="compose.yaml"
-            rows={18}
+            rows={Math.min(Math.max(lines + 1, 8), 30)}
             wrap="off"
             spellcheck={false}
             autocomplete="off"
