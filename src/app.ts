@@ -8,6 +8,7 @@ import { BackupService } from './domain/backup/service.js';
 import { alertRulesSection } from './domain/backup/sections/alert-rules.js';
 import { containersSection } from './domain/backup/sections/containers.js';
 import { policySection } from './domain/backup/sections/policy.js';
+import { stacksSection } from './domain/backup/sections/stacks.js';
 import { swarmServicesSection } from './domain/backup/sections/swarm-services.js';
 import { templatesSection } from './domain/backup/sections/templates.js';
 import { tokensSection } from './domain/backup/sections/tokens.js';
@@ -28,6 +29,7 @@ import { RunningContainersWatch } from './domain/stats/running-watch.js';
 import { ReplicaAliasGuard } from './domain/stacks/aliases.js';
 import { StackService } from './domain/stacks/service.js';
 import { StackStore } from './domain/stacks/store.js';
+import { SwarmStacks } from './domain/stacks/swarm/stacks.js';
 import { SwarmService } from './domain/swarm/service.js';
 import { SystemStatus } from './domain/system/status.js';
 import { TemplateService } from './domain/templates/service.js';
@@ -109,9 +111,11 @@ export function buildApp(config: Config, options: { logger?: YogaLogger } = {}):
     networks,
     volumes,
     new StackStore(database),
-    { rename: (id, name) => engine.redeploy.rename(id, name) },
     () => policy.get(),
-    null,
+    {
+      stacks: new SwarmStacks(swarm, networks, log, { policy: () => policy.get() }),
+      isManager: async () => (await engine.info()).swarm.manager,
+    },
     log,
   );
   const aliasGuard = new ReplicaAliasGuard(containers, networks, log);
@@ -123,6 +127,7 @@ export function buildApp(config: Config, options: { logger?: YogaLogger } = {}):
   backup.register(containersSection(containers, engine.readBack));
   backup.register(alertRulesSection(alerts));
   backup.register(swarmServicesSection(swarm));
+  backup.register(stacksSection(stacks));
 
   const services: Services = {
     containers,

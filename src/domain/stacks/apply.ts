@@ -19,11 +19,6 @@ import { dependencyLevels } from './order.js';
 import { replicasOf, type Replica } from './plan.js';
 import { holdsExclusive, replicaSpec, serviceAliases } from './replicas.js';
 
-/** What applying a stack needs of the engine beyond the container lifecycle and networks. */
-export interface StackContainerCalls {
-  rename(id: string, name: string): Promise<void>;
-}
-
 export type Report = (step: Omit<StackDeployProgress, 'stack' | 'at'>) => void;
 
 export interface ApplyOptions {
@@ -35,6 +30,8 @@ export interface ApplyOptions {
   pollMs: number;
   signal: AbortSignal;
   report: Report;
+  /** How long an old replica keeps serving beside its replacement before it stops. */
+  drainMs: number;
   /** What a RECREATE with `failure_action: rollback` returns replaced replicas to; null when unknown. */
   previous: StackDefinition | null;
 }
@@ -53,7 +50,6 @@ export class StackApplier {
   constructor(
     private readonly containers: ContainerService,
     private readonly networks: NetworkService,
-    private readonly calls: StackContainerCalls,
     private readonly log: Logger,
   ) {}
 
@@ -66,12 +62,19 @@ export class StackApplier {
     const outcomes = new Map<string, ServiceOutcome>();
     const byName = new Map(definition.services.map((service) => [service.name, service]));
     const planOf = new Map(plans.map((plan) => [plan.service, plan]));
-    for (const level of dependencyLevels(definition.services)) {
-      await Promise.all(
-        level.map(async (name) => {
-          const service = byName.get(name);
-          const plan = planOf.get(name);
-          if (!service || !plan) return;
+    // Each service starts as soon as its own dependencies are done, not when their whole level is:
+    // the services of one level, and of different branches, run in parallel, as Compose runs them.
+    const done = new Map<string, Promise<void>>();
+    for (const name of dependencyLevels(definition.services).flat()) {
+      const service = byName.get(name);
+      const plan = planOf.get(name);
+      if (!service || !plan) continue;
+      const dependencies = service.dependsOn.map(
+        (dependency) => done.get(dependency.service) ?? Promise.resolve(),
+      );
+      done.set(
+        name,
+        Promise.all(dependencies).then(async () => {
           outcomes.set(
             name,
             await this.#service(definition, service, plan, current.get(name) ?? [], outcomes, options),
@@ -79,6 +82,7 @@ export class StackApplier {
         }),
       );
     }
+    await Promise.all(done.values());
     for (const plan of plans) {
       if (plan.action === 'ORPHAN')
         outcomes.set(plan.service, { service: plan.service, outcome: 'UNCHANGED', message: plan.reason });
@@ -271,11 +275,10 @@ export class StackApplier {
   ): Promise<void> {
     const surplus = replicas.slice(desired).reverse();
     for (const replica of surplus) await this.#retire(replica, options);
-    const taken = new Set(replicas.slice(0, desired).map((replica) => replica.number));
-    const numbers: number[] = [];
-    for (let number = 1; numbers.length < desired - Math.min(desired, replicas.length); number += 1) {
-      if (!taken.has(number)) numbers.push(number);
-    }
+    const numbers = freeNumbers(
+      replicas.slice(0, desired).map((replica) => replica.number),
+      desired - Math.min(desired, replicas.length),
+    );
     // Replicas of one service start together, as Compose starts them.
     const results = await Promise.allSettled(
       numbers.map(async (number) => {
@@ -301,7 +304,13 @@ export class StackApplier {
     );
     const failed = results.find((result) => result.status === 'rejected');
     if (failed) throw failed.reason;
-    // Replicas with a healthcheck are followed until healthy, so the service's outcome says so.
+    for (const replica of replicas.slice(0, desired)) {
+      if (replica.container.status !== 'RUNNING') await this.containers.start(replica.container.id);
+    }
+    // Replicas with a healthcheck are followed until healthy, so the service's outcome (and what
+    // depends on it) says so. Without one, started is what `docker compose up -d` waits for too; a
+    // replacement during an update is held to more (see #replace).
+    if (!hasHealthcheck(service)) return;
     await Promise.all(
       results.map(async (result) => {
         if (result.status !== 'fulfilled') return;
@@ -315,9 +324,6 @@ export class StackApplier {
         });
       }),
     );
-    for (const replica of replicas.slice(0, desired)) {
-      if (replica.container.status !== 'RUNNING') await this.containers.start(replica.container.id);
-    }
   }
 
   /**
@@ -335,14 +341,21 @@ export class StackApplier {
     const stale = replicas.filter((replica) => replica.configHash !== service.configHash);
     const kept = replicas.filter((replica) => replica.configHash === service.configHash);
     const batch = service.update.parallelism === 0 ? stale.length : service.update.parallelism;
-    const replaced: Replica[] = [];
+    // Each replacement takes a number no replica has, decided up front so a batch never collides.
+    const numbers = freeNumbers(
+      replicas.map((replica) => replica.number),
+      stale.length,
+    );
+    /** The numbers of the replacements taken into service (what a rollback returns). */
+    const replaced: number[] = [];
     const failures: string[] = [];
     for (let at = 0; at < stale.length; at += batch) {
       if (at > 0 && service.update.delaySeconds > 0) await sleep(service.update.delaySeconds * 1000);
       const results = await Promise.allSettled(
-        stale.slice(at, at + batch).map(async (replica) => {
-          await this.#replace(definition, service, replica, options);
-          replaced.push(replica);
+        stale.slice(at, at + batch).map(async (replica, offset) => {
+          const number = numbers[at + offset]!;
+          await this.#replace(definition, service, replica, number, options);
+          replaced.push(number);
         }),
       );
       for (const result of results) if (result.status === 'rejected') failures.push(message(result.reason));
@@ -370,16 +383,19 @@ export class StackApplier {
   async #rollback(
     previous: StackDefinition,
     name: string,
-    replaced: readonly Replica[],
+    replaced: readonly number[],
     options: ApplyOptions,
   ) {
     const before = previous.services.find((service) => service.name === name);
     if (!before) return;
-    const now = (replicasOf(previous.name, this.#running(previous.name, name)).get(name) ?? []).filter(
-      (replica) => replaced.some((old) => old.number === replica.number),
+    const all = replicasOf(previous.name, this.#running(previous.name, name)).get(name) ?? [];
+    const now = all.filter((replica) => replaced.includes(replica.number));
+    const numbers = freeNumbers(
+      all.map((replica) => replica.number),
+      now.length,
     );
-    for (const replica of now) {
-      await this.#replace(previous, before, replica, options).catch((error: unknown) => {
+    for (const [index, replica] of now.entries()) {
+      await this.#replace(previous, before, replica, numbers[index]!, options).catch((error: unknown) => {
         options.report({
           step: 'SERVICE_FAILED',
           service: name,
@@ -390,19 +406,26 @@ export class StackApplier {
     }
   }
 
+  /**
+   * Replaces one replica by a new one under a fresh number (no container is renamed: a rename makes
+   * the engine's DNS drop and add the replica's names, and clients asking then find fewer). Start-
+   * first: the new one starts beside the old without the service's aliases, takes them once ready,
+   * and the old one drains for a moment before it stops. Stop-first: the old one stops first and is
+   * started again if the new one fails. The new replica takes the old one's share of a port range.
+   */
   async #replace(
     definition: StackDefinition,
     service: StackServiceDefinition,
     old: Replica,
+    number: number,
     options: ApplyOptions,
   ): Promise<void> {
-    const name = replicaName(definition.name, service.name, old.number);
+    const name = replicaName(definition.name, service.name, number);
     const stopFirst = service.update.order === 'STOP_FIRST' || holdsExclusive(service);
-    // The old replica steps aside under a name of its own, as Compose renames it, so the new one
-    // takes the replica's name from the start.
-    const aside = `${old.container.id.slice(0, 12)}_${name}`;
-    await this.calls.rename(old.container.id, aside);
     if (stopFirst) await this.containers.stop(old.container.id);
+    const restore = async () => {
+      if (stopFirst && old.container.status === 'RUNNING') await this.containers.start(old.container.id);
+    };
     let created: Container;
     try {
       options.report({
@@ -412,14 +435,11 @@ export class StackApplier {
         message: `replacing ${old.container.name}`,
       });
       created = await this.containers.create(
-        replicaSpec(definition, service, old.number, { aliases: stopFirst, name }),
-        {
-          fieldPrefix: `services.${service.name}.`,
-          actor: options.actor,
-        },
+        replicaSpec(definition, service, number, { aliases: stopFirst, slot: old.number }),
+        { fieldPrefix: `services.${service.name}.`, actor: options.actor },
       );
     } catch (error) {
-      await this.#restore(old, name, stopFirst);
+      await restore();
       throw error;
     }
     options.report({
@@ -431,39 +451,51 @@ export class StackApplier {
     const failure = await this.#ready(created.id, hasHealthcheck(service), options);
     if (failure) {
       await this.containers.remove(created.id, { force: true, removeVolumes: true }).catch(() => undefined);
-      await this.#restore(old, name, stopFirst);
+      await restore();
       throw new ServiceFailure(`${name}: ${failure}; the old container kept serving`);
     }
     options.report({ step: 'READY', service: service.name, container: name, message: 'ready' });
     if (!stopFirst) {
       // Only now does the service's name lead to it: its networks are joined again with the aliases.
       for (const [network, aliases] of Object.entries(serviceAliases(definition, service))) {
-        const attachment = service.networks.find(
-          (candidate) => definition.networks.find((n) => n.key === candidate.key)?.name === network,
-        );
         await this.networks.disconnect(network, created.id, true);
-        await this.networks.connect(network, created.id, aliases, attachment?.ipv4Address ?? undefined);
+        await this.networks.connect(network, created.id, aliases);
       }
     }
-    await this.#retire(old, options);
+    await this.#retire(old, options, { definition });
     options.report({
       step: 'REPLACED',
       service: service.name,
       container: name,
-      message: `replaced ${old.container.id.slice(0, 12)}`,
+      message: `replaced ${old.container.name}`,
     });
   }
 
-  /** Puts the old replica back as it was after its replacement failed. */
-  async #restore(old: Replica, name: string, restart: boolean): Promise<void> {
-    await this.calls.rename(old.container.id, name).catch((error: unknown) => {
-      this.log.warn(`could not give ${old.container.id} its name ${name} back: ${message(error)}`);
-    });
-    if (restart && old.container.status === 'RUNNING') await this.containers.start(old.container.id);
-  }
-
-  /** Stops (within its grace period, so what it serves finishes) and removes a replica. */
-  async #retire(replica: Replica, options: ApplyOptions): Promise<void> {
+  /**
+   * Takes a replica out of its service's names, stops it (within its grace period) and removes it.
+   * It leaves its networks first: the engine's DNS stops naming it at once, while a process that
+   * is stopping can refuse connections for a moment with its name still answered. On a network
+   * whose subnet the file chose it joins again at its own address without the names and drains
+   * (`drain`): a client that looked it up just before still reaches it, as a redeploy drains.
+   */
+  async #retire(
+    replica: Replica,
+    options: ApplyOptions,
+    drain?: { definition: StackDefinition },
+  ): Promise<void> {
+    let drained = false;
+    for (const network of replica.container.networks) {
+      const fixedSubnet = drain?.definition.networks.some(
+        (candidate) => candidate.name === network.name && candidate.subnet !== null,
+      );
+      await this.networks.disconnect(network.name, replica.container.id, true).catch(() => undefined);
+      if (!fixedSubnet || network.ipAddress === null) continue;
+      await this.networks
+        .connect(network.name, replica.container.id, [], network.ipAddress)
+        .then(() => (drained = true))
+        .catch(() => undefined);
+    }
+    if (drained) await sleep(options.drainMs, undefined, { signal: options.signal }).catch(() => undefined);
     await this.containers.stop(replica.container.id).catch(() => undefined);
     await this.containers.remove(replica.container.id, { force: true, removeVolumes: true });
     options.report({
@@ -478,4 +510,12 @@ export class StackApplier {
 function hasHealthcheck(service: StackServiceDefinition): boolean {
   const test = service.container.healthcheck?.test;
   return test !== undefined && test.length > 0 && test[0] !== 'NONE';
+}
+
+/** The `count` lowest positive numbers not in `taken`. */
+function freeNumbers(taken: readonly number[], count: number): number[] {
+  const used = new Set(taken);
+  const numbers: number[] = [];
+  for (let number = 1; numbers.length < count; number += 1) if (!used.has(number)) numbers.push(number);
+  return numbers;
 }

@@ -27,14 +27,14 @@ export function serviceAliases(
 }
 
 /**
- * The host ports of replica `number`: a fixed port as it is, a range's `number`-th port (the loader
+ * The host ports of the replica in `slot`: a fixed port as it is, a range's `slot`-th port (the loader
  * refused ranges shorter than the replica count), or one the engine picks.
  */
-function replicaPorts(service: StackServiceDefinition, number: number): PortSpec[] {
+function replicaPorts(service: StackServiceDefinition, slot: number): PortSpec[] {
   return service.ports.map((port) => {
     const spec: PortSpec = { containerPort: port.target, protocol: port.protocol };
     if (port.hostIp !== null) spec.hostIp = port.hostIp;
-    if (port.published) spec.hostPort = Math.min(port.published.start + number - 1, port.published.end);
+    if (port.published) spec.hostPort = Math.min(port.published.start + slot - 1, port.published.end);
     return spec;
   });
 }
@@ -48,7 +48,8 @@ export function replicaSpec(
   definition: StackDefinition,
   service: StackServiceDefinition,
   number: number,
-  options: { aliases: boolean; name?: string },
+  /** `slot`: whose share of a port range it takes (a replacement takes the old replica's). */
+  options: { aliases: boolean; slot?: number },
 ): CreateContainerSpec {
   const aliases = serviceAliases(definition, service);
   const composeLabels: KeyValue[] = [
@@ -72,8 +73,8 @@ export function replicaSpec(
   return {
     ...service.container,
     labels: [...service.container.labels.filter((label) => !reserved.has(label.name)), ...composeLabels],
-    name: options.name ?? replicaName(definition.name, service.name, number),
-    ports: replicaPorts(service, number),
+    name: replicaName(definition.name, service.name, number),
+    ports: replicaPorts(service, options.slot ?? number),
     start: true,
     networks: service.networks.flatMap((attachment) => {
       const network = definition.networks.find((candidate) => candidate.key === attachment.key);

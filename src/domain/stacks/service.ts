@@ -13,9 +13,9 @@ import type { ContainerService } from '../lifecycle/service.js';
 import type { NetworkService } from '../networks/service.js';
 import { enforcePolicy, type CreatePolicy } from '../policy/policy.js';
 import type { VolumeService } from '../volumes/service.js';
-import { StackApplier, type StackContainerCalls } from './apply.js';
+import { StackApplier } from './apply.js';
 import { loadStack } from './compose/load.js';
-import { COMPOSE_LABELS, COMPOSE_VERSION, STACK_NAME_PATTERN } from './labels.js';
+import { COMPOSE_LABELS, COMPOSE_VERSION, STACK_NAME_PATTERN, STACK_NAMESPACE_LABEL } from './labels.js';
 import type {
   LoadedStack,
   ServiceOutcome,
@@ -39,7 +39,9 @@ export interface SwarmStackDeployer {
     plan: StackPlan,
     report: (step: Omit<StackDeployProgress, 'stack' | 'at'>) => void,
   ): Promise<ServiceOutcome[]>;
-  list(): Promise<{ name: string }[]>;
+  list(): Promise<
+    { name: string; services: { name: string; serviceName: string; desiredReplicas: number }[] }[]
+  >;
   scale(stack: string, service: string, replicas: number): Promise<void>;
   remove(stack: string): Promise<void>;
 }
@@ -60,6 +62,8 @@ export interface StackServiceOptions {
   /** Without a healthcheck, how long a new replica must stay running to count as ready. */
   settleMs?: number;
   pollMs?: number;
+  /** How long an old replica keeps serving beside its replacement before it stops. */
+  drainMs?: number;
 }
 
 const projectLabel = (stack: string) => `${COMPOSE_LABELS.project}=${stack}`;
@@ -76,21 +80,22 @@ export class StackService {
   readonly #aborts = new AbortController();
   readonly #settleMs: number;
   readonly #pollMs: number;
+  readonly #drainMs: number;
 
   constructor(
     private readonly containers: ContainerService,
     private readonly networks: NetworkService,
     private readonly volumes: VolumeService,
     private readonly store: StackStore,
-    calls: StackContainerCalls,
     private readonly policy: () => CreatePolicy,
     private readonly swarm: { stacks: SwarmStackDeployer; isManager(): Promise<boolean> } | null,
     private readonly log: Logger,
     options: StackServiceOptions = {},
   ) {
-    this.#applier = new StackApplier(containers, networks, calls, log);
+    this.#applier = new StackApplier(containers, networks, log);
     this.#settleMs = options.settleMs ?? 3_000;
     this.#pollMs = options.pollMs ?? 1_000;
+    this.#drainMs = options.drainMs ?? 2_000;
   }
 
   /** Loads, validates and plans; applies unless `dryRun`. Only INVALID_COMPOSE and friends throw. */
@@ -114,6 +119,7 @@ export class StackService {
           timeoutMs: request.timeoutSeconds * 1000,
           settleMs: this.#settleMs,
           pollMs: this.#pollMs,
+          drainMs: this.#drainMs,
           signal: this.#aborts.signal,
           report,
           previous: this.#previous(loaded.definition.name),
@@ -130,6 +136,7 @@ export class StackService {
           hash: loaded.hash,
           deployedAt: new Date(),
           deployedBy: actor.principal,
+          scales: {},
         };
         return {
           result: { plan, applied: true, outcomes, ok },
@@ -165,6 +172,7 @@ export class StackService {
             hash: loaded.hash,
             deployedAt: new Date(),
             deployedBy: actor.principal,
+            scales: {},
           },
         };
       });
@@ -393,6 +401,7 @@ export class StackService {
           timeoutMs: 120_000,
           settleMs: this.#settleMs,
           pollMs: this.#pollMs,
+          drainMs: this.#drainMs,
           signal: this.#aborts.signal,
           report,
           previous: null,
@@ -412,6 +421,7 @@ export class StackService {
             );
           }
           await this.#applier.scale(definition, { ...service, replicas }, running ?? [], replicas, options);
+          this.store.save({ ...record, scales: { ...record.scales, [serviceName]: replicas } });
         } else {
           // A stack the Compose CLI started: berth has no file to make replicas from, only those to remove.
           const list = running ?? [];
@@ -529,9 +539,16 @@ export class StackService {
     return [...containers].sort((a, b) => (rank.get(service(a)) ?? 1e9) - (rank.get(service(b)) ?? 1e9));
   }
 
+  /** The swarm's stacks when the engine is a manager; none otherwise. */
+  async #swarmStacks(): Promise<Awaited<ReturnType<SwarmStackDeployer['list']>>> {
+    if (!this.swarm || !(await this.swarm.isManager())) return [];
+    return this.swarm.stacks.list();
+  }
+
   /** Every stack: those berth deployed, those whose containers carry Compose's labels, and a swarm's. */
   async list(): Promise<StackState[]> {
     const names = new Set(this.store.list().map((record) => record.name));
+    for (const stack of await this.#swarmStacks()) names.add(stack.name);
     for (const container of this.containers.list({ label: COMPOSE_LABELS.project })) {
       const project = container.labels.find((label) => label.name === COMPOSE_LABELS.project)?.value;
       if (project) names.add(project);
@@ -541,31 +558,62 @@ export class StackService {
 
   async get(stack: string): Promise<StackState> {
     const record = this.store.get(stack);
-    const current = this.#replicas(stack);
-    if (!record && current.size === 0) throw new StackNotFoundError(stack);
-    let desired = new Map<string, number>();
-    if (record) {
-      try {
-        const { definition } = loadStack({ name: stack, compose: record.compose, env: record.env });
-        desired = new Map(definition.services.map((service) => [service.name, service.replicas]));
-      } catch {
-        // A file an older berth accepted and this one refuses: the running containers still show.
-      }
-    }
-    const names = new Set([...desired.keys(), ...current.keys()]);
-    return {
+    const fields = {
       name: stack,
       managed: record !== null,
       compose: record?.compose ?? null,
       env: record?.env ?? null,
       hash: record?.hash ?? null,
       deployedAt: record?.deployedAt ?? null,
+    };
+    const inSwarm = (await this.#swarmStacks()).find((candidate) => candidate.name === stack);
+    if (inSwarm) {
+      // Its containers are the swarm's tasks on this node, found by the labels the swarm puts on them.
+      const tasks = this.containers.list({ label: `${STACK_NAMESPACE_LABEL}=${stack}` });
+      return {
+        ...fields,
+        services: inSwarm.services.map((service) => ({
+          name: service.name,
+          desiredReplicas: service.desiredReplicas,
+          containers: tasks.filter((task) =>
+            task.labels.some(
+              (label) =>
+                label.name === 'com.docker.swarm.service.name' && label.value === service.serviceName,
+            ),
+          ),
+        })),
+      };
+    }
+    const current = this.#replicas(stack);
+    if (!record && current.size === 0) throw new StackNotFoundError(stack);
+    let desired = new Map<string, number>();
+    if (record) {
+      try {
+        const { definition } = loadStack({ name: stack, compose: record.compose, env: record.env });
+        desired = new Map(
+          definition.services.map((service) => [
+            service.name,
+            record.scales[service.name] ?? service.replicas,
+          ]),
+        );
+      } catch {
+        // A file an older berth accepted and this one refuses: the running containers still show.
+      }
+    }
+    const names = new Set([...desired.keys(), ...current.keys()]);
+    return {
+      ...fields,
       services: [...names].sort().map((name) => ({
         name,
         desiredReplicas: desired.get(name) ?? current.get(name)?.length ?? 0,
         containers: (current.get(name) ?? []).map((replica) => replica.container),
       })),
     };
+  }
+
+  /** The stacks berth deployed, with the text each came from (what a backup keeps). */
+  records(): StackRecord[] {
+    return this.store.list();
   }
 
   history(stack: string, limit = 100): StackHistoryEntry[] {

@@ -9,6 +9,8 @@ export interface StackRecord {
   hash: string;
   deployedAt: Date;
   deployedBy: string;
+  /** Replica counts `scaleStackService` set since the deploy, by service. */
+  scales: Record<string, number>;
 }
 
 interface StackRow {
@@ -18,6 +20,7 @@ interface StackRow {
   hash: string;
   deployed_at: number;
   deployed_by: string;
+  scales: string;
 }
 
 interface HistoryRow {
@@ -37,7 +40,20 @@ const toRecord = (row: StackRow): StackRecord => ({
   hash: row.hash,
   deployedAt: new Date(row.deployed_at),
   deployedBy: row.deployed_by,
+  scales: parseScales(row.scales),
 });
+
+function parseScales(text: string): Record<string, number> {
+  try {
+    const parsed = JSON.parse(text) as unknown;
+    if (typeof parsed !== 'object' || parsed === null) return {};
+    return Object.fromEntries(
+      Object.entries(parsed).filter((entry): entry is [string, number] => Number.isInteger(entry[1])),
+    );
+  } catch {
+    return {};
+  }
+}
 
 /** Stacks and their history in the embedded database (migration 9). */
 export class StackStore {
@@ -51,10 +67,11 @@ export class StackStore {
   constructor(private readonly db: BerthDatabase) {
     this.#all = db.prepare<[], StackRow>('SELECT * FROM stacks ORDER BY name');
     this.#byName = db.prepare<[string], StackRow>('SELECT * FROM stacks WHERE name = ?');
-    this.#upsert = db.prepare<[string, string, string, string, number, string]>(
-      `INSERT INTO stacks (name, compose, env, hash, deployed_at, deployed_by) VALUES (?, ?, ?, ?, ?, ?)
+    this.#upsert = db.prepare<[string, string, string, string, number, string, string]>(
+      `INSERT INTO stacks (name, compose, env, hash, deployed_at, deployed_by, scales) VALUES (?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (name) DO UPDATE SET compose = excluded.compose, env = excluded.env,
-         hash = excluded.hash, deployed_at = excluded.deployed_at, deployed_by = excluded.deployed_by`,
+         hash = excluded.hash, deployed_at = excluded.deployed_at, deployed_by = excluded.deployed_by,
+         scales = excluded.scales`,
     );
     this.#delete = db.prepare<[string]>('DELETE FROM stacks WHERE name = ?');
     this.#record = db.prepare<[string, string, string, string, number, string, number]>(
@@ -82,6 +99,7 @@ export class StackStore {
       record.hash,
       record.deployedAt.getTime(),
       record.deployedBy,
+      JSON.stringify(record.scales),
     );
   }
 

@@ -195,7 +195,7 @@ export const MIGRATIONS: readonly Migration[] = [
     version: 9,
     name: 'compose stacks',
     // The file and env text each stack was last deployed from (what an update is planned against and
-    // what `stack` shows), and every deploy, scale, start, stop and removal of a stack. History rows
+    // what `stack` shows), the counts scaleStackService set since, and every deploy, scale, start, stop and removal of a stack. History rows
     // outlive the stack: who deployed which hash when stays answerable after removeStack.
     up: `
       CREATE TABLE stacks (
@@ -204,7 +204,9 @@ export const MIGRATIONS: readonly Migration[] = [
         env TEXT NOT NULL,
         hash TEXT NOT NULL,
         deployed_at INTEGER NOT NULL,
-        deployed_by TEXT NOT NULL
+        deployed_by TEXT NOT NULL,
+        -- scaleStackService's counts by service (JSON), until the file is deployed again.
+        scales TEXT NOT NULL DEFAULT '{}'
       ) STRICT;
       CREATE TABLE stack_history (
         id INTEGER PRIMARY KEY AUTOINCREMENT,
