@@ -52,7 +52,8 @@ describe('ports', () => {
         '[{ target: 80, published: 8080, protocol: udp, host_ip: 127.0.0.1, mode: host }, { target: 81, published: "5000-5002", mode: ingress }, { target: 82 }]',
       ),
     ).toEqual([
-      { target: 80, protocol: 'udp', published: fixed(8080), hostIp: '127.0.0.1' },
+      // `mode: host` is kept for a swarm, which publishes on the task's node; ingress is the default.
+      { target: 80, protocol: 'udp', published: fixed(8080), hostIp: '127.0.0.1', mode: 'HOST' },
       { target: 81, protocol: 'tcp', published: { start: 5000, end: 5002 }, hostIp: null },
       { target: 82, protocol: 'tcp', published: null, hostIp: null },
     ]);

@@ -38,6 +38,11 @@ export interface StackPort {
    */
   published: { start: number; end: number } | null;
   hostIp: string | null;
+  /**
+   * How a swarm publishes it (`mode` of the long syntax): on the routing mesh, or on the node
+   * that runs the task. A standalone engine publishes every port on its host either way.
+   */
+  mode?: 'INGRESS' | 'HOST';
 }
 
 export interface StackServiceNetwork {

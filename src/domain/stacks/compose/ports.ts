@@ -70,7 +70,15 @@ function parseLong(entry: Record<string, unknown>, path: Path, problems: Problem
       ? null
       : address(String(rawIp), [...path, 'host_ip'], problems);
   if (host === undefined || hostIp === undefined) return [];
-  return expand({ start: target, end: target }, host, protocol as PortProtocol, hostIp, path, problems);
+  const ports = expand(
+    { start: target, end: target },
+    host,
+    protocol as PortProtocol,
+    hostIp,
+    path,
+    problems,
+  );
+  return mode === 'host' ? ports.map((port) => ({ ...port, mode: 'HOST' as const })) : ports;
 }
 
 function expand(
