@@ -19,8 +19,7 @@ export const COMPOSE_LABELS = {
   dependsOn: 'com.docker.compose.depends_on',
 } as const;
 
-/** What `docker stack deploy` puts on everything of a stack in a swarm. */
-export const STACK_NAMESPACE_LABEL = 'com.docker.stack.namespace';
+export { STACK_NAMESPACE_LABEL } from '../swarm/model.js';
 
 /**
  * The Compose version the labels say made the container. Compose 1.29 reads it (and warns about

@@ -5,6 +5,9 @@ import type { HealthcheckSpec, KeyValue, PortProtocol } from '../containers/mode
  * schedules nothing itself; the swarm's managers do, and berth talks to one of them.
  */
 
+/** What `docker stack deploy` (and berth's stacks, see domain/stacks) put on everything of a stack in a swarm. */
+export const STACK_NAMESPACE_LABEL = 'com.docker.stack.namespace';
+
 export const NODE_ROLES = ['MANAGER', 'WORKER'] as const;
 export type NodeRole = (typeof NODE_ROLES)[number];
 

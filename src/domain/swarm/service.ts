@@ -5,6 +5,7 @@ import type { ServiceRevision, SwarmEngine } from './ports.js';
 import { InvalidStateError, ServiceNotFoundError } from '../../shared/errors.js';
 import type { StreamFailure } from '../../shared/stream-failure.js';
 import {
+  STACK_NAMESPACE_LABEL,
   withTasksInOrder,
   type Service,
   type ServiceChange,
@@ -85,10 +86,16 @@ export class SwarmService {
    */
   async managedSpecs(): Promise<ServiceSpec[]> {
     const deployed = await this.swarm.specs(MANAGED);
-    return deployed
-      .filter(({ mode }) => mode === 'REPLICATED')
-      .map(({ spec }) => ({ ...spec, labels: withoutManagedLabel(spec.labels) }))
-      .sort((a, b) => a.name.localeCompare(b.name));
+    return (
+      deployed
+        // A stack's services are in the stacks section, deployed again from its file.
+        .filter(
+          ({ mode, spec }) =>
+            mode === 'REPLICATED' && !spec.labels.some((label) => label.name === STACK_NAMESPACE_LABEL),
+        )
+        .map(({ spec }) => ({ ...spec, labels: withoutManagedLabel(spec.labels) }))
+        .sort((a, b) => a.name.localeCompare(b.name))
+    );
   }
 
   /**

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { ContainerService } from '../../lifecycle/service.js';
 import { INTENT_LABEL } from '../../lifecycle/journal.js';
 import { MANAGED_LABEL } from '../../lifecycle/service.js';
+import { ALIASES_LABEL as STACK_REPLICA_LABEL } from '../../stacks/replicas.js';
 import { validateCreateSpec, type CreateContainerInput } from '../../lifecycle/validation.js';
 import type { ContainerReader } from '../../containers/ports.js';
 import {
@@ -134,8 +135,10 @@ export function containersSection(
     restoreAfter: ['policy'],
     schema,
     async export() {
+      // A stack's replicas are in the stacks section, made again from its file.
       const managed = containers
         .list({ label: `${MANAGED_LABEL.name}=${MANAGED_LABEL.value}` })
+        .filter((container) => !container.labels.some((label) => label.name === STACK_REPLICA_LABEL))
         .sort((a, b) => a.name.localeCompare(b.name));
       const read = await Promise.all(
         managed.map((container) =>
