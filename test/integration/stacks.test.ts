@@ -5,7 +5,9 @@ import type { DeployStackMutationVariables } from '../gql/graphql.js';
 import { TEST_LABEL, cleanupLabelled, testDocker } from '../harness/docker.js';
 import { startBerth, uniqueName, type RunningBerth } from '../support/berth.js';
 import {
+  Backup,
   DeployStack,
+  Restore,
   RemoveStack,
   ScaleStackService,
   StackDeployProgressSubscription,
@@ -72,7 +74,7 @@ async function containersOf(stack: string, service?: string): Promise<Docker.Con
  */
 const GET =
   'get() { ip=$(nslookup "$1" 127.0.0.11 2>/dev/null | awk \'/^Address: /{print $2; exit}\'); ' +
-  '[ -n "$ip" ] && wget -q -T 2 -O - "http://$ip/$2"; }; ';
+  '[ -n "$ip" ] && wget -q -O - "http://$ip/$2"; }; ';
 
 /** Runs a one-off client container on `network` and answers its output. */
 async function runClient(network: string, script: string): Promise<string> {
@@ -96,7 +98,8 @@ async function runClient(network: string, script: string): Promise<string> {
     }
     return lines.join('');
   } finally {
-    await container.remove({ force: true });
+    // Tolerates a removal already under way (a cleanup of this file's label racing it).
+    await container.remove({ force: true }).catch(() => undefined);
   }
 }
 
@@ -368,6 +371,8 @@ async function engineEvents(since: number, ids: string[]): Promise<{ id: string;
 }
 
 describe('updates and replicas', () => {
+  // On a network whose subnet the file chose, an old replica drains at its own address after it
+  // left the service's name (see docs/stacks.md for engine-chosen subnets).
   it('recreates only the changed service while requests by its name keep succeeding', async () => {
     const name = stackName('update');
     const image = inject('testImage');
@@ -380,6 +385,11 @@ describe('updates and replicas', () => {
     image: ${image}
     command: ["sleep", "3600"]
     init: true
+networks:
+  default:
+    ipam:
+      config:
+        - subnet: 10.214.${1 + Math.floor(Math.random() * 250)}.0/24
 `;
     await deployed({ name, compose: v1 });
     const before = new Map(
@@ -393,8 +403,8 @@ describe('updates and replicas', () => {
     // A client asks for the service by name every 50 ms through the whole update and counts failures.
     const load = runClient(
       network,
-      'ok=0; fail=0; while [ ! -f /tmp/stop ]; do if get web >/dev/null; then ok=$((ok+1)); else fail=$((fail+1)); fi; ' +
-        'if [ $((ok+fail)) -ge 600 ]; then break; fi; sleep 0.05; done; echo "ok=$ok fail=$fail"',
+      'ok=0; fail=0; while [ ! -f /tmp/stop ]; do if get web >/dev/null; then ok=$((ok+1)); else fail=$((fail+1)); echo "F $(date +%s) $ip"; fi; ' +
+        'if [ $((ok+fail)) -ge 300 ]; then break; fi; sleep 0.05; done; echo "ok=$ok fail=$fail"',
     );
     const v2 = v1.replace('hostname > /www/index.html', 'echo v2 > /www/v; hostname > /www/index.html');
     const update = await deployed({ name, compose: v2 });
@@ -405,14 +415,15 @@ describe('updates and replicas', () => {
     const output = await load;
     const [, ok, fail] = /ok=(\d+) fail=(\d+)/.exec(output) ?? [];
     expect(Number(ok)).toBeGreaterThan(0);
-    expect(Number(fail)).toBe(0);
+    expect(Number(fail), output).toBe(0);
     const after = await containersOf(name);
     const sideAfter = after.find((c) => c.Labels['com.docker.compose.service'] === 'side');
     expect(sideAfter?.Id).toBe(before.get('side1'));
     const webs = after.filter((c) => c.Labels['com.docker.compose.service'] === 'web');
     expect(webs).toHaveLength(2);
     for (const container of webs) expect([...before.values()]).not.toContain(container.Id);
-    expect(webs.map((c) => c.Names[0]).sort()).toEqual([`/${name}-web-1`, `/${name}-web-2`]);
+    // Replacements take fresh numbers: no container is renamed under its clients.
+    expect(webs.map((c) => c.Names[0]).sort()).toEqual([`/${name}-web-3`, `/${name}-web-4`]);
 
     // A new image that never turns healthy: the old replicas keep serving, and the answer says why.
     const broken = v2.replace(
@@ -428,7 +439,7 @@ describe('updates and replicas', () => {
     const kept = (await containersOf(name, 'web')).map((c) => c.Id).sort();
     expect(kept).toEqual(webs.map((c) => c.Id).sort());
     expect(await runClient(network, 'get web >/dev/null && echo up')).toContain('up');
-  });
+  }, 180_000);
 
   it('spreads requests by name over every replica, and none reach one that turned unhealthy', async () => {
     const name = stackName('replicas');
@@ -461,7 +472,20 @@ describe('updates and replicas', () => {
     await waitFor(async () => {
       const { stack } = await berth.query(StackQuery, { name });
       const container = stack?.services[0]?.containers.find((c) => c.id === sick.Id);
-      return container?.health === 'UNHEALTHY' && !container.networks[0]?.aliases.includes('web');
+      // Joined again (not in the moment between leaving and joining), without the service's name.
+      const joined = container?.networks[0];
+      return container?.health === 'UNHEALTHY' && joined !== undefined && !joined.aliases.includes('web');
+    }, 30_000);
+    // The engine's DNS follows the endpoint change a moment later: wait until five lookups in a row
+    // no longer name it.
+    const sickAddress = (await docker.getContainer(sick.Id).inspect()).NetworkSettings.Networks[network]
+      ?.IPAddress;
+    await waitFor(async () => {
+      const answer = await runClient(
+        network,
+        'for i in 1 2 3 4 5; do nslookup web 127.0.0.11; sleep 0.2; done',
+      );
+      return answer.includes('Address: ') && !answer.includes(`Address: ${sickAddress}\n`);
     }, 30_000);
     const after = await count(300);
     expect(after.get(hostnames[0]!)).toBeUndefined();
@@ -475,7 +499,7 @@ describe('updates and replicas', () => {
     });
     expect(scaleStackService.__typename).toBe('Stack');
     expect((await containersOf(name, 'web')).map((c) => c.Names[0])).toEqual([`/${name}-web-1`]);
-  });
+  }, 120_000);
 
   it('refuses a fixed host port on a service with several replicas, as Compose does', async () => {
     const name = stackName('fixed');
@@ -486,4 +510,50 @@ describe('updates and replicas', () => {
     expect(answer.__typename).toBe('InvalidComposeError');
     expect(JSON.stringify(answer)).toContain('services.web.ports[0]');
   });
+});
+
+describe('stacks in backups and for viewers', () => {
+  it('is backed up as its file, made again from it on restore, and masked for viewers', async () => {
+    // Roles need authentication on: a berth of its own, with tokens.
+    const secured = await startBerth({ BERTH_AUTH: 'on' }, { label: FILE });
+    try {
+      const admin = secured.asRole('admin');
+      const name = stackName('backup');
+      const { deployStack } = await admin.query(DeployStack, {
+        input: { name, compose: web(inject('testImage')), env: 'DB_PASSWORD=hunter2\nMODE=x\n' },
+      });
+      expect(deployStack).toMatchObject({ __typename: 'DeployStackResult', ok: true });
+      const { backup } = await admin.query(Backup, {});
+      const { sections: document } = backup as {
+        sections: {
+          stacks: { name: string; compose: string; env: string }[];
+          containers: { name: string }[];
+        };
+      };
+      expect(document.stacks.find((stack) => stack.name === name)).toMatchObject({
+        env: 'DB_PASSWORD=hunter2\nMODE=x\n',
+      });
+      // Its replicas are the file's to make, not the containers section's.
+      expect(document.containers.some((container) => container.name.startsWith(name))).toBe(false);
+
+      await admin.query(RemoveStack, { name, volumes: true });
+      expect(await containersOf(name)).toEqual([]);
+      const { restore } = await admin.query(Restore, { document: backup as Record<string, unknown> });
+      expect(restore.__typename).toBe('RestoreSuccess');
+      if (restore.__typename !== 'RestoreSuccess') return;
+      expect(
+        restore.report.items.find((item) => item.section === 'stacks' && item.item === name),
+      ).toMatchObject({ outcome: 'RESTORED' });
+      expect((await containersOf(name, 'web')).map((c) => c.State)).toEqual(['running']);
+
+      // A viewer sees the file and env with secret-looking values masked; an operator sees them whole.
+      const { stack: seen } = await secured.asRole('viewer').query(StackQuery, { name });
+      expect(seen?.env).toBe('DB_PASSWORD=********\nMODE=x\n');
+      const { stack: whole } = await secured.asRole('operator').query(StackQuery, { name });
+      expect(whole?.env).toContain('hunter2');
+      await admin.query(RemoveStack, { name, volumes: true });
+    } finally {
+      await secured.stop();
+    }
+  }, 120_000);
 });
