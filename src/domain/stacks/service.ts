@@ -26,6 +26,7 @@ import type {
   StackPlan,
   StackState,
 } from './model.js';
+import { dependencyLevels } from './order.js';
 import { planStack, replicasOf, type Replica } from './plan.js';
 import { StackProgressBoard } from './progress.js';
 import { replicaSpec } from './replicas.js';
@@ -113,7 +114,14 @@ export class StackService {
       return this.#run(loaded.definition.name, loaded.hash, actor.principal, async (report) => {
         const existed = current.size > 0 || this.store.get(loaded.definition.name) !== null;
         report({ step: 'PLANNED', service: null, container: null, message: planSummary(plan) });
-        const made = await this.#resources(loaded.definition, plan, report);
+        const made = { networks: [] as string[], volumes: [] as string[] };
+        try {
+          await this.#resources(loaded.definition, plan, report, made);
+        } catch (error) {
+          // The engine refused a network or volume after others were made: a first deploy takes them away.
+          if (!existed) await this.#undo(loaded.definition.name, made);
+          throw error;
+        }
         const outcomes = await this.#applier.apply(loaded.definition, plan.services, current, {
           actor,
           timeoutMs: request.timeoutSeconds * 1000,
@@ -298,13 +306,13 @@ export class StackService {
     }
   }
 
-  /** Creates the networks and volumes the plan lacks, and returns their names. */
+  /** Creates the networks and volumes the plan lacks, adding their names to `made` as it goes. */
   async #resources(
     definition: StackDefinition,
     plan: StackPlan,
     report: (step: Omit<StackDeployProgress, 'stack' | 'at'>) => void,
-  ): Promise<{ networks: string[]; volumes: string[] }> {
-    const made = { networks: [] as string[], volumes: [] as string[] };
+    made: { networks: string[]; volumes: string[] },
+  ): Promise<void> {
     const labels = (kind: string, key: string) => [
       { name: COMPOSE_LABELS.project, value: definition.name },
       { name: kind, value: key },
@@ -334,7 +342,6 @@ export class StackService {
         report({ step: 'VOLUME_CREATED', service: null, container: null, message: volume.name });
       }
     }
-    return made;
   }
 
   /** Removes what a failed first deploy made: its containers, then the networks and volumes it created. */
@@ -453,15 +460,19 @@ export class StackService {
 
   async start(stack: string, actor: { principal: string }): Promise<StackState> {
     const containers = this.#containersOf(stack);
-    for (const container of this.#inOrder(stack, containers)) await this.containers.start(container.id);
+    // Level by level in dependency order; the containers of one level together.
+    for (const group of this.#inOrder(stack, containers)) {
+      await Promise.all(group.map((container) => this.containers.start(container.id)));
+    }
     this.#history(stack, actor, 'START', `${containers.length} container(s) started`);
     return this.get(stack);
   }
 
   async stop(stack: string, actor: { principal: string }): Promise<StackState> {
     const containers = this.#containersOf(stack);
-    for (const container of this.#inOrder(stack, containers).reverse())
-      await this.containers.stop(container.id);
+    for (const group of this.#inOrder(stack, containers).reverse()) {
+      await Promise.all(group.map((container) => this.containers.stop(container.id)));
+    }
     this.#history(stack, actor, 'STOP', `${containers.length} container(s) stopped`);
     return this.get(stack);
   }
@@ -477,9 +488,13 @@ export class StackService {
       ) {
         await this.swarm.stacks.remove(stack);
       }
-      for (const container of this.#inOrder(stack, this.#containersOf(stack, false)).reverse()) {
-        await this.containers.stop(container.id).catch(() => undefined);
-        await this.containers.remove(container.id, { force: true, removeVolumes: true });
+      for (const group of this.#inOrder(stack, this.#containersOf(stack, false)).reverse()) {
+        await Promise.all(
+          group.map(async (container) => {
+            await this.containers.stop(container.id).catch(() => undefined);
+            await this.containers.remove(container.id, { force: true, removeVolumes: true });
+          }),
+        );
       }
       for (const network of await this.networks.list({ label: projectLabel(stack) })) {
         await this.networks.remove(network.id);
@@ -530,13 +545,25 @@ export class StackService {
   }
 
   /** The containers in dependency order when berth has the file; by service name otherwise. */
-  #inOrder(stack: string, containers: Container[]): Container[] {
+  #inOrder(stack: string, containers: Container[]): Container[][] {
     const service = (container: Container) =>
       container.labels.find((label) => label.name === COMPOSE_LABELS.service)?.value ?? '';
     const previous = this.#previous(stack);
-    if (!previous) return [...containers].sort((a, b) => service(a).localeCompare(service(b)));
-    const rank = new Map(previous.services.map((s, i) => [s.name, i]));
-    return [...containers].sort((a, b) => (rank.get(service(a)) ?? 1e9) - (rank.get(service(b)) ?? 1e9));
+    const rank = new Map(
+      previous
+        ? dependencyLevels(previous.services).flatMap((level, i) => level.map((name) => [name, i] as const))
+        : [],
+    );
+    // Without the file, each service is a group of its own, by name.
+    const key = (container: Container) => rank.get(service(container)) ?? service(container);
+    const groups = new Map<string | number, Container[]>();
+    for (const container of containers)
+      groups.set(key(container), [...(groups.get(key(container)) ?? []), container]);
+    return [...groups]
+      .sort(([a], [b]) =>
+        typeof a === 'number' && typeof b === 'number' ? a - b : String(a).localeCompare(String(b)),
+      )
+      .map(([, group]) => group);
   }
 
   /** The swarm's stacks when the engine is a manager; none otherwise. */
