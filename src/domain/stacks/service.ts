@@ -132,24 +132,13 @@ export class StackService {
           report,
           previous: this.#previous(loaded.definition.name),
         });
-        const ok = outcomes.every(
-          (outcome) => outcome.outcome === 'APPLIED' || outcome.outcome === 'UNCHANGED',
-        );
+        const ok = allReached(outcomes);
         // A first deploy that failed takes away what it made: no half-made stack is left behind.
         if (!ok && !existed) await this.#undo(loaded.definition.name, made);
-        const record: StackRecord = {
-          name: loaded.definition.name,
-          compose: loaded.compose,
-          env: loaded.env,
-          hash: loaded.hash,
-          deployedAt: new Date(),
-          deployedBy: actor.principal,
-          scales: {},
-        };
         return {
           result: { plan, applied: true, outcomes, ok },
           history: { action: 'DEPLOY', ok, summary: outcomeSummary(outcomes, !ok && !existed) },
-          save: ok || existed ? record : undefined,
+          save: ok || existed ? recordOf(loaded, actor.principal) : undefined,
         };
       });
     });
@@ -167,21 +156,11 @@ export class StackService {
       return this.#run(loaded.definition.name, loaded.hash, actor.principal, async (report) => {
         report({ step: 'PLANNED', service: null, container: null, message: planSummary(plan) });
         const outcomes = await swarm.apply(loaded, plan, report);
-        const ok = outcomes.every(
-          (outcome) => outcome.outcome === 'APPLIED' || outcome.outcome === 'UNCHANGED',
-        );
+        const ok = allReached(outcomes);
         return {
           result: { plan, applied: true, outcomes, ok },
           history: { action: 'DEPLOY', ok, summary: outcomeSummary(outcomes, false) },
-          save: {
-            name: loaded.definition.name,
-            compose: loaded.compose,
-            env: loaded.env,
-            hash: loaded.hash,
-            deployedAt: new Date(),
-            deployedBy: actor.principal,
-            scales: {},
-          },
+          save: recordOf(loaded, actor.principal),
         };
       });
     });
@@ -659,6 +638,23 @@ export class StackService {
   close(): void {
     this.#aborts.abort();
   }
+}
+
+/** Whether every service reached what the file asks. */
+const allReached = (outcomes: readonly ServiceOutcome[]) =>
+  outcomes.every((outcome) => outcome.outcome === 'APPLIED' || outcome.outcome === 'UNCHANGED');
+
+/** What berth keeps of a deploy: the text it came from, with no scale since. */
+function recordOf(loaded: LoadedStack, actor: string): StackRecord {
+  return {
+    name: loaded.definition.name,
+    compose: loaded.compose,
+    env: loaded.env,
+    hash: loaded.hash,
+    deployedAt: new Date(),
+    deployedBy: actor,
+    scales: {},
+  };
 }
 
 function planSummary(plan: StackPlan): string {
