@@ -14,7 +14,17 @@ import { loadConfig } from '../../src/platform/config.js';
 import { InvalidInputError } from '../../src/shared/errors.js';
 import { followProgress, statusCodeOf, testDocker } from '../harness/docker.js';
 import { TEST_PAGE, startEngine, stopEngine, type StartedEngine } from '../harness/engine.js';
+import { startBerth, type RunningBerth } from '../support/berth.js';
 import { recordingLogger } from '../support/log.js';
+import {
+  DeployStack,
+  RemoveStack,
+  ScaleStackService,
+  StackDeployProgressSubscription,
+  StackQuery,
+  Stacks,
+} from '../support/operations/stacks.js';
+import { subscribe } from '../support/subscriptions.js';
 import { waitFor } from '../support/wait.js';
 
 // A compose stack deployed as swarm services, on a one-node swarm of a private engine (the shared
@@ -335,5 +345,204 @@ describe('a compose stack on a one-node swarm', () => {
     expect(await docker.listNetworks({ filters: { label: [`${NAMESPACE}=${STACK}`] } })).toEqual([]);
     expect((await stacks.list()).find((stack) => stack.name === STACK)).toBeUndefined();
     expect(log.errors()).toEqual([]);
+  });
+});
+
+describe('deployStack through GraphQL, on a berth whose engine is a swarm manager', () => {
+  // A stack of its own: the domain tests above removed theirs.
+  const NAME = `bsg${process.pid}`;
+  let berth: RunningBerth;
+
+  const file = `
+services:
+  web:
+    image: ${inject('testImage')}
+    command: ["httpd", "-f", "-p", "80", "-h", "/www"]
+    deploy:
+      replicas: 2
+    networks: [front]
+    stop_grace_period: 1s
+  worker:
+    image: ${inject('testImage')}
+    command: ["sleep", "3600"]
+    init: true
+    networks: [front]
+    stop_grace_period: 1s
+networks:
+  front: {}
+`;
+
+  const services = async (): Promise<Docker.Service[]> =>
+    (await docker.listServices({ filters: { label: [`${NAMESPACE}=${NAME}`] } })).sort((a, b) =>
+      (a.Spec?.Name ?? '').localeCompare(b.Spec?.Name ?? ''),
+    );
+
+  async function deployed() {
+    const { deployStack } = await berth.query(DeployStack, { input: { name: NAME, compose: file } });
+    if (deployStack.__typename !== 'DeployStackResult') {
+      throw new Error(`deployStack answered ${JSON.stringify(deployStack)}`);
+    }
+    return deployStack;
+  }
+
+  beforeAll(async () => {
+    berth = await startBerth({ DOCKER_HOST: engine!.dockerHost });
+  });
+
+  afterAll(async () => {
+    // Anything a failed test left: the file's afterAll removes the services before leaving the swarm.
+    await berth?.query(RemoveStack, { name: NAME }).catch(() => undefined);
+    await berth?.stop();
+  });
+
+  it('deploys both services as swarm services, followed step by step', async () => {
+    const progress = subscribe(berth.ws(), StackDeployProgressSubscription, { name: NAME });
+    expect((await progress.next()).stackDeployProgress.step).toBe('IDLE');
+
+    const answer = await deployed();
+    expect(answer.outcomes).toEqual([
+      { service: 'web', outcome: 'APPLIED', message: null },
+      { service: 'worker', outcome: 'APPLIED', message: null },
+    ]);
+    expect(answer.ok).toBe(true);
+    expect(answer.applied).toBe(true);
+    expect(answer.plan.changes).toBe(true);
+    expect(answer.plan.services.map((s) => [s.service, s.action, s.desiredReplicas])).toEqual([
+      ['web', 'CREATE', 2],
+      ['worker', 'CREATE', 1],
+    ]);
+    expect(answer.plan.resources.map((r) => [r.kind, r.name, r.action])).toEqual([
+      ['NETWORK', `${NAME}_front`, 'CREATE'],
+    ]);
+
+    const steps: string[] = [];
+    for (;;) {
+      const { stackDeployProgress } = await progress.next(30_000);
+      expect(stackDeployProgress.stack).toBe(NAME);
+      steps.push(stackDeployProgress.step);
+      if (stackDeployProgress.step === 'DONE' || stackDeployProgress.step === 'FAILED') break;
+    }
+    expect(steps[0]).toBe('PLANNED');
+    expect(steps).toEqual(expect.arrayContaining(['NETWORK_CREATED', 'SERVICE_DONE']));
+    expect(steps.at(-1)).toBe('DONE');
+    await progress.completed;
+
+    const [web, worker] = await services();
+    expect(web?.Spec?.Name).toBe(`${NAME}_web`);
+    expect(web?.Spec?.Mode?.Replicated?.Replicas).toBe(2);
+    expect(worker?.Spec?.Name).toBe(`${NAME}_worker`);
+    expect(worker?.Spec?.Mode?.Replicated?.Replicas).toBe(1);
+    const networks = await docker.listNetworks({ filters: { label: [`${NAMESPACE}=${NAME}`] } });
+    expect(networks.map((network) => [network.Name, network.Driver])).toEqual([[`${NAME}_front`, 'overlay']]);
+  });
+
+  it('is the Docker CLI’s stack: docker stack ps lists its tasks running', async () => {
+    const ps = await dockerCli(
+      'stack',
+      'ps',
+      NAME,
+      '--filter',
+      'desired-state=running',
+      '--format',
+      '{{.Name}} {{.CurrentState}}',
+    );
+    const lines = ps.trim().split('\n').sort();
+    expect(lines).toHaveLength(3);
+    expect(lines[0]).toMatch(new RegExp(`^${NAME}_web\\.1 Running`));
+    expect(lines[1]).toMatch(new RegExp(`^${NAME}_web\\.2 Running`));
+    expect(lines[2]).toMatch(new RegExp(`^${NAME}_worker\\.1 Running`));
+  });
+
+  it('shows the stack with both services, their desired replicas and their task containers', async () => {
+    const stack = await waitFor(
+      async () => {
+        const { stack } = await berth.query(StackQuery, { name: NAME });
+        expect(stack).not.toBeNull();
+        const byName = Object.fromEntries(stack!.services.map((service) => [service.name, service]));
+        expect(byName['web']?.containers.filter((c) => c.status === 'RUNNING')).toHaveLength(2);
+        expect(byName['worker']?.containers.filter((c) => c.status === 'RUNNING')).toHaveLength(1);
+        return stack!;
+      },
+      30_000,
+      250,
+    );
+    expect(stack.name).toBe(NAME);
+    expect(stack.managed).toBe(true);
+    expect(stack.compose).toBe(file);
+    expect(stack.status).toBe('RUNNING');
+    expect(
+      stack.services.map((service) => [service.name, service.desiredReplicas, service.runningReplicas]),
+    ).toEqual([
+      ['web', 2, 2],
+      ['worker', 1, 1],
+    ]);
+    // The containers are the swarm's tasks: named <stack>_<service>.<slot>.<task>, carrying the namespace.
+    const tasks = new Set(
+      (await docker.listTasks({ filters: { label: [`${NAMESPACE}=${NAME}`], 'desired-state': ['running'] } }))
+        .map((task) => (task as { Status?: { ContainerStatus?: { ContainerID?: string } } }).Status)
+        .map((status) => status?.ContainerStatus?.ContainerID),
+    );
+    for (const service of stack.services) {
+      for (const container of service.containers) {
+        expect(container.name).toMatch(new RegExp(`^${NAME}_${service.name}\\.\\d+\\.`));
+        expect(tasks.has(container.id)).toBe(true);
+        expect(container.labels).toContainEqual({ name: NAMESPACE, value: NAME });
+        expect(container.networks.map((network) => network.name)).toContain(`${NAME}_front`);
+      }
+    }
+    const { stacks } = await berth.query(Stacks);
+    expect(stacks.find((listed) => listed.name === NAME)?.services.map((s) => s.name)).toEqual([
+      'web',
+      'worker',
+    ]);
+  });
+
+  it('deployed again unchanged, plans UNCHANGED and touches nothing', async () => {
+    const before = (await services()).map((service) => service.Version?.Index);
+    const again = await deployed();
+    expect(again.ok).toBe(true);
+    expect(again.plan.changes).toBe(false);
+    expect(again.plan.services.map((s) => [s.service, s.action])).toEqual([
+      ['web', 'UNCHANGED'],
+      ['worker', 'UNCHANGED'],
+    ]);
+    expect(again.plan.resources.map((r) => r.action)).toEqual(['EXISTS']);
+    expect(again.outcomes.map((outcome) => outcome.outcome)).toEqual(['UNCHANGED', 'UNCHANGED']);
+    expect((await services()).map((service) => service.Version?.Index)).toEqual(before);
+  });
+
+  it('scales a service: the swarm service gets the new replica count', async () => {
+    const { scaleStackService } = await berth.query(ScaleStackService, {
+      stack: NAME,
+      service: 'worker',
+      replicas: 3,
+    });
+    if (scaleStackService.__typename !== 'Stack') {
+      throw new Error(`scaleStackService answered ${JSON.stringify(scaleStackService)}`);
+    }
+    expect(scaleStackService.services.find((s) => s.name === 'worker')?.desiredReplicas).toBe(3);
+    const [, worker] = await services();
+    expect(worker?.Spec?.Mode?.Replicated?.Replicas).toBe(3);
+    await waitFor(
+      async () => {
+        const { stack } = await berth.query(StackQuery, { name: NAME });
+        expect(stack?.services.find((s) => s.name === 'worker')).toMatchObject({
+          desiredReplicas: 3,
+          runningReplicas: 3,
+        });
+      },
+      60_000,
+      250,
+    );
+    expect(await runningTasks(`${NAME}_worker`)).toHaveLength(3);
+  });
+
+  it('removes the stack: no service nor network of its namespace is left', async () => {
+    const { removeStack } = await berth.query(RemoveStack, { name: NAME });
+    expect(removeStack).toEqual({ __typename: 'Stack', name: NAME });
+    expect(await services()).toEqual([]);
+    expect(await docker.listNetworks({ filters: { label: [`${NAMESPACE}=${NAME}`] } })).toEqual([]);
+    const { stacks } = await berth.query(Stacks);
+    expect(stacks.map((stack) => stack.name)).not.toContain(NAME);
   });
 });
