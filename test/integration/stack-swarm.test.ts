@@ -252,19 +252,22 @@ describe('a compose stack on a one-node swarm', () => {
     const [task] = await runningTasks(`${STACK}_worker`);
     const container = docker.getContainer(task!.Status.ContainerStatus.ContainerID);
     // tasks.<name> answers with each task's own address (the VIP needs IPVS, which these machines lack).
-    for (const name of ['tasks.web', 'tasks.www']) {
+    const fetchPage = async (name: string) => {
       const exec = await container.exec({
         Cmd: ['wget', '-q', '-O', '-', `http://${name}/`],
         AttachStdout: true,
         AttachStderr: true,
       });
       const stream = await exec.start({});
-      const output = await new Promise<string>((resolve) => {
+      return new Promise<string>((resolve) => {
         let text = '';
         stream.on('data', (chunk: Buffer) => (text += chunk.toString()));
         stream.on('end', () => resolve(text));
       });
-      expect(output).toContain(TEST_PAGE);
+    };
+    // The swarm adds a task's name to the overlay's DNS a moment after the task runs: asked until it answers.
+    for (const name of ['tasks.web', 'tasks.www']) {
+      await waitFor(async () => expect(await fetchPage(name)).toContain(TEST_PAGE), 30_000);
     }
   });
 
