@@ -1,5 +1,5 @@
 import type { Server } from 'node:http';
-import { createLogger, type YogaLogger } from 'graphql-yoga';
+import type { YogaLogger } from 'graphql-yoga';
 import type { Context } from './api/graphql/builder.js';
 import { BerthMetrics } from './api/metrics/berth-metrics.js';
 import { createApiServer, type Services } from './api/server.js';
@@ -42,6 +42,7 @@ import { AuthGuard } from './platform/auth/guard.js';
 import { UNAUTHENTICATED_LOCAL } from './platform/auth/principal.js';
 import { TokenService } from './platform/auth/tokens.js';
 import type { Config } from './platform/config.js';
+import { createLogger } from './platform/logging.js';
 import { BerthDatabase } from './platform/store/database.js';
 
 export interface App {
@@ -71,7 +72,7 @@ interface Part {
 
 /** Builds berth from its configuration: every piece made once, then wired; nothing runs yet. */
 export function buildApp(config: Config, options: { logger?: YogaLogger } = {}): App {
-  const log = options.logger ?? createLogger(config.logLevel);
+  const log = options.logger ?? createLogger({ level: config.logLevel, format: config.logFormat });
   const database = BerthDatabase.open({ dataDir: config.dataDir });
   const tokens = new TokenService(database);
   const audit = new AuditLog(database);

@@ -1,6 +1,6 @@
-import { createLogger } from 'graphql-yoga';
 import { buildApp } from './app.js';
 import { ConfigError, loadConfig } from './platform/config.js';
+import { createLogger, jsonLine } from './platform/logging.js';
 
 let config;
 try {
@@ -11,16 +11,21 @@ try {
   process.exit(2);
 }
 
-const log = createLogger(config.logLevel);
+const log = createLogger({ level: config.logLevel, format: config.logFormat });
 const app = buildApp(config, { logger: log });
 if (config.auth.enabled) {
   const admin = app.tokens.ensureAdmin({ adminToken: config.adminToken });
   if (admin.outcome === 'created') {
-    // Shown once, here; berth keeps only its hash.
-    console.log(
-      `\nberth: no admin token existed, so one was made. Keep it now, it is not shown again:\n\n  ${admin.token}\n\n` +
-        `Send it as "Authorization: Bearer <token>"; make others with npm run token -- create --name NAME --role viewer|operator|admin\n`,
-    );
+    // Shown once, here, whatever LOG_LEVEL; berth keeps only its hash. With LOG_FORMAT=json as one line.
+    if (config.logFormat === 'json') {
+      const message = `no admin token existed, so one was made; keep it now, it is not shown again: ${admin.token}`;
+      process.stdout.write(jsonLine('info', [message], new Date()));
+    } else {
+      console.log(
+        `\nberth: no admin token existed, so one was made. Keep it now, it is not shown again:\n\n  ${admin.token}\n\n` +
+          `Send it as "Authorization: Bearer <token>"; make others with npm run token -- create --name NAME --role viewer|operator|admin\n`,
+      );
+    }
   }
 } else {
   log.warn(

@@ -26,6 +26,8 @@ export interface Config {
   dockerHost: string;
   engine: EngineConnection;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
+  /** `text` for people (colour only on a terminal); `json`: one object per line, for collectors. */
+  logFormat: 'text' | 'json';
   websocket: {
     /** A client whose unsent bytes pass this is disconnected: it reads nothing, or far too slowly. */
     maxBufferedBytes: number;
@@ -99,6 +101,7 @@ const envSchema = z.object({
   DOCKER_TLS_VERIFY: z.string().optional(),
   DOCKER_CERT_PATH: z.string().optional(),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  LOG_FORMAT: z.enum(['text', 'json']).default('text'),
   BERTH_AUTH: z.enum(['on', 'off']).default('on'),
   NODE_ENV: z.string().optional(),
   BERTH_TLS_CERT: z.string().min(1).optional(),
@@ -264,12 +267,58 @@ function commaList(list: string): string[] {
     .filter((entry) => entry !== '');
 }
 
+/**
+ * The settings whose value is itself a secret, so each may instead come from a file named by
+ * `<NAME>_FILE`, as Docker and Compose secrets are mounted (`/run/secrets/<name>`):
+ * - BERTH_ADMIN_TOKEN: a whole admin token.
+ * Not here: BERTH_TLS_KEY, BERTH_TLS_CERT, BERTH_TLS_CLIENT_CA and DOCKER_CERT_PATH already name
+ * files (a secret's mount path goes in them as it is), and their paths reveal nothing. Webhook
+ * secrets are not environment settings: they are given through the API and kept in the database.
+ * A new secret setting is added here, and its `_FILE` row in docs/configuration.md.
+ */
+export const SECRET_VARIABLES = ['BERTH_ADMIN_TOKEN'] as const;
+
+/**
+ * The environment with each `<NAME>_FILE` of SECRET_VARIABLES replaced by `<NAME>` set to the
+ * file's contents, one trailing newline trimmed (as `echo value > file` writes it).
+ *
+ * loadConfig already reads files it is pointed at (the TLS certificates), so this is not what would
+ * make it impure; `readFile` is a parameter, as in parseDockerHost, so tests hand it a fake and
+ * `loadConfig(env)` alone still reads nothing but the files the environment names.
+ */
+export function resolveSecretFiles(
+  env: NodeJS.ProcessEnv,
+  readFile: (path: string) => string = (path) => readFileSync(path, 'utf8'),
+): NodeJS.ProcessEnv {
+  // `env` itself unless a file is named: docs.test.ts records what loadConfig reads through it.
+  let resolved = env;
+  for (const name of SECRET_VARIABLES) {
+    const fileVariable = `${name}_FILE`;
+    const path = env[fileVariable];
+    if (path === undefined || path === '') continue;
+    if (env[name] !== undefined && env[name] !== '') {
+      throw new ConfigError(`${name} and ${fileVariable} are both set: give one or the other`);
+    }
+    let contents: string;
+    try {
+      contents = readFile(path);
+    } catch (error) {
+      throw new ConfigError(`${fileVariable}: cannot read ${path}: ${(error as Error).message}`);
+    }
+    resolved = { ...resolved, [name]: contents.replace(/\r?\n$/, '') };
+  }
+  return resolved;
+}
+
 function isLoopback(host: string): boolean {
   return host === 'localhost' || host === '::1' || /^127\./.test(host);
 }
 
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const parsed = envSchema.safeParse(env);
+export function loadConfig(
+  env: NodeJS.ProcessEnv = process.env,
+  readFile?: (path: string) => string,
+): Config {
+  const parsed = envSchema.safeParse(resolveSecretFiles(env, readFile));
   if (!parsed.success) {
     const lines = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
     throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
@@ -287,6 +336,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       values.DOCKER_CERT_PATH ?? join(env['HOME'] ?? homedir(), '.docker'),
     ),
     logLevel: values.LOG_LEVEL,
+    logFormat: values.LOG_FORMAT,
     websocket: { maxBufferedBytes: values.BERTH_WS_MAX_BUFFERED_BYTES },
     exec: { maxOutputBytes: values.BERTH_EXEC_MAX_OUTPUT_BYTES },
     stats: {

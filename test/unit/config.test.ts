@@ -1,5 +1,14 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig, parseDockerHost } from '../../src/platform/config.js';
+import {
+  ConfigError,
+  loadConfig,
+  parseDockerHost,
+  resolveSecretFiles,
+  SECRET_VARIABLES,
+} from '../../src/platform/config.js';
 
 describe('loadConfig', () => {
   it('defaults to port 8080 on all addresses and the local Docker socket', () => {
@@ -120,5 +129,75 @@ describe('parseDockerHost', () => {
       throw new Error('ENOENT');
     };
     expect(() => parseDockerHost('tcp://h:2376', '1', '/nowhere', read)).toThrow(/\/nowhere.*ca\.pem/);
+  });
+});
+
+describe('secrets from files', () => {
+  const TOKEN = `berth_0123456789ab_${Buffer.from(Array.from({ length: 32 }, (_, i) => i * 7)).toString('base64url')}`;
+  const files: Record<string, string> = { '/run/secrets/admin': `${TOKEN}\n` };
+  const readFile = (path: string) => {
+    const contents = files[path];
+    if (contents === undefined) throw new Error(`ENOENT: no such file or directory, open '${path}'`);
+    return contents;
+  };
+
+  it('reads BERTH_ADMIN_TOKEN from the file BERTH_ADMIN_TOKEN_FILE names, its trailing newline trimmed', () => {
+    expect(loadConfig({ BERTH_ADMIN_TOKEN_FILE: '/run/secrets/admin' }, readFile).adminToken).toBe(TOKEN);
+    expect(resolveSecretFiles({ BERTH_ADMIN_TOKEN_FILE: '/run/secrets/admin' }, readFile)).toMatchObject({
+      BERTH_ADMIN_TOKEN: TOKEN,
+    });
+  });
+
+  it('reads a real file by default', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'berth-secret-'));
+    const path = join(dir, 'admin');
+    writeFileSync(path, `${TOKEN}\r\n`);
+    try {
+      expect(loadConfig({ BERTH_ADMIN_TOKEN_FILE: path }).adminToken).toBe(TOKEN);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses the value and its file together, naming both', () => {
+    const env = { BERTH_ADMIN_TOKEN: TOKEN, BERTH_ADMIN_TOKEN_FILE: '/run/secrets/admin' };
+    expect(() => loadConfig(env, readFile)).toThrow(ConfigError);
+    expect(() => loadConfig(env, readFile)).toThrow(/BERTH_ADMIN_TOKEN and BERTH_ADMIN_TOKEN_FILE/);
+  });
+
+  it('names the variable and the path of a file it cannot read', () => {
+    const env = { BERTH_ADMIN_TOKEN_FILE: '/run/secrets/missing' };
+    expect(() => loadConfig(env, readFile)).toThrow(ConfigError);
+    expect(() => loadConfig(env, readFile)).toThrow(
+      /BERTH_ADMIN_TOKEN_FILE: cannot read \/run\/secrets\/missing/,
+    );
+  });
+
+  it('checks a token from a file as it checks one given directly, without printing it', () => {
+    const error = (() => {
+      try {
+        loadConfig({ BERTH_ADMIN_TOKEN_FILE: '/run/secrets/placeholder' }, () => 'changeme\n');
+      } catch (caught) {
+        return caught as Error;
+      }
+      return undefined;
+    })();
+    expect(error).toBeInstanceOf(ConfigError);
+    expect(error?.message).toContain('BERTH_ADMIN_TOKEN');
+    expect(error?.message).not.toContain('changeme');
+  });
+
+  it('leaves an environment without _FILE variables as it is', () => {
+    const env = { PORT: '9000' };
+    expect(resolveSecretFiles(env, readFile)).toBe(env);
+    expect(SECRET_VARIABLES).toContain('BERTH_ADMIN_TOKEN');
+  });
+});
+
+describe('LOG_FORMAT', () => {
+  it('is text by default, json when asked, and nothing else', () => {
+    expect(loadConfig({}).logFormat).toBe('text');
+    expect(loadConfig({ LOG_FORMAT: 'json' }).logFormat).toBe('json');
+    expect(() => loadConfig({ LOG_FORMAT: 'xml' })).toThrow(/LOG_FORMAT/);
   });
 });
