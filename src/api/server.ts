@@ -18,6 +18,7 @@ import {
   type CrossSitePolicy,
 } from './http/cross-site.js';
 import { useDashboard } from './http/dashboard.js';
+import { GRAPHIQL_OPTIONS, graphiqlRenderer, useGraphiQLHeaders } from './http/graphiql.js';
 import {
   serverTimeouts,
   useGraphQLBodyLimit,
@@ -63,6 +64,8 @@ export function createApiServer(
     listenHost: config.host,
     ...config.http,
   };
+  // GraphiQL's assets are served from berth's own package (Yoga's default loads them from a CDN).
+  const graphiql = graphiqlRenderer();
   const yoga = createYoga<Record<string, unknown>>({
     schema,
     // Authentication ran in onRequest (HTTP) or onConnect (WebSocket) and left the principal.
@@ -77,10 +80,12 @@ export function createApiServer(
     logging: log,
     batching: false,
     maskedErrors: { maskError: maskErrors },
-    graphiql: config.graphql.graphiql,
+    graphiql: config.graphql.graphiql && GRAPHIQL_OPTIONS,
+    renderGraphiQL: graphiql.render,
     cors: corsFor(crossSite),
     plugins: [
       useRequestMetrics(metrics),
+      useGraphiQLHeaders('/graphql', graphiql.csp),
       // Before authentication: the page and its assets carry no data (the page asks for a token).
       useDashboard(),
       useCrossSiteChecks(crossSite, '/graphql'),

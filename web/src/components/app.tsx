@@ -2,7 +2,10 @@ import { useState } from 'preact/hooks';
 import { Dashboard } from './dashboard.js';
 import { TokenForm } from './token-form.js';
 
-/** Kept for the tab (sessionStorage), never in localStorage or the URL. */
+/**
+ * Kept for the tab (sessionStorage), never in localStorage or the URL. GraphiQL's page, opened from
+ * the top bar in this tab, reads it under this key too (src/api/http/graphiql.ts).
+ */
 const TOKEN_KEY = 'berth.token';
 
 export function App() {

@@ -155,6 +155,11 @@ function TopBar(props: { store: DashboardStore; route: Route; onSignOut: () => v
       <span class={`connection connection-${state}`} data-connection={state}>
         {state === 'live' ? 'live' : state === 'connecting' ? 'connecting…' : 'reconnecting…'}
       </span>
+      {/* In this tab, not a new one: GraphiQL's page reads the token from this tab's sessionStorage
+          (berth.token) into its headers, and a new tab would start without it. Never in the URL. */}
+      <a class="graphiql" href="/graphql">
+        GraphiQL
+      </a>
       <button type="button" class="link" onClick={props.onSignOut}>
         Sign out
       </button>
