@@ -1,6 +1,6 @@
 import type { ProblemList, Path } from './problems.js';
 
-/** The variables of the `.env` text, by name. Never `process.env`: berth's own secrets stay its own. */
+/** The variables of the `.env` text, by name. Never berth's own environment: its secrets stay its own. */
 export type Variables = ReadonlyMap<string, string>;
 
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*/;
