@@ -46,6 +46,11 @@ export class ContainerService {
     return this.index.resolve(reference);
   }
 
+  /** By full id, from the index; null once it is gone (for watchers that must not throw). */
+  peek(id: string): Container | null {
+    return this.index.peek(id) ?? null;
+  }
+
   /** Calls `listener` once when the container is destroyed; returns a function that cancels it. */
   onGone(id: string, listener: () => void): () => void {
     return this.index.onGone(id, listener);

@@ -56,15 +56,7 @@ export class ReplicaAliasGuard {
       else if (container.health === 'HEALTHY' && stripped) void this.#set(container, true);
     }
     for (const id of this.#stripped) {
-      if (!this.#peek(id)) this.#stripped.delete(id);
-    }
-  }
-
-  #peek(id: string): Container | null {
-    try {
-      return this.containers.get(id);
-    } catch {
-      return null;
+      if (!this.containers.peek(id)) this.#stripped.delete(id);
     }
   }
 

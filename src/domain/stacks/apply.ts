@@ -6,7 +6,7 @@ import type { CreateActor } from '../lifecycle/journal.js';
 import type { ContainerService } from '../lifecycle/service.js';
 import type { NetworkService } from '../networks/service.js';
 import { waitUntilReady } from '../redeploy/health-gate.js';
-import { replicaName } from './labels.js';
+import { COMPOSE_LABELS, replicaName } from './labels.js';
 import type {
   DependencyCondition,
   ServiceOutcome,
@@ -177,7 +177,7 @@ export class StackApplier {
     condition: DependencyCondition,
     options: ApplyOptions,
   ): Promise<void> {
-    const replicas = this.#running(definition.name, dependency);
+    const replicas = this.#replicas(definition.name, dependency).map((replica) => replica.container);
     if (condition === 'SERVICE_STARTED') return;
     options.report({
       step: 'WAITING',
@@ -200,14 +200,10 @@ export class StackApplier {
     );
   }
 
-  #running(stack: string, service: string): Container[] {
-    return this.containers
-      .list({ label: `com.docker.compose.project=${stack}` })
-      .filter((container) =>
-        container.labels.some(
-          (label) => label.name === 'com.docker.compose.service' && label.value === service,
-        ),
-      );
+  /** The service's replicas as the engine has them now (see replicasOf). */
+  #replicas(stack: string, service: string): Replica[] {
+    const containers = this.containers.list({ label: `${COMPOSE_LABELS.project}=${stack}` });
+    return replicasOf(stack, containers).get(service) ?? [];
   }
 
   /** null when the container is ready (healthy, or running for `settleMs` without a healthcheck); why not otherwise. */
@@ -221,7 +217,7 @@ export class StackApplier {
       signal: options.signal,
       watch: (watched, listener) =>
         this.containers.onChange(() => {
-          const container = this.#peek(watched);
+          const container = this.containers.peek(watched);
           if (container) listener(container);
         }),
       inspect: (watched) => Promise.resolve(this.containers.get(watched)),
@@ -229,19 +225,11 @@ export class StackApplier {
     return failure ? failure.message.replace('the new container', 'the container') : null;
   }
 
-  #peek(id: string): Container | null {
-    try {
-      return this.containers.get(id);
-    } catch {
-      return null;
-    }
-  }
-
   /** Resolves with the exit code once the container exited; null when it timed out. */
   #exited(id: string, options: ApplyOptions): Promise<number | null> {
     return new Promise((resolve) => {
       const check = () => {
-        const container = this.#peek(id);
+        const container = this.containers.peek(id);
         if (!container || container.status === 'EXITED' || container.status === 'DEAD') {
           finish(container?.exitCode ?? null);
         }
@@ -373,8 +361,7 @@ export class StackApplier {
     if (failures.length > 0) throw new ServiceFailure(failures.join('; '));
     const present = kept.length + stale.length;
     if (present !== service.replicas) {
-      const now =
-        replicasOf(definition.name, this.#running(definition.name, service.name)).get(service.name) ?? [];
+      const now = this.#replicas(definition.name, service.name);
       await this.scale(definition, service, now, service.replicas, options);
     }
   }
@@ -388,7 +375,7 @@ export class StackApplier {
   ) {
     const before = previous.services.find((service) => service.name === name);
     if (!before) return;
-    const all = replicasOf(previous.name, this.#running(previous.name, name)).get(name) ?? [];
+    const all = this.#replicas(previous.name, name);
     const now = all.filter((replica) => replaced.includes(replica.number));
     const numbers = freeNumbers(
       all.map((replica) => replica.number),
