@@ -28,6 +28,7 @@ import {
   type StackServiceState,
   type StackState,
 } from '../../domain/stacks/model.js';
+import { validateStackName } from '../../domain/stacks/labels.js';
 import { maskSecrets } from '../../domain/stacks/secrets.js';
 import { hasRole } from '../../platform/auth/principal.js';
 import type { CreateActor } from '../../domain/lifecycle/journal.js';
@@ -218,16 +219,6 @@ const ProgressRef = builder.objectRef<StackDeployProgress>('StackDeployProgress'
   }),
 });
 
-const stackName = (value: string, field = 'name'): string => {
-  if (value.length === 0 || value.length > 63 || !/^[a-z0-9][a-z0-9_-]*$/.test(value)) {
-    throw new InvalidInputError(
-      field,
-      'a stack name is lowercase letters, digits, dashes and underscores, starting with a letter or digit (at most 63)',
-    );
-  }
-  return value;
-};
-
 const actorOf = (context: Context, action: string): CreateActor & { principal: string } => ({
   tokenId: context.principal?.tokenId ?? null,
   tokenName: context.principal?.name ?? null,
@@ -272,7 +263,7 @@ builder.queryFields((t) => ({
     args: { name: t.arg.string({ required: true }) },
     resolve: async (_, { name }, { stacks }) => {
       try {
-        return await stacks.get(stackName(name));
+        return await stacks.get(validateStackName(name));
       } catch (error) {
         if (error instanceof StackNotFoundError || error instanceof InvalidInputError) return null;
         throw error;
@@ -287,7 +278,7 @@ builder.queryFields((t) => ({
     resolve: (_, { name, limit: asked }, { stacks }) => {
       const limit = asked ?? 100;
       if (limit < 1 || limit > 1000) throw new InvalidInputError('limit', 'must be from 1 to 1000');
-      return stacks.history(stackName(name), limit);
+      return stacks.history(validateStackName(name), limit);
     },
   }),
 }));
@@ -327,7 +318,7 @@ builder.mutationFields((t) => ({
       }
       return context.stacks.deploy(
         {
-          name: stackName(input.name, 'input.name'),
+          name: validateStackName(input.name, 'input.name'),
           compose: input.compose,
           env: input.env ?? '',
           dryRun: input.dryRun ?? false,
@@ -355,7 +346,7 @@ builder.mutationFields((t) => ({
     },
     resolve: (_, args, context) =>
       context.stacks.scale(
-        stackName(args.stack, 'stack'),
+        validateStackName(args.stack, 'stack'),
         args.service,
         args.replicas,
         actorOf(context, 'scaleStackService'),
@@ -365,13 +356,15 @@ builder.mutationFields((t) => ({
     type: StackRef,
     args: { name: t.arg.string({ required: true }) },
     errors: { directResult: true, types: stackErrors },
-    resolve: (_, { name }, context) => context.stacks.start(stackName(name), actorOf(context, 'startStack')),
+    resolve: (_, { name }, context) =>
+      context.stacks.start(validateStackName(name), actorOf(context, 'startStack')),
   }),
   stopStack: t.field({
     type: StackRef,
     args: { name: t.arg.string({ required: true }) },
     errors: { directResult: true, types: stackErrors },
-    resolve: (_, { name }, context) => context.stacks.stop(stackName(name), actorOf(context, 'stopStack')),
+    resolve: (_, { name }, context) =>
+      context.stacks.stop(validateStackName(name), actorOf(context, 'stopStack')),
   }),
   removeStack: t.field({
     type: StackRef,
@@ -380,7 +373,7 @@ builder.mutationFields((t) => ({
     args: { name: t.arg.string({ required: true }), volumes: t.arg.boolean({ defaultValue: false }) },
     errors: { directResult: true, types: stackErrors },
     resolve: (_, { name, volumes }, context) =>
-      context.stacks.remove(stackName(name), volumes ?? false, actorOf(context, 'removeStack')),
+      context.stacks.remove(validateStackName(name), volumes ?? false, actorOf(context, 'removeStack')),
   }),
 }));
 
@@ -392,7 +385,7 @@ builder.subscriptionFields((t) => ({
       'from its first step; with none, the first message is IDLE and the next one is followed (subscribe, take IDLE, ' +
       'then deploy, and nothing is missed).',
     args: { name: t.arg.string({ required: true }) },
-    subscribe: (_, { name }, { stacks }) => stacks.watch(stackName(name)),
+    subscribe: (_, { name }, { stacks }) => stacks.watch(validateStackName(name)),
     resolve: (progress) => progress,
   }),
 }));

@@ -1,3 +1,4 @@
+import { InvalidInputError } from '../../shared/errors.js';
 import type { KeyValue } from '../containers/model.js';
 
 /**
@@ -39,6 +40,17 @@ export function resourceName(stack: string, key: string): string {
 
 /** Compose's project name rule: lowercase letters, digits, dashes and underscores, starting with a letter or digit. */
 export const STACK_NAME_PATTERN = /^[a-z0-9][a-z0-9_-]*$/;
+
+/** A stack's name as every operation takes it; INVALID_INPUT naming `field` otherwise. */
+export function validateStackName(value: string, field = 'name'): string {
+  if (value.length > 63 || !STACK_NAME_PATTERN.test(value)) {
+    throw new InvalidInputError(
+      field,
+      'a stack name is lowercase letters, digits, dashes and underscores, starting with a letter or digit (at most 63)',
+    );
+  }
+  return value;
+}
 
 export function labelValue(labels: readonly KeyValue[], name: string): string | undefined {
   return labels.find((label) => label.name === name)?.value;

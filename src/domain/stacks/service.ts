@@ -15,7 +15,7 @@ import { enforcePolicy, type CreatePolicy } from '../policy/policy.js';
 import type { VolumeService } from '../volumes/service.js';
 import { StackApplier } from './apply.js';
 import { loadStack } from './compose/load.js';
-import { COMPOSE_LABELS, COMPOSE_VERSION, STACK_NAME_PATTERN, STACK_NAMESPACE_LABEL } from './labels.js';
+import { COMPOSE_LABELS, COMPOSE_VERSION, STACK_NAMESPACE_LABEL, validateStackName } from './labels.js';
 import type {
   LoadedStack,
   ServiceOutcome,
@@ -67,6 +67,9 @@ export interface StackServiceOptions {
   drainMs?: number;
 }
 
+/** How long `stacks` and `stack` trust the last answer to "is the engine a swarm manager?". */
+const MANAGER_TTL_MS = 5_000;
+
 const projectLabel = (stack: string) => `${COMPOSE_LABELS.project}=${stack}`;
 
 /**
@@ -82,6 +85,8 @@ export class StackService {
   readonly #settleMs: number;
   readonly #pollMs: number;
   readonly #drainMs: number;
+  /** Whether the engine is a swarm manager, as last asked, and when (see #isManager). */
+  #manager: { value: boolean; at: number } | null = null;
 
   constructor(
     private readonly containers: ContainerService,
@@ -105,7 +110,7 @@ export class StackService {
     actor: CreateActor & { principal: string },
   ): Promise<StackDeployResult> {
     const loaded = this.#load(request);
-    if (this.swarm && (await this.swarm.isManager())) return this.#deploySwarm(loaded, request, actor);
+    if (this.swarm && (await this.#isManager(true))) return this.#deploySwarm(loaded, request, actor);
     return this.#exclusive(loaded.definition.name, async () => {
       const current = this.#replicas(loaded.definition.name);
       const plan = await this.#plan(loaded, current, request.removeOrphans);
@@ -167,12 +172,7 @@ export class StackService {
   }
 
   #load(request: Pick<DeployRequest, 'name' | 'compose' | 'env' | 'profiles'>): LoadedStack {
-    if (!STACK_NAME_PATTERN.test(request.name) || request.name.length > 63) {
-      throw new InvalidInputError(
-        'name',
-        'a stack name is lowercase letters, digits, dashes and underscores, starting with a letter or digit (at most 63)',
-      );
-    }
+    validateStackName(request.name);
     return loadStack({
       name: request.name,
       compose: request.compose,
@@ -361,7 +361,7 @@ export class StackService {
     }
     if (
       this.swarm &&
-      (await this.swarm.isManager()) &&
+      (await this.#isManager(true)) &&
       (await this.swarm.stacks.list()).some((s) => s.name === stack)
     ) {
       await this.swarm.stacks.scale(stack, serviceName, replicas);
@@ -462,7 +462,7 @@ export class StackService {
     await this.#exclusive(stack, async () => {
       if (
         this.swarm &&
-        (await this.swarm.isManager()) &&
+        (await this.#isManager(true)) &&
         (await this.swarm.stacks.list()).some((s) => s.name === stack)
       ) {
         await this.swarm.stacks.remove(stack);
@@ -545,9 +545,22 @@ export class StackService {
       .map(([, group]) => group);
   }
 
+  /**
+   * Whether the engine is a swarm manager, asked at most every few seconds: `stacks` and `stack`
+   * would otherwise cost an engine call per query. A deploy, scale or removal asks afresh: it decides
+   * where the change goes.
+   */
+  async #isManager(fresh = false): Promise<boolean> {
+    if (!this.swarm) return false;
+    if (!fresh && this.#manager && Date.now() - this.#manager.at < MANAGER_TTL_MS) return this.#manager.value;
+    const value = await this.swarm.isManager();
+    this.#manager = { value, at: Date.now() };
+    return value;
+  }
+
   /** The swarm's stacks when the engine is a manager; none otherwise. */
   async #swarmStacks(): Promise<Awaited<ReturnType<SwarmStackDeployer['list']>>> {
-    if (!this.swarm || !(await this.swarm.isManager())) return [];
+    if (!this.swarm || !(await this.#isManager())) return [];
     return this.swarm.stacks.list();
   }
 
