@@ -17,13 +17,14 @@ import { tokenInUrl } from './authentication.js';
 import { crossSiteRefusal, type CrossSitePolicy } from './cross-site.js';
 
 /**
- * Too many failed authentications from the address: like HTTP's 429, and final for graphql-ws's
- * client (its TooManyInitialisationRequests), which is right for credentials that keep failing.
- */
-export const TOO_MANY_REQUESTS = 4429;
-/**
- * A valid token past its own rate: the WebSocket standard's "Try Again Later", which graphql-ws's
- * client retries with its back-off, where 4429 would end it for good.
+ * "Slow down", for either limit: too many failed authentications from the address, or a valid
+ * token past its own rate. The WebSocket standard's "Try Again Later", which graphql-ws's client
+ * (and any client that reads RFC 6455's table) retries with its back-off; the reason says which
+ * limit and after how many seconds. Not graphql-ws's 4429 (TooManyInitialisationRequests): its
+ * client treats that as fatal and would give up for good, where berth means "not now". A bad
+ * token is told apart by 4403 (Forbidden), which is final: retrying cannot make the token good.
+ * The address limit is reached only with a bad token, but the client may have a new one by its
+ * next try (the dashboard reads it afresh), and past the window it learns the verdict, 4403.
  */
 export const TRY_AGAIN_LATER = 1013;
 
@@ -90,8 +91,8 @@ export function attachGraphQLWebSocket(
       execute: (args) => (args as EnvelopedArgs).rootValue.execute(args),
       subscribe: (args) => (args as EnvelopedArgs).rootValue.subscribe(args),
       // connection_init carries the token; a bad one closes with 4403 (graphql-ws's Forbidden), too
-      // many failures with 4429, a valid token past its rate with 1013. No init at all closes with
-      // 4408 after 3 s.
+      // many failures from the address or a valid token past its rate with 1013. No init at all
+      // closes with 4408 after 3 s. docs/security.md has every close code in one table.
       onConnect: async (ctx) => {
         const socket = ctx.extra.socket;
         const address = ctx.extra.request.socket.remoteAddress ?? 'unknown';
@@ -107,7 +108,7 @@ export function attachGraphQLWebSocket(
           return true;
         } catch (error) {
           if (error instanceof RateLimitedError) {
-            closeWith(socket, error.limit === 'token' ? TRY_AGAIN_LATER : TOO_MANY_REQUESTS, error.message);
+            closeWith(socket, TRY_AGAIN_LATER, error.message);
           }
           return false;
         }
