@@ -35,6 +35,32 @@ function toApiError(errors: readonly GraphQLErrorShape[]): ApiError {
 /** graphql-ws closes with these when the token is refused or revoked: ask for a token again. */
 const TOKEN_REFUSED_CLOSE_CODES = new Set([4401, 4403]);
 
+/**
+ * berth's "slow down" (docs/security.md#websocket-close-codes): a rate passed, the token's own or
+ * failed authentications from this address. Retried, no sooner than the reason's "retry after N s".
+ */
+const TRY_AGAIN_LATER = 1013;
+
+/** The first retry waits about this long, each next one twice as long, up to the cap. */
+const RETRY_BASE_MS = 1000;
+const RETRY_CAP_MS = 30_000;
+
+/**
+ * How long to wait before retry number `retries` (0 for the first): exponential, capped, and
+ * jittered over its upper half, so tabs cut off together (a berth restart) do not come back in
+ * step; never before berth's own "retry after".
+ */
+export function retryDelayMs(retries: number, retryAfterMs = 0, random: () => number = Math.random): number {
+  const exponential = Math.min(RETRY_CAP_MS, RETRY_BASE_MS * 2 ** Math.min(retries, 16));
+  return Math.max(retryAfterMs, exponential / 2 + random() * (exponential / 2));
+}
+
+/** The seconds a 1013's reason names ("…; retry after 42 s"), in ms; 0 when it names none. */
+function retryAfterMs(reason: string): number {
+  const seconds = /retry after (\d+) s/.exec(reason)?.[1];
+  return seconds === undefined ? 0 : Math.min(Number(seconds), 3600) * 1000;
+}
+
 export interface Sink<T> {
   next(data: T): void;
   error?(error: ApiError): void;
@@ -50,11 +76,14 @@ export class BerthApi {
   readonly #token: string;
   readonly #client: Client;
   readonly #onTokenRefused: (reason: string) => void;
+  /** What the last 1013 asked to wait, which the next retry honours. */
+  #retryAfterMs = 0;
 
   constructor(options: {
     token: string;
     onTokenRefused: (reason: string) => void;
-    onConnection: (state: 'connecting' | 'live' | 'reconnecting') => void;
+    /** `waiting`: berth asked to retry later (1013), and the next try is held back. */
+    onConnection: (state: 'connecting' | 'live' | 'reconnecting' | 'waiting') => void;
     /** Called after the connection came back: what was missed meanwhile must be re-read. */
     onReconnected: () => void;
   }) {
@@ -64,17 +93,24 @@ export class BerthApi {
     this.#client = createClient({
       url: `${scheme}//${location.host}/graphql`,
       connectionParams: () => (this.#token ? { authorization: `Bearer ${this.#token}` } : {}),
-      // Keep trying while berth restarts; a refused token is final.
+      // Keep trying while berth restarts or asks to slow down; a refused token is final (graphql-ws
+      // would retry 4403 on its own).
       retryAttempts: Number.POSITIVE_INFINITY,
       shouldRetry: (event) => !(isCloseEvent(event) && TOKEN_REFUSED_CLOSE_CODES.has(event.code)),
+      // graphql-ws's own wait doubles without a cap (2^n s), which retrying forever cannot afford.
+      retryWait: (retries) =>
+        new Promise((resolve) => setTimeout(resolve, retryDelayMs(retries, this.#retryAfterMs))),
       on: {
         connecting: (wasRetry) => options.onConnection(wasRetry ? 'reconnecting' : 'connecting'),
         connected: (_socket, _payload, wasRetry) => {
+          this.#retryAfterMs = 0;
           options.onConnection('live');
           if (wasRetry) options.onReconnected();
         },
         closed: (event) => {
-          options.onConnection('reconnecting');
+          const slowDown = isCloseEvent(event) && event.code === TRY_AGAIN_LATER;
+          this.#retryAfterMs = slowDown ? retryAfterMs(event.reason) : 0;
+          options.onConnection(slowDown ? 'waiting' : 'reconnecting');
           if (isCloseEvent(event) && TOKEN_REFUSED_CLOSE_CODES.has(event.code)) {
             this.#onTokenRefused(event.reason || 'the token was refused');
           }

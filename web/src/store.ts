@@ -10,7 +10,8 @@ export interface RowStats {
 }
 
 export type Topic = 'containers' | 'stats' | 'events' | 'selection' | 'connection' | 'access';
-export type ConnectionState = 'connecting' | 'live' | 'reconnecting';
+/** `waiting`: berth closed with 1013 (a rate passed) and the dashboard backs off before its retry. */
+export type ConnectionState = 'connecting' | 'live' | 'reconnecting' | 'waiting';
 
 const EVENTS_KEPT = 100;
 

@@ -4,7 +4,7 @@ import { BerthApi } from '../api.js';
 import { useTopics } from '../hooks.js';
 import { CONTAINER_EVENTS, CONTAINERS, STATS_BATCHES, type StatsSample } from '../operations.js';
 import { href, useRoute, type Route } from '../router.js';
-import { DashboardStore } from '../store.js';
+import { DashboardStore, type ConnectionState } from '../store.js';
 import { ContainerDetail } from './container-detail.js';
 import { ContainerTable } from './container-table.js';
 import { CreateForm } from './create-form.js';
@@ -137,6 +137,14 @@ function onTick(store: DashboardStore, samples: readonly StatsSample[]): void {
   });
 }
 
+const CONNECTION_LABELS: Record<ConnectionState, string> = {
+  live: 'live',
+  connecting: 'connecting…',
+  reconnecting: 'reconnecting…',
+  // berth closed with 1013: a rate passed. The retry waits (with back-off) rather than hammering.
+  waiting: 'waiting: berth asked to retry later',
+};
+
 function TopBar(props: { store: DashboardStore; route: Route; onSignOut: () => void }) {
   useTopics(props.store, 'connection');
   const state = props.store.connection;
@@ -153,7 +161,7 @@ function TopBar(props: { store: DashboardStore; route: Route; onSignOut: () => v
         </a>
       </nav>
       <span class={`connection connection-${state}`} data-connection={state}>
-        {state === 'live' ? 'live' : state === 'connecting' ? 'connecting…' : 'reconnecting…'}
+        {CONNECTION_LABELS[state]}
       </span>
       {/* In this tab, not a new one: GraphiQL's page reads the token from this tab's sessionStorage
           (berth.token) into its headers, and a new tab would start without it. Never in the URL. */}
