@@ -83,3 +83,11 @@ export function containerCgroupFiles(
     ],
   };
 }
+
+/**
+ * The container's cgroup relative to the hierarchy's root, as cAdvisor names a container (its `id`
+ * label): the same on v1 and v2, since the leaf and parent do not depend on the controller.
+ */
+export function containerCgroupPath(driver: CgroupDriver, id: string): string {
+  return driver === 'systemd' ? `/system.slice/docker-${id}.scope` : `/docker/${id}`;
+}

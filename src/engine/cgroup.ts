@@ -3,6 +3,7 @@ import { access } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   containerCgroupFiles,
+  containerCgroupPath,
   containerParentDir,
   type CgroupDriver,
   type CgroupFiles,
@@ -14,7 +15,14 @@ import {
   memoryPercent,
   memoryWithoutCache,
 } from '../domain/stats/docker-formulas.js';
-import type { ContainerStats, StatsCollector, StatsSource, StatsTarget } from '../domain/stats/model.js';
+import type {
+  BlockDeviceCounters,
+  ContainerStats,
+  InterfaceCounters,
+  StatsCollector,
+  StatsSource,
+  StatsTarget,
+} from '../domain/stats/model.js';
 
 export { isCgroupDriver, type CgroupDriver, type CgroupVersion } from './cgroup-paths.js';
 
@@ -23,6 +31,8 @@ export interface CgroupStatsOptions {
   root?: string;
   /** Where the host's procfs is mounted: `stat` for system CPU time, `<pid>/net/dev` for network. */
   procRoot?: string;
+  /** Where the host's sysfs is mounted: `dev/block/<major>:<minor>/uevent` names block devices. */
+  sysRoot?: string;
   version: CgroupVersion;
   driver: CgroupDriver;
   /** The engine host's CPUs and memory (`GET /info` NCPU and MemTotal), as the daemon uses them. */
@@ -50,6 +60,7 @@ export class CgroupStatsSource implements StatsSource {
   readonly kind = 'cgroup';
   readonly #options: Required<CgroupStatsOptions>;
   #systemCpuNs: number | null = null;
+  readonly #deviceNames = new Map<string, string>();
 
   /**
    * Whether this layout can be read here, and if not why. Without `containerId` it only proves the
@@ -91,6 +102,7 @@ export class CgroupStatsSource implements StatsSource {
     this.#options = {
       root: '/sys/fs/cgroup',
       procRoot: '/proc',
+      sysRoot: '/sys',
       log: (message, error) => console.warn(message, error),
       ...options,
     };
@@ -103,7 +115,28 @@ export class CgroupStatsSource implements StatsSource {
       target,
       containerCgroupFiles(root, version, driver, target.id),
       () => this.#readSystemCpuNs(),
+      (numbers) => this.#deviceName(numbers),
     );
+  }
+
+  /**
+   * `/dev/<name>` for a `major:minor` pair, as cAdvisor labels its block IO series; the numbers
+   * themselves when sysfs does not name it. Looked up once per device: the pairs are few and fixed.
+   */
+  #deviceName(numbers: string): string {
+    let name = this.#deviceNames.get(numbers);
+    if (name === undefined) {
+      let uevent: string | null = null;
+      try {
+        uevent = readIfPresent(join(this.#options.sysRoot, 'dev', 'block', numbers, 'uevent'));
+      } catch {
+        // Unreadable sysfs (a restricted container): the numbers still tell devices apart.
+      }
+      const devname = /^DEVNAME=(.+)$/m.exec(uevent ?? '')?.[1];
+      name = devname ? `/dev/${devname}` : numbers;
+      this.#deviceNames.set(numbers, name);
+    }
+    return name;
   }
 
   /**
@@ -129,10 +162,15 @@ interface Reading {
   /** null: no limit ("max" on v2). */
   memoryLimit: number | null;
   pids: number;
-  blockRead: number;
-  blockWrite: number;
-  networkRx: number;
-  networkTx: number;
+  /** Per device, keyed by `major:minor`. */
+  blockDevices: DeviceBytes[];
+  interfaces: InterfaceCounters[];
+}
+
+interface DeviceBytes {
+  numbers: string;
+  read: number;
+  write: number;
 }
 
 class CgroupCollector implements StatsCollector {
@@ -140,6 +178,7 @@ class CgroupCollector implements StatsCollector {
   readonly #target: StatsTarget;
   readonly #files: CgroupFiles;
   readonly #systemCpuNs: () => number;
+  readonly #deviceName: (numbers: string) => string;
   #previous: { cpuNs: number; systemNs: number } | null = null;
   /** The block IO file found to exist, so later samples read one file, not a chain. */
   #ioFile: string | null = null;
@@ -151,11 +190,13 @@ class CgroupCollector implements StatsCollector {
     target: StatsTarget,
     files: CgroupFiles,
     systemCpuNs: () => number,
+    deviceName: (numbers: string) => string,
   ) {
     this.#options = options;
     this.#target = target;
     this.#files = files;
     this.#systemCpuNs = systemCpuNs;
+    this.#deviceName = deviceName;
   }
 
   async sample(): Promise<ContainerStats | null> {
@@ -175,9 +216,14 @@ class CgroupCollector implements StatsCollector {
     }
     const previous = this.#previous;
     this.#previous = { cpuNs: reading.cpuNs, systemNs: reading.systemNs };
-    const { onlineCpus, hostMemoryBytes } = this.#options;
+    const { onlineCpus, hostMemoryBytes, driver } = this.#options;
     const memoryUsageBytes = memoryWithoutCache(reading.memoryUsage, reading.inactiveFile);
     const memoryLimitBytes = effectiveMemoryLimit(reading.memoryLimit, hostMemoryBytes);
+    const blockDevices: BlockDeviceCounters[] = reading.blockDevices.map((d) => ({
+      device: this.#deviceName(d.numbers),
+      readBytes: d.read,
+      writeBytes: d.write,
+    }));
     return {
       containerId: this.#target.id,
       at: new Date(),
@@ -188,11 +234,18 @@ class CgroupCollector implements StatsCollector {
       memoryUsageBytes,
       memoryLimitBytes,
       memoryPercent: memoryPercent(memoryUsageBytes, memoryLimitBytes),
-      networkRxBytes: reading.networkRx,
-      networkTxBytes: reading.networkTx,
-      blockReadBytes: reading.blockRead,
-      blockWriteBytes: reading.blockWrite,
+      networkRxBytes: sum(reading.interfaces, (i) => i.rxBytes),
+      networkTxBytes: sum(reading.interfaces, (i) => i.txBytes),
+      blockReadBytes: sum(blockDevices, (d) => d.readBytes),
+      blockWriteBytes: sum(blockDevices, (d) => d.writeBytes),
       pids: reading.pids,
+      counters: {
+        cpuUsageSeconds: reading.cpuNs / 1e9,
+        memoryUsageWithCacheBytes: reading.memoryUsage,
+        interfaces: reading.interfaces,
+        blockDevices,
+        cgroupPath: containerCgroupPath(driver, this.#target.id),
+      },
     };
   }
 
@@ -216,7 +269,7 @@ class CgroupCollector implements StatsCollector {
     const network = this.#readNetwork();
 
     const v2 = this.#options.version === '2';
-    const blockIo = io === null ? { read: 0, write: 0 } : v2 ? parseIoStat(io) : parseBlkio(io);
+    const blockDevices = io === null ? [] : v2 ? parseIoStat(io) : parseBlkio(io);
     return {
       cpuNs: v2 ? field(cpu, 'usage_usec', files.cpu) * 1000 : count(cpu, files.cpu),
       systemNs,
@@ -224,10 +277,8 @@ class CgroupCollector implements StatsCollector {
       inactiveFile: optionalField(stat, v2 ? 'inactive_file' : 'total_inactive_file'),
       memoryLimit: limit.trim() === 'max' ? null : count(limit, files.memoryLimit),
       pids: pids === null ? 0 : count(pids, files.pids),
-      blockRead: blockIo.read,
-      blockWrite: blockIo.write,
-      networkRx: network.rx,
-      networkTx: network.tx,
+      blockDevices,
+      interfaces: network,
     };
   }
 
@@ -243,12 +294,12 @@ class CgroupCollector implements StatsCollector {
     return null;
   }
 
-  /** The container's network namespace as its init process sees it; 0 when it has none running. */
-  #readNetwork(): { rx: number; tx: number } {
+  /** The container's network namespace as its init process sees it; none when it has no process running. */
+  #readNetwork(): InterfaceCounters[] {
     const pid = this.#target.pid();
-    if (pid === null) return { rx: 0, tx: 0 };
+    if (pid === null) return [];
     const text = readIfPresent(join(this.#options.procRoot, String(pid), 'net', 'dev'));
-    return text === null ? { rx: 0, tx: 0 } : parseNetDev(text);
+    return text === null ? [] : parseNetDev(text);
   }
 
   /** Logs a failure once, not at every tick while it lasts. */
@@ -303,42 +354,77 @@ function parseSystemCpuNs(text: string): number {
   return ticks * NS_PER_TICK;
 }
 
-/** v1 `blkio.*io_service_bytes*`: `major:minor Op bytes` lines, then `Total n`. */
-function parseBlkio(text: string): { read: number; write: number } {
-  let read = 0;
-  let write = 0;
-  for (const line of text.split('\n')) {
-    const [, op, value] = line.trim().split(/\s+/);
-    if (op === 'Read') read += Number(value);
-    else if (op === 'Write') write += Number(value);
+function sum<T>(items: T[], value: (item: T) => number): number {
+  let total = 0;
+  for (const item of items) total += value(item);
+  return total;
+}
+
+/** One device's entry, made on its first line. */
+function deviceEntry(devices: Map<string, DeviceBytes>, numbers: string): DeviceBytes {
+  let entry = devices.get(numbers);
+  if (!entry) {
+    entry = { numbers, read: 0, write: 0 };
+    devices.set(numbers, entry);
   }
-  return { read, write };
+  return entry;
+}
+
+/** v1 `blkio.*io_service_bytes*`: `major:minor Op bytes` lines, then `Total n`. */
+function parseBlkio(text: string): DeviceBytes[] {
+  const devices = new Map<string, DeviceBytes>();
+  for (const line of text.split('\n')) {
+    const [numbers, op, value] = line.trim().split(/\s+/);
+    if (numbers === undefined || (op !== 'Read' && op !== 'Write')) continue;
+    const entry = deviceEntry(devices, numbers);
+    if (op === 'Read') entry.read += Number(value);
+    else entry.write += Number(value);
+  }
+  return [...devices.values()];
 }
 
 /** v2 `io.stat`: `major:minor rbytes=n wbytes=n rios=n ...` a device. */
-function parseIoStat(text: string): { read: number; write: number } {
-  let read = 0;
-  let write = 0;
-  for (const token of text.split(/\s+/)) {
-    if (token.startsWith('rbytes=')) read += Number(token.slice('rbytes='.length));
-    else if (token.startsWith('wbytes=')) write += Number(token.slice('wbytes='.length));
+function parseIoStat(text: string): DeviceBytes[] {
+  const devices = new Map<string, DeviceBytes>();
+  for (const line of text.split('\n')) {
+    const [numbers, ...tokens] = line.trim().split(/\s+/);
+    if (numbers === undefined || numbers === '') continue;
+    const entry = deviceEntry(devices, numbers);
+    for (const token of tokens) {
+      if (token.startsWith('rbytes=')) entry.read += Number(token.slice('rbytes='.length));
+      else if (token.startsWith('wbytes=')) entry.write += Number(token.slice('wbytes='.length));
+    }
   }
-  return { read, write };
+  return [...devices.values()];
 }
 
-/** `/proc/<pid>/net/dev`: two header lines, then `iface: rx_bytes (7 more) tx_bytes ...`; `lo` skipped as Docker does. */
-function parseNetDev(text: string): { rx: number; tx: number } {
-  let rx = 0;
-  let tx = 0;
+/**
+ * `/proc/<pid>/net/dev`: two header lines, then `iface: ` and 8 receive counters (bytes, packets,
+ * errs, drop, fifo, frame, compressed, multicast) and 8 transmit ones (bytes, packets, errs, drop,
+ * …); `lo` skipped as Docker and cAdvisor do.
+ */
+function parseNetDev(text: string): InterfaceCounters[] {
+  const interfaces: InterfaceCounters[] = [];
   for (const line of text.split('\n').slice(2)) {
     const colon = line.indexOf(':');
-    if (colon < 0 || line.slice(0, colon).trim() === 'lo') continue;
-    const counters = line
+    const name = line.slice(0, colon).trim();
+    if (colon < 0 || name === 'lo') continue;
+    const c = line
       .slice(colon + 1)
       .trim()
-      .split(/\s+/);
-    rx += Number(counters[0] ?? 0);
-    tx += Number(counters[8] ?? 0);
+      .split(/\s+/)
+      .map((value) => Number(value) || 0);
+    interfaces.push({
+      name,
+      rxBytes: c[0] ?? 0,
+      rxPackets: c[1] ?? 0,
+      rxErrors: c[2] ?? 0,
+      rxDropped: c[3] ?? 0,
+      txBytes: c[8] ?? 0,
+      txPackets: c[9] ?? 0,
+      txErrors: c[10] ?? 0,
+      txDropped: c[11] ?? 0,
+    });
   }
-  return { rx, tx };
+  return interfaces;
 }

@@ -35,6 +35,7 @@ export async function chooseStatsSource(
   const cgroup = () =>
     new CgroupStatsSource({
       ...layout,
+      sysRoot: sysfsOf(layout.root),
       onlineCpus: info.ncpu,
       hostMemoryBytes: info.memTotalBytes,
       log: (message, error) => log.warn(message, error),
@@ -88,4 +89,14 @@ async function hierarchyReadable(root: string, version: '1' | '2'): Promise<Cgro
       reason: `cannot read ${path} (${(error as NodeJS.ErrnoException).code ?? error})`,
     };
   }
+}
+
+/**
+ * Where sysfs is, for naming block devices: the cgroup hierarchy is mounted at `<sysfs>/fs/cgroup`
+ * (`/sys/fs/cgroup` on a host, `/host/sys/fs/cgroup` when berth runs in a container with the host's
+ * /sys mounted), so the same mount tells where sysfs is without a setting of its own.
+ */
+export function sysfsOf(cgroupRoot: string): string {
+  const match = /^(.*)\/fs\/cgroup\/?$/.exec(cgroupRoot);
+  return match?.[1] || '/sys';
 }

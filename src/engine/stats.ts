@@ -1,6 +1,13 @@
 import type { Readable } from 'node:stream';
 import { cpuPercent, memoryPercent, memoryWithoutCache } from '../domain/stats/docker-formulas.js';
-import type { ContainerStats, StatsCollector, StatsSource, StatsTarget } from '../domain/stats/model.js';
+import type {
+  BlockDeviceCounters,
+  ContainerStats,
+  InterfaceCounters,
+  StatsCollector,
+  StatsSource,
+  StatsTarget,
+} from '../domain/stats/model.js';
 import { NotFoundError } from '../shared/errors.js';
 import type { EngineCalls } from './calls.js';
 
@@ -181,9 +188,22 @@ interface WireStats {
   cpu_stats?: WireCpuStats;
   precpu_stats?: WireCpuStats;
   memory_stats?: { usage?: number; limit?: number; stats?: Record<string, number> };
-  networks?: Record<string, { rx_bytes?: number; tx_bytes?: number }>;
-  blkio_stats?: { io_service_bytes_recursive?: { op?: string; value?: number }[] | null };
+  networks?: Record<string, WireInterface>;
+  blkio_stats?: {
+    io_service_bytes_recursive?: { major?: number; minor?: number; op?: string; value?: number }[] | null;
+  };
   pids_stats?: { current?: number };
+}
+
+interface WireInterface {
+  rx_bytes?: number;
+  rx_packets?: number;
+  rx_errors?: number;
+  rx_dropped?: number;
+  tx_bytes?: number;
+  tx_packets?: number;
+  tx_errors?: number;
+  tx_dropped?: number;
 }
 
 interface WireCpuStats {
@@ -210,18 +230,45 @@ function toContainerStats(containerId: string, wire: WireStats): ContainerStats 
 
   let networkRxBytes = 0;
   let networkTxBytes = 0;
-  for (const network of Object.values(wire.networks ?? {})) {
+  const interfaces: InterfaceCounters[] = [];
+  // Keyed by the interface's name inside the container (eth0, eth1), as cAdvisor labels them.
+  for (const [name, network] of Object.entries(wire.networks ?? {})) {
     networkRxBytes += network.rx_bytes ?? 0;
     networkTxBytes += network.tx_bytes ?? 0;
+    interfaces.push({
+      name,
+      rxBytes: network.rx_bytes ?? 0,
+      rxPackets: network.rx_packets ?? 0,
+      rxErrors: network.rx_errors ?? 0,
+      rxDropped: network.rx_dropped ?? 0,
+      txBytes: network.tx_bytes ?? 0,
+      txPackets: network.tx_packets ?? 0,
+      txErrors: network.tx_errors ?? 0,
+      txDropped: network.tx_dropped ?? 0,
+    });
   }
 
   let blockReadBytes = 0;
   let blockWriteBytes = 0;
+  const devices = new Map<string, BlockDeviceCounters>();
   for (const entry of wire.blkio_stats?.io_service_bytes_recursive ?? []) {
     // v1 engines say Read/Write, v2 engines read/write.
     const op = entry.op?.toLowerCase();
-    if (op === 'read') blockReadBytes += entry.value ?? 0;
-    else if (op === 'write') blockWriteBytes += entry.value ?? 0;
+    if (op !== 'read' && op !== 'write') continue;
+    // The engine may be remote: its device numbers cannot be named from here.
+    const device = `${entry.major ?? 0}:${entry.minor ?? 0}`;
+    let counters = devices.get(device);
+    if (!counters) {
+      counters = { device, readBytes: 0, writeBytes: 0 };
+      devices.set(device, counters);
+    }
+    if (op === 'read') {
+      blockReadBytes += entry.value ?? 0;
+      counters.readBytes += entry.value ?? 0;
+    } else {
+      blockWriteBytes += entry.value ?? 0;
+      counters.writeBytes += entry.value ?? 0;
+    }
   }
 
   return {
@@ -236,6 +283,14 @@ function toContainerStats(containerId: string, wire: WireStats): ContainerStats 
     blockReadBytes,
     blockWriteBytes,
     pids: wire.pids_stats?.current ?? 0,
+    counters: {
+      cpuUsageSeconds: (wire.cpu_stats?.cpu_usage?.total_usage ?? 0) / 1e9,
+      memoryUsageWithCacheBytes: memory.usage,
+      interfaces,
+      blockDevices: [...devices.values()],
+      // The stats API does not say which cgroup driver the engine uses.
+      cgroupPath: null,
+    },
   };
 }
 

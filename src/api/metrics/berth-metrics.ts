@@ -1,5 +1,11 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import { registerContainerMetrics, type ContainerSource, type SampleSource } from './containers.js';
+import { registerCadvisorMetrics } from './cadvisor.js';
+import {
+  registerContainerMetrics,
+  scrapeSnapshot,
+  type ContainerSource,
+  type SampleSource,
+} from './containers.js';
 
 /**
  * Where a request went, as a label: a handful of classes, never a raw path, so a client walking
@@ -22,6 +28,12 @@ export interface AnsweredRequest {
   seconds: number | undefined;
 }
 
+const REDUNDANT_DEFAULT_METRICS = [
+  'nodejs_active_handles_total',
+  'nodejs_active_requests_total',
+  'nodejs_active_resources_total',
+];
+
 // Most answers take milliseconds; creates (which may pull) and stops (a grace period) take seconds.
 const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
 
@@ -41,6 +53,10 @@ export class BerthMetrics {
   constructor() {
     const registers = [this.registry];
     collectDefaultMetrics({ register: this.registry });
+    // prom-client names these three gauges `…_total`, which Prometheus keeps for counters (promtool
+    // check metrics refuses them). Each is the sum of the by-type gauge beside it
+    // (`sum(nodejs_active_handles)`), so nothing is lost.
+    for (const name of REDUNDANT_DEFAULT_METRICS) this.registry.removeSingleMetric(name);
     this.#requests = new Counter({
       name: 'berth_http_requests_total',
       help: 'HTTP requests answered, by route class, method and status.',
@@ -119,8 +135,13 @@ export class BerthMetrics {
     this.#engineCalls.observe({ operation: call.operation, outcome: call.outcome }, call.seconds);
   }
 
-  /** Per-container figures, read from the index and the stats hub at each scrape. */
+  /**
+   * Per-container figures, read from the index and the stats hub at each scrape: berth's own
+   * series and the cAdvisor-compatible ones, from one snapshot.
+   */
   watchContainers(index: ContainerSource, stats: SampleSource): void {
-    registerContainerMetrics(this.registry, index, stats);
+    const rows = scrapeSnapshot(index, stats);
+    registerContainerMetrics(this.registry, index, rows);
+    registerCadvisorMetrics(this.registry, rows);
   }
 }

@@ -19,7 +19,7 @@ export interface SampleSource {
   latest(containerId: string): ContainerStats | null;
 }
 
-interface Row {
+export interface Row {
   container: Container;
   /** Only a running container has figures (a stopped one's last sample is history). */
   sample: ContainerStats | null;
@@ -64,16 +64,16 @@ const SAMPLE_COUNTERS: [name: string, help: string, value: (s: ContainerStats) =
 
 /**
  * Per-container series, computed when Prometheus scrapes: from the index and the hub's latest
- * samples, so a scrape costs no engine call however many containers there are. Every metric is
- * rebuilt from scratch at each scrape, so a removed container's series are simply gone.
+ * samples (`rows`, one snapshot per scrape), so a scrape costs no engine call however many
+ * containers there are. Every metric is rebuilt from scratch at each scrape, so a removed
+ * container's series are simply gone.
  */
 export function registerContainerMetrics(
   registry: Registry,
   index: ContainerSource,
-  stats: SampleSource,
+  rows: () => Row[],
 ): void {
   const registers = [registry];
-  const rows = scrapeSnapshot(index, stats);
   const labelsOf = (c: Container) => ({ id: c.id, name: c.name });
 
   new Gauge({
@@ -169,7 +169,7 @@ export function registerContainerMetrics(
  * of the event loop, and they all read this snapshot, so a container cannot be in one metric and
  * gone from the next. The snapshot is dropped before the next turn.
  */
-function scrapeSnapshot(index: ContainerSource, stats: SampleSource): () => Row[] {
+export function scrapeSnapshot(index: ContainerSource, stats: SampleSource): () => Row[] {
   let rows: Row[] | undefined;
   return () => {
     if (rows) return rows;

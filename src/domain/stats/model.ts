@@ -14,6 +14,47 @@ export interface ContainerStats {
   blockReadBytes: number;
   blockWriteBytes: number;
   pids: number;
+  /**
+   * The cumulative counters the figures above come from, for the cAdvisor-compatible series. Only
+   * on a live sample: history keeps the figures alone, so a sample read back from it has none.
+   */
+  counters?: ContainerCounters;
+}
+
+/** What a source read, unprocessed: cumulative since the container (re)started, per interface and device. */
+export interface ContainerCounters {
+  /** CPU time of all the container's processes on all CPUs, in seconds. */
+  cpuUsageSeconds: number;
+  /** Memory use including the page cache (cgroup `memory.current`, v1 `memory.usage_in_bytes`). */
+  memoryUsageWithCacheBytes: number;
+  /** One entry per interface of the container's network namespace, loopback left out as Docker does. */
+  interfaces: InterfaceCounters[];
+  /** One entry per block device the container read from or wrote to. */
+  blockDevices: BlockDeviceCounters[];
+  /**
+   * The container's cgroup as cAdvisor names it (`/docker/<id>`, `/system.slice/docker-<id>.scope`);
+   * null when the source cannot tell the engine's cgroup driver (the stats API does not say).
+   */
+  cgroupPath: string | null;
+}
+
+export interface InterfaceCounters {
+  name: string;
+  rxBytes: number;
+  rxPackets: number;
+  rxErrors: number;
+  rxDropped: number;
+  txBytes: number;
+  txPackets: number;
+  txErrors: number;
+  txDropped: number;
+}
+
+export interface BlockDeviceCounters {
+  /** `/dev/<name>` when the source could name the device, else its `major:minor` numbers. */
+  device: string;
+  readBytes: number;
+  writeBytes: number;
 }
 
 /** What a source needs to know about the container it reads. */
