@@ -1,7 +1,7 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createLogger } from 'graphql-yoga';
+import { Webhook } from 'standardwebhooks';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AlertEvent } from '../../src/domain/alerts/evaluator.js';
 import {
@@ -9,10 +9,13 @@ import {
   type AlertRule,
   type DeliveryRecord,
 } from '../../src/domain/alerts/rules.js';
-import { WebhookDelivery, signPayload, type WebhookOptions } from '../../src/domain/alerts/webhook.js';
+import { WebhookDelivery, type WebhookOptions } from '../../src/domain/alerts/webhook.js';
 import { waitFor } from '../support/wait.js';
 
+/** A secret in the form berth took before: text, whose UTF-8 bytes are the key. */
 const SECRET = 'a-webhook-secret-of-some-length';
+/** The same key as Standard Webhooks writes it. */
+const STANDARD_SECRET = `whsec_${Buffer.from(SECRET).toString('base64')}`;
 
 interface Received {
   headers: IncomingMessage['headers'];
@@ -84,12 +87,14 @@ function delivery(options: Partial<WebhookOptions> = {}) {
   return { d, outcomes };
 }
 
-/** What a receiver does: recompute the HMAC over timestamp + "." + raw body, compare in constant time. */
-function verify(received: Received): boolean {
-  const timestamp = String(received.headers['x-berth-timestamp']);
-  const expected = `sha256=${createHmac('sha256', SECRET).update(`${timestamp}.${received.body}`).digest('hex')}`;
-  const given = Buffer.from(String(received.headers['x-berth-signature']));
-  return given.length === expected.length && timingSafeEqual(given, Buffer.from(expected));
+/** What any receiver does: verify with a Standard Webhooks library, on the raw body. */
+function verify(received: Received, secret = STANDARD_SECRET): boolean {
+  try {
+    new Webhook(secret).verify(received.body, received.headers as Record<string, string>);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 describe('webhook delivery (a real receiver on loopback)', () => {
@@ -107,10 +112,16 @@ describe('webhook delivery (a real receiver on loopback)', () => {
       state: 'FIRING',
     });
     expect(received).toHaveLength(3);
-    expect(received.every(verify)).toBe(true);
-    expect(new Set(received.map((r) => r.headers['x-berth-delivery'])).size).toBe(1);
+    expect(r.webhook!.secret).toBe(STANDARD_SECRET);
+    expect(received.every((m) => verify(m))).toBe(true);
+    expect(new Set(received.map((r) => r.headers['webhook-id'])).size).toBe(1);
+    expect(received[0]!.headers['webhook-id']).toMatch(/^msg_[0-9a-f]{32}$/);
     expect(received[0]!.headers['content-type']).toBe('application/json');
+    // Only the Standard Webhooks headers sign it; berth's earlier ones are gone.
+    expect(Object.keys(received[0]!.headers).filter((h) => h.startsWith('x-berth'))).toEqual([]);
     expect(JSON.parse(received[0]!.body)).toEqual({
+      type: 'alert.firing',
+      timestamp: '2026-03-01T12:00:00.000Z',
       id: 'alert-1',
       state: 'FIRING',
       at: '2026-03-01T12:00:00.000Z',
@@ -127,11 +138,13 @@ describe('webhook delivery (a real receiver on loopback)', () => {
       },
       container: { id: 'c'.repeat(64), name: 'web' },
     });
-    // The secret never travels.
+    // The secret never travels, in either form.
     expect(received[0]!.body).not.toContain(SECRET);
-    expect(signPayload(SECRET, '1', '{}')).toBe(
-      `sha256=${createHmac('sha256', SECRET).update('1.{}').digest('hex')}`,
-    );
+    expect(received[0]!.body).not.toContain(r.webhook!.secret.slice('whsec_'.length));
+    // The text secret keeps its key: a receiver holding the text verifies it raw.
+    expect(
+      new Webhook(SECRET, { format: 'raw' }).verify(received[2]!.body, received[2]!.headers as never),
+    ).toBeTruthy();
   });
 
   it('retries 429 and network failures, gives up after the bounded attempts, and does not retry a 4xx', async () => {

@@ -381,7 +381,7 @@ describe('alert rule validation', () => {
     );
   });
 
-  it('takes only http(s) webhooks, and always a secret of 16 characters or more', () => {
+  it('takes only http(s) webhooks, and a secret in whsec_ form or of 16 characters or more (or generates one)', () => {
     const secret = 'k'.repeat(16);
     expect(field({ name: 'x', kind: 'OOM_KILLED', webhook: { url: 'ftp://127.0.0.1/', secret } })).toBe(
       'input.webhook.url: must be an http:// or https:// URL',
@@ -389,9 +389,19 @@ describe('alert rule validation', () => {
     expect(field({ name: 'x', kind: 'OOM_KILLED', webhook: { url: 'not a url', secret } })).toMatch(
       /^input\.webhook\.url: /,
     );
-    expect(field({ name: 'x', kind: 'OOM_KILLED', webhook: { url: 'https://example.test/h' } })).toMatch(
-      /^input\.webhook\.secret: /,
-    );
+    expect(
+      field({
+        name: 'x',
+        kind: 'OOM_KILLED',
+        webhook: { url: 'https://example.test/h', secret: 'whsec_AAAA' },
+      }),
+    ).toBe('input.webhook.secret: a whsec_ secret must be the base64 of 24 to 64 bytes');
+    const generated = validateRuleDefinition({
+      name: 'x',
+      kind: 'OOM_KILLED',
+      webhook: { url: 'https://example.test/h' },
+    }).webhook;
+    expect(generated?.secret).toMatch(/^whsec_[A-Za-z0-9+/]{43}=$/);
     expect(
       field({ name: 'x', kind: 'OOM_KILLED', webhook: { url: 'https://example.test/h', secret: 'short' } }),
     ).toBe('input.webhook.secret: must be at least 16 characters');
@@ -403,7 +413,8 @@ describe('alert rule validation', () => {
       }).webhook,
     ).toEqual({
       url: 'https://example.test/h',
-      secret,
+      // The same key (the text's UTF-8 bytes), in the Standard Webhooks form.
+      secret: `whsec_${Buffer.from(secret).toString('base64')}`,
     });
   });
 
@@ -434,8 +445,11 @@ describe('alert rule validation', () => {
     });
     expect(applyRulePatch(existing, { webhook: { url: 'http://127.0.0.1:9/b' } }).webhook).toEqual({
       url: 'http://127.0.0.1:9/b',
-      secret: 'k'.repeat(20),
+      secret: existing.webhook!.secret,
     });
+    // A kept secret is not checked again: one from before migration 10 may be short.
+    const older = { ...existing, webhook: { url: 'http://127.0.0.1:9/a', secret: 'whsec_c2hvcnQ=' } };
+    expect(applyRulePatch(older, { name: 'renamed' }).webhook).toEqual(older.webhook);
     expect(applyRulePatch(existing, { webhook: null }).webhook).toBeNull();
     expect(applyRulePatch(existing, { kind: 'UNHEALTHY' })).toMatchObject({
       kind: 'UNHEALTHY',

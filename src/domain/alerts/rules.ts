@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { matchesFilter } from '../containers/filter.js';
 import type { Container } from '../containers/model.js';
 import { InvalidInputError } from '../../shared/errors.js';
+import { generateWebhookSecret, secretProblem, standardSecret } from './signing.js';
 
 /** Alert rules: what each kind watches, the rule as stored, and the validation of what admins send. */
 
@@ -28,7 +29,10 @@ export interface AlertScope {
 
 export interface AlertWebhook {
   url: string;
-  /** Signs every delivery (HMAC-SHA256); never shown again once set. */
+  /**
+   * Signs every delivery (Standard Webhooks, HMAC-SHA256), always in the spec's `whsec_<base64>`
+   * form; shown once, in the answer to the change that set it, and never again.
+   */
   secret: string;
 }
 
@@ -153,10 +157,14 @@ const ruleSchema = z
     webhook: z
       .object({
         url: webhookUrl,
+        // Left out: the current secret, or a new one berth generates (see validateRuleDefinition).
         secret: z
-          .string({ error: 'is required: every delivery is signed with it' })
-          .min(16, 'must be at least 16 characters')
-          .max(1024, 'must be at most 1024 characters'),
+          .string()
+          .superRefine((value, context) => {
+            const problem = secretProblem(value);
+            if (problem !== null) context.addIssue({ code: 'custom', message: problem });
+          })
+          .nullish(),
       })
       .nullish(),
     enabled: z.boolean().nullish(),
@@ -202,8 +210,16 @@ function toInvalidInput(error: z.ZodError, prefix: string): InvalidInputError {
   return new InvalidInputError(path.join('.') || 'input', message);
 }
 
-/** Validates a whole rule definition; `prefix` is where the input sits (`input` for GraphQL). */
-export function validateRuleDefinition(input: AlertRuleInput, prefix = 'input'): AlertRuleDefinition {
+/**
+ * Validates a whole rule definition; `prefix` is where the input sits (`input` for GraphQL). A
+ * webhook without a secret keeps `currentSecret` (an update's) or gets a new one generated; a
+ * secret given is kept in its `whsec_` form.
+ */
+export function validateRuleDefinition(
+  input: AlertRuleInput,
+  prefix = 'input',
+  currentSecret: string | null = null,
+): AlertRuleDefinition {
   const parsed = ruleSchema.safeParse(input);
   if (!parsed.success) throw toInvalidInput(parsed.error, prefix);
   const value = parsed.data;
@@ -223,14 +239,23 @@ export function validateRuleDefinition(input: AlertRuleInput, prefix = 'input'):
       label: value.scope?.label ?? null,
     },
     enabled: value.enabled ?? true,
-    webhook: value.webhook ? { url: value.webhook.url, secret: value.webhook.secret } : null,
+    webhook: value.webhook
+      ? {
+          url: value.webhook.url,
+          secret:
+            value.webhook.secret != null
+              ? standardSecret(value.webhook.secret)
+              : (currentSecret ?? generateWebhookSecret()),
+        }
+      : null,
   };
 }
 
 /**
  * An update: fields left out keep their value, null clears an optional one. A new kind takes
  * none of the old kind's parameters (they mean something else). A webhook given without a secret
- * keeps the current secret, which the admin cannot read back to send again.
+ * keeps the current secret, which the admin cannot read back to send again (and which is not
+ * checked again: one from before migration 10 may be shorter than a new one must be).
  */
 export function applyRulePatch(
   rule: AlertRule,
@@ -247,11 +272,10 @@ export function applyRulePatch(
   for (const parameter of PARAMETERS) {
     merged[parameter] = patch[parameter] !== undefined || kindChanged ? patch[parameter] : rule[parameter];
   }
-  if (patch.webhook === undefined) merged.webhook = rule.webhook;
+  if (patch.webhook === undefined) merged.webhook = rule.webhook && { url: rule.webhook.url };
   else if (patch.webhook === null) merged.webhook = null;
-  else
-    merged.webhook = { url: patch.webhook.url, secret: patch.webhook.secret ?? rule.webhook?.secret ?? null };
-  return validateRuleDefinition(merged, prefix);
+  else merged.webhook = { url: patch.webhook.url, secret: patch.webhook.secret ?? null };
+  return validateRuleDefinition(merged, prefix, rule.webhook?.secret ?? null);
 }
 
 /** Whether a rule watches `container`. */

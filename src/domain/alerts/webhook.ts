@@ -1,24 +1,24 @@
-import { createHmac, randomUUID } from 'node:crypto';
 import type { Logger } from '../../shared/logger.js';
 import pRetry, { AbortError } from 'p-retry';
 import type { AlertEvent } from './evaluator.js';
 import { ruleCondition, type AlertWebhook, type DeliveryRecord } from './rules.js';
+import { newMessageId, webhookHeaders } from './signing.js';
 
-/** Webhook deliveries: signed JSON, retried with backoff, through bounded per-rule queues. */
+/**
+ * Webhook deliveries: JSON signed as Standard Webhooks (./signing.ts), retried with backoff,
+ * through bounded per-rule queues.
+ */
 
-export const SIGNATURE_HEADER = 'x-berth-signature';
-export const TIMESTAMP_HEADER = 'x-berth-timestamp';
-export const DELIVERY_HEADER = 'x-berth-delivery';
-
-/** `sha256=` and the hex HMAC-SHA256, keyed by the rule's secret, of `<timestamp>.<body>`. */
-export function signPayload(secret: string, timestamp: string, body: string): string {
-  return `sha256=${createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex')}`;
-}
-
-/** The JSON a receiver gets: the alert message, its rule (never the webhook) and the container. */
+/**
+ * The JSON a receiver gets: the alert message, its rule (never the webhook) and the container.
+ * `type` and `timestamp` are the spec's recommended envelope, with the data beside them at the top
+ * level (which the spec allows), so the fields berth sent before stay where they were.
+ */
 export function webhookBody(event: AlertEvent): string {
   const { rule } = event;
   return JSON.stringify({
+    type: event.state === 'FIRING' ? 'alert.firing' : 'alert.resolved',
+    timestamp: event.at.toISOString(),
     id: event.id,
     state: event.state,
     at: event.at.toISOString(),
@@ -60,8 +60,8 @@ interface Job {
   ruleId: string;
   webhook: AlertWebhook;
   event: AlertEvent;
-  /** The same on every attempt, so a receiver can drop a repeat it already handled. */
-  deliveryId: string;
+  /** `webhook-id`: the same on every attempt, so a receiver can drop a repeat it already handled. */
+  messageId: string;
 }
 
 /** A failure worth another try: no answer, a timeout, 5xx or 429. */
@@ -108,7 +108,7 @@ export class WebhookDelivery {
 
   enqueue(ruleId: string, webhook: AlertWebhook, event: AlertEvent): void {
     if (this.#stopping.signal.aborted) return;
-    const job: Job = { ruleId, webhook, event, deliveryId: randomUUID() };
+    const job: Job = { ruleId, webhook, event, messageId: newMessageId() };
     let queue = this.#queues.get(ruleId);
     if (queue && queue.length >= this.#options.maxQueuedPerRule) {
       this.#queued -= 1;
@@ -217,9 +217,13 @@ export class WebhookDelivery {
     }
   }
 
-  /** One POST; answers the receiver's 2xx status, or throws (retryable or not). */
+  /**
+   * One POST; answers the receiver's 2xx status, or throws (retryable or not). Each attempt is
+   * signed afresh with its own timestamp, so a retry long after the first try is not refused as a
+   * replay; the body and the message id stay those of the first.
+   */
   async #attempt(job: Job, body: string): Promise<number> {
-    const timestamp = Math.floor(Date.now() / 1000).toString();
+    const timestamp = Math.floor(Date.now() / 1000);
     const deadline = new AbortController();
     const timer = setTimeout(
       () => deadline.abort(new Error(`no answer within ${this.#options.requestTimeoutMs} ms`)),
@@ -235,9 +239,7 @@ export class WebhookDelivery {
           headers: {
             'content-type': 'application/json',
             'user-agent': 'berth-alerts',
-            [TIMESTAMP_HEADER]: timestamp,
-            [SIGNATURE_HEADER]: signPayload(job.webhook.secret, timestamp, body),
-            [DELIVERY_HEADER]: job.deliveryId,
+            ...webhookHeaders(job.webhook.secret, job.messageId, timestamp, body),
           },
           body,
           // A redirect would send the signed body somewhere the admin did not name.

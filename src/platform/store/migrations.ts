@@ -221,4 +221,23 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX stack_history_by_stack ON stack_history (stack, id);
     `,
   },
+  {
+    version: 10,
+    name: 'webhook secrets in whsec_ form',
+    // Webhooks are signed as Standard Webhooks now, whose secrets are `whsec_` and the base64 of the
+    // key. Before, the secret as given was the key, as UTF-8; writing those same bytes in the new form
+    // keeps every receiver's secret working. Every stored secret is of the older form here, even
+    // one that happens to begin with `whsec_`: its key was its text.
+    up: (db) => {
+      const rows = db
+        .prepare<[], { id: string; secret: string }>(
+          'SELECT id, webhook_secret AS secret FROM alert_rules WHERE webhook_secret IS NOT NULL',
+        )
+        .all();
+      const rewrite = db.prepare<[string, string]>('UPDATE alert_rules SET webhook_secret = ? WHERE id = ?');
+      for (const { id, secret } of rows) {
+        rewrite.run(`whsec_${Buffer.from(secret, 'utf8').toString('base64')}`, id);
+      }
+    },
+  },
 ];

@@ -50,6 +50,7 @@ export const CreateAlertRule = graphql(`
             url
           }
         }
+        webhookSecret
       }
       ... on Error {
         code
@@ -73,6 +74,7 @@ export const UpdateAlertRule = graphql(`
             url
           }
         }
+        webhookSecret
       }
       ... on Error {
         code
