@@ -69,8 +69,8 @@ class Scrape {
   }
 }
 
-async function scrape(): Promise<Scrape> {
-  const response = await viewer.fetch('/metrics');
+async function scrape(client: BerthClient = viewer): Promise<Scrape> {
+  const response = await client.fetch('/metrics');
   expect(response.status).toBe(200);
   return new Scrape(await response.text());
 }
@@ -144,10 +144,13 @@ async function createAs(client: BerthClient, input: Record<string, unknown>): Pr
 }
 
 /** A scrape in which both containers have their cAdvisor series, with traffic and CPU counted. */
-async function settledScrape(): Promise<Scrape> {
+async function settledScrape(
+  client: BerthClient = viewer,
+  containers: CreatedContainer[] = [limited, unlimited],
+): Promise<Scrape> {
   return waitFor(async () => {
-    const metrics = await scrape();
-    for (const c of [limited, unlimited]) {
+    const metrics = await scrape(client);
+    for (const c of containers) {
       if (metrics.samples('container_last_seen', { name: c.name }).length !== 1) {
         throw new Error(`no cAdvisor series for ${c.name} yet`);
       }
@@ -300,5 +303,50 @@ describe('cAdvisor-compatible series', () => {
       );
       if (left.length > 0) throw new Error(`still there: ${left.map((f) => f.name).join(', ')}`);
     }, 10_000);
+  });
+});
+
+describe('cAdvisor-compatible series from the engine’s stats API (BERTH_STATS_SOURCE=docker-api)', () => {
+  let api: RunningBerth;
+
+  beforeAll(async () => {
+    api = await startBerth({ BERTH_STATS_SOURCE: 'docker-api' }, { label: LABEL });
+  });
+
+  afterAll(async () => {
+    await api?.stop();
+  });
+
+  it('carry the same labels and agree with berth’s own series, the cgroup named as Docker’s default', async () => {
+    // The unlimited container was removed above.
+    const metrics = await settledScrape(api, [limited]);
+    const compat = { name: limited.name };
+    const own = { id: limited.id, name: limited.name };
+    expect(metrics.samples('container_last_seen', compat)[0]?.labels).toMatchObject({
+      id: `/docker/${limited.id}`,
+      name: limited.name,
+      image,
+      container_label_com_example_team: 'web',
+    });
+    expect(metrics.value('container_memory_working_set_bytes', compat)).toBe(
+      metrics.value('berth_container_memory_usage_bytes', own),
+    );
+    expect(metrics.value('container_memory_usage_bytes', compat)).toBeGreaterThanOrEqual(
+      metrics.value('container_memory_working_set_bytes', compat),
+    );
+    expect(metrics.value('container_network_receive_bytes_total', { ...compat, interface: 'eth0' })).toBe(
+      metrics.value('berth_container_network_receive_bytes_total', own),
+    );
+    expect(metrics.value('container_spec_memory_limit_bytes', compat)).toBe(64 * MiB);
+    const cpu = metrics.value('container_cpu_usage_seconds_total', { ...compat, cpu: 'total' });
+    expect(cpu).toBeGreaterThan(0);
+    const engine = (await docker.getContainer(limited.id).stats({ stream: false })) as unknown as {
+      cpu_stats: { cpu_usage: { total_usage: number } };
+    };
+    expect(engine.cpu_stats.cpu_usage.total_usage / 1e9).toBeGreaterThanOrEqual(cpu);
+
+    const { code, output } = await promtoolCheck(metrics.text);
+    expect(output).toBe('');
+    expect(code).toBe(0);
   });
 });
