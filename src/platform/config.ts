@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
@@ -88,7 +89,21 @@ export interface Config {
     allowedHosts: string[];
     /** A request must arrive whole within this (its headers within 10 s, or this if shorter). */
     requestTimeoutSeconds: number;
+    /**
+     * Proxies whose X-Forwarded-For berth believes (BERTH_TRUSTED_PROXIES); none by default, so a
+     * client cannot pick the address its failures are counted and audited under.
+     */
+    trustedProxies: TrustedNetwork[];
+    /** The path prefix everything is served under (BERTH_BASE_PATH): `/berth`, or `` for none. */
+    basePath: string;
   };
+}
+
+/** One CIDR of BERTH_TRUSTED_PROXIES: its network address, prefix length and family. */
+export interface TrustedNetwork {
+  address: string;
+  prefix: number;
+  family: 'ipv4' | 'ipv6';
 }
 
 const DEFAULT_DOCKER_HOST = 'unix:///var/run/docker.sock';
@@ -113,6 +128,8 @@ const envSchema = z.object({
   BERTH_AUTH_FAILURES_PER_MINUTE: z.coerce.number().int().min(1).default(20),
   BERTH_CORS_ORIGINS: z.string().default(''),
   BERTH_ALLOWED_HOSTS: z.string().default(''),
+  BERTH_TRUSTED_PROXIES: z.string().default(''),
+  BERTH_BASE_PATH: z.string().default(''),
   BERTH_REQUEST_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
   BERTH_WS_MAX_BUFFERED_BYTES: z.coerce
     .number()
@@ -260,6 +277,40 @@ function readAllowedHosts(list: string): string[] {
   });
 }
 
+/**
+ * `127.0.0.1/32, 10.0.0.0/8, ::1/128`: networks as CIDRs, or single addresses (a /32 or /128).
+ * Only checked and split here; src/api/http/client-address.ts matches addresses against them.
+ */
+function readTrustedProxies(list: string): TrustedNetwork[] {
+  return commaList(list).map((entry) => {
+    const [address = '', prefixText, ...rest] = entry.split('/');
+    const version = isIP(address);
+    const bits = version === 6 ? 128 : 32;
+    const prefix = prefixText === undefined ? bits : /^\d{1,3}$/.test(prefixText) ? Number(prefixText) : NaN;
+    if (version === 0 || rest.length > 0 || !(prefix >= 0 && prefix <= bits)) {
+      throw new ConfigError(
+        `BERTH_TRUSTED_PROXIES: "${entry}" is not an address or a CIDR such as 10.0.0.0/8 or ::1/128`,
+      );
+    }
+    return { address, prefix, family: version === 6 ? 'ipv6' : 'ipv4' };
+  });
+}
+
+/**
+ * `/berth` (a trailing slash is dropped, `/` is no prefix): plain path segments, so the prefix
+ * compares as written and never needs decoding.
+ */
+function readBasePath(value: string): string {
+  const path = value.trim().replace(/\/+$/, '');
+  if (path === '') return '';
+  if (!/^(\/[A-Za-z0-9_~-][A-Za-z0-9._~-]*)+$/.test(path)) {
+    throw new ConfigError(
+      `BERTH_BASE_PATH: "${value}" is not a path such as /berth (segments of letters, digits, ".", "_", "~" and "-")`,
+    );
+  }
+  return path;
+}
+
 function commaList(list: string): string[] {
   return list
     .split(',')
@@ -366,6 +417,8 @@ export function loadConfig(
       corsOrigins: readCorsOrigins(values.BERTH_CORS_ORIGINS),
       allowedHosts: readAllowedHosts(values.BERTH_ALLOWED_HOSTS),
       requestTimeoutSeconds: values.BERTH_REQUEST_TIMEOUT_SECONDS,
+      trustedProxies: readTrustedProxies(values.BERTH_TRUSTED_PROXIES),
+      basePath: readBasePath(values.BERTH_BASE_PATH),
     },
     adminToken: values.BERTH_ADMIN_TOKEN,
   };
