@@ -14,6 +14,7 @@ import type { AuthGuard } from '../../platform/auth/guard.js';
 import type { Principal } from '../../platform/auth/principal.js';
 import { RateLimitedError, TokenInUrlError, UnauthenticatedError } from '../../shared/errors.js';
 import { tokenInUrl } from './authentication.js';
+import type { ClientAddressOf } from './client-address.js';
 import { crossSiteRefusal, type CrossSitePolicy } from './cross-site.js';
 
 /**
@@ -35,7 +36,13 @@ export const TRY_AGAIN_LATER = 1013;
 export function attachGraphQLWebSocket(
   server: Server,
   yoga: YogaServerInstance<Record<string, unknown>, Record<string, unknown>>,
-  options: { maxBufferedBytes: number; guard: AuthGuard; crossSite: CrossSitePolicy; log: YogaLogger },
+  options: {
+    maxBufferedBytes: number;
+    guard: AuthGuard;
+    crossSite: CrossSitePolicy;
+    clientAddress: ClientAddressOf;
+    log: YogaLogger;
+  },
 ): { close(): Promise<void>; clients(): number } {
   const { guard } = options;
   const wss = new WebSocketServer({
@@ -51,7 +58,7 @@ export function attachGraphQLWebSocket(
       if (refusal) done(false, refusal.httpStatus, refusal.message);
       else if (tokenInUrl(new URL(info.req.url ?? '/', 'http://berth'))) {
         guard.deny(
-          { action: 'websocket', address: info.req.socket.remoteAddress ?? 'unknown' },
+          { action: 'websocket', address: options.clientAddress(info.req) },
           null,
           new TokenInUrlError(),
         );
@@ -95,7 +102,7 @@ export function attachGraphQLWebSocket(
       // closes with 4408 after 3 s. docs/security.md has every close code in one table.
       onConnect: async (ctx) => {
         const socket = ctx.extra.socket;
-        const address = ctx.extra.request.socket.remoteAddress ?? 'unknown';
+        const address = options.clientAddress(ctx.extra.request);
         try {
           const principal = await guard.authenticate({
             authorization: ctx.connectionParams?.['authorization'],
@@ -117,7 +124,7 @@ export function attachGraphQLWebSocket(
         // Checked again on every subscribe: a revoked token, or one past its rate, opens nothing.
         const principal = (ctx.extra as { principal?: Principal }).principal;
         const socket = ctx.extra.socket;
-        const address = ctx.extra.request.socket.remoteAddress ?? 'unknown';
+        const address = options.clientAddress(ctx.extra.request);
         if (!principal || !guard.isActive(principal)) {
           const error = guard.deny(
             { action: 'subscribe', address },
