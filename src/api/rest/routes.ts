@@ -18,6 +18,7 @@ import {
   type ErrorCode,
   type HttpErrorCode,
 } from '../../shared/errors.js';
+import { eventStream, type ServerSentEvent } from '../http/event-stream.js';
 import { fromSeedRequest, toSeedContainer } from './seed-json.js';
 
 /**
@@ -158,23 +159,78 @@ async function logsRoute(
   });
   if (!flag(params, 'follow')) return respond(200, (await logs.lines(container, query)).map(seedLine));
 
-  const lines = await logs.follow(container, query);
-  const encoder = new TextEncoder();
-  const body = new ReadableStream<Uint8Array>({
-    // A comment first, so the client has the headers before the container writes anything.
-    start: (controller) => controller.enqueue(encoder.encode(': following\n\n')),
-    async pull(controller) {
-      const { value, done } = await lines.next().catch(() => ({ value: undefined, done: true as const }));
-      if (done) controller.close();
-      else controller.enqueue(encoder.encode(`data: ${JSON.stringify(seedLine(value))}\n\n`));
+  // A client resuming (an EventSource reconnecting sends the last id it saw) gets the lines after
+  // that one: read again from its millisecond, those of the millisecond already sent left out.
+  const resume = lastEventId(request.headers.get('last-event-id'));
+  const ids = new LogEventIds();
+  const lines = await logs.follow(
+    container,
+    resume ? { ...query, tail: undefined, since: new Date(resume.ms) } : query,
+  );
+  // A plain iterator, not a generator: a generator's return() would wait for the pending next(),
+  // which a silent container never answers, and the engine's stream would stay open.
+  const events: AsyncIterator<ServerSentEvent> = {
+    async next() {
+      for (;;) {
+        const { value: line, done } = await lines.next();
+        if (done) return { value: undefined, done: true };
+        const data = JSON.stringify(seedLine(line));
+        // berth's own notes (lines dropped for a slow reader) mark no place in the log.
+        if (line.stream === 'SYSTEM') return { value: { data }, done: false };
+        const id = ids.next(line.at);
+        if (resume && LogEventIds.compare(id, resume) <= 0) continue;
+        return { value: { id: LogEventIds.format(id), data }, done: false };
+      }
     },
     // The client went away: release the engine's stream.
-    cancel: () => void lines.return?.(),
-  });
-  return new Response(body, {
+    async return() {
+      await lines.return?.();
+      return { value: undefined, done: true };
+    },
+  };
+  return new Response(eventStream(events), {
     status: 200,
     headers: { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache' },
   });
+}
+
+interface LogEventId {
+  ms: number;
+  seq: number;
+}
+
+/**
+ * A followed log line's event id, `<ms>-<n>`: its time in milliseconds since the epoch, and how
+ * many lines of that millisecond the stream sent before it (as Redis names stream entries). The
+ * engine stamps each line when it reads it, and a stdout line may carry a time a hair before the
+ * stderr line sent ahead of it: ids never go back, a line earlier than the last takes the last's
+ * millisecond.
+ */
+class LogEventIds {
+  #last: LogEventId = { ms: -1, seq: 0 };
+
+  next(at: Date): LogEventId {
+    const ms = Math.max(at.getTime(), this.#last.ms);
+    this.#last = { ms, seq: ms === this.#last.ms ? this.#last.seq + 1 : 0 };
+    return this.#last;
+  }
+
+  static format(id: LogEventId): string {
+    return `${id.ms}-${id.seq}`;
+  }
+
+  static compare(a: LogEventId, b: LogEventId): number {
+    return a.ms - b.ms || a.seq - b.seq;
+  }
+}
+
+/** `Last-Event-ID` as LogEventIds writes it; anything else is the client's mistake. */
+function lastEventId(header: string | null): LogEventId | null {
+  if (header === null || header.trim() === '') return null;
+  const match = /^(\d{1,15})-(\d{1,9})$/.exec(header.trim());
+  if (!match)
+    throw new InvalidInputError('Last-Event-ID', 'must be an id this stream sent, such as 1733250000000-0');
+  return { ms: Number(match[1]), seq: Number(match[2]) };
 }
 
 async function route(request: Request, url: URL, path: string, services: RestServices, respond: Respond) {
