@@ -11,6 +11,8 @@ import { maskErrors } from './graphql/mask-errors.js';
 import { useMutationAudit } from './graphql/mutation-audit.js';
 import { useRequestErrorCodes } from './graphql/request-errors.js';
 import { principalOf, useAuthentication } from './http/authentication.js';
+import { mountAt } from './http/base-path.js';
+import { clientAddressOf } from './http/client-address.js';
 import {
   corsFor,
   useCrossSiteChecks,
@@ -18,7 +20,8 @@ import {
   type CrossSitePolicy,
 } from './http/cross-site.js';
 import { useDashboard } from './http/dashboard.js';
-import { GRAPHIQL_OPTIONS, graphiqlRenderer, useGraphiQLHeaders } from './http/graphiql.js';
+import { useGraphQLEventIds } from './http/event-stream.js';
+import { graphiqlOptions, graphiqlRenderer, useGraphiQLHeaders } from './http/graphiql.js';
 import {
   serverTimeouts,
   useGraphQLBodyLimit,
@@ -66,6 +69,9 @@ export function createApiServer(
   };
   // GraphiQL's assets are served from berth's own package (Yoga's default loads them from a CDN).
   const graphiql = graphiqlRenderer();
+  const { basePath } = config.http;
+  const clientAddress = clientAddressOf(config.http.trustedProxies);
+  const graphiqlOn = config.graphql.graphiql;
   const yoga = createYoga<Record<string, unknown>>({
     schema,
     // Authentication ran in onRequest (HTTP) or onConnect (WebSocket) and left the principal.
@@ -80,7 +86,9 @@ export function createApiServer(
     logging: log,
     batching: false,
     maskedErrors: { maskError: maskErrors },
-    graphiql: config.graphql.graphiql && GRAPHIQL_OPTIONS,
+    // Routes are written without BERTH_BASE_PATH, which mountAt takes off at the door; the page
+    // asks for the endpoint as the browser must, with it.
+    graphiql: graphiqlOn && graphiqlOptions(`${basePath}/graphql`),
     renderGraphiQL: graphiql.render,
     cors: corsFor(crossSite),
     plugins: [
@@ -89,8 +97,8 @@ export function createApiServer(
       // Before authentication: the page and its assets carry no data (the page asks for a token).
       useDashboard(),
       useCrossSiteChecks(crossSite, '/graphql'),
-      useAuthentication(guard, '/graphql'),
-      useGraphQLCsrfPrevention('/graphql'),
+      useAuthentication(guard, { graphqlEndpoint: '/graphql', clientAddress, graphiql: graphiqlOn }),
+      useGraphQLCsrfPrevention('/graphql', { graphiql: graphiqlOn }),
       useGraphQLBodyLimit('/graphql'),
       ...useQueryLimits(),
       useRequestErrorCodes(),
@@ -98,6 +106,7 @@ export function createApiServer(
       useHealthCheck(services.system),
       useMetricsEndpoint(metrics),
       useSubscriptionMetrics(metrics),
+      useGraphQLEventIds('/graphql'),
       useRestShim(services, log),
       useMutationAudit(),
     ],
@@ -106,26 +115,26 @@ export function createApiServer(
   // HTTPS (and so WSS) when a certificate is configured: TLS 1.2 at least; with a client CA, only
   // clients holding a certificate it signed get through the handshake.
   const server = config.tls
-    ? createHttpsServer(
-        {
-          ...serverTimeouts(config.http.requestTimeoutSeconds),
-          cert: config.tls.cert,
-          key: config.tls.key,
-          minVersion: 'TLSv1.2',
-          ...(config.tls.clientCa && {
-            ca: config.tls.clientCa,
-            requestCert: true,
-            rejectUnauthorized: true,
-          }),
-        },
-        yoga,
-      )
-    : createServer(serverTimeouts(config.http.requestTimeoutSeconds), yoga);
+    ? createHttpsServer({
+        ...serverTimeouts(config.http.requestTimeoutSeconds),
+        cert: config.tls.cert,
+        key: config.tls.key,
+        minVersion: 'TLSv1.2',
+        ...(config.tls.clientCa && {
+          ca: config.tls.clientCa,
+          requestCert: true,
+          rejectUnauthorized: true,
+        }),
+      })
+    : createServer(serverTimeouts(config.http.requestTimeoutSeconds));
+  // Before graphql-ws attaches, so upgrades lose the prefix before it reads their path.
+  mountAt(server, basePath, yoga);
   timeRequests(server);
   const websocket = attachGraphQLWebSocket(server, yoga, {
     maxBufferedBytes: config.websocket.maxBufferedBytes,
     guard,
     crossSite,
+    clientAddress,
     log,
   });
   metrics.countWebSocketClients(() => websocket.clients());
@@ -141,7 +150,8 @@ export function createApiServer(
           const { port } = server.address() as AddressInfo;
           const host = config.host.includes(':') ? `[${config.host}]` : config.host;
           const scheme = config.tls ? 'https' : 'http';
-          resolve({ url: `${scheme}://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`, port });
+          const origin = `${scheme}://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`;
+          resolve({ url: `${origin}${basePath}`, port });
         });
       }),
     async close() {

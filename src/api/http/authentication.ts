@@ -1,8 +1,11 @@
+import type { IncomingMessage } from 'node:http';
 import type { Plugin } from 'graphql-yoga';
 import { bearerToken, type AuthGuard } from '../../platform/auth/guard.js';
 import type { Principal } from '../../platform/auth/principal.js';
 import { TOKEN_PATTERN } from '../../platform/auth/tokens.js';
 import { BerthError, ERROR_CODES, RateLimitedError, TokenInUrlError } from '../../shared/errors.js';
+import type { ClientAddressOf } from './client-address.js';
+import { isGraphiQLPage } from './graphiql.js';
 
 const principals = new WeakMap<Request, Principal>();
 
@@ -22,10 +25,10 @@ export function tokenInUrl(url: URL): boolean {
   return bearerToken(decodeURIComponent(url.search)) !== null || url.username !== '' || url.password !== '';
 }
 
-/** The address a request came from, as the socket saw it. */
-export function remoteAddress(serverContext: unknown): string {
-  const req = (serverContext as { req?: { socket?: { remoteAddress?: string } } } | undefined)?.req;
-  return req?.socket?.remoteAddress ?? 'unknown';
+/** The address a request came from: its peer's, or the one a trusted proxy forwarded for. */
+function requestAddress(serverContext: unknown, clientAddress: ClientAddressOf): string {
+  const req = (serverContext as { req?: IncomingMessage } | undefined)?.req;
+  return req ? clientAddress(req) : 'unknown';
 }
 
 /**
@@ -45,11 +48,15 @@ export function routeShape(pathname: string, graphqlEndpoint: string): string {
  * GraphQL, the REST shim and log following alike. A refusal answers here, before routing, so no
  * engine call is ever made for it.
  */
-export function useAuthentication(guard: AuthGuard, graphqlEndpoint: string): Plugin {
+export function useAuthentication(
+  guard: AuthGuard,
+  options: { graphqlEndpoint: string; clientAddress: ClientAddressOf; graphiql: boolean },
+): Plugin {
+  const { graphqlEndpoint, clientAddress } = options;
   return {
     async onRequest({ request, url, endResponse, fetchAPI, serverContext }) {
       if (url.pathname === '/healthz') return;
-      const address = remoteAddress(serverContext);
+      const address = requestAddress(serverContext, clientAddress);
       const action = `${request.method} ${routeShape(url.pathname, graphqlEndpoint)}`;
       const graphql = url.pathname === graphqlEndpoint;
       const respond = (error: BerthError) => {
@@ -67,14 +74,10 @@ export function useAuthentication(guard: AuthGuard, graphqlEndpoint: string): Pl
         respond(guard.deny({ action, address }, null, new TokenInUrlError()));
         return;
       }
-      if (
-        graphql &&
-        request.method === 'GET' &&
-        !url.search &&
-        /text\/html/.test(request.headers.get('accept') ?? '')
-      ) {
-        return; // GraphiQL's page: its own requests carry the token (set it under Headers).
-      }
+      // GraphiQL's page, with or without the query GraphiQL keeps in its URL: its own requests
+      // carry the token (set under Headers). Yoga answers it before this runs; this keeps the rule
+      // in one place with it, and with GraphiQL off such a GET needs a token like any other.
+      if (options.graphiql && isGraphiQLPage(request, url, graphqlEndpoint)) return;
       try {
         principals.set(
           request,

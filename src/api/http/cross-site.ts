@@ -1,6 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { CORSOptions, Plugin } from 'graphql-yoga';
 import { HTTP_ERROR_CODES, type HttpErrorCode } from '../../shared/errors.js';
+import { isGraphiQLPage } from './graphiql.js';
 
 /**
  * What keeps a web page on another site from driving berth through a visitor's browser. With
@@ -125,13 +126,12 @@ export function useCrossSiteChecks(policy: CrossSitePolicy, graphqlEndpoint: str
  * header such a page cannot set without one either (Yoga's CSRF prevention, `x-graphql-yoga-csrf`).
  * Forms (urlencoded, multipart) and `application/graphql` bodies are refused with 415.
  */
-export function useGraphQLCsrfPrevention(graphqlEndpoint: string): Plugin {
+export function useGraphQLCsrfPrevention(graphqlEndpoint: string, options: { graphiql: boolean }): Plugin {
   return {
     onRequest({ request, url, endResponse, fetchAPI }) {
       if (url.pathname !== graphqlEndpoint) return;
       // GraphiQL's page holds no data; its own requests are JSON POSTs.
-      if (request.method === 'GET' && !url.search && /text\/html/.test(request.headers.get('accept') ?? ''))
-        return;
+      if (options.graphiql && isGraphiQLPage(request, url, graphqlEndpoint)) return;
       const type = mediaType(request.headers.get('content-type'));
       const fail = (code: HttpErrorCode, message: string) =>
         endResponse(

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
-import type { GraphiQLOptions, Plugin } from 'graphql-yoga';
+import { shouldRenderGraphiQL, type GraphiQLOptions, type Plugin } from 'graphql-yoga';
 
 /**
  * Where the dashboard keeps its token for the tab (web/src/components/app.tsx, TOKEN_KEY): the
@@ -33,17 +33,33 @@ const PLACEHOLDER = '__berth_session_headers__';
 /**
  * GraphiQL's options. Its own default keeps the header editor in localStorage (so a pasted token
  * would outlive the tab): off, the token typed or pre-filled lives as long as the page. The header
- * editor starts open, since every request needs the token there.
+ * editor starts open, since every request needs the token there. `endpoint` is the path the
+ * browser asks for, with BERTH_BASE_PATH's prefix: GraphiQL would otherwise post to the page's own
+ * path, which holds whatever query string it was opened with.
  */
-export const GRAPHIQL_OPTIONS = {
-  title: 'berth GraphiQL',
-  shouldPersistHeaders: false,
-  defaultEditorToolsVisibility: 'headers',
-  // New tabs (Yoga's `headers` is GraphiQL's defaultHeaders) and the first one (GraphiQL's own
-  // initialHeaders, passed through by Yoga) both start with the session's header.
-  headers: PLACEHOLDER,
-  initialHeaders: PLACEHOLDER,
-} satisfies GraphiQLOptions & { initialHeaders: string };
+export function graphiqlOptions(endpoint: string) {
+  return {
+    title: 'berth GraphiQL',
+    endpoint,
+    shouldPersistHeaders: false,
+    defaultEditorToolsVisibility: 'headers',
+    // New tabs (Yoga's `headers` is GraphiQL's defaultHeaders) and the first one (GraphiQL's own
+    // initialHeaders, passed through by Yoga) both start with the session's header.
+    headers: PLACEHOLDER,
+    initialHeaders: PLACEHOLDER,
+  } satisfies GraphiQLOptions & { initialHeaders: string };
+}
+
+/**
+ * Whether Yoga answers this request with GraphiQL's page: a GET that accepts HTML, at the GraphQL
+ * endpoint, whatever its query string. GraphiQL writes the editor's query into the page's URL
+ * (`?query=…`), so a reload carries one; Yoga still renders the page and executes nothing, and it
+ * does so before any of berth's plugins run. Only with GraphiQL on: off, such a GET is GraphQL's.
+ */
+export function isGraphiQLPage(request: Request, url: URL, graphqlEndpoint: string): boolean {
+  const path = url.pathname.replace(/\/$/, '');
+  return path === graphqlEndpoint && shouldRenderGraphiQL(request);
+}
 
 /**
  * GraphiQL's page as @graphql-yoga/render-graphiql makes it: every asset (script, styles, the
