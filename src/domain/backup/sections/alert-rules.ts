@@ -33,8 +33,8 @@ function toEntry(rule: AlertRule) {
  * and whoever holds it can forge alerts to the receiver; a backup is a file that travels (the
  * same reason the tokens section holds no token secret). So a rule with a webhook comes back
  * without it: it is evaluated and its alerts reach `alerts` and `activeAlerts` at once, and its
- * report item says to set the webhook again with a secret (the old one, or a new one the
- * receiver is given). The alternative, keeping the rule off until then, would hide its alerts
+ * report item says to set the webhook again with a secret (the old one, or a new one, berth's
+ * generated one when left out, that the receiver is given). The alternative, keeping the rule off until then, would hide its alerts
  * everywhere for want of one channel.
  *
  * A rule keeps its id, so `alerts(ruleId)` subscribers and receivers that key on it still match.
@@ -93,7 +93,8 @@ function restoreRule(
       entry.name,
       `without its webhook to ${webhook.url}: a backup holds no webhook secrets; set it again with ` +
         `updateAlertRule(id: "${rule.id}", input: { webhook: { url: "${webhook.url}", secret: "…" } }) ` +
-        `and give the receiver that secret`,
+        `and give the receiver that secret, or leave the secret out and give it the new one berth ` +
+        `answers as webhookSecret`,
     );
   } catch (error) {
     if (!(error instanceof BerthError)) throw error;
