@@ -59,6 +59,11 @@ export interface RunningBerth extends BerthClient {
 }
 
 /** The client that sends `token` (none when undefined); its WebSocket clients go into `sockets`. */
+/** A client of a berth this process did not start (one in a container, say) at `url`. */
+export function remoteBerth(url: string, token: string): BerthClient {
+  return clientOf(url, token, new Set());
+}
+
 function clientOf(url: string, token: string | undefined, sockets: Set<Client>): BerthClient {
   const authorization = token === undefined ? undefined : `Bearer ${token}`;
   const fetchAs: BerthClient['fetch'] = (path, init = {}) => {

@@ -522,14 +522,14 @@ describe('the database under BERTH_DATA_DIR', () => {
   });
 });
 
-describe('npm run token (scripts/token.ts), end to end', () => {
+describe('npm run token (src/token.ts), end to end', () => {
   const root = fileURLToPath(new URL('../..', import.meta.url));
 
   function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
     const env: NodeJS.ProcessEnv = { ...process.env, BERTH_DATA_DIR: dataDir };
     delete env['BERTH_ADMIN_TOKEN'];
     return new Promise((resolve) => {
-      execFile('npx', ['tsx', 'scripts/token.ts', ...args], { cwd: root, env }, (error, stdout, stderr) => {
+      execFile('npx', ['tsx', 'src/token.ts', ...args], { cwd: root, env }, (error, stdout, stderr) => {
         const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
         resolve({ code, stdout, stderr });
       });

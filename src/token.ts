@@ -3,16 +3,10 @@
 // Exit codes: 0 done, 1 it failed (no such token, database error), 2 the command was wrong.
 
 import { parseArgs } from 'node:util';
-import {
-  generateToken,
-  ROLES,
-  TokenService,
-  type Role,
-  type TokenRecord,
-} from '../src/platform/auth/tokens.js';
-import { ConfigError, loadConfig } from '../src/platform/config.js';
-import { BerthError, InvalidInputError } from '../src/shared/errors.js';
-import { BerthDatabase } from '../src/platform/store/database.js';
+import { generateToken, ROLES, TokenService, type Role, type TokenRecord } from './platform/auth/tokens.js';
+import { ConfigError, loadConfig } from './platform/config.js';
+import { BerthError, InvalidInputError } from './shared/errors.js';
+import { BerthDatabase } from './platform/store/database.js';
 
 const USAGE = `usage: npm run token -- <command>
 
