@@ -1,6 +1,6 @@
 // `node dist/healthcheck.js`: the container image's HEALTHCHECK. Asks this berth's own `/healthz`
-// over loopback with the same configuration the server read, so a port, TLS or path setting
-// changes both at once. Exit 0 when berth answers 200, 1 otherwise (Docker's contract). Plain
+// over loopback with the same configuration the server read, so a port, TLS or base path
+// setting changes both at once. Exit 0 when berth answers 200, 1 otherwise (Docker's contract). Plain
 // node with no shell or curl, because the runtime image has neither.
 
 import { request as httpRequest } from 'node:http';
@@ -16,7 +16,7 @@ const req = request(
   {
     host,
     port: config.port,
-    path: '/healthz',
+    path: `${config.http.basePath}/healthz`,
     timeout: 5000,
     // Its own certificate, named for the public host rather than loopback.
     rejectUnauthorized: false,
