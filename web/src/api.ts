@@ -89,9 +89,8 @@ export class BerthApi {
   }) {
     this.#token = options.token;
     this.#onTokenRefused = options.onTokenRefused;
-    const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
     this.#client = createClient({
-      url: `${scheme}//${location.host}/graphql`,
+      url: graphqlUrl('ws'),
       connectionParams: () => (this.#token ? { authorization: `Bearer ${this.#token}` } : {}),
       // Keep trying while berth restarts or asks to slow down; a refused token is final (graphql-ws
       // would retry 4403 on its own).
@@ -161,6 +160,18 @@ export class BerthApi {
   }
 }
 
+/**
+ * berth's GraphQL endpoint, next to the page: `graphql` relative to the document, so under a
+ * BERTH_BASE_PATH (`/berth/`) it is `/berth/graphql` and at `/` it is `/graphql`, the page need not
+ * be told the prefix. The router keeps its state in the hash, so the page's path is always the
+ * dashboard's own. Over the WebSocket with the page's scheme made ws: or wss:.
+ */
+function graphqlUrl(scheme: 'http' | 'ws'): string {
+  const url = new URL('graphql', document.baseURI);
+  if (scheme === 'ws') url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
+  return url.href;
+}
+
 function isCloseEvent(value: unknown): value is CloseEvent {
   return typeof value === 'object' && value !== null && 'code' in value && 'reason' in value;
 }
@@ -193,7 +204,7 @@ export async function postGraphQL<TResult, TVariables extends Variables>(
   if (token) headers['authorization'] = `Bearer ${token}`;
   let response: Response;
   try {
-    response = await fetch('/graphql', {
+    response = await fetch(graphqlUrl('http'), {
       method: 'POST',
       headers,
       body: JSON.stringify({ query: textOf(document), variables: variables ?? {} }),
