@@ -31,6 +31,7 @@ import { StackService } from './domain/stacks/service.js';
 import { StackStore } from './domain/stacks/store.js';
 import { SwarmStacks } from './domain/stacks/swarm/stacks.js';
 import { SwarmService } from './domain/swarm/service.js';
+import { EngineAvailability } from './domain/system/engine-availability.js';
 import { SystemStatus } from './domain/system/status.js';
 import { TemplateService } from './domain/templates/service.js';
 import { VolumeService } from './domain/volumes/service.js';
@@ -81,7 +82,10 @@ export function buildApp(config: Config, options: { logger?: YogaLogger } = {}):
   const metrics = new BerthMetrics();
   const engine = new DockerEngine(config.engine, { onCall: (call) => metrics.recordEngineCall(call) });
 
-  const index = new ContainerIndex(engine, engine.eventStream(log), log);
+  const engineEvents = engine.eventStream(log);
+  const index = new ContainerIndex(engine, engineEvents, log);
+  // Says once, at the first failed try, why the engine cannot be reached and how to fix it.
+  const availability = new EngineAvailability(engineEvents, config.dockerHost, log);
   const stats = new StatsHub(log, { pidOf: (id) => index.peek(id)?.pid ?? null });
   const statsBinding = new StatsIndexBinding(
     index,
@@ -135,7 +139,7 @@ export function buildApp(config: Config, options: { logger?: YogaLogger } = {}):
     stats,
     history,
     events: new ContainerEventLog(index),
-    system: new SystemStatus(engine, index, stats, config.dockerHost),
+    system: new SystemStatus(engine, index, stats, config.dockerHost, availability),
     logs: new LogService(engine),
     exec: new ExecService(engine, {
       maxOutputBytes: config.exec.maxOutputBytes,

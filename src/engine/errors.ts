@@ -4,6 +4,7 @@ import {
   BuiltInNetworkError,
   EngineRefusedError,
   EngineUnavailableError,
+  type EngineUnavailableReason,
   ImageInUseError,
   ImageNotFoundError,
   InvalidInputError,
@@ -25,6 +26,7 @@ import {
   VolumeNotFoundError,
 } from '../shared/errors.js';
 import { ServiceVersionConflictError } from '../domain/swarm/errors.js';
+import { describeEngineFailure, type EnginePlace } from '../domain/system/engine-availability.js';
 import {
   isNetworkOperation,
   isSwarmOperation,
@@ -46,6 +48,11 @@ interface ModemError {
   json?: { message?: string } | string | null;
   reason?: string;
   message?: string;
+  /** A socket error's: the unix socket's path, or the IP it dialled (with `port`). */
+  address?: string;
+  port?: number;
+  /** A failed name lookup's host. */
+  hostname?: string;
 }
 
 const CONNECTION_CODES = new Set([
@@ -70,6 +77,32 @@ export function engineMessage(error: unknown): string {
 
 export function statusOf(error: unknown): number | undefined {
   return (error as ModemError).statusCode;
+}
+
+/** The socket error's code, as the reason an operator can act on; anything unlisted is OTHER. */
+const REASONS: Readonly<Record<string, EngineUnavailableReason>> = {
+  EACCES: 'PERMISSION_DENIED',
+  EPERM: 'PERMISSION_DENIED',
+  ENOENT: 'NOT_FOUND',
+  ENOTFOUND: 'NOT_FOUND',
+  ECONNREFUSED: 'REFUSED',
+  ETIMEDOUT: 'TIMEOUT',
+};
+
+/**
+ * A failure to reach the engine, translated: the socket error's code becomes the reason, and its
+ * address the place the message names with the fix (see describeEngineFailure).
+ */
+export function unreachable(error: unknown): EngineUnavailableError {
+  const e = error as ModemError;
+  const reason = (e.code !== undefined && REASONS[e.code]) || 'OTHER';
+  const place: EnginePlace =
+    e.hostname !== undefined
+      ? { kind: 'tcp', address: e.hostname }
+      : e.address !== undefined && e.port === undefined
+        ? { kind: 'socket', path: e.address }
+        : { kind: 'tcp', address: e.address === undefined ? 'its address' : `${e.address}:${e.port}` };
+  return new EngineUnavailableError(describeEngineFailure(reason, place, engineMessage(error)), reason);
 }
 
 /** True when the error says the engine itself could not be reached (not that it refused). */
@@ -232,7 +265,7 @@ function swarmFailure(
     );
   }
   // A manager that lost its quorum: the swarm is there but cannot decide anything until it returns.
-  if (status === 503) return new EngineUnavailableError(message);
+  if (status === 503) return new EngineUnavailableError(message, 'OTHER');
   if (/update out of sequence/i.test(message)) return new ServiceVersionConflictError(subject, message);
   const network = /network (\S+) not found/i.exec(message)?.[1];
   if (network !== undefined) return new InvalidInputError('input.networks', `no network "${network}"`);
@@ -278,7 +311,7 @@ export function toDomainError(
   details: FailureDetails = {},
 ): Error {
   if (error instanceof BerthError) return error;
-  if (isConnectionError(error)) return new EngineUnavailableError(engineMessage(error));
+  if (isConnectionError(error)) return unreachable(error);
   const status = statusOf(error);
   const message = engineMessage(error);
 

@@ -84,7 +84,8 @@ export const ERROR_CODES = {
   },
   ENGINE_UNAVAILABLE: {
     httpStatus: 503,
-    description: 'The Docker Engine cannot be reached; berth keeps running and retries on the next call.',
+    description:
+      'The Docker Engine cannot be reached; `reason` says why and the message how to fix it. berth keeps running and retries on the next call.',
   },
   ENGINE_REFUSED: {
     httpStatus: 422,
@@ -157,6 +158,32 @@ export const ERROR_CODES = {
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
+
+/**
+ * Why the engine cannot be reached (ENGINE_UNAVAILABLE's `reason`), from the socket error the
+ * engine gateway saw: each asks for a different fix, which the error's message names.
+ */
+export const ENGINE_UNAVAILABLE_REASONS = {
+  PERMISSION_DENIED: {
+    description:
+      "berth may not open the engine's socket (EACCES): the user it runs as is not in the socket's group (usually docker).",
+  },
+  NOT_FOUND: {
+    description:
+      "Nothing at the engine's address (ENOENT: no socket file there; or a host name that does not resolve): no engine runs, or DOCKER_HOST names the wrong place.",
+  },
+  REFUSED: {
+    description:
+      'Something is at the address but nothing listens (ECONNREFUSED): the engine is not running, or left a stale socket behind.',
+  },
+  TIMEOUT: { description: 'The engine did not answer in time (ETIMEDOUT).' },
+  OTHER: {
+    description:
+      'Any other failure to reach the engine (a connection reset, a swarm manager without its quorum); the message says which.',
+  },
+} as const;
+
+export type EngineUnavailableReason = keyof typeof ENGINE_UNAVAILABLE_REASONS;
 
 /**
  * Refusals of the HTTP exchange itself, before any operation runs: the REST shim answers them as
@@ -385,7 +412,16 @@ export class RateLimitedError extends BerthError {
 
 export class EngineUnavailableError extends BerthError {
   readonly code = 'ENGINE_UNAVAILABLE';
-  constructor(detail: string) {
+  constructor(
+    /** What berth saw and, where berth knows one, the fix. */
+    readonly detail: string,
+    /**
+     * Why, where the thrower saw the engine's own failure; undefined where it could not (the
+     * container index refusing while it is out of step), and GraphQL then answers the reason berth
+     * last saw the engine fail with.
+     */
+    readonly reason?: EngineUnavailableReason,
+  ) {
     super(`the Docker Engine is unavailable: ${detail}`);
   }
 }

@@ -238,7 +238,7 @@ export type ErrorCode =
   | 'CURSOR_EXPIRED'
   /** The Docker Engine refused the request for a reason berth has no rule of its own for; the message gives the engine's status and words. */
   | 'ENGINE_REFUSED'
-  /** The Docker Engine cannot be reached; berth keeps running and retries on the next call. */
+  /** The Docker Engine cannot be reached; `reason` says why and the message how to fix it. berth keeps running and retries on the next call. */
   | 'ENGINE_UNAVAILABLE'
   /** The command did not finish within its timeout; it was stopped where berth could reach it. */
   | 'EXEC_TIMEOUT'

@@ -1,6 +1,7 @@
 import {
   AmbiguousIdError,
   BerthError,
+  ENGINE_UNAVAILABLE_REASONS,
   ERROR_CODES,
   EngineRefusedError,
   EngineUnavailableError,
@@ -14,6 +15,7 @@ import {
   PolicyViolationError,
   QuotaExceededError,
   StartFailedError,
+  type EngineUnavailableReason,
   type ErrorCode,
 } from '../../shared/errors.js';
 import { builder } from './builder.js';
@@ -82,7 +84,34 @@ builder.objectType(PolicyViolationError, {
   }),
 });
 builder.objectType(QuotaExceededError, { name: 'QuotaExceededError', interfaces: [ErrorInterface] });
-builder.objectType(EngineUnavailableError, { name: 'EngineUnavailableError', interfaces: [ErrorInterface] });
+export const EngineUnavailableReasonEnum = builder.enumType('EngineUnavailableReason', {
+  description: 'Why the Docker Engine cannot be reached; each asks for its own fix.',
+  values: Object.fromEntries(
+    Object.entries(ENGINE_UNAVAILABLE_REASONS).map(([reason, { description }]) => [
+      reason,
+      { value: reason, description },
+    ]),
+  ) as Record<EngineUnavailableReason, { value: EngineUnavailableReason; description: string }>,
+});
+
+builder.objectType(EngineUnavailableError, {
+  name: 'EngineUnavailableError',
+  interfaces: [ErrorInterface],
+  fields: (t) => ({
+    // The container index refuses while out of step without seeing why: then the engine's last
+    // failure, as berth's system status keeps it.
+    reason: t.field({
+      type: EngineUnavailableReasonEnum,
+      resolve: (error, _, { system }) => error.reason ?? system.engineFailure()?.reason ?? 'OTHER',
+    }),
+    detail: t.string({
+      description:
+        'What berth saw, and how to fix it where berth knows (e.g. the docker group for PERMISSION_DENIED).',
+      resolve: (error, _, { system }) =>
+        (error.reason === undefined ? system.engineFailure()?.detail : undefined) ?? error.detail,
+    }),
+  }),
+});
 builder.objectType(EngineRefusedError, {
   name: 'EngineRefusedError',
   interfaces: [ErrorInterface],

@@ -1,5 +1,6 @@
 import type { SystemReport } from '../../domain/system/status.js';
 import { builder } from './builder.js';
+import { EngineUnavailableReasonEnum } from './errors.js';
 
 /** berth's view of itself and its engine. */
 
@@ -7,6 +8,16 @@ const EngineStatusRef = builder.objectRef<SystemReport['engine']>('EngineStatus'
   fields: (t) => ({
     up: t.exposeBoolean('up', { description: 'Whether the engine answers a ping now.' }),
     dockerHost: t.exposeString('dockerHost'),
+    reason: t.field({
+      type: EngineUnavailableReasonEnum,
+      nullable: true,
+      description: 'Why the engine does not answer; null while it does.',
+      resolve: (engine) => engine.reason,
+    }),
+    detail: t.exposeString('detail', {
+      nullable: true,
+      description: 'What berth saw, and how to fix it; null while the engine answers.',
+    }),
   }),
 });
 

@@ -10,8 +10,14 @@ export function useHealthCheck(system: SystemStatus): Plugin {
     async onRequest({ url, request, endResponse, fetchAPI }) {
       if (url.pathname !== '/healthz' || request.method !== 'GET') return;
       const report = await system.report();
-      // Open to anyone, so it says only up or down; the `system` query (viewer) tells the rest.
-      endResponse(fetchAPI.Response.json({ status: 'ok', engine: report.engine.up ? 'up' : 'down' }));
+      // Open to anyone, so it says up or down and, when down, the reason's name (PERMISSION_DENIED,
+      // NOT_FOUND…), never paths or addresses; the `system` query (viewer) tells the rest.
+      const { up, reason } = report.engine;
+      endResponse(
+        fetchAPI.Response.json(
+          up ? { status: 'ok', engine: 'up' } : { status: 'ok', engine: 'down', reason },
+        ),
+      );
     },
   };
 }

@@ -1,9 +1,18 @@
 import type { ContainerIndex } from '../containers/container-index.js';
+import type { EngineUnavailableReason } from '../../shared/errors.js';
+import type { EngineFailure } from './engine-availability.js';
 import type { EngineHost } from './ports.js';
 import type { StatsHub } from '../stats/hub.js';
 
 export interface SystemReport {
-  engine: { up: boolean; dockerHost: string };
+  engine: {
+    up: boolean;
+    dockerHost: string;
+    /** Why the engine does not answer; null while it does. */
+    reason: EngineUnavailableReason | null;
+    /** What berth saw and the fix; null while the engine answers. */
+    detail: string | null;
+  };
   statsSource: string;
   statsCollectors: number;
   indexedContainers: number | null;
@@ -16,12 +25,34 @@ export class SystemStatus {
     private readonly index: ContainerIndex,
     private readonly stats: StatsHub,
     private readonly dockerHost: string,
+    private readonly availability: { readonly failure: EngineFailure | null } = { failure: null },
   ) {}
+
+  /**
+   * Why berth last failed to reach the engine, or null while it answers: what an
+   * ENGINE_UNAVAILABLE thrown without a reason of its own (the container index out of step) is
+   * answered with.
+   */
+  engineFailure(): EngineFailure | null {
+    return this.availability.failure;
+  }
 
   async report(): Promise<SystemReport> {
     const up = await this.engine.ping();
+    // The ping says only whether; the reason is what the engine's last failed try said.
+    const failure = up
+      ? null
+      : (this.availability.failure ?? {
+          reason: 'OTHER' as const,
+          detail: `the Docker Engine at ${this.dockerHost} did not answer a ping`,
+        });
     return {
-      engine: { up, dockerHost: this.dockerHost },
+      engine: {
+        up,
+        dockerHost: this.dockerHost,
+        reason: failure?.reason ?? null,
+        detail: failure?.detail ?? null,
+      },
       statsSource: this.stats.sourceKind,
       statsCollectors: this.stats.collectors.running,
       indexedContainers: this.index.available ? this.index.list().length : null,

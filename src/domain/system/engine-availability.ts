@@ -1,0 +1,102 @@
+import type { EngineEvents } from '../containers/ports.js';
+import { EngineUnavailableError, type EngineUnavailableReason } from '../../shared/errors.js';
+import type { Logger } from '../../shared/logger.js';
+
+/** Where berth tried to reach the engine: a unix socket's path, or a TCP address (`host:port`). */
+export type EnginePlace = { kind: 'socket'; path: string } | { kind: 'tcp'; address: string };
+
+/** Why the engine cannot be reached, and what to do about it, as berth tells its operator. */
+export interface EngineFailure {
+  reason: EngineUnavailableReason;
+  /** What berth saw, and the fix where it knows one. */
+  detail: string;
+}
+
+/**
+ * What to tell the operator for each reason: the one place its wording lives, so the start-up
+ * log, the GraphQL error and the system query say the same thing. `seen` is the socket error's
+ * own words, kept for the reasons that have no fix of their own.
+ */
+export function describeEngineFailure(
+  reason: EngineUnavailableReason,
+  place: EnginePlace,
+  seen: string,
+): string {
+  if (place.kind === 'socket') {
+    const path = place.path;
+    switch (reason) {
+      case 'PERMISSION_DENIED':
+        return (
+          `cannot open ${path}: permission denied — add the user berth runs as to the docker group, ` +
+          `the socket's (sudo usermod -aG docker $USER, then log in again), or run berth's container ` +
+          `with the socket's group (docker run --group-add $(stat -c %g ${path}))`
+        );
+      case 'NOT_FOUND':
+        return `no Docker Engine at ${path} (no such file) — start dockerd (sudo systemctl start docker) or set DOCKER_HOST to where the engine listens`;
+      case 'REFUSED':
+        return `nothing listens on ${path} (connection refused): dockerd is not running and left a stale socket — start dockerd (sudo systemctl start docker) or set DOCKER_HOST to where the engine listens`;
+      case 'TIMEOUT':
+        return `the Docker Engine on ${path} did not answer in time — it may be overloaded or hung; check dockerd's own log`;
+      case 'OTHER':
+        return `cannot talk to the Docker Engine on ${path}: ${seen}`;
+    }
+  }
+  const address = place.address;
+  switch (reason) {
+    case 'PERMISSION_DENIED':
+      return `cannot connect to ${address}: permission denied by this host — check its firewall rules for berth's user`;
+    case 'NOT_FOUND':
+      return `no Docker Engine at ${address}: the host name does not resolve — check DOCKER_HOST`;
+    case 'REFUSED':
+      return `nothing listens at ${address} (connection refused) — start dockerd listening there, or set DOCKER_HOST to where the engine listens`;
+    case 'TIMEOUT':
+      return `the Docker Engine at ${address} did not answer in time — check that the host is up and that the network lets berth reach it`;
+    case 'OTHER':
+      return `cannot talk to the Docker Engine at ${address}: ${seen}`;
+  }
+}
+
+/**
+ * Whether berth can reach its engine, and if not why, as the engine's event stream finds out: it
+ * retries on its own with back-off for as long as the engine is away, which makes it the probe.
+ * Says so in the log once per reason (at start, the first failed try), not at every retry; again
+ * only when the reason changes, and once when the engine answers again.
+ */
+export class EngineAvailability {
+  #failure: EngineFailure | null = null;
+
+  constructor(
+    events: Pick<EngineEvents, 'on'>,
+    private readonly dockerHost: string,
+    private readonly log: Logger,
+  ) {
+    events.on('disconnected', (error) => this.#failed(error));
+    events.on('connected', () => this.#answered());
+  }
+
+  /** Why the engine could not be reached at the last try; null while it answers (or before any try). */
+  get failure(): EngineFailure | null {
+    return this.#failure;
+  }
+
+  #failed(error: Error): void {
+    // A stream the engine ended is not a failure to reach it: the event stream says so itself,
+    // and its next try tells which it is.
+    if (!(error instanceof EngineUnavailableError)) return;
+    const failure: EngineFailure = { reason: error.reason ?? 'OTHER', detail: error.detail };
+    const changed = this.#failure?.reason !== failure.reason;
+    this.#failure = failure;
+    if (changed) {
+      this.log.warn(
+        `the Docker Engine at ${this.dockerHost} cannot be reached: ${failure.detail}. ` +
+          'berth keeps serving (ENGINE_UNAVAILABLE) and works again as soon as the engine answers',
+      );
+    }
+  }
+
+  #answered(): void {
+    if (this.#failure === null) return;
+    this.#failure = null;
+    this.log.info(`the Docker Engine at ${this.dockerHost} answers again`);
+  }
+}
