@@ -224,8 +224,14 @@ describe('alert webhooks as Standard Webhooks, verified by the standardwebhooks 
     const text = 'a-receivers-older-secret-0123';
     const created = await createRule({ webhook: { url: 'http://127.0.0.1:9/b', secret: text } });
     expect(created.webhookSecret).toBe(`whsec_${Buffer.from(text).toString('base64')}`);
-    // A rule without a webhook has no secret to show.
-    expect((await createRule({})).webhookSecret).toBeNull();
+    // A rule without a webhook has no secret to show; given one later, berth generates its secret.
+    const plain = await createRule({});
+    expect(plain.webhookSecret).toBeNull();
+    const { updateAlertRule: hooked } = await berth.query(UpdateAlertRule, {
+      id: plain.rule.id,
+      input: { webhook: { url: 'http://127.0.0.1:9/c' } },
+    });
+    expect(hooked).toMatchObject({ webhookSecret: expect.stringMatching(/^whsec_[A-Za-z0-9+/]{43}=$/) });
     // Setting a new secret on update shows it, once.
     const fresh = `whsec_${Buffer.alloc(40, 3).toString('base64')}`;
     const { updateAlertRule } = await berth.query(UpdateAlertRule, {
