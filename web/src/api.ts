@@ -1,6 +1,7 @@
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { print } from 'graphql';
 import { createClient, type Client } from 'graphql-ws/client';
+import { retryAfterMs, retryDelayMs } from './backoff.js';
 
 /** A failure berth explained: its error code (UNAUTHENTICATED, NOT_FOUND, …), message and field. */
 export class ApiError extends Error {
@@ -40,26 +41,6 @@ const TOKEN_REFUSED_CLOSE_CODES = new Set([4401, 4403]);
  * failed authentications from this address. Retried, no sooner than the reason's "retry after N s".
  */
 const TRY_AGAIN_LATER = 1013;
-
-/** The first retry waits about this long, each next one twice as long, up to the cap. */
-const RETRY_BASE_MS = 1000;
-const RETRY_CAP_MS = 30_000;
-
-/**
- * How long to wait before retry number `retries` (0 for the first): exponential, capped, and
- * jittered over its upper half, so tabs cut off together (a berth restart) do not come back in
- * step; never before berth's own "retry after".
- */
-export function retryDelayMs(retries: number, retryAfterMs = 0, random: () => number = Math.random): number {
-  const exponential = Math.min(RETRY_CAP_MS, RETRY_BASE_MS * 2 ** Math.min(retries, 16));
-  return Math.max(retryAfterMs, exponential / 2 + random() * (exponential / 2));
-}
-
-/** The seconds a 1013's reason names ("…; retry after 42 s"), in ms; 0 when it names none. */
-function retryAfterMs(reason: string): number {
-  const seconds = /retry after (\d+) s/.exec(reason)?.[1];
-  return seconds === undefined ? 0 : Math.min(Number(seconds), 3600) * 1000;
-}
 
 export interface Sink<T> {
   next(data: T): void;
