@@ -2,7 +2,7 @@ import type { IncomingMessage, RequestListener, Server, ServerResponse } from 'n
 import type { Duplex } from 'node:stream';
 import { HTTP_ERROR_CODES } from '../../shared/errors.js';
 
-/**
+/*
  * Everything under BERTH_BASE_PATH (`/berth`), for a reverse proxy that passes its own prefix on:
  * berth is mounted there, as Express mounts an app. A request's path loses the prefix at the door,
  * before Yoga or graphql-ws see it, so every route inside stays written once (`/graphql`,
@@ -10,12 +10,6 @@ import { HTTP_ERROR_CODES } from '../../shared/errors.js';
  * browser is told to ask for carries the prefix: GraphiQL's endpoint, and the dashboard, whose
  * URLs are relative to its page.
  */
-export interface Mount {
-  /** The prefix, `` for none. */
-  readonly basePath: string;
-  /** A path as the client asks for it: the prefix and then `path`. */
-  external(path: string): string;
-}
 
 /** Outside the prefix: the catalog's ROUTE_NOT_FOUND, as the REST shim answers a path it lacks. */
 function notFound(response: ServerResponse, basePath: string): void {
@@ -47,7 +41,7 @@ export function insidePrefix(url: string, basePath: string): string | null {
  * the prefix the same way, before graphql-ws (attached after this) looks at the path; one outside
  * it keeps a path graphql-ws serves nothing at, so it is refused there as any other path is.
  */
-export function mountAt(server: Server, basePath: string, handler: RequestListener): Mount {
+export function mountAt(server: Server, basePath: string, handler: RequestListener): void {
   server.on('request', (request: IncomingMessage, response: ServerResponse) => {
     const inside = insidePrefix(request.url ?? '/', basePath);
     if (inside === null) return notFound(response, basePath);
@@ -66,8 +60,4 @@ export function mountAt(server: Server, basePath: string, handler: RequestListen
       request.url = inside === null || inside === '' || inside.startsWith('?') ? `//${request.url}` : inside;
     });
   }
-  return {
-    basePath,
-    external: (path) => `${basePath}${path}`,
-  };
 }
