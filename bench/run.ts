@@ -1,6 +1,6 @@
 /**
  * `npm run bench`: starts a private Docker engine, runs berth as a child process against it, and
- * measures the performance targets of issue 3 (B1-B5), issue 4 (B6), issue 6 (B7) and issue 12 (B9), each against its
+ * measures the performance targets of issue 3 (B1-B5), issue 4 (B6), issue 6 (B7), issue 12 (B9) and issue 13 (B10), each against its
  * baseline in the same run, and costs that unit tests no longer time (B8).
  * Writes bench/RESULTS.md and prints a summary. Everything it starts is stopped at the end, on
  * failure and on Ctrl-C too.
@@ -23,6 +23,7 @@ import { logsBenchmark } from './b6-logs.js';
 import { dashboardBenchmark } from './b7-dashboard.js';
 import { inProcessBenchmark } from './b8-in-process.js';
 import { stackDeployBenchmark } from './b9-stack-deploy.js';
+import { startupBenchmark } from './b10-startup.js';
 import { cleanUp, cleanUpOnSignals, wasInterrupted } from './lib/cleanup.js';
 import { benchContext, type BenchContext } from './lib/context.js';
 import { BenchEngine } from './lib/engine.js';
@@ -54,6 +55,7 @@ const BENCHMARKS: Benchmark[] = [
   { id: 'B6', title: 'logs', run: logsBenchmark },
   { id: 'B8', title: 'in-process costs', run: inProcessBenchmark },
   { id: 'B9', title: 'stack deploy', run: stackDeployBenchmark },
+  { id: 'B10', title: 'start-up and idle memory', run: startupBenchmark },
   { id: 'B4', title: 'staleness', run: stalenessBenchmark },
 ];
 

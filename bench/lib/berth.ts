@@ -49,7 +49,8 @@ export interface GraphQLResponse<T> {
 }
 
 /**
- * berth as users run it: its own Node process (`node --import tsx src/main.ts`), so that its CPU
+ * berth as users run it: its own Node process (`node --import tsx src/main.ts`, or the compiled
+ * `node dist/main.js`), so that its CPU
  * time and memory are its own in /proc and not mixed with the benchmark's clients.
  */
 export class BerthProcess {
@@ -85,13 +86,20 @@ export class BerthProcess {
     root: string;
     /** More of berth's settings, for one benchmark. */
     env?: Record<string, string>;
+    /**
+     * `build` runs the compiled server (`node dist/main.js`, what `npm start` runs; the caller
+     * builds it first), `source` the TypeScript through tsx (the default, and all a berth before
+     * the compiled build had).
+     */
+    entry?: 'source' | 'build';
   }): Promise<BerthProcess> {
     const port = await freePort();
     const logFile = join(options.logDir, `berth-${options.name}.log`);
     const log = openSync(logFile, 'a');
     let child: ChildProcess;
     try {
-      child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+      const args = options.entry === 'build' ? ['dist/main.js'] : ['--import', 'tsx', 'src/main.ts'];
+      child = spawn(process.execPath, args, {
         cwd: options.root,
         stdio: ['ignore', log, log],
         env: {

@@ -14,6 +14,7 @@ export interface BenchContext {
     name: string,
     statsSource?: StatsSourceSetting,
     env?: Record<string, string>,
+    entry?: 'source' | 'build',
   ): Promise<BerthProcess>;
 }
 
@@ -25,8 +26,16 @@ export function benchContext(engine: BenchEngine, logDir: string, berthRoot: str
     logDir,
     log: (message) =>
       console.log(`[bench ${((Date.now() - started) / 1000).toFixed(0).padStart(4)} s] ${message}`),
-    startBerth: (name, statsSource = 'auto', env = {}) =>
-      BerthProcess.start({ dockerHost: engine.dockerHost, statsSource, logDir, name, root: berthRoot, env }),
+    startBerth: (name, statsSource = 'auto', env = {}, entry = 'source') =>
+      BerthProcess.start({
+        dockerHost: engine.dockerHost,
+        statsSource,
+        logDir,
+        name,
+        root: berthRoot,
+        env,
+        entry,
+      }),
   };
 }
 
