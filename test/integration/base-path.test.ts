@@ -71,6 +71,20 @@ describe('BERTH_BASE_PATH=/berth', () => {
     subscription.unsubscribe();
   });
 
+  it('runs a subscription over SSE at /berth/graphql', async () => {
+    const response = await viewer.fetch('/graphql', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'text/event-stream' },
+      body: JSON.stringify({
+        query: 'subscription ($r: String!) { imagePullProgress(reference: $r) { state } }',
+        variables: { r: inject('testImage') },
+      }),
+    });
+    expect(response.headers.get('content-type')).toContain('text/event-stream');
+    // An image the engine has: DONE, and the stream ends.
+    expect(await response.text()).toMatch(/id: 1\nevent: next\ndata: .*"state":"DONE"/);
+  });
+
   it('answers 404 outside the prefix, on every route and the WebSocket', async () => {
     for (const path of [
       '/graphql',
