@@ -98,6 +98,9 @@ describe('under BERTH_BASE_PATH=/berth in Chromium', () => {
     expect(own.some((url) => url === `${origin}/berth/graphql`)).toBe(true);
     // Only the address typed in (redirected) lacks the slash; everything else is under /berth/.
     expect(own.filter((url) => !new URL(url).pathname.startsWith('/berth/'))).toEqual([berth.url]);
+    // The top bar's GraphiQL link stays under the prefix too.
+    const graphiql = await page.locator('a.graphiql').evaluate((link) => (link as HTMLAnchorElement).href);
+    expect(graphiql).toBe(`${origin}/berth/graphql`);
   });
 
   it('GraphiQL runs a query at the prefixed endpoint, and loads again on a reload', async () => {

@@ -87,7 +87,8 @@ describe('serving the dashboard', () => {
 
   it('answers the hashed assets with their types, cached for good', async () => {
     const html = await (await fetch(url('/'))).text();
-    const assets = [...html.matchAll(/(?:src|href)="(\/assets\/[^"]+)"/g)].map((match) => match[1]!);
+    // Relative (./assets/…) since the page can be served under BERTH_BASE_PATH.
+    const assets = [...html.matchAll(/(?:src|href)="\.?(\/assets\/[^"]+)"/g)].map((match) => match[1]!);
     expect(assets.some((path) => path.endsWith('.js'))).toBe(true);
     expect(assets.some((path) => path.endsWith('.css'))).toBe(true);
     for (const path of assets) {

@@ -164,8 +164,9 @@ function TopBar(props: { store: DashboardStore; route: Route; onSignOut: () => v
         {CONNECTION_LABELS[state]}
       </span>
       {/* In this tab, not a new one: GraphiQL's page reads the token from this tab's sessionStorage
-          (berth.token) into its headers, and a new tab would start without it. Never in the URL. */}
-      <a class="graphiql" href="/graphql">
+          (berth.token) into its headers, and a new tab would start without it. Never in the URL.
+          Relative, so that under BERTH_BASE_PATH it is /<prefix>/graphql. */}
+      <a class="graphiql" href="graphql">
         GraphiQL
       </a>
       <button type="button" class="link" onClick={props.onSignOut}>
