@@ -27,6 +27,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 
 import { followProgress, parseDockerHost, statusCodeOf, testDocker } from './docker.js';
+import type Docker from 'dockerode';
 
 const execFileAsync = promisify(execFile);
 
@@ -268,26 +269,38 @@ export async function ensureTestImage(dockerHost: string): Promise<string> {
   const rootfs = await mkdtemp('/tmp/berth-rootfs-');
   try {
     await writeBusyboxRootfs(rootfs);
-    const tar = spawn('tar', ['-C', rootfs, '--numeric-owner', '--owner=0', '--group=0', '-cf', '-', '.'], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    const tarExit = new Promise<number | null>((resolve, reject) => {
-      tar.once('error', reject);
-      tar.once('close', resolve);
-    });
-    const [repo, tag] = splitReference(TEST_IMAGE);
-    const progress = await docker.importImage(tar.stdout, {
-      repo,
-      tag,
-      changes: ['CMD ["/bin/httpd","-f","-p","80","-h","/www"]', 'ENV PATH=/bin'],
-    });
-    await followProgress(progress);
-    const code = await tarExit;
-    if (code !== 0) throw new Error(`tar of the test rootfs exited with ${String(code)}`);
+    await importRootfs(docker, rootfs, TEST_IMAGE, [
+      'CMD ["/bin/httpd","-f","-p","80","-h","/www"]',
+      'ENV PATH=/bin',
+    ]);
   } finally {
     await rm(rootfs, { recursive: true, force: true });
   }
   return TEST_IMAGE;
+}
+
+/**
+ * `docker import` of the directory `rootfs` as `reference`, owned by root whoever made the files,
+ * with Dockerfile-like `changes` (CMD, ENV). No registry is involved.
+ */
+export async function importRootfs(
+  docker: Docker,
+  rootfs: string,
+  reference: string,
+  changes: readonly string[],
+): Promise<void> {
+  const tar = spawn('tar', ['-C', rootfs, '--numeric-owner', '--owner=0', '--group=0', '-cf', '-', '.'], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const tarExit = new Promise<number | null>((resolve, reject) => {
+    tar.once('error', reject);
+    tar.once('close', resolve);
+  });
+  const [repo, tag] = splitReference(reference);
+  const progress = await docker.importImage(tar.stdout, { repo, tag, changes: [...changes] });
+  await followProgress(progress);
+  const code = await tarExit;
+  if (code !== 0) throw new Error(`tar of ${rootfs} for ${reference} exited with ${String(code)}`);
 }
 
 /** bin/busybox (static) + one symlink per applet, a web root, and a world-writable tmp. */

@@ -5,17 +5,26 @@
 // cache from this machine plus better-sqlite3's native module as a local prebuild. Nothing is
 // fetched: everything comes from files already here after `npm ci`.
 
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { cp, mkdir, mkdtemp, readFile, rm, symlink, writeFile, chmod, copyFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 
-import { followProgress, testDocker } from '../harness/docker.js';
-import { findExecutable } from '../harness/engine.js';
+import { testDocker } from '../harness/docker.js';
+import { findExecutable, importRootfs } from '../harness/engine.js';
 
 const execFileAsync = promisify(execFile);
 
-export const NODE_BASE_IMAGE = 'berth-test/node-base:20';
+/**
+ * Its tag names the lock file it was made for: its npm cache holds that lock file's packages, so a
+ * dependency added later makes a new base rather than a build that cannot find the package.
+ */
+const NODE_BASE_IMAGE = `berth-test/node-base:20-${createHash('sha256')
+  .update(readFileSync('package-lock.json'))
+  .digest('hex')
+  .slice(0, 12)}`;
 
 /** Where prebuild-install looks for a package's prebuilt binary before it would download one. */
 const PREBUILDS_DIR = '/opt/prebuilds';
@@ -33,28 +42,13 @@ export async function ensureNodeBaseImage(dockerHost: string): Promise<string> {
   const rootfs = await mkdtemp('/tmp/berth-node-base-');
   try {
     await writeRootfs(rootfs);
-    const tar = spawn('tar', ['-C', rootfs, '--numeric-owner', '--owner=0', '--group=0', '-cf', '-', '.'], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    const tarExit = new Promise<number | null>((resolve, reject) => {
-      tar.once('error', reject);
-      tar.once('close', resolve);
-    });
-    const [repo, tag] = NODE_BASE_IMAGE.split(':') as [string, string];
-    const progress = await docker.importImage(tar.stdout, {
-      repo,
-      tag,
-      changes: [
-        'ENV PATH=/usr/local/bin:/usr/bin:/bin HOME=/root',
-        // npm installs from the cache copied in, and never asks the registry.
-        'ENV npm_config_cache=/root/.npm npm_config_offline=true npm_config_update_notifier=false',
-        `ENV npm_config_better_sqlite3_local_prebuilds=${PREBUILDS_DIR}`,
-        'CMD ["node"]',
-      ],
-    });
-    await followProgress(progress);
-    const code = await tarExit;
-    if (code !== 0) throw new Error(`tar of the node base rootfs exited with ${String(code)}`);
+    await importRootfs(docker, rootfs, NODE_BASE_IMAGE, [
+      'ENV PATH=/usr/local/bin:/usr/bin:/bin HOME=/root',
+      // npm installs from the cache copied in, and never asks the registry.
+      'ENV npm_config_cache=/root/.npm npm_config_offline=true npm_config_update_notifier=false',
+      `ENV npm_config_better_sqlite3_local_prebuilds=${PREBUILDS_DIR}`,
+      'CMD ["node"]',
+    ]);
   } finally {
     await rm(rootfs, { recursive: true, force: true });
   }
