@@ -23,6 +23,7 @@ import { LogService } from './domain/logs/service.js';
 import { NetworkService } from './domain/networks/service.js';
 import { PolicyStore } from './domain/policy/policy.js';
 import { RedeployService } from './domain/redeploy/service.js';
+import { RegistryCredentials } from './domain/registries/credentials.js';
 import { StatsHub } from './domain/stats/hub.js';
 import { StatsIndexBinding } from './domain/stats/index-binding.js';
 import { RunningContainersWatch } from './domain/stats/running-watch.js';
@@ -44,6 +45,7 @@ import { UNAUTHENTICATED_LOCAL } from './platform/auth/principal.js';
 import { TokenService } from './platform/auth/tokens.js';
 import type { Config } from './platform/config.js';
 import { createLogger } from './platform/logging.js';
+import { SecretBox } from './platform/secrets/secret-box.js';
 import { BerthDatabase } from './platform/store/database.js';
 
 export interface App {
@@ -102,7 +104,11 @@ export function buildApp(config: Config, options: { logger?: YogaLogger } = {}):
     log,
   });
   metrics.watchContainers(index, stats);
-  const images = new ImageService(engine.images, index, log);
+  const registries = new RegistryCredentials(
+    database,
+    config.secretKey === undefined ? undefined : SecretBox.fromSetting(config.secretKey),
+  );
+  const images = new ImageService(engine.images, index, log, registries);
   const networks = new NetworkService(engine, index);
   const volumes = new VolumeService(engine.volumes, index);
   const swarm = new SwarmService(engine.swarm, log);
@@ -158,6 +164,7 @@ export function buildApp(config: Config, options: { logger?: YogaLogger } = {}):
     backup,
     redeploy,
     stacks,
+    registries,
   };
   const api = createApiServer(config, services, { guard, metrics, log });
 

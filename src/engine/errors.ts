@@ -16,6 +16,7 @@ import {
   NotFoundError,
   NotSwarmManagerError,
   PortUnavailableError,
+  RegistryUnauthorizedError,
   RegistryUnavailableError,
   StartFailedError,
   ServiceExistsError,
@@ -25,6 +26,7 @@ import {
   VolumeInUseError,
   VolumeNotFoundError,
 } from '../shared/errors.js';
+import { registryHostOf } from '../domain/registries/host.js';
 import { ServiceVersionConflictError } from '../domain/swarm/errors.js';
 import { describeEngineFailure, type EnginePlace } from '../domain/system/engine-availability.js';
 import {
@@ -166,11 +168,26 @@ const REGISTRY_NOT_FOUND = [
 ];
 
 /**
+ * A registry that wants credentials: none were sent ("no basic auth credentials"), or they were
+ * wrong ("unauthorized: authentication required", "incorrect username or password"). Docker Hub's
+ * "pull access denied … may require 'docker login'" stays IMAGE_NOT_FOUND: Hub says it for a
+ * repository that does not exist as well.
+ */
+const REGISTRY_UNAUTHORIZED = [
+  /no basic auth credentials/i,
+  /unauthorized/i,
+  /authentication required/i,
+  /incorrect username or password/i,
+];
+
+/**
  * A pull that failed, from the engine's words alone: a failure inside the progress stream comes
  * with no status code, and its text ("dial tcp …: connect: connection refused") is the registry's
  * trouble, never the engine's.
  */
 export function pullFailure(reference: string, message: string): BerthError {
+  if (REGISTRY_UNAUTHORIZED.some((pattern) => pattern.test(message)))
+    return new RegistryUnauthorizedError(reference, registryHostOf(reference), message);
   if (REGISTRY_NOT_FOUND.some((pattern) => pattern.test(message)))
     return new ImageNotFoundError(reference, message);
   return new RegistryUnavailableError(reference, message);

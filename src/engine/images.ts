@@ -1,6 +1,7 @@
 import { createInterface } from 'node:readline';
 import type Docker from 'dockerode';
 import type { EngineImage, ImagePrune, ImageRemoval, PullEvent } from '../domain/images/model.js';
+import type { RegistryAuth } from '../domain/images/ports.js';
 import { onStatus, type EngineCalls } from './calls.js';
 import { pullFailure } from './errors.js';
 
@@ -69,14 +70,16 @@ export class DockerImages {
   }
 
   /**
-   * Pulls `reference` to completion, handing each progress line to `onEvent`. Docker answers 200
-   * and reports a failed pull inside the stream: that is a failure too.
+   * Pulls `reference` to completion, handing each progress line to `onEvent`, with the registry
+   * credential the domain chose (if any). Docker answers 200 and reports a failed pull inside the
+   * stream: that is a failure too.
    */
-  async pull(reference: string, onEvent: (event: PullEvent) => void): Promise<void> {
+  async pull(reference: string, onEvent: (event: PullEvent) => void, auth?: RegistryAuth): Promise<void> {
     await this.#calls.stream(
       'image.pull',
       reference,
-      (docker) => docker.pull(reference),
+      // dockerode sends `authconfig` as the X-Registry-Auth header, never in the query string.
+      (docker) => docker.pull(reference, auth ? { authconfig: { ...auth } } : {}),
       async (stream) => {
         for await (const text of createInterface({ input: stream, crlfDelay: Infinity })) {
           if (text.trim() === '') continue;

@@ -4,6 +4,7 @@ import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { suppliedTokenProblem } from './auth/tokens.js';
+import { MIN_SECRET_KEY_LENGTH } from './secrets/secret-box.js';
 
 /**
  * The one place berth reads its environment. Everything else receives a typed `Config`,
@@ -66,6 +67,11 @@ export interface Config {
   dataDir: string;
   /** An admin token the operator supplies (BERTH_ADMIN_TOKEN), stored only as a hash; never logged. */
   adminToken: string | undefined;
+  /**
+   * What seals the secrets berth keeps to give back later, such as registry passwords
+   * (BERTH_SECRET_KEY, src/platform/secrets); without it berth refuses to store one. Never logged.
+   */
+  secretKey: string | undefined;
   /** HTTPS and WSS when a certificate is given; client certificates when a CA is given too. */
   tls: { cert: Buffer; key: Buffer; clientCa?: Buffer } | undefined;
   graphql: {
@@ -164,6 +170,14 @@ const envSchema = z.object({
       const problem = suppliedTokenProblem(value);
       if (problem !== null) context.addIssue({ code: 'custom', message: problem });
     })
+    .optional(),
+  // Only its length is checked: the value never appears in a message.
+  BERTH_SECRET_KEY: z
+    .string()
+    .min(
+      MIN_SECRET_KEY_LENGTH,
+      `must be at least ${MIN_SECRET_KEY_LENGTH} characters (e.g. openssl rand -base64 32)`,
+    )
     .optional(),
 });
 
@@ -322,12 +336,13 @@ function commaList(list: string): string[] {
  * The settings whose value is itself a secret, so each may instead come from a file named by
  * `<NAME>_FILE`, as Docker and Compose secrets are mounted (`/run/secrets/<name>`):
  * - BERTH_ADMIN_TOKEN: a whole admin token.
+ * - BERTH_SECRET_KEY: the key that seals stored secrets (registry passwords).
  * Not here: BERTH_TLS_KEY, BERTH_TLS_CERT, BERTH_TLS_CLIENT_CA and DOCKER_CERT_PATH already name
  * files (a secret's mount path goes in them as it is), and their paths reveal nothing. Webhook
  * secrets are not environment settings: they are given through the API and kept in the database.
  * A new secret setting is added here, and its `_FILE` row in docs/configuration.md.
  */
-export const SECRET_VARIABLES = ['BERTH_ADMIN_TOKEN'] as const;
+export const SECRET_VARIABLES = ['BERTH_ADMIN_TOKEN', 'BERTH_SECRET_KEY'] as const;
 
 /**
  * The environment with each `<NAME>_FILE` of SECRET_VARIABLES replaced by `<NAME>` set to the
@@ -421,5 +436,6 @@ export function loadConfig(
       basePath: readBasePath(values.BERTH_BASE_PATH),
     },
     adminToken: values.BERTH_ADMIN_TOKEN,
+    secretKey: values.BERTH_SECRET_KEY,
   };
 }

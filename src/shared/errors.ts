@@ -155,6 +155,25 @@ export const ERROR_CODES = {
     description:
       'The compose file or its env is not valid, or uses what berth does not implement; `problems` lists each with its path, line and column.',
   },
+  REGISTRY_UNAUTHORIZED: {
+    httpStatus: 422,
+    description:
+      "The image's registry refused the pull for its credentials: none is saved for that registry, or the saved one is wrong (saveRegistryCredential).",
+  },
+  REGISTRY_CREDENTIAL_NOT_FOUND: {
+    httpStatus: 404,
+    description: 'No registry credential is saved for that registry.',
+  },
+  SECRET_KEY_MISSING: {
+    httpStatus: 409,
+    description:
+      'berth has no BERTH_SECRET_KEY (or BERTH_SECRET_KEY_FILE), so it refuses to store a secret or to open a stored one.',
+  },
+  SECRET_KEY_MISMATCH: {
+    httpStatus: 409,
+    description:
+      'A stored secret does not open with the BERTH_SECRET_KEY berth runs with: another key sealed it (or it was altered). Start berth with the key it was saved under, or save it again.',
+  },
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
@@ -607,4 +626,40 @@ function summarizeComposeProblems(problems: readonly ComposeProblem[]): string {
   });
   const more = problems.length > shown.length ? `; and ${problems.length - shown.length} more` : '';
   return `the compose file is not valid: ${shown.join('; ')}${more}`;
+}
+
+export class RegistryUnauthorizedError extends BerthError {
+  readonly code = 'REGISTRY_UNAUTHORIZED';
+  constructor(
+    readonly image: string,
+    readonly registry: string,
+    detail: string,
+  ) {
+    super(
+      `the registry ${registry} refused to serve "${image}" without valid credentials (save them with saveRegistryCredential): ${detail}`,
+    );
+  }
+}
+
+export class RegistryCredentialNotFoundError extends BerthError {
+  readonly code = 'REGISTRY_CREDENTIAL_NOT_FOUND';
+  constructor(readonly registry: string) {
+    super(`no credential is saved for the registry ${registry}`);
+  }
+}
+
+export class SecretKeyMissingError extends BerthError {
+  readonly code = 'SECRET_KEY_MISSING';
+  constructor(what: string) {
+    super(`${what} needs BERTH_SECRET_KEY (or BERTH_SECRET_KEY_FILE), and berth runs without one`);
+  }
+}
+
+export class SecretKeyMismatchError extends BerthError {
+  readonly code = 'SECRET_KEY_MISMATCH';
+  constructor(what: string) {
+    super(
+      `${what} does not open with this BERTH_SECRET_KEY: another key sealed it (or it was altered); start berth with that key, or save it again`,
+    );
+  }
 }

@@ -35,6 +35,7 @@ import {
   StartFailedError,
 } from '../../shared/errors.js';
 import { builder } from './builder.js';
+import { CREDENTIAL_ERRORS } from './registry.js';
 
 /** The container domain: its types, queries and lifecycle mutations, beside each other. */
 
@@ -295,6 +296,7 @@ builder.mutationFields((t) => ({
         NameConflictError,
         ImageNotFoundError,
         RegistryUnavailableError,
+        ...CREDENTIAL_ERRORS,
         PortUnavailableError,
         StartFailedError,
         PolicyViolationError,

@@ -18,6 +18,7 @@ import {
 import { validateImageRef, validatePullRef } from '../../domain/images/reference.js';
 import type { PullUpdate } from '../../domain/images/service.js';
 import { builder } from './builder.js';
+import { CREDENTIAL_ERRORS } from './registry.js';
 import { ErrorInterface } from './errors.js';
 
 /** The image domain: images on the engine, pulls and their progress, removal and pruning. */
@@ -130,7 +131,13 @@ builder.mutationFields((t) => ({
     },
     errors: {
       dataField: { name: 'image' },
-      types: [InvalidInputError, ImageNotFoundError, RegistryUnavailableError, EngineUnavailableError],
+      types: [
+        InvalidInputError,
+        ImageNotFoundError,
+        RegistryUnavailableError,
+        ...CREDENTIAL_ERRORS,
+        EngineUnavailableError,
+      ],
     },
     resolve: (_, { reference }, { images }) => images.pullImage(validatePullRef(reference)),
   }),

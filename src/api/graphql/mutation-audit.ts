@@ -4,10 +4,20 @@ import { isJournaled } from '../../domain/lifecycle/journal.js';
 import { BerthError, ForbiddenError } from '../../shared/errors.js';
 import type { Context } from './builder.js';
 
-/** What a mutation acts on, from its arguments: a container, an image, a token. */
+/**
+ * What a mutation acts on, from its arguments: a container, an image, a token, a registry. Named
+ * arguments only: the others (a registry's password among them) never reach the audit log.
+ */
 function targetOf(args: Record<string, unknown>): string | null {
   const input = args['input'] as Record<string, unknown> | undefined;
-  for (const value of [args['id'], args['reference'], args['name'], input?.['name'], input?.['image']]) {
+  for (const value of [
+    args['id'],
+    args['reference'],
+    args['name'],
+    args['registry'],
+    input?.['name'],
+    input?.['image'],
+  ]) {
     if (typeof value === 'string' && value !== '') return value.slice(0, 300);
   }
   return null;

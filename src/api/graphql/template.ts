@@ -13,6 +13,7 @@ import {
 } from '../../shared/errors.js';
 import type { ImportItem, Template } from '../../domain/templates/service.js';
 import { builder } from './builder.js';
+import { CREDENTIAL_ERRORS } from './registry.js';
 import {
   ContainerRef,
   CreateContainerInput,
@@ -169,6 +170,7 @@ builder.mutationFields((t) => ({
         NameConflictError,
         ImageNotFoundError,
         RegistryUnavailableError,
+        ...CREDENTIAL_ERRORS,
         PortUnavailableError,
         StartFailedError,
         PolicyViolationError,

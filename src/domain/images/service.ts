@@ -2,10 +2,10 @@ import { EventEmitter } from 'node:events';
 import { Repeater, SlidingBuffer } from '@repeaterjs/repeater';
 import type { Logger } from '../../shared/logger.js';
 import type { ContainerIndex } from '../containers/container-index.js';
-import type { ImageEngine } from './ports.js';
+import type { ImageEngine, RegistryAuthProvider } from './ports.js';
 import { ImageNotFoundError } from '../../shared/errors.js';
 import { StreamFailure } from '../../shared/stream-failure.js';
-import type { Image, ImagePrune, ImageRemoval, PullProgress } from './model.js';
+import type { Image, ImagePrune, ImageRemoval, PullEvent, PullProgress } from './model.js';
 import { applyPullEvent, pullSnapshot } from './progress.js';
 import { normalizeReference } from './reference.js';
 
@@ -31,6 +31,7 @@ export class ImageService {
     private readonly images: ImageEngine,
     private readonly index: ContainerIndex,
     private readonly log: Logger,
+    private readonly credentials: RegistryAuthProvider = { authFor: () => null },
   ) {
     this.#updates.setMaxListeners(0);
   }
@@ -77,30 +78,39 @@ export class ImageService {
     const running = this.#pulls.get(key);
     if (running) return running.finished;
 
-    this.log.info(`pulling ${key}`);
     const publish = (update: PullUpdate) => this.#updates.emit(key, update);
     const pull: { progress: PullProgress } = { progress: pullSnapshot(key, 'PULLING') };
     // The entry leaves the map in the same tick as the last message goes out: a caller after that
     // starts a new pull, and no caller joins a pull whose end it will not hear.
-    const finished = this.images
-      .pull(key, (event) => {
-        pull.progress = applyPullEvent(pull.progress, event);
-        publish(pull.progress);
-      })
-      .then(
-        () => {
-          this.#pulls.delete(key);
-          publish({ ...pull.progress, state: 'DONE' });
-        },
-        (error: unknown) => {
-          this.#pulls.delete(key);
-          publish(new StreamFailure(error instanceof Error ? error : new Error(String(error))));
-          throw error;
-        },
-      );
+    const finished = this.#startPull(key, (event) => {
+      pull.progress = applyPullEvent(pull.progress, event);
+      publish(pull.progress);
+    }).then(
+      () => {
+        this.#pulls.delete(key);
+        publish({ ...pull.progress, state: 'DONE' });
+      },
+      (error: unknown) => {
+        this.#pulls.delete(key);
+        publish(new StreamFailure(error instanceof Error ? error : new Error(String(error))));
+        throw error;
+      },
+    );
     this.#pulls.set(key, Object.assign(pull, { finished }));
     publish(pull.progress);
     return finished;
+  }
+
+  /**
+   * The engine's pull with the credential saved for the reference's registry, if any. A credential
+   * that cannot be opened (no key, another key) fails the pull with its typed error rather than
+   * pulling anonymously, which would only fail later with a less helpful one.
+   */
+  async #startPull(key: string, onEvent: (event: PullEvent) => void): Promise<void> {
+    const auth = this.credentials.authFor(key);
+    // The username, never the password: it says which credential a failed pull was tried with.
+    this.log.info(auth ? `pulling ${key} as ${auth.username}@${auth.serveraddress}` : `pulling ${key}`);
+    await this.images.pull(key, onEvent, ...(auth ? [auth] : []));
   }
 
   /**

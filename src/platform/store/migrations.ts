@@ -240,4 +240,21 @@ export const MIGRATIONS: readonly Migration[] = [
       }
     },
   },
+  {
+    version: 11,
+    name: 'registry credentials',
+    // One credential per registry host, as images name it (docker.io, ghcr.io, 127.0.0.1:5000). The
+    // password is never here in the clear: `secret` is sealed by src/platform/secrets with
+    // BERTH_SECRET_KEY, for the purpose `registry:<host>`.
+    up: `
+      CREATE TABLE registry_credentials (
+        registry TEXT PRIMARY KEY,
+        username TEXT NOT NULL,
+        secret TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL,
+        last_used_at INTEGER
+      ) STRICT;
+    `,
+  },
 ];

@@ -16,6 +16,7 @@ export * from './logs.js';
 export * from './networks.js';
 export * from './policy.js';
 export * from './redeploy.js';
+export * from './registries.js';
 export * from './stacks.js';
 export * from './stats.js';
 export * from './swarm.js';

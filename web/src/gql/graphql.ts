@@ -123,8 +123,16 @@ export type ErrorCode =
   | 'REDEPLOY_FAILED'
   /** A redeploy of this container is already running; follow it with redeployProgress. */
   | 'REDEPLOY_IN_PROGRESS'
+  /** No registry credential is saved for that registry. */
+  | 'REGISTRY_CREDENTIAL_NOT_FOUND'
+  /** The image's registry refused the pull for its credentials: none is saved for that registry, or the saved one is wrong (saveRegistryCredential). */
+  | 'REGISTRY_UNAUTHORIZED'
   /** The image is not on the engine and its registry could not be reached. */
   | 'REGISTRY_UNAVAILABLE'
+  /** A stored secret does not open with the BERTH_SECRET_KEY berth runs with: another key sealed it (or it was altered). Start berth with the key it was saved under, or save it again. */
+  | 'SECRET_KEY_MISMATCH'
+  /** berth has no BERTH_SECRET_KEY (or BERTH_SECRET_KEY_FILE), so it refuses to store a secret or to open a stored one. */
+  | 'SECRET_KEY_MISSING'
   /** A swarm service with that name already exists. */
   | 'SERVICE_EXISTS'
   /** No swarm service has that id, id prefix or name. */
@@ -349,7 +357,10 @@ export type DashboardCreateMutation = { createContainer:
     | { __typename: 'PolicyViolationError', code: ErrorCode, message: string, field: string }
     | { __typename: 'PortUnavailableError', code: ErrorCode, message: string }
     | { __typename: 'QuotaExceededError', code: ErrorCode, message: string }
+    | { __typename: 'RegistryUnauthorizedError', code: ErrorCode, message: string }
     | { __typename: 'RegistryUnavailableError', code: ErrorCode, message: string }
+    | { __typename: 'SecretKeyMismatchError', code: ErrorCode, message: string }
+    | { __typename: 'SecretKeyMissingError', code: ErrorCode, message: string }
     | { __typename: 'StartFailedError', code: ErrorCode, message: string }
    };
 
