@@ -298,6 +298,9 @@ describe('the role table, for every root field', () => {
       'deleteAlertRule',
       'backup',
       'restore',
+      'registryCredentials',
+      'saveRegistryCredential',
+      'removeRegistryCredential',
     ]);
     const rank = { viewer: 1, operator: 2, admin: 3 } as const;
     const roots = [
