@@ -1,0 +1,235 @@
+import { EventEmitter } from 'node:events';
+import { Repeater } from '@repeaterjs/repeater';
+import type { Logger } from '../../shared/logger.js';
+import type { Container } from '../containers/model.js';
+import { normalizeReference } from '../images/reference.js';
+import type { ImageUpdate, RegistryImage } from './model.js';
+import type { LocalImageDigests, RegistryAuthLookup, RegistryManifests } from './ports.js';
+import { registryImageOf, repoDigestFor } from './reference.js';
+
+/** The containers to look at: the container index's list (which throws while it is out of step). */
+export interface ContainerSource {
+  list(): Container[];
+}
+
+export interface ImageUpdateOptions {
+  /** Minutes between scheduled checks; 0: none (checkImageUpdates still checks). */
+  intervalMinutes: number;
+  /** The credential for a registry; anonymous unless a credential store says otherwise. */
+  auth?: RegistryAuthLookup;
+  log: Logger;
+  /** Registries asked at once within one check. */
+  concurrency?: number;
+  now?: () => Date;
+}
+
+/** When AVAILABLE was first seen, for the local image it was seen against. */
+interface AvailableSince {
+  localDigest: string;
+  since: Date;
+}
+
+/**
+ * Image-update detection. For every tag a container runs, compares the digest the engine recorded
+ * at pull with the registry's manifest digest (a HEAD: no pull), on a schedule and on demand. One
+ * check at a time, joined by whoever asks meanwhile; one registry request per distinct reference per
+ * check, however many containers use it. The results are kept in memory, so reading them never
+ * calls the engine or a registry; they (and `since`) start empty when berth starts.
+ */
+export class ImageUpdateService {
+  readonly #state = new Map<string, ImageUpdate>();
+  readonly #availableSince = new Map<string, AvailableSince>();
+  readonly #changes = new EventEmitter<{ change: [ImageUpdate] }>();
+  readonly #auth: RegistryAuthLookup;
+  readonly #concurrency: number;
+  readonly #now: () => Date;
+  #running: Promise<ImageUpdate[]> | null = null;
+  #timer: NodeJS.Timeout | undefined;
+  #abort = new AbortController();
+
+  constructor(
+    private readonly containers: ContainerSource,
+    private readonly local: LocalImageDigests,
+    private readonly registry: RegistryManifests,
+    private readonly options: ImageUpdateOptions,
+  ) {
+    this.#auth = options.auth ?? (() => undefined);
+    this.#concurrency = options.concurrency ?? 4;
+    this.#now = options.now ?? (() => new Date());
+    this.#changes.setMaxListeners(0);
+  }
+
+  /**
+   * Starts the schedule. The first scheduled check runs one interval after start, not at once: a
+   * restart does not ask every registry again, and checkImageUpdates answers sooner when wanted.
+   */
+  start(): void {
+    this.#abort = new AbortController();
+    if (this.options.intervalMinutes <= 0) return;
+    this.#timer = setInterval(() => {
+      this.check().catch((error: unknown) => this.options.log.warn('image update check failed', error));
+    }, this.options.intervalMinutes * 60_000);
+    // The schedule alone never keeps the process alive.
+    this.#timer.unref();
+  }
+
+  /** Stops the schedule and gives up the registry requests in flight. */
+  async stop(): Promise<void> {
+    clearInterval(this.#timer);
+    this.#timer = undefined;
+    this.#abort.abort();
+    await this.#running?.catch(() => undefined);
+  }
+
+  /**
+   * Checks every tag a container uses now and answers each reference's result; a check already
+   * running is joined. ENGINE_UNAVAILABLE while the container index is out of step with the engine.
+   */
+  check(): Promise<ImageUpdate[]> {
+    if (this.#running) return this.#running;
+    let references: Map<string, RegistryImage>;
+    try {
+      references = this.#referencesInUse();
+    } catch (error) {
+      return Promise.reject(error as Error);
+    }
+    const running = this.#checkAll(references).finally(() => {
+      this.#running = null;
+    });
+    this.#running = running;
+    return running;
+  }
+
+  /** The last result for the image a container was created from; null when never checked. */
+  forImage(reference: string): ImageUpdate | null {
+    if (registryImageOf(reference) === null) return null;
+    return this.#state.get(normalizeReference(reference)) ?? null;
+  }
+
+  /** Every result kept, by reference. */
+  all(): ImageUpdate[] {
+    return [...this.#state.values()].sort((a, b) => a.reference.localeCompare(b.reference));
+  }
+
+  /**
+   * Each change of a reference's status or digests, as checks find them; only `reference`'s when
+   * given. Ends when the client leaves.
+   */
+  watch(reference?: string): AsyncIterableIterator<ImageUpdate> {
+    const only = reference === undefined ? undefined : normalizeReference(reference);
+    return new Repeater<ImageUpdate>(async (push, stop) => {
+      const deliver = (update: ImageUpdate) => {
+        if (only === undefined || update.reference === only) void push(update);
+      };
+      this.#changes.on('change', deliver);
+      await stop;
+      this.#changes.off('change', deliver);
+    });
+  }
+
+  /** Subscribers now (tests check that leaving releases them). */
+  watchers(): number {
+    return this.#changes.listenerCount('change');
+  }
+
+  #referencesInUse(): Map<string, RegistryImage> {
+    const references = new Map<string, RegistryImage>();
+    for (const container of this.containers.list()) {
+      const image = registryImageOf(container.image);
+      if (image) references.set(normalizeReference(container.image), image);
+    }
+    return references;
+  }
+
+  async #checkAll(references: Map<string, RegistryImage>): Promise<ImageUpdate[]> {
+    const queue = [...references];
+    const results: ImageUpdate[] = [];
+    const signal = this.#abort.signal;
+    const worker = async () => {
+      for (let next = queue.shift(); next; next = queue.shift()) {
+        if (signal.aborted) return;
+        const [reference, image] = next;
+        results.push(this.#record(await this.#checkOne(reference, image, signal)));
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(this.#concurrency, queue.length) }, worker));
+    // References no container uses any more are forgotten.
+    for (const reference of this.#state.keys()) {
+      if (!references.has(reference)) {
+        this.#state.delete(reference);
+        this.#availableSince.delete(reference);
+      }
+    }
+    return results.sort((a, b) => a.reference.localeCompare(b.reference));
+  }
+
+  async #checkOne(
+    reference: string,
+    image: RegistryImage,
+    signal: AbortSignal,
+  ): Promise<Omit<ImageUpdate, 'since'>> {
+    const checkedAt = this.#now();
+    const unknown = (
+      error: string,
+      localDigest: string | null = null,
+      remoteDigest: string | null = null,
+    ) => ({
+      reference,
+      status: 'UNKNOWN' as const,
+      localDigest,
+      remoteDigest,
+      checkedAt,
+      error,
+    });
+    let repoDigests: readonly string[] | null;
+    try {
+      repoDigests = await this.local.repoDigests(reference);
+    } catch (error) {
+      return unknown(`the engine could not be asked for the image: ${(error as Error).message}`);
+    }
+    if (repoDigests === null) return unknown(`the engine has no image tagged ${reference}`);
+    const localDigest = repoDigestFor(image, repoDigests);
+    // Nothing to compare with: asking the registry would tell nothing about this image.
+    if (localDigest === null) {
+      return unknown('the image has no digest from its registry (built or imported here, or never pulled)');
+    }
+    const remote = await this.registry.manifestDigest(image, this.#auth(image.registry), signal);
+    if (!remote.ok) return unknown(remote.reason, localDigest);
+    return {
+      reference,
+      status: remote.digest === localDigest ? 'UP_TO_DATE' : 'AVAILABLE',
+      localDigest,
+      remoteDigest: remote.digest,
+      checkedAt,
+      error: null,
+    };
+  }
+
+  /** Keeps a result, with `since` carried over while the same local image stays behind. */
+  #record(result: Omit<ImageUpdate, 'since'>): ImageUpdate {
+    const { reference } = result;
+    let since: Date | null = null;
+    const seen = this.#availableSince.get(reference);
+    if (result.status === 'AVAILABLE' && result.localDigest !== null) {
+      if (seen?.localDigest === result.localDigest) since = seen.since;
+      else {
+        since = result.checkedAt;
+        this.#availableSince.set(reference, { localDigest: result.localDigest, since });
+      }
+    } else if (result.status === 'UP_TO_DATE') {
+      // A registry that failed to answer once does not reset it; a match does.
+      this.#availableSince.delete(reference);
+    }
+    const update: ImageUpdate = { ...result, since };
+    const previous = this.#state.get(reference);
+    this.#state.set(reference, update);
+    if (
+      previous?.status !== update.status ||
+      previous.localDigest !== update.localDigest ||
+      previous.remoteDigest !== update.remoteDigest
+    ) {
+      this.#changes.emit('change', update);
+    }
+    return update;
+  }
+}
