@@ -35,8 +35,11 @@ import { SwarmService } from './domain/swarm/service.js';
 import { EngineAvailability } from './domain/system/engine-availability.js';
 import { SystemStatus } from './domain/system/status.js';
 import { TemplateService } from './domain/templates/service.js';
+import { ImageUpdateService } from './domain/updates/service.js';
 import { VolumeService } from './domain/volumes/service.js';
 import { DockerEngine } from './engine/engine.js';
+import { dockerImageDigests } from './engine/image-digests.js';
+import { RegistryApi } from './engine/registry-api.js';
 import { chooseStatsSource } from './engine/stats-source.js';
 import { AuditLog } from './platform/audit/log.js';
 import { AuditRetention } from './platform/audit/retention.js';
@@ -130,6 +133,13 @@ export function buildApp(config: Config, options: { logger?: YogaLogger } = {}):
     log,
   );
   const aliasGuard = new ReplicaAliasGuard(containers, networks, log);
+  // Anonymous until a credential store is plugged in as `auth`.
+  const imageUpdates = new ImageUpdateService(
+    index,
+    dockerImageDigests(config.engine, (call) => metrics.recordEngineCall(call)),
+    new RegistryApi(),
+    { intervalMinutes: config.imageUpdates.checkIntervalMinutes, log },
+  );
   const alerts = new AlertService(database, index, stats, log);
   const backup = new BackupService();
   backup.register(templatesSection(templates));
@@ -164,6 +174,7 @@ export function buildApp(config: Config, options: { logger?: YogaLogger } = {}):
     backup,
     redeploy,
     stacks,
+    imageUpdates,
     registries,
   };
   const api = createApiServer(config, services, { guard, metrics, log });
@@ -189,6 +200,8 @@ export function buildApp(config: Config, options: { logger?: YogaLogger } = {}):
     { name: 'redeploys', stop: () => redeploy.close() },
     // Deploys still waiting for a replica give up; unhealthy replicas keep leaving their aliases until then.
     { name: 'stacks', start: () => aliasGuard.start(), stop: () => (stacks.close(), aliasGuard.stop()) },
+    // Its registry requests in flight are given up.
+    { name: 'image update checks', start: () => imageUpdates.start(), stop: () => imageUpdates.stop() },
     { name: 'api server', stop: () => api.close() },
   ];
   // A part without `start` runs from the moment it is built (the store is open), so it is stopped

@@ -63,6 +63,11 @@ export interface Config {
     /** The newest entries kept; refusals are counted per minute, so a flood adds few. */
     maxRows: number;
   };
+  /** Image-update detection (src/domain/updates). */
+  imageUpdates: {
+    /** Minutes between scheduled checks of every tag in use against its registry; 0: none. */
+    checkIntervalMinutes: number;
+  };
   /** Absolute directory of berth's own state: the SQLite database `berth.db` (tokens, audit log). */
   dataDir: string;
   /** An admin token the operator supplies (BERTH_ADMIN_TOKEN), stored only as a hash; never logged. */
@@ -163,6 +168,13 @@ const envSchema = z.object({
     .default(86_400),
   BERTH_AUDIT_RETENTION_DAYS: z.coerce.number().int().min(1).max(36_500).default(90),
   BERTH_AUDIT_MAX_ROWS: z.coerce.number().int().min(1000).max(1_000_000_000).default(1_000_000),
+  // Six hours by default: a HEAD per tag in use is cheap, but registries count requests too.
+  BERTH_IMAGE_UPDATE_CHECK_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(7 * 24 * 60)
+    .default(360),
   // Checked here so a typo stops berth at start; the value itself never appears in a message.
   BERTH_ADMIN_TOKEN: z
     .string()
@@ -416,6 +428,7 @@ export function loadConfig(
       values.BERTH_HISTORY_RETENTION_SECONDS,
     ),
     audit: { retentionDays: values.BERTH_AUDIT_RETENTION_DAYS, maxRows: values.BERTH_AUDIT_MAX_ROWS },
+    imageUpdates: { checkIntervalMinutes: values.BERTH_IMAGE_UPDATE_CHECK_MINUTES },
     dataDir: resolve(values.BERTH_DATA_DIR),
     tls: readTls(values.BERTH_TLS_CERT, values.BERTH_TLS_KEY, values.BERTH_TLS_CLIENT_CA),
     graphql: {

@@ -22,6 +22,7 @@ import type { TemplateService } from '../../domain/templates/service.js';
 import type { BackupService } from '../../domain/backup/service.js';
 import type { RedeployService } from '../../domain/redeploy/service.js';
 import type { StackService } from '../../domain/stacks/service.js';
+import type { ImageUpdateService } from '../../domain/updates/service.js';
 import type { RegistryCredentials } from '../../domain/registries/credentials.js';
 
 /** What every resolver receives: the services, never the engine client itself. */
@@ -45,6 +46,7 @@ export interface Context {
   backup: BackupService;
   redeploy: RedeployService;
   stacks: StackService;
+  imageUpdates: ImageUpdateService;
   registries: RegistryCredentials;
   /** Who is asking; every request and connection has one (authentication runs first). */
   principal: Principal;

@@ -21,6 +21,7 @@ import './swarm.js';
 import './alert.js';
 import './redeploy.js';
 import './stack.js';
+import './image-update.js';
 import './registry.js';
 
 export const schema: GraphQLSchema = builder.toSchema();

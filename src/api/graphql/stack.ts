@@ -134,7 +134,7 @@ const ServiceOutcomeRef = builder.objectRef<ServiceOutcome>('StackServiceOutcome
   }),
 });
 
-const StackServiceRef = builder.objectRef<StackServiceState>('StackService').implement({
+export const StackServiceRef = builder.objectRef<StackServiceState>('StackService').implement({
   fields: (t) => ({
     name: t.exposeString('name'),
     desiredReplicas: t.exposeInt('desiredReplicas'),

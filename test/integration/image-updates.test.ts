@@ -1,0 +1,292 @@
+import { createServer, request, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type Docker from 'dockerode';
+import type { Client } from 'graphql-ws';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { TEST_LABEL, cleanupLabelled, followProgress, testDocker } from '../harness/docker.js';
+import { startBerth, type RunningBerth } from '../support/berth.js';
+import { PullImage } from '../support/operations/index.js';
+import {
+  CheckImageUpdates,
+  ContainerImageUpdate,
+  ImageUpdatesSubscription,
+} from '../support/operations/updates.js';
+import { subscribe, wsClient } from '../support/subscriptions.js';
+import { waitFor } from '../support/wait.js';
+
+const LABEL = 'image-updates';
+let berth: RunningBerth;
+let docker: Docker;
+let client: Client;
+/** Images this file made, removed at the end. */
+const madeImages: string[] = [];
+
+/**
+ * A recording HTTP proxy on loopback in front of the harness's registry: every request the
+ * registry gets through it is kept as `METHOD path`. An image reference names the registry by the
+ * proxy's port, so the engine's pushes and pulls and berth's checks all pass through it. `hold()`
+ * keeps manifest HEADs waiting until `release()`.
+ */
+class RecordingProxy {
+  readonly requests: string[] = [];
+  readonly server: Server;
+  #held: Promise<void> | null = null;
+  #release: () => void = () => undefined;
+
+  constructor(private readonly upstream: string) {
+    this.server = createServer((incoming, outgoing) => void this.#forward(incoming, outgoing));
+  }
+
+  async listen(): Promise<string> {
+    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
+    return `127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  close(): Promise<void> {
+    this.server.closeAllConnections();
+    return new Promise((resolve) => this.server.close(() => resolve()));
+  }
+
+  hold(): void {
+    this.#held = new Promise((resolve) => (this.#release = resolve));
+  }
+
+  release(): void {
+    this.#release();
+    this.#held = null;
+  }
+
+  async #forward(incoming: IncomingMessage, outgoing: import('node:http').ServerResponse): Promise<void> {
+    this.requests.push(`${incoming.method} ${incoming.url}`);
+    if (incoming.method === 'HEAD' && this.#held) await this.#held;
+    const [host, port] = this.upstream.split(':');
+    // The Host header is passed on as it came: the registry builds its upload URLs from it.
+    const upstream = request(
+      { host, port: Number(port), method: incoming.method, path: incoming.url, headers: incoming.headers },
+      (answer) => {
+        outgoing.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(outgoing);
+      },
+    );
+    upstream.on('error', () => outgoing.destroy());
+    incoming.pipe(upstream);
+  }
+}
+
+/** Runs the test image with `script` and commits what it wrote as a new image; answers its id. */
+async function commitImage(script: string): Promise<string> {
+  const container = await docker.createContainer({
+    Image: inject('testImage'),
+    Cmd: ['sh', '-c', script],
+    Labels: { [TEST_LABEL]: LABEL },
+  });
+  try {
+    await container.start();
+    await container.wait();
+    const { Id } = (await container.commit({})) as { Id: string };
+    madeImages.push(Id);
+    return Id;
+  } finally {
+    await container.remove({ force: true });
+  }
+}
+
+/** Tags `imageId` as `reference` and pushes it; the engine keeps the tag. */
+async function push(imageId: string, reference: string): Promise<void> {
+  const colon = reference.lastIndexOf(':');
+  const repo = reference.slice(0, colon);
+  const tag = reference.slice(colon + 1);
+  await docker.getImage(imageId).tag({ repo, tag });
+  // Docker 20.10 rejects a push without an X-Registry-Auth header; an empty one is fine here.
+  await followProgress(await docker.getImage(repo).push({ tag, authconfig: {} }));
+}
+
+let unique = 0;
+function referenceAt(registry: string): string {
+  unique += 1;
+  return `${registry}/berth-test/upd-${Date.now().toString(36)}${process.pid}${unique}:v1`;
+}
+
+async function check() {
+  const { checkImageUpdates } = await berth.query(CheckImageUpdates, {});
+  if (checkImageUpdates.__typename !== 'CheckImageUpdatesSuccess') {
+    throw new Error(`check failed: ${JSON.stringify(checkImageUpdates)}`);
+  }
+  return checkImageUpdates.updates;
+}
+
+async function updateOf(reference: string) {
+  const found = (await check()).find((update) => update.reference === reference);
+  if (!found) throw new Error(`no result for ${reference}`);
+  return found;
+}
+
+beforeAll(async () => {
+  docker = testDocker(inject('dockerHost'));
+  // No scheduled check: every check here is the test's own.
+  berth = await startBerth({ BERTH_IMAGE_UPDATE_CHECK_MINUTES: '0' }, { label: LABEL });
+  client = wsClient(berth.url);
+});
+
+afterAll(async () => {
+  await client?.dispose();
+  await berth?.stop();
+  await cleanupLabelled(docker, `${TEST_LABEL}=${LABEL}`);
+  for (const id of madeImages)
+    await docker
+      .getImage(id)
+      .remove({ force: true })
+      .catch(() => undefined);
+});
+
+describe('image-update detection against a registry on loopback', () => {
+  it('finds a new image pushed under the tag by HEAD requests alone, tells subscribers, and is up to date again after a pull', async () => {
+    const proxy = new RecordingProxy(inject('registry'));
+    const reference = referenceAt(await proxy.listen());
+    try {
+      const imageA = await commitImage('echo a > /version');
+      const imageB = await commitImage('echo b > /version');
+      await push(imageA, reference);
+      // Two containers of one tag: still one HEAD per check.
+      const first = await berth.create({
+        image: reference,
+        name: `berth-test-upd-a-${process.pid}-${unique}`,
+      });
+      await berth.create({ image: reference, name: `berth-test-upd-b-${process.pid}-${unique}` });
+
+      proxy.requests.length = 0;
+      const upToDate = await updateOf(reference);
+      expect(upToDate).toMatchObject({ status: 'UP_TO_DATE', error: null, since: null });
+      expect(upToDate.localDigest).toMatch(/^sha256:[0-9a-f]{64}$/);
+      expect(upToDate.remoteDigest).toBe(upToDate.localDigest);
+      const repository = reference.slice(reference.indexOf('/') + 1, reference.lastIndexOf(':'));
+      expect(proxy.requests).toEqual([`HEAD /v2/${repository}/manifests/v1`]);
+
+      // Reading the result asks nobody.
+      proxy.requests.length = 0;
+      const read = await berth.query(ContainerImageUpdate, { id: first.id });
+      expect(read.container?.imageUpdate).toMatchObject({ status: 'UP_TO_DATE', reference });
+      expect(proxy.requests).toEqual([]);
+
+      const updates = subscribe(client, ImageUpdatesSubscription, { reference });
+      await waitFor(async () => berth.app.context.imageUpdates.watchers() > 0);
+
+      // B goes to the registry under the same tag; the engine's tag goes back to A, as if
+      // someone else had pushed B from elsewhere.
+      await push(imageB, reference);
+      await docker.getImage(imageA).tag({
+        repo: reference.slice(0, reference.lastIndexOf(':')),
+        tag: 'v1',
+      });
+      const pushedDigest = ((await docker.getImage(imageB).inspect()).RepoDigests ?? [])
+        .find((entry) => entry.startsWith(`${reference.slice(0, reference.lastIndexOf(':'))}@`))
+        ?.split('@')[1];
+      expect(pushedDigest).toMatch(/^sha256:/);
+
+      proxy.requests.length = 0;
+      const available = await updateOf(reference);
+      expect(available).toMatchObject({
+        status: 'AVAILABLE',
+        localDigest: upToDate.localDigest,
+        remoteDigest: pushedDigest,
+        error: null,
+      });
+      expect(available.since).toBe(available.checkedAt);
+      // No blob or manifest was fetched: one HEAD, nothing else.
+      expect(proxy.requests).toEqual([`HEAD /v2/${repository}/manifests/v1`]);
+
+      const heard = await updates.next();
+      expect(heard.imageUpdates).toMatchObject({
+        reference,
+        status: 'AVAILABLE',
+        remoteDigest: pushedDigest,
+      });
+
+      // A later check keeps `since`: it says when AVAILABLE was first seen.
+      const again = await updateOf(reference);
+      expect(again).toMatchObject({ status: 'AVAILABLE', since: available.since });
+      expect(updates.pending).toEqual([]);
+
+      const { pullImage } = await berth.query(PullImage, { reference });
+      expect(pullImage.__typename).toBe('PullImageSuccess');
+      const afterPull = await updateOf(reference);
+      expect(afterPull).toMatchObject({
+        status: 'UP_TO_DATE',
+        localDigest: pushedDigest,
+        remoteDigest: pushedDigest,
+        since: null,
+      });
+      expect((await updates.next()).imageUpdates).toMatchObject({ status: 'UP_TO_DATE' });
+
+      updates.unsubscribe();
+      await waitFor(async () => berth.app.context.imageUpdates.watchers() === 0);
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it('joins a check already running instead of asking the registry again', async () => {
+    const proxy = new RecordingProxy(inject('registry'));
+    const reference = referenceAt(await proxy.listen());
+    try {
+      await push(await commitImage('echo c > /version'), reference);
+      await berth.create({ image: reference });
+      const repository = reference.slice(reference.indexOf('/') + 1, reference.lastIndexOf(':'));
+      proxy.requests.length = 0;
+      proxy.hold();
+      const overHttp = check();
+      await waitFor(async () => proxy.requests.length === 1);
+      const joined = berth.app.context.imageUpdates.check();
+      expect(berth.app.context.imageUpdates.check()).toBe(joined);
+      proxy.release();
+      const [answered, inProcess] = await Promise.all([overHttp, joined]);
+      expect(answered.find((update) => update.reference === reference)?.status).toBe('UP_TO_DATE');
+      expect(inProcess.find((update) => update.reference === reference)?.status).toBe('UP_TO_DATE');
+      expect(proxy.requests).toEqual([`HEAD /v2/${repository}/manifests/v1`]);
+    } finally {
+      proxy.release();
+      await proxy.close();
+    }
+  });
+
+  it('makes a reference whose registry is down UNKNOWN with the reason, not a GraphQL error', async () => {
+    const proxy = new RecordingProxy(inject('registry'));
+    const reference = referenceAt(await proxy.listen());
+    await push(await commitImage('echo d > /version'), reference);
+    const container = await berth.create({ image: reference });
+    await proxy.close(); // nothing listens on its port any more
+
+    const result = await berth.graphql(CheckImageUpdates, {});
+    expect(result.errors).toBeUndefined();
+    const down = await updateOf(reference);
+    expect(down).toMatchObject({ status: 'UNKNOWN', remoteDigest: null, since: null });
+    expect(down.localDigest).toMatch(/^sha256:/);
+    expect(down.error).toContain('could not be reached');
+    expect(down.error).toContain('ECONNREFUSED');
+    const read = await berth.query(ContainerImageUpdate, { id: container.id });
+    expect(read.container?.imageUpdate?.status).toBe('UNKNOWN');
+  });
+
+  it('makes an image imported here (no repo digest) UNKNOWN without asking a registry', async () => {
+    const container = await berth.create({});
+    const imported = await updateOf(inject('testImage'));
+    expect(imported).toMatchObject({ status: 'UNKNOWN', localDigest: null, remoteDigest: null });
+    expect(imported.error).toContain('no digest from its registry');
+    const read = await berth.query(ContainerImageUpdate, { id: container.id });
+    expect(read.container?.imageUpdate?.status).toBe('UNKNOWN');
+  });
+
+  it('answers null for a container whose image was never checked, and INVALID_INPUT for a bad reference', async () => {
+    const fresh = await startBerth({ BERTH_IMAGE_UPDATE_CHECK_MINUTES: '0' }, { label: LABEL });
+    try {
+      const container = await fresh.create({});
+      const read = await fresh.query(ContainerImageUpdate, { id: container.id });
+      expect(read.container?.imageUpdate).toBeNull();
+      const bad = subscribe(fresh.ws(), ImageUpdatesSubscription, { reference: 'Not A Reference' });
+      await expect(bad.completed).rejects.toThrow();
+      expect(bad.errors[0]?.extensions?.['code']).toBe('INVALID_INPUT');
+    } finally {
+      await fresh.stop();
+    }
+  });
+});

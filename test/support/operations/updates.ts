@@ -1,0 +1,50 @@
+import { graphql } from '../../gql/index.js';
+
+export const ImageUpdateFields = graphql(`
+  fragment ImageUpdateFields on ImageUpdate {
+    reference
+    status
+    localDigest
+    remoteDigest
+    checkedAt
+    since
+    error
+  }
+`);
+
+export const CheckImageUpdates = graphql(`
+  mutation CheckImageUpdates {
+    checkImageUpdates {
+      __typename
+      ... on CheckImageUpdatesSuccess {
+        updates {
+          ...ImageUpdateFields
+        }
+      }
+      ... on Error {
+        code
+        message
+      }
+    }
+  }
+`);
+
+export const ContainerImageUpdate = graphql(`
+  query ContainerImageUpdate($id: String!) {
+    container(id: $id) {
+      id
+      image
+      imageUpdate {
+        ...ImageUpdateFields
+      }
+    }
+  }
+`);
+
+export const ImageUpdatesSubscription = graphql(`
+  subscription ImageUpdates($reference: String) {
+    imageUpdates(reference: $reference) {
+      ...ImageUpdateFields
+    }
+  }
+`);
