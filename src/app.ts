@@ -133,12 +133,15 @@ export function buildApp(config: Config, options: { logger?: YogaLogger } = {}):
     log,
   );
   const aliasGuard = new ReplicaAliasGuard(containers, networks, log);
-  // Anonymous until a credential store is plugged in as `auth`.
   const imageUpdates = new ImageUpdateService(
     index,
     dockerImageDigests(config.engine, (call) => metrics.recordEngineCall(call)),
     new RegistryApi(),
-    { intervalMinutes: config.imageUpdates.checkIntervalMinutes, log },
+    {
+      intervalMinutes: config.imageUpdates.checkIntervalMinutes,
+      log,
+      auth: (registry) => registries.loginFor(registry),
+    },
   );
   const alerts = new AlertService(database, index, stats, log);
   const backup = new BackupService();

@@ -20,6 +20,7 @@ import {
   RemoveRegistryCredential,
   SaveRegistryCredential,
 } from '../support/operations/index.js';
+import { CheckImageUpdates } from '../support/operations/updates.js';
 import { waitFor } from '../support/wait.js';
 
 /**
@@ -145,6 +146,13 @@ async function ask<TResult, TVariables>(
   return response.data;
 }
 
+/** What checkImageUpdates answers for `reference`. */
+async function updateOf(reference: string) {
+  const { checkImageUpdates } = await ask(withKey, CheckImageUpdates);
+  if (checkImageUpdates.__typename !== 'CheckImageUpdatesSuccess') throw new Error(checkImageUpdates.message);
+  return checkImageUpdates.updates.find((update) => update.reference === reference);
+}
+
 function createInput(name: string) {
   return {
     name,
@@ -253,6 +261,9 @@ describe('registry credentials', () => {
       container: { name, image },
     });
 
+    // The image-update check asks the registry for the tag's digest with the same credential.
+    expect(await updateOf(image)).toMatchObject({ status: 'UP_TO_DATE', error: null });
+
     const { registryCredentials } = await ask(withKey, RegistryCredentials);
     expect(registryCredentials).toEqual([
       {
@@ -318,6 +329,9 @@ describe('registry credentials', () => {
       __typename: 'RegistryUnauthorizedError',
       code: 'REGISTRY_UNAUTHORIZED',
     });
+
+    // Anonymous again, the registry refuses the check too: the tag's state cannot be known.
+    expect(await updateOf(image)).toMatchObject({ status: 'UNKNOWN', error: expect.stringMatching(/401/) });
 
     const again = await ask(withKey, RemoveRegistryCredential, { registry: registry.address });
     expect(again.removeRegistryCredential).toMatchObject({

@@ -7,7 +7,7 @@ import {
   SecretKeyMissingError,
 } from '../../shared/errors.js';
 import type { RegistryAuth, RegistryAuthProvider } from '../images/ports.js';
-import { DOCKER_HUB, registryHostOf, validateRegistryHost } from './host.js';
+import { canonicalHost, DOCKER_HUB, registryHostOf, validateRegistryHost } from './host.js';
 
 /** A saved registry credential as anyone may see it: never its password. */
 export interface RegistryCredential {
@@ -109,7 +109,26 @@ export class RegistryCredentials implements RegistryAuthProvider {
    * it used. A saved one that cannot be opened fails: pulling anonymously would hide why.
    */
   authFor(reference: string): RegistryAuth | null {
-    const host = registryHostOf(reference);
+    return this.#open(registryHostOf(reference));
+  }
+
+  /**
+   * The login for `registry` (a host as images name it), for the requests berth makes to a registry
+   * itself (image-update checks). Undefined when none is saved, and when the saved one cannot be
+   * opened (no key, another key): such a check goes anonymous and reports the registry's refusal,
+   * where a pull fails with SECRET_KEY_MISSING or SECRET_KEY_MISMATCH.
+   */
+  loginFor(registry: string): { username: string; password: string } | undefined {
+    try {
+      const auth = this.#open(canonicalHost(registry));
+      return auth ? { username: auth.username, password: auth.password } : undefined;
+    } catch (error) {
+      if (error instanceof SecretKeyMissingError || error instanceof SecretKeyMismatchError) return undefined;
+      throw error;
+    }
+  }
+
+  #open(host: string): RegistryAuth | null {
     const row = this.#get.get(host);
     if (!row) return null;
     const what = `the saved credential of ${host}`;

@@ -20,7 +20,7 @@ export function registryHostOf(reference: string): string {
 }
 
 /** Host names compare without case (ports and IPv6 brackets as written); Hub's aliases are one. */
-function canonicalHost(host: string): string {
+export function canonicalHost(host: string): string {
   const lower = host.toLowerCase();
   return DOCKER_HUB_ALIASES.has(lower) ? DOCKER_HUB : lower;
 }
