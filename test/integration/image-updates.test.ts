@@ -5,11 +5,12 @@ import type { Client } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { TEST_LABEL, cleanupLabelled, followProgress, testDocker } from '../harness/docker.js';
 import { startBerth, type RunningBerth } from '../support/berth.js';
-import { PullImage } from '../support/operations/index.js';
+import { DeployStack, PullImage, RemoveStack } from '../support/operations/index.js';
 import {
   CheckImageUpdates,
   ContainerImageUpdate,
   ImageUpdatesSubscription,
+  StackImageUpdates,
 } from '../support/operations/updates.js';
 import { subscribe, wsClient } from '../support/subscriptions.js';
 import { waitFor } from '../support/wait.js';
@@ -245,6 +246,27 @@ describe('image-update detection against a registry on loopback', () => {
       expect(proxy.requests).toEqual([`HEAD /v2/${repository}/manifests/v1`]);
     } finally {
       proxy.release();
+      await proxy.close();
+    }
+  });
+
+  it('answers a stack service’s image update from its containers’ image', async () => {
+    const proxy = new RecordingProxy(inject('registry'));
+    const reference = referenceAt(await proxy.listen());
+    const name = `upd${Date.now().toString(36)}${process.pid}`;
+    try {
+      await push(await commitImage('echo s > /version'), reference);
+      const compose = `services:\n  app:\n    image: ${reference}\n    command: ["sleep", "3600"]\n    init: true\n`;
+      const { deployStack } = await berth.query(DeployStack, { input: { name, compose } });
+      expect(deployStack).toMatchObject({ __typename: 'DeployStackResult', ok: true });
+      const before = await berth.query(StackImageUpdates, { name });
+      expect(before.stack?.services).toEqual([{ name: 'app', imageUpdate: null }]);
+
+      await check();
+      const after = await berth.query(StackImageUpdates, { name });
+      expect(after.stack?.services[0]?.imageUpdate).toMatchObject({ reference, status: 'UP_TO_DATE' });
+    } finally {
+      await berth.query(RemoveStack, { name, volumes: true }).catch(() => undefined);
       await proxy.close();
     }
   });

@@ -48,3 +48,17 @@ export const ImageUpdatesSubscription = graphql(`
     }
   }
 `);
+
+export const StackImageUpdates = graphql(`
+  query StackImageUpdates($name: String!) {
+    stack(name: $name) {
+      name
+      services {
+        name
+        imageUpdate {
+          ...ImageUpdateFields
+        }
+      }
+    }
+  }
+`);
