@@ -269,7 +269,12 @@ async function runOverWebSocket(operation: FuzzOperation): Promise<void> {
         if (done) return;
         done = true;
         clearTimeout(timer);
-        unsubscribe();
+        // Left for the next turn of the event loop: graphql-ws's client (6.4) releases a
+        // subscription twice when it is unsubscribed from inside `next` and its `complete` or
+        // `error` frame arrived in the same chunk, and the second release drops its connection
+        // lock to zero, so the client closes its own socket (1000 "Normal Closure"). By the next
+        // turn the client has seen that frame and the unsubscribe is a no-op.
+        setImmediate(unsubscribe);
         resolve(value);
       };
       const timer = setTimeout(() => finish({}), WINDOW_MS);
