@@ -38,7 +38,6 @@ import { TemplateService } from './domain/templates/service.js';
 import { ImageUpdateService } from './domain/updates/service.js';
 import { VolumeService } from './domain/volumes/service.js';
 import { DockerEngine } from './engine/engine.js';
-import { dockerImageDigests } from './engine/image-digests.js';
 import { RegistryApi } from './engine/registry-api.js';
 import { chooseStatsSource } from './engine/stats-source.js';
 import { AuditLog } from './platform/audit/log.js';
@@ -133,16 +132,11 @@ export function buildApp(config: Config, options: { logger?: YogaLogger } = {}):
     log,
   );
   const aliasGuard = new ReplicaAliasGuard(containers, networks, log);
-  const imageUpdates = new ImageUpdateService(
-    index,
-    dockerImageDigests(config.engine, (call) => metrics.recordEngineCall(call)),
-    new RegistryApi(),
-    {
-      intervalMinutes: config.imageUpdates.checkIntervalMinutes,
-      log,
-      auth: (registry) => registries.loginFor(registry),
-    },
-  );
+  const imageUpdates = new ImageUpdateService(index, engine.imageDigests, new RegistryApi(), {
+    intervalMinutes: config.imageUpdates.checkIntervalMinutes,
+    log,
+    auth: (registry) => registries.loginFor(registry),
+  });
   const alerts = new AlertService(database, index, stats, log);
   const backup = new BackupService();
   backup.register(templatesSection(templates));

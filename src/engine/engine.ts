@@ -14,6 +14,7 @@ import { runExec } from './exec.js';
 import { followLogs, readLogs } from './logs.js';
 import { readEngineInfo } from './info.js';
 import { DockerImages } from './images.js';
+import { DockerImageDigests } from './image-digests.js';
 import { DockerSwarm } from './swarm.js';
 import { DockerNetworks } from './networks.js';
 import { DockerVolumes } from './volumes.js';
@@ -49,6 +50,7 @@ export class DockerEngine {
   readonly readBack: DockerReadBack;
   /** The read-back, creating a copy of a container, renaming, moving network endpoints. */
   readonly redeploy: DockerRedeploy;
+  readonly imageDigests: DockerImageDigests;
 
   constructor(engineOrClient: EngineConnection | Docker, options: DockerEngineOptions = {}) {
     const docker = 'kind' in engineOrClient ? createDockerClient(engineOrClient) : engineOrClient;
@@ -59,6 +61,7 @@ export class DockerEngine {
     this.volumes = new DockerVolumes(this.#calls);
     this.readBack = new DockerReadBack(this.#calls);
     this.redeploy = new DockerRedeploy(this.#calls, this.readBack);
+    this.imageDigests = new DockerImageDigests(this.#calls);
   }
 
   /** Whether the engine answers `/_ping` within `timeoutMs`. Never throws. */
