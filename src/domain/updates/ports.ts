@@ -14,7 +14,7 @@ export interface RegistryCredential {
 
 /**
  * The credential for a registry (`docker.io`, `127.0.0.1:5000`), or undefined to go anonymous.
- * Anonymous until a credential store is plugged in.
+ * berth's registry credentials (saveRegistryCredential) fill it; without one a check goes anonymous.
  */
 export type RegistryAuthLookup = (registry: string) => RegistryCredential | undefined;
 
