@@ -1,7 +1,7 @@
 import { useOnResolve } from '@envelop/on-resolve';
 import type { Plugin } from 'graphql-yoga';
 import { isJournaled } from '../../domain/lifecycle/journal.js';
-import { BerthError, ForbiddenError } from '../../shared/errors.js';
+import { ERROR_CODES, type ErrorCode } from '../../shared/errors.js';
 import type { Context } from './builder.js';
 
 /**
@@ -23,6 +23,20 @@ function targetOf(args: Record<string, unknown>): string | null {
   return null;
 }
 
+/**
+ * The catalog code of a typed error in the result. By its `code` rather than `instanceof
+ * BerthError`: what the resolver hands on for a payload union's error member is not the thrown
+ * instance itself (its prototype chain reaches BerthError, yet `instanceof` answered false and
+ * every typed error was audited as `ok`).
+ */
+function errorCodeOf(result: unknown): ErrorCode | undefined {
+  if (result === null || typeof result !== 'object') return undefined;
+  const { code, message } = result as { code?: unknown; message?: unknown };
+  return typeof code === 'string' && typeof message === 'string' && Object.hasOwn(ERROR_CODES, code)
+    ? (code as ErrorCode)
+    : undefined;
+}
+
 /** Mutations whose create, once it passed its checks, the create journal audits itself. */
 const JOURNALED_FIELDS = new Set(['createContainer', 'createContainerFromTemplate']);
 
@@ -37,11 +51,12 @@ export function useMutationAudit(): Plugin<Context> {
     return ({ result }) => {
       // Its intent and outcome are in the log already (src/domain/lifecycle/journal.ts).
       if (JOURNALED_FIELDS.has(info.fieldName) && isJournaled(result)) return;
+      const code = errorCodeOf(result);
       const outcome =
-        result instanceof ForbiddenError
+        code === 'FORBIDDEN'
           ? 'denied'
-          : result instanceof BerthError
-            ? (`error:${result.code}` as const)
+          : code !== undefined
+            ? (`error:${code}` as const)
             : result instanceof Error
               ? ('error:INTERNAL' as const)
               : 'ok';
