@@ -158,6 +158,21 @@ describe('loadStack on generated files', () => {
     );
   });
 
+  it('refuses a list item with a key named like a method (toString, valueOf, constructor), found by seed -2100162078', () => {
+    // Ajv's uniqueItems check called the item's `toString` and threw a TypeError.
+    for (const key of ['toString', 'valueOf', 'constructor']) {
+      const compose = stringify({ services: { a: { image: 'x', volumes: [{}, { [key]: false }] } } });
+      expect(answer(compose)).toBe('refused');
+      try {
+        loadStack({ name: 'fuzz', compose, env: '' });
+      } catch (error) {
+        expect((error as InvalidComposeError).problems.map((problem) => problem.path)).toContain(
+          `services.a.volumes[1].${key}`,
+        );
+      }
+    }
+  });
+
   it('answers an alias bomb and a huge document without parsing them out', () => {
     const bomb = ['a: &a ["x","x","x","x","x","x","x","x","x","x"]'];
     for (let level = 1; level < 9; level += 1)

@@ -66,6 +66,7 @@ function amended(): object {
  * errors inside a branch whose type did match are kept, since they are the ones that say what is wrong.
  */
 export function validateSchema(value: unknown, problems: ProblemList): void {
+  if (refuseMethodKeys(value, problems, [], false)) return;
   const validate = compile();
   if (validate(value)) return;
   const errors = validate.errors ?? [];
@@ -95,6 +96,35 @@ export function validateSchema(value: unknown, problems: ProblemList): void {
         : 'does not match any form the specification allows',
     );
   }
+}
+
+/**
+ * Keys that Ajv's `uniqueItems` check (fast-deep-equal) calls as methods when it compares two
+ * objects of a list: a list item with `toString: false` made validation throw a TypeError. No
+ * object the specification allows inside a list has such a key, so they are refused here, in the
+ * words the schema would have used, before Ajv looks. True when any was found.
+ */
+const METHOD_KEYS = new Set(['constructor', 'toString', 'valueOf']);
+
+function refuseMethodKeys(value: unknown, problems: ProblemList, path: Path, inList: boolean): boolean {
+  if (Array.isArray(value)) {
+    let found = false;
+    value.forEach((item, index) => {
+      found = refuseMethodKeys(item, problems, [...path, index], true) || found;
+    });
+    return found;
+  }
+  if (value === null || typeof value !== 'object') return false;
+  let found = false;
+  for (const [key, child] of Object.entries(value)) {
+    if (inList && METHOD_KEYS.has(key)) {
+      problems.add([...path, key], `"${key}" is not a key the Compose Specification knows here`, { key });
+      found = true;
+    } else {
+      found = refuseMethodKeys(child, problems, [...path, key], inList) || found;
+    }
+  }
+  return found;
 }
 
 function report(error: ErrorObject, value: unknown, problems: ProblemList): void {
