@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import type Docker from 'dockerode';
 import type { Page } from 'playwright-core';
+import { editorText, typeInto } from './graphiql-editor.js';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { TEST_LABEL, cleanupLabelled, testDocker } from '../harness/docker.js';
 import { startBerth, uniqueName, type RunningBerth } from '../support/berth.js';
@@ -57,29 +58,6 @@ afterAll(async () => {
   await cleanupLabelled(docker, `${TEST_LABEL}=${LABEL}`);
 });
 
-/** The text of GraphiQL's editor models whose URI ends with `suffix`. */
-async function editorText(suffix: string): Promise<string> {
-  return page.evaluate((end) => {
-    const monaco = (
-      globalThis as {
-        __MONACO?: { editor: { getModels(): { uri: { path: string }; getValue(): string }[] } };
-      }
-    ).__MONACO;
-    return (monaco?.editor.getModels() ?? [])
-      .filter((model) => model.uri.path.endsWith(end))
-      .map((model) => model.getValue())
-      .join('');
-  }, suffix);
-}
-
-async function typeInto(editor: ReturnType<Page['locator']>, text: string): Promise<void> {
-  await editor.click();
-  await page.keyboard.press('ControlOrMeta+A');
-  await page.keyboard.press('Backspace');
-  await page.keyboard.type(text);
-  await page.keyboard.press('Escape');
-}
-
 describe('under BERTH_BASE_PATH=/berth in Chromium', () => {
   it('the dashboard loads under the prefix and shows the containers, live', async () => {
     // Without the trailing slash, as a person types it: redirected to /berth/.
@@ -107,11 +85,11 @@ describe('under BERTH_BASE_PATH=/berth in Chromium', () => {
     await page.goto(`${berth.url}/graphql`);
     const queryEditor = page.locator('.graphiql-query-editor .monaco-editor');
     await queryEditor.waitFor({ timeout: 30_000 });
-    await typeInto(queryEditor, '{ system { engine { up } statsSource');
+    await typeInto(page, queryEditor, '{ system { engine { up } statsSource');
     const headersEditor = page.locator('.graphiql-editor-tool .monaco-editor').last();
-    await typeInto(headersEditor, `{"Authorization": "Bearer ${token}`);
+    await typeInto(page, headersEditor, `{"Authorization": "Bearer ${token}`);
     await expect
-      .poll(async () => JSON.parse((await editorText('headers.json')) || '{}'))
+      .poll(async () => JSON.parse((await editorText(page, 'headers.json')) || '{}'))
       .toEqual({
         Authorization: `Bearer ${token}`,
       });
@@ -129,7 +107,7 @@ describe('under BERTH_BASE_PATH=/berth in Chromium', () => {
     expect(reloaded?.status()).toBe(200);
     await queryEditor.waitFor({ timeout: 30_000 });
     await expect
-      .poll(async () => (await editorText('operation.graphql')).replace(/\s+/g, ''))
+      .poll(async () => (await editorText(page, 'operation.graphql')).replace(/\s+/g, ''))
       .toContain('statsSource');
   });
 });

@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
+import { editorText, typeInto } from './graphiql-editor.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBerth, type RunningBerth } from '../support/berth.js';
 import { ensureDashboardBuilt, launchChromium, type Browser } from './browser.js';
@@ -53,31 +54,6 @@ afterAll(async () => {
   await berth?.stop();
 });
 
-/** The text of GraphiQL's editor models whose URI ends with `suffix` (Monaco, which GraphiQL exposes). */
-async function editorText(suffix: string): Promise<string[]> {
-  return page.evaluate((end) => {
-    const monaco = (
-      globalThis as {
-        __MONACO?: { editor: { getModels(): { uri: { path: string }; getValue(): string }[] } };
-      }
-    ).__MONACO;
-    return (monaco?.editor.getModels() ?? [])
-      .filter((model) => model.uri.path.endsWith(end))
-      .map((model) => model.getValue());
-  }, suffix);
-}
-
-/** Types `text` into a Monaco editor as a person would, over whatever it held. */
-async function typeInto(editor: ReturnType<Page['locator']>, text: string): Promise<void> {
-  await editor.click();
-  await page.keyboard.press('ControlOrMeta+A');
-  await page.keyboard.press('Backspace');
-  // Monaco closes brackets and quotes as they are opened: type the openings and content, and let
-  // it close them (what it shows is checked against the model afterwards).
-  await page.keyboard.type(text);
-  await page.keyboard.press('Escape'); // the completion list, which would cover the run button
-}
-
 /** Runs the query as GraphiQL's shortcut does (the run button may be under the completion list). */
 async function run(): Promise<void> {
   await page.keyboard.press('ControlOrMeta+Enter');
@@ -102,16 +78,16 @@ describe('GraphiQL served by berth', () => {
     const queryEditor = page.locator('.graphiql-query-editor .monaco-editor');
     await queryEditor.waitFor({ timeout: 30_000 });
     // Not signed in to the dashboard in this tab: the headers start empty.
-    expect((await editorText('headers.json')).join('')).not.toContain('Bearer');
+    expect(await editorText(page, 'headers.json')).not.toContain('Bearer');
 
-    await typeInto(queryEditor, QUERY);
+    await typeInto(page, queryEditor, QUERY);
     await expect
-      .poll(async () => (await editorText('operation.graphql')).join('').replace(/\s+/g, ''))
+      .poll(async () => (await editorText(page, 'operation.graphql')).replace(/\s+/g, ''))
       .toBe(QUERY_HELD);
     const headersEditor = page.locator('.graphiql-editor-tool .monaco-editor').last();
-    await typeInto(headersEditor, `{"Authorization": "Bearer ${token}`);
+    await typeInto(page, headersEditor, `{"Authorization": "Bearer ${token}`);
     await expect
-      .poll(async () => JSON.parse((await editorText('headers.json')).join('') || '{}'))
+      .poll(async () => JSON.parse((await editorText(page, 'headers.json')) || '{}'))
       .toEqual({
         Authorization: `Bearer ${token}`,
       });
@@ -139,13 +115,13 @@ describe('GraphiQL served by berth', () => {
     // No token in the URL, in localStorage, or in any request but GraphiQL's own with its header.
     expect(page.url()).not.toContain(token);
     await expect
-      .poll(async () => JSON.parse((await editorText('headers.json')).join('') || '{}'))
+      .poll(async () => JSON.parse((await editorText(page, 'headers.json')) || '{}'))
       .toEqual({
         Authorization: `Bearer ${token}`,
       });
     await expect(page.locator('.graphiql-editor-tool').innerText()).resolves.toContain('Authorization');
 
-    await typeInto(queryEditor, QUERY);
+    await typeInto(page, queryEditor, QUERY);
     await run();
     const result = page.locator('.graphiql-response');
     await expect.poll(() => result.innerText(), { timeout: 15_000 }).toMatch(/"up":\s*true/);
