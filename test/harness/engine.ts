@@ -396,7 +396,14 @@ export async function stopRegistry(lease: RegistryLease): Promise<void> {
   await rm(lease.started.dir, { recursive: true, force: true }).catch(() => undefined);
 }
 
-function registryConfig(rootDirectory: string): string {
+/**
+ * A docker-registry configuration: storage under `rootDirectory`, listening on `address` (the
+ * harness's own by default), and with `htpasswd` (a file of bcrypt lines) asking for basic auth.
+ */
+export function registryConfig(
+  rootDirectory: string,
+  options: { address?: string; htpasswd?: string } = {},
+): string {
   return [
     'version: 0.1',
     'log:',
@@ -408,8 +415,11 @@ function registryConfig(rootDirectory: string): string {
     `    rootdirectory: ${rootDirectory}`,
     '  delete:',
     '    enabled: true',
+    ...(options.htpasswd === undefined
+      ? []
+      : ['auth:', '  htpasswd:', '    realm: berth-test', `    path: ${options.htpasswd}`]),
     'http:',
-    `  addr: ${REGISTRY_ADDRESS}`,
+    `  addr: ${options.address ?? REGISTRY_ADDRESS}`,
     '  secret: berth-test-only', // a fixed secret silences a startup warning; nothing here is secret
     '',
   ].join('\n');

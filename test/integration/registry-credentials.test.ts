@@ -8,7 +8,7 @@ import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { cleanupLabelled, TEST_LABEL, testDocker } from '../harness/docker.js';
-import { findExecutable, splitReference } from '../harness/engine.js';
+import { findExecutable, registryConfig, splitReference } from '../harness/engine.js';
 import { startBerth, uniqueName, type RunningBerth } from '../support/berth.js';
 import { recordingLogger } from '../support/log.js';
 import {
@@ -73,24 +73,7 @@ async function startAuthenticatedRegistry(): Promise<typeof registry> {
   await writeFile(join(dir, 'htpasswd'), `${USERNAME}:${hash}\n`);
   await writeFile(
     join(dir, 'config.yml'),
-    [
-      'version: 0.1',
-      'log:',
-      '  level: warn',
-      '  accesslog:',
-      '    disabled: true',
-      'storage:',
-      '  filesystem:',
-      `    rootdirectory: ${join(dir, 'data')}`,
-      'auth:',
-      '  htpasswd:',
-      '    realm: berth-test',
-      `    path: ${join(dir, 'htpasswd')}`,
-      'http:',
-      `  addr: ${address}`,
-      '  secret: berth-test-only',
-      '',
-    ].join('\n'),
+    registryConfig(join(dir, 'data'), { address, htpasswd: join(dir, 'htpasswd') }),
   );
   const child = spawn(binary, ['serve', join(dir, 'config.yml')], { stdio: 'ignore' });
   await waitFor(async () => {
