@@ -130,6 +130,7 @@ export function buildApp(config: Config, options: { logger?: YogaLogger } = {}):
       isManager: async () => (await engine.info()).swarm.manager,
     },
     log,
+    images,
   );
   const aliasGuard = new ReplicaAliasGuard(containers, networks, log);
   const imageUpdates = new ImageUpdateService(index, engine.imageDigests, new RegistryApi(), {

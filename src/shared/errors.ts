@@ -140,6 +140,11 @@ export const ERROR_CODES = {
     description: 'A redeploy of this container is already running; follow it with redeployProgress.',
   },
   STACK_NOT_FOUND: { httpStatus: 404, description: 'No compose stack has that name.' },
+  STACK_NOT_REDEPLOYABLE: {
+    httpStatus: 409,
+    description:
+      'redeployStack of a stack berth has no compose file for (the Compose CLI started it) or that runs as Swarm services: deploy its file with deployStack.',
+  },
   STACK_BUSY: {
     httpStatus: 409,
     description:
@@ -587,6 +592,16 @@ export class StackNotFoundError extends BerthError {
   readonly code = 'STACK_NOT_FOUND';
   constructor(readonly stackName: string) {
     super(`no stack is named "${stackName}"`);
+  }
+}
+
+export class StackNotRedeployableError extends BerthError {
+  readonly code = 'STACK_NOT_REDEPLOYABLE';
+  constructor(
+    readonly stackName: string,
+    readonly reason: string,
+  ) {
+    super(`stack "${stackName}" cannot be redeployed: ${reason}`);
   }
 }
 

@@ -1,14 +1,17 @@
 import {
   EngineUnavailableError,
+  ImageNotFoundError,
   InvalidComposeError,
   InvalidInputError,
   NetworkNotFoundError,
   NotSwarmManagerError,
   PolicyViolationError,
   QuotaExceededError,
+  RegistryUnavailableError,
   ServiceNotFoundError,
   StackBusyError,
   StackNotFoundError,
+  StackNotRedeployableError,
   SubnetOverlapError,
   VolumeNotFoundError,
   type ComposeProblem,
@@ -35,6 +38,7 @@ import type { CreateActor } from '../../domain/lifecycle/journal.js';
 import { builder, type Context } from './builder.js';
 import { ContainerRef } from './container.js';
 import { ErrorInterface } from './errors.js';
+import { CREDENTIAL_ERRORS } from './registry.js';
 
 /** Compose stacks: deploy a file (plan, then apply what changed), scale, start, stop, remove, follow. */
 
@@ -84,6 +88,11 @@ builder.objectType(StackNotFoundError, {
   name: 'StackNotFoundError',
   interfaces: [ErrorInterface],
   fields: (t) => ({ stack: t.exposeString('stackName') }),
+});
+builder.objectType(StackNotRedeployableError, {
+  name: 'StackNotRedeployableError',
+  interfaces: [ErrorInterface],
+  fields: (t) => ({ stack: t.exposeString('stackName'), reason: t.exposeString('reason') }),
 });
 builder.objectType(StackBusyError, {
   name: 'StackBusyError',
@@ -201,7 +210,7 @@ const HistoryRef = builder.objectRef<StackHistoryEntry>('StackHistoryEntry').imp
     stack: t.exposeString('stack'),
     hash: t.exposeString('hash'),
     actor: t.exposeString('actor', { description: 'The token that did it.' }),
-    action: t.exposeString('action', { description: 'DEPLOY, SCALE, START, STOP or REMOVE.' }),
+    action: t.exposeString('action', { description: 'DEPLOY, REDEPLOY, SCALE, START, STOP or REMOVE.' }),
     ok: t.exposeBoolean('ok'),
     summary: t.exposeString('summary'),
     at: t.field({ type: 'DateTime', resolve: (entry) => entry.at }),
@@ -329,6 +338,36 @@ builder.mutationFields((t) => ({
         actorOf(context, 'deployStack'),
       );
     },
+  }),
+  redeployStack: t.field({
+    type: DeployResultRef,
+    description:
+      'Applies the file berth last deployed the stack from again, after pulling every service’s image (with pull; saved ' +
+      'registry credentials apply): a service whose containers run another image than its reference names now is ' +
+      'recreated (health-gated, as deployStack), the others are left alone. History action REDEPLOY. A stack the Compose ' +
+      'CLI started, or one that runs as Swarm services, is STACK_NOT_REDEPLOYABLE. Follow it with stackDeployProgress.',
+    args: {
+      name: t.arg.string({ required: true }),
+      pull: t.arg.boolean({ defaultValue: true, description: 'Pull every service’s image first.' }),
+    },
+    errors: {
+      directResult: true,
+      types: [
+        StackNotRedeployableError,
+        PolicyViolationError,
+        QuotaExceededError,
+        NetworkNotFoundError,
+        VolumeNotFoundError,
+        ImageNotFoundError,
+        RegistryUnavailableError,
+        ...CREDENTIAL_ERRORS,
+        ...stackErrors,
+      ],
+    },
+    resolve: (_, { name, pull }, context) =>
+      context.stacks.redeploy(validateStackName(name), actorOf(context, 'redeployStack'), {
+        pull: pull ?? true,
+      }),
   }),
   scaleStackService: t.field({
     type: StackRef,

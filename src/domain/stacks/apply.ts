@@ -16,7 +16,7 @@ import type {
   StackServiceDefinition,
 } from './model.js';
 import { dependencyLevels } from './order.js';
-import { replicasOf, type Replica } from './plan.js';
+import { replicasOf, staleReplicas, type Replica } from './plan.js';
 import { holdsExclusive, replicaSpec, serviceAliases } from './replicas.js';
 
 export type Report = (step: Omit<StackDeployProgress, 'stack' | 'at'>) => void;
@@ -34,6 +34,11 @@ export interface ApplyOptions {
   drainMs: number;
   /** What a RECREATE with `failure_action: rollback` returns replaced replicas to; null when unknown. */
   previous: StackDefinition | null;
+  /**
+   * For a redeploy: the image id each service's reference resolves to now, by service; a replica
+   * that runs another one is replaced too (see staleReplicas).
+   */
+  images?: ReadonlyMap<string, string>;
 }
 
 const message = (error: unknown) => (error instanceof Error ? error.message : String(error));
@@ -326,8 +331,8 @@ export class StackApplier {
     replicas: readonly Replica[],
     options: ApplyOptions,
   ): Promise<void> {
-    const stale = replicas.filter((replica) => replica.configHash !== service.configHash);
-    const kept = replicas.filter((replica) => replica.configHash === service.configHash);
+    const stale = staleReplicas(service, replicas, options.images?.get(service.name));
+    const kept = replicas.filter((replica) => !stale.includes(replica));
     const batch = service.update.parallelism === 0 ? stale.length : service.update.parallelism;
     // Each replacement takes a number no replica has, decided up front so a batch never collides.
     const numbers = freeNumbers(

@@ -231,7 +231,8 @@ export interface StackHistoryEntry {
   stack: string;
   hash: string;
   actor: string;
-  action: 'DEPLOY' | 'SCALE' | 'START' | 'STOP' | 'REMOVE';
+  /** REDEPLOY: the stored file applied again after its images were pulled (redeployStack). */
+  action: 'DEPLOY' | 'REDEPLOY' | 'SCALE' | 'START' | 'STOP' | 'REMOVE';
   ok: boolean;
   summary: string;
   at: Date;

@@ -1,7 +1,13 @@
 import type { Container } from '../containers/model.js';
 import { COMPOSE_LABELS, labelValue } from './labels.js';
 import { dependencyLevels } from './order.js';
-import type { ResourcePlan, ServicePlan, StackDefinition, StackPlan } from './model.js';
+import type {
+  ResourcePlan,
+  ServicePlan,
+  StackDefinition,
+  StackPlan,
+  StackServiceDefinition,
+} from './model.js';
 
 /** A container of a stack as the plan weighs it: found by Compose's labels, whoever made it. */
 export interface Replica {
@@ -33,11 +39,28 @@ export function replicasOf(stack: string, containers: readonly Container[]): Map
   return byService;
 }
 
+/**
+ * The replicas a RECREATE replaces: those whose config hash is not the file's, and, when `image` (the
+ * id the service's image reference resolves to now) is given, those that run another image.
+ */
+export function staleReplicas(
+  service: StackServiceDefinition,
+  replicas: readonly Replica[],
+  image?: string,
+): Replica[] {
+  return replicas.filter(
+    (replica) =>
+      replica.configHash !== service.configHash ||
+      (image !== undefined && replica.container.imageId !== image),
+  );
+}
+
 const isUp = (replica: Replica) => replica.container.status === 'RUNNING';
 
 /**
  * What a deploy of `definition` changes, service by service, against the containers that run:
- * CREATE (none run), RECREATE (a container's config hash differs: every replica is replaced),
+ * CREATE (none run), RECREATE (a container's config hash differs, or, when `images` is given, it
+ * runs another image than its reference names now: every replica is replaced),
  * SCALE (only the count differs), START (some are stopped), UNCHANGED; services no longer in the
  * file are ORPHAN, or REMOVE with `removeOrphans`. Dependencies come first, removals last.
  */
@@ -46,7 +69,15 @@ export function planStack(
   hash: string,
   current: ReadonlyMap<string, Replica[]>,
   resources: { networks: ReadonlySet<string>; volumes: ReadonlySet<string> },
-  options: { removeOrphans: boolean },
+  options: {
+    removeOrphans: boolean;
+    /**
+     * The image id each service's image reference resolves to now, by service; a replica running
+     * another image is stale, as Compose recreates a container whose image id differs. Left out, the
+     * images are not weighed (a deploy compares the file only).
+     */
+    images?: ReadonlyMap<string, string>;
+  },
 ): StackPlan {
   const byName = new Map(definition.services.map((service) => [service.name, service]));
   const services: ServicePlan[] = [];
@@ -61,7 +92,8 @@ export function planStack(
       currentHash: replicas.find((replica) => replica.configHash !== null)?.configHash ?? null,
       desiredHash: service.configHash,
     };
-    const stale = replicas.filter((replica) => replica.configHash !== service.configHash);
+    const stale = staleReplicas(service, replicas);
+    const outdated = staleReplicas(service, replicas, options.images?.get(name)).length - stale.length;
     if (replicas.length === 0) {
       services.push({
         ...base,
@@ -73,6 +105,12 @@ export function planStack(
         ...base,
         action: 'RECREATE',
         reason: `the config hash of ${stale.length} of ${replicas.length} changed`,
+      });
+    } else if (outdated > 0 && service.replicas > 0) {
+      services.push({
+        ...base,
+        action: 'RECREATE',
+        reason: `${outdated} of ${replicas.length} run another image than ${service.container.image} names now`,
       });
     } else if (replicas.length !== service.replicas) {
       const difference = service.replicas - replicas.length;

@@ -5,11 +5,13 @@ import {
   QuotaExceededError,
   StackBusyError,
   StackNotFoundError,
+  StackNotRedeployableError,
   VolumeNotFoundError,
 } from '../../shared/errors.js';
 import type { Container } from '../containers/model.js';
 import type { CreateActor } from '../lifecycle/journal.js';
 import type { ContainerService } from '../lifecycle/service.js';
+import type { ImageService } from '../images/service.js';
 import type { NetworkService } from '../networks/service.js';
 import { enforcePolicy, type CreatePolicy } from '../policy/policy.js';
 import type { VolumeService } from '../volumes/service.js';
@@ -67,6 +69,9 @@ export interface StackServiceOptions {
   drainMs?: number;
 }
 
+/** What a redeploy needs of the images: shared pulls with saved credentials, and what a reference names now. */
+export type StackImages = Pick<ImageService, 'pull' | 'find'>;
+
 /** How long `stacks` and `stack` trust the last answer to "is the engine a swarm manager?". */
 const MANAGER_TTL_MS = 5_000;
 
@@ -96,6 +101,7 @@ export class StackService {
     private readonly policy: () => CreatePolicy,
     private readonly swarm: { stacks: SwarmStackDeployer; isManager(): Promise<boolean> } | null,
     private readonly log: Logger,
+    private readonly images: StackImages,
     options: StackServiceOptions = {},
   ) {
     this.#applier = new StackApplier(containers, networks, log);
@@ -113,40 +119,157 @@ export class StackService {
     if (this.swarm && (await this.#isManager(true))) return this.#deploySwarm(loaded, request, actor);
     return this.#exclusive(loaded.definition.name, async () => {
       const current = this.#replicas(loaded.definition.name);
-      const plan = await this.#plan(loaded, current, request.removeOrphans);
+      const plan = await this.#plan(loaded, current, { removeOrphans: request.removeOrphans });
       this.#admit(loaded.definition, plan);
       if (request.dryRun) return { plan, applied: false, outcomes: [], ok: true };
-      return this.#run(loaded.definition.name, loaded.hash, actor.principal, async (report) => {
-        const existed = current.size > 0 || this.store.get(loaded.definition.name) !== null;
-        report({ step: 'PLANNED', service: null, container: null, message: planSummary(plan) });
-        const made = { networks: [] as string[], volumes: [] as string[] };
-        try {
-          await this.#resources(loaded.definition, plan, report, made);
-        } catch (error) {
-          // The engine refused a network or volume after others were made: a first deploy takes them away.
-          if (!existed) await this.#undo(loaded.definition.name, made);
-          throw error;
-        }
-        const outcomes = await this.#applier.apply(loaded.definition, plan.services, current, {
-          actor,
-          timeoutMs: request.timeoutSeconds * 1000,
-          settleMs: this.#settleMs,
-          pollMs: this.#pollMs,
-          drainMs: this.#drainMs,
-          signal: this.#aborts.signal,
-          report,
-          previous: this.#previous(loaded.definition.name),
-        });
-        const ok = allReached(outcomes);
-        // A first deploy that failed takes away what it made: no half-made stack is left behind.
-        if (!ok && !existed) await this.#undo(loaded.definition.name, made);
-        return {
-          result: { plan, applied: true, outcomes, ok },
-          history: { action: 'DEPLOY', ok, summary: outcomeSummary(outcomes, !ok && !existed) },
-          save: ok || existed ? recordOf(loaded, actor.principal) : undefined,
-        };
-      });
+      return this.#run(loaded.definition.name, loaded.hash, actor.principal, (report) =>
+        this.#applyPlan(loaded, plan, current, request.timeoutSeconds, actor, report, 'DEPLOY'),
+      );
     });
+  }
+
+  /**
+   * Applies the stored file of a stack berth deployed again, with the same plan, health gate and
+   * rollback as `deploy`: with `pull`, every service's image is pulled first (saved registry
+   * credentials apply), and a service whose containers run another image than its reference names
+   * now is recreated even though the file did not change, as `docker compose up --pull always`
+   * does. Services whose file and image are unchanged are left alone. A stack the Compose CLI
+   * started (berth has no file) and one that runs as Swarm services are STACK_NOT_REDEPLOYABLE.
+   */
+  async redeploy(
+    name: string,
+    actor: CreateActor & { principal: string },
+    options: { pull?: boolean; timeoutSeconds?: number } = {},
+  ): Promise<StackDeployResult> {
+    validateStackName(name);
+    if (
+      this.swarm &&
+      (await this.#isManager(true)) &&
+      (await this.swarm.stacks.list()).some((stack) => stack.name === name)
+    ) {
+      throw new StackNotRedeployableError(
+        name,
+        'it runs as Swarm services; deploy its file again with deployStack (the swarm pulls what the file names)',
+      );
+    }
+    const record = this.store.get(name);
+    if (!record) {
+      if (this.#replicas(name).size === 0) throw new StackNotFoundError(name);
+      throw new StackNotRedeployableError(
+        name,
+        'berth has no compose file for it (the Compose CLI started it); deploy its file with deployStack first',
+      );
+    }
+    const stored = loadStack({ name, compose: record.compose, env: record.env });
+    // The replica counts scaleStackService set since stay: a redeploy changes images, not counts.
+    const loaded: LoadedStack = {
+      ...stored,
+      definition: {
+        ...stored.definition,
+        services: stored.definition.services.map((service) => ({
+          ...service,
+          replicas: record.scales[service.name] ?? service.replicas,
+        })),
+      },
+    };
+    const timeoutSeconds = options.timeoutSeconds ?? 120;
+    return this.#exclusive(name, () =>
+      this.#run(
+        name,
+        loaded.hash,
+        actor.principal,
+        async (report) => {
+          const references = [
+            ...new Set(
+              loaded.definition.services
+                .filter((service) => service.replicas > 0)
+                .map((service) => service.container.image),
+            ),
+          ];
+          if (options.pull ?? true) {
+            await Promise.all(
+              references.map(async (reference) => {
+                report({ step: 'PULLING', service: null, container: null, message: reference });
+                await this.images.pull(reference);
+              }),
+            );
+          }
+          const ids = new Map<string, string>();
+          for (const reference of references) {
+            const image = await this.images.find(reference);
+            if (image) ids.set(reference, image.id);
+          }
+          const images = new Map<string, string>();
+          for (const service of loaded.definition.services) {
+            const id = ids.get(service.container.image);
+            if (id) images.set(service.name, id);
+          }
+          const current = this.#replicas(name);
+          const plan = await this.#plan(loaded, current, { removeOrphans: false, images });
+          this.#admit(loaded.definition, plan);
+          // A rollback returns a replaced replica to the image it ran, by id: the tag names the new one now.
+          const previous: StackDefinition = {
+            ...loaded.definition,
+            services: loaded.definition.services.map((service) => {
+              const running = current.get(service.name)?.[0]?.container.imageId;
+              return running ? { ...service, container: { ...service.container, image: running } } : service;
+            }),
+          };
+          return this.#applyPlan(loaded, plan, current, timeoutSeconds, actor, report, 'REDEPLOY', {
+            images,
+            previous,
+          });
+        },
+        'REDEPLOY',
+      ),
+    );
+  }
+
+  /** Creates what the plan lacks and applies its service steps; a failed first deploy is undone. */
+  async #applyPlan(
+    loaded: LoadedStack,
+    plan: StackPlan,
+    current: Map<string, Replica[]>,
+    timeoutSeconds: number,
+    actor: CreateActor & { principal: string },
+    report: (step: Omit<StackDeployProgress, 'stack' | 'at'>) => void,
+    action: 'DEPLOY' | 'REDEPLOY',
+    redeploy?: { images: ReadonlyMap<string, string>; previous: StackDefinition },
+  ): Promise<{
+    result: StackDeployResult;
+    history: Pick<StackHistoryEntry, 'action' | 'ok' | 'summary'>;
+    save: StackRecord | undefined;
+  }> {
+    const existed = current.size > 0 || this.store.get(loaded.definition.name) !== null;
+    report({ step: 'PLANNED', service: null, container: null, message: planSummary(plan) });
+    const made = { networks: [] as string[], volumes: [] as string[] };
+    try {
+      await this.#resources(loaded.definition, plan, report, made);
+    } catch (error) {
+      // The engine refused a network or volume after others were made: a first deploy takes them away.
+      if (!existed) await this.#undo(loaded.definition.name, made);
+      throw error;
+    }
+    const outcomes = await this.#applier.apply(loaded.definition, plan.services, current, {
+      actor,
+      timeoutMs: timeoutSeconds * 1000,
+      settleMs: this.#settleMs,
+      pollMs: this.#pollMs,
+      drainMs: this.#drainMs,
+      signal: this.#aborts.signal,
+      report,
+      previous: redeploy ? redeploy.previous : this.#previous(loaded.definition.name),
+      ...(redeploy && { images: redeploy.images }),
+    });
+    const ok = allReached(outcomes);
+    // A first deploy that failed takes away what it made: no half-made stack is left behind.
+    if (!ok && !existed) await this.#undo(loaded.definition.name, made);
+    return {
+      result: { plan, applied: true, outcomes, ok },
+      history: { action, ok, summary: outcomeSummary(outcomes, !ok && !existed) },
+      // A redeploy keeps the record as it was (its scales too); a deploy stores the file it applied.
+      save: action === 'DEPLOY' && (ok || existed) ? recordOf(loaded, actor.principal) : undefined,
+    };
   }
 
   async #deploySwarm(
@@ -202,6 +325,7 @@ export class StackService {
       history: Pick<StackHistoryEntry, 'action' | 'ok' | 'summary'>;
       save?: StackRecord | undefined;
     }>,
+    action: StackHistoryEntry['action'] = 'DEPLOY',
   ): Promise<T> {
     this.#board.begin(stack);
     const report = (step: Omit<StackDeployProgress, 'stack' | 'at'>) => this.#board.publish(stack, step);
@@ -217,7 +341,7 @@ export class StackService {
       return result;
     } catch (error) {
       const summary = error instanceof Error ? error.message : String(error);
-      this.store.record({ stack, hash, actor, action: 'DEPLOY', ok: false, summary, at: new Date() });
+      this.store.record({ stack, hash, actor, action, ok: false, summary, at: new Date() });
       report({ step: 'FAILED', service: null, container: null, message: summary });
       throw error;
     }
@@ -230,7 +354,7 @@ export class StackService {
   async #plan(
     loaded: LoadedStack,
     current: Map<string, Replica[]>,
-    removeOrphans: boolean,
+    options: { removeOrphans: boolean; images?: ReadonlyMap<string, string> },
   ): Promise<StackPlan> {
     const { definition } = loaded;
     const networkNames = new Set<string>();
@@ -250,7 +374,7 @@ export class StackService {
       loaded.hash,
       current,
       { networks: networkNames, volumes: volumeNames },
-      { removeOrphans },
+      options,
     );
   }
 

@@ -257,4 +257,28 @@ export const MIGRATIONS: readonly Migration[] = [
       ) STRICT;
     `,
   },
+  {
+    version: 12,
+    name: 'stack history: REDEPLOY and SYNC',
+    // redeployStack records REDEPLOY and syncStack SYNC; SQLite cannot alter a CHECK, so the table is
+    // made again with the same rows.
+    up: `
+      CREATE TABLE stack_history_next (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        stack TEXT NOT NULL,
+        hash TEXT NOT NULL,
+        actor TEXT NOT NULL,
+        action TEXT NOT NULL
+          CHECK (action IN ('DEPLOY', 'REDEPLOY', 'SYNC', 'SCALE', 'START', 'STOP', 'REMOVE')),
+        ok INTEGER NOT NULL CHECK (ok IN (0, 1)),
+        summary TEXT NOT NULL,
+        at INTEGER NOT NULL
+      ) STRICT;
+      INSERT INTO stack_history_next (id, stack, hash, actor, action, ok, summary, at)
+        SELECT id, stack, hash, actor, action, ok, summary, at FROM stack_history;
+      DROP TABLE stack_history;
+      ALTER TABLE stack_history_next RENAME TO stack_history;
+      CREATE INDEX stack_history_by_stack ON stack_history (stack, id);
+    `,
+  },
 ];

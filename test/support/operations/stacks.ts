@@ -194,3 +194,35 @@ export const StackDeployProgressSubscription = graphql(`
     }
   }
 `);
+
+export const RedeployStack = graphql(`
+  mutation RedeployStack($name: String!, $pull: Boolean) {
+    redeployStack(name: $name, pull: $pull) {
+      __typename
+      ... on DeployStackResult {
+        applied
+        ok
+        plan {
+          changes
+          services {
+            service
+            action
+            reason
+          }
+        }
+        outcomes {
+          service
+          outcome
+          message
+        }
+      }
+      ... on StackNotRedeployableError {
+        reason
+      }
+      ... on Error {
+        code
+        message
+      }
+    }
+  }
+`);

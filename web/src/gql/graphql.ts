@@ -143,6 +143,8 @@ export type ErrorCode =
   | 'STACK_BUSY'
   /** No compose stack has that name. */
   | 'STACK_NOT_FOUND'
+  /** redeployStack of a stack berth has no compose file for (the Compose CLI started it) or that runs as Swarm services: deploy its file with deployStack. */
+  | 'STACK_NOT_REDEPLOYABLE'
   /** The engine could not run the container's process (e.g. its command does not exist in the image). A container made by this call is removed again. */
   | 'START_FAILED'
   /** The subnet asked for shares addresses with another network's on the engine; `networks` names them. Choose another subnet. */
