@@ -16,6 +16,11 @@ describe('the dashboard’s GraphQL documents', () => {
     operations.CONTAINER_LOGS,
     operations.CREATE_CONTAINER,
     ...Object.values(operations.LIFECYCLE),
+    operations.CHECK_IMAGE_UPDATES,
+    operations.IMAGE_UPDATES,
+    operations.REGISTRY_CREDENTIALS,
+    operations.SAVE_REGISTRY_CREDENTIAL,
+    operations.REMOVE_REGISTRY_CREDENTIAL,
   ];
 
   // Codegen validates them when it writes web/src/gql/; this holds them to the schema as it is now.
@@ -85,6 +90,7 @@ function container(id: string, name: string, status: Container['status'] = 'RUNN
     startedAt: '2026-11-29T10:00:00.000Z',
     ports: [],
     restartPolicy: { name: 'NO', maximumRetryCount: 0 },
+    imageUpdate: null,
   };
 }
 
@@ -144,6 +150,33 @@ describe('the dashboard’s store', () => {
     expect(store.containers.size).toBe(0);
     expect(store.selectedId).toBeNull();
     expect(store.events).toHaveLength(1);
+  });
+
+  it('puts a tag’s new check result on the containers that showed one for it, and says when none did', () => {
+    const store = new DashboardStore();
+    const checked = (status: 'UP_TO_DATE' | 'AVAILABLE') => ({
+      reference: 'busybox:latest',
+      status,
+      since: status === 'AVAILABLE' ? '2026-11-29T10:05:00.000Z' : null,
+      checkedAt: '2026-11-29T10:05:00.000Z',
+      error: null,
+    });
+    store.load([
+      { ...container('a', 'alpha'), imageUpdate: checked('UP_TO_DATE') },
+      { ...container('b', 'beta'), imageUpdate: checked('UP_TO_DATE') },
+      { ...container('c', 'gamma'), image: 'nginx:alpine' },
+    ]);
+    let renders = 0;
+    store.on('containers', () => (renders += 1));
+
+    expect(store.applyImageUpdate(checked('AVAILABLE'))).toBe(true);
+    expect(renders).toBe(1);
+    expect(store.containers.get('a')?.imageUpdate?.status).toBe('AVAILABLE');
+    expect(store.containers.get('b')?.imageUpdate?.status).toBe('AVAILABLE');
+    expect(store.containers.get('c')?.imageUpdate).toBeNull();
+    // A tag no container showed yet: the caller reads the list again.
+    expect(store.applyImageUpdate({ ...checked('AVAILABLE'), reference: 'nginx:alpine' })).toBe(false);
+    expect(renders).toBe(1);
   });
 
   it('charts the selected container: history first, then live samples, within the chart’s span', () => {

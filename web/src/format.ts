@@ -37,6 +37,17 @@ export function time(iso: string): string {
   return Number.isNaN(at.getTime()) ? iso : CLOCK.format(at);
 }
 
+const DAY = new Intl.DateTimeFormat(undefined, { year: 'numeric', month: 'short', day: 'numeric' });
+
+/** `14:03:59` today, `Dec 1, 2026 14:03:59` on another day: for dates that may be old. */
+export function dateTime(iso: string): string {
+  const at = new Date(iso);
+  if (Number.isNaN(at.getTime())) return iso;
+  return at.toDateString() === new Date().toDateString()
+    ? CLOCK.format(at)
+    : `${DAY.format(at)} ${CLOCK.format(at)}`;
+}
+
 /** The same, for a time in seconds since the epoch (the charts' x axis). */
 export function clock(seconds: number): string {
   return CLOCK.format(seconds * 1000);

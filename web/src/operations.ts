@@ -2,6 +2,9 @@ import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { graphql } from './gql/index.js';
 import type {
   DashboardContainerFragment,
+  DashboardImageUpdateFragment,
+  DashboardCheckImageUpdatesMutation,
+  DashboardRegistryCredentialsQuery,
   DashboardEventsSubscription,
   DashboardLogsSubscription,
   DashboardRemoveMutation,
@@ -35,6 +38,19 @@ export type {
 } from './gql/graphql.js';
 
 graphql(`
+  fragment DashboardImageUpdate on ImageUpdate {
+    reference
+    status
+    since
+    checkedAt
+    error
+  }
+`);
+
+/** The last check of a tag against its registry, as badges show it. */
+export type ImageUpdate = DashboardImageUpdateFragment;
+
+graphql(`
   fragment DashboardContainer on Container {
     id
     name
@@ -55,6 +71,15 @@ graphql(`
     restartPolicy {
       name
       maximumRetryCount
+    }
+    # Spelled out, not the DashboardImageUpdate fragment: every fragment counts towards berth's query
+    # depth limit, and createContainer's answer reaches it with one more.
+    imageUpdate {
+      reference
+      status
+      since
+      checkedAt
+      error
     }
   }
 `);
@@ -301,6 +326,13 @@ graphql(`
       desiredReplicas
       runningReplicas
       healthyReplicas
+      imageUpdate {
+        reference
+        status
+        since
+        checkedAt
+        error
+      }
       containers {
         id
         name
@@ -480,6 +512,91 @@ export const REMOVE_STACK = graphql(`
       __typename
       ... on Stack {
         name
+      }
+      ... on Error {
+        code
+        message
+      }
+      ... on InvalidInputError {
+        field
+      }
+    }
+  }
+`);
+
+// Image updates (badges) and registry credentials (the Registries page).
+
+/** Asks every tag's registry now (operator); the answer has one result per tag in use. */
+export const CHECK_IMAGE_UPDATES = graphql(`
+  mutation DashboardCheckImageUpdates {
+    checkImageUpdates {
+      __typename
+      ... on CheckImageUpdatesSuccess {
+        updates {
+          ...DashboardImageUpdate
+        }
+      }
+      ... on Error {
+        code
+        message
+      }
+    }
+  }
+`);
+export type CheckImageUpdatesAnswer = DashboardCheckImageUpdatesMutation['checkImageUpdates'];
+
+/** Each change a check (scheduled or asked for) finds, for every tag. */
+export const IMAGE_UPDATES = graphql(`
+  subscription DashboardImageUpdates {
+    imageUpdates {
+      ...DashboardImageUpdate
+    }
+  }
+`);
+
+/** Admin only: FORBIDDEN for any other token. Never a password. */
+export const REGISTRY_CREDENTIALS = graphql(`
+  query DashboardRegistryCredentials {
+    registryCredentials {
+      registry
+      username
+      createdAt
+      updatedAt
+      lastUsedAt
+    }
+  }
+`);
+export type RegistryCredential = DashboardRegistryCredentialsQuery['registryCredentials'][number];
+
+export const SAVE_REGISTRY_CREDENTIAL = graphql(`
+  mutation DashboardSaveRegistryCredential($registry: String!, $username: String!, $password: String!) {
+    result: saveRegistryCredential(registry: $registry, username: $username, password: $password) {
+      __typename
+      ... on SaveRegistryCredentialSuccess {
+        credential {
+          registry
+          username
+        }
+      }
+      ... on Error {
+        code
+        message
+      }
+      ... on InvalidInputError {
+        field
+      }
+    }
+  }
+`);
+
+export const REMOVE_REGISTRY_CREDENTIAL = graphql(`
+  mutation DashboardRemoveRegistryCredential($registry: String!) {
+    result: removeRegistryCredential(registry: $registry) {
+      __typename
+      ... on RemoveRegistryCredentialSuccess {
+        credential {
+          registry
+        }
       }
       ... on Error {
         code

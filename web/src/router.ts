@@ -6,12 +6,16 @@ import { useEffect, useState } from 'preact/hooks';
  * link keeps, while the server sees `/` only.
  */
 export type Route =
-  { page: 'containers' } | { page: 'stacks'; stack: null } | { page: 'stacks'; stack: string };
+  | { page: 'containers' }
+  | { page: 'stacks'; stack: null }
+  | { page: 'stacks'; stack: string }
+  | { page: 'registries' };
 
 export function parseRoute(hash: string): Route {
   const parts = hash.replace(/^#\/?/, '').split('/').filter(Boolean).map(decodePart);
   if (parts[0] === 'stacks')
     return parts[1] ? { page: 'stacks', stack: parts[1] } : { page: 'stacks', stack: null };
+  if (parts[0] === 'registries') return { page: 'registries' };
   return { page: 'containers' };
 }
 
@@ -25,6 +29,7 @@ function decodePart(part: string): string {
 
 export function href(route: Route): string {
   if (route.page === 'containers') return '#/';
+  if (route.page === 'registries') return '#/registries';
   return route.stack === null ? '#/stacks' : `#/stacks/${encodeURIComponent(route.stack)}`;
 }
 

@@ -1,5 +1,5 @@
 import { bytes, percent } from './format.js';
-import type { Container, ContainerEvent, StatsPoint, StatsSample } from './operations.js';
+import type { Container, ContainerEvent, ImageUpdate, StatsPoint, StatsSample } from './operations.js';
 
 /** What a row shows of a container's latest sample, as text: a row re-renders only when it changes. */
 export interface RowStats {
@@ -78,6 +78,22 @@ export class DashboardStore {
     this.stats.delete(id);
     this.#containersChanged();
     if (this.selectedId === id) this.select(null);
+  }
+
+  /**
+   * A tag's new check result onto the containers that already showed one for it. Answers false
+   * when none did: berth names the tag normalized (`busybox` is `busybox:latest`), and rather than
+   * normalizing here too, a container never checked before is read again with its result.
+   */
+  applyImageUpdate(update: ImageUpdate): boolean {
+    let matched = false;
+    for (const container of this.containers.values()) {
+      if (container.imageUpdate?.reference !== update.reference) continue;
+      matched = true;
+      this.containers.set(container.id, { ...container, imageUpdate: update });
+    }
+    if (matched) this.#containersChanged();
+    return matched;
   }
 
   #containersChanged(): void {

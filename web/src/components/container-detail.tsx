@@ -1,10 +1,10 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError, type BerthApi } from '../api.js';
-import { ports, shortId, time } from '../format.js';
+import { dateTime, ports, shortId, time } from '../format.js';
 import { useTopics } from '../hooks.js';
 import { LIFECYCLE, STATS_HISTORY, type Container, type LifecycleAction } from '../operations.js';
 import { CHART_SECONDS, type DashboardStore, type LiveSeries } from '../store.js';
-import { HealthBadge, StatusBadge } from './badges.js';
+import { HealthBadge, StatusBadge, UpdateBadge, updateText } from './badges.js';
 import { LogsPane } from './logs-pane.js';
 import { CPU_CHART, MEMORY_CHART, StatsChart } from './stats-chart.js';
 
@@ -76,7 +76,8 @@ function Detail(props: { api: BerthApi; store: DashboardStore; container: Contai
     <section class="card detail" aria-label="Container" data-id={container.id}>
       <header>
         <h2>
-          {container.name} <StatusBadge status={container.status} /> <HealthBadge health={container.health} />
+          {container.name} <StatusBadge status={container.status} /> <HealthBadge health={container.health} />{' '}
+          <UpdateBadge update={container.imageUpdate} />
         </h2>
         <p class="meta">
           <code>{shortId(container.id)}</code> · {container.image}
@@ -92,6 +93,7 @@ function Detail(props: { api: BerthApi; store: DashboardStore; container: Contai
           {' · restart '}
           {container.restartPolicy.name.toLowerCase()}
         </p>
+        <ImageUpdateNote update={container.imageUpdate} />
         <div class="actions">
           <button type="button" disabled={busy !== null || running} onClick={() => void run('start')}>
             {busy === 'start' ? 'Starting…' : 'Start'}
@@ -148,5 +150,21 @@ function Detail(props: { api: BerthApi; store: DashboardStore; container: Contai
       </p>
       <LogsPane api={api} containerId={container.id} restartedAt={restartedAt} />
     </section>
+  );
+}
+
+/** What the last check found for the container's tag; nothing before any check. */
+function ImageUpdateNote(props: { update: Container['imageUpdate'] }) {
+  const { update } = props;
+  if (!update) return null;
+  const checked = `checked ${dateTime(update.checkedAt)}`;
+  return (
+    <p class={`update-note update-${update.status.toLowerCase()}`} data-update-note={update.status}>
+      {update.status === 'AVAILABLE'
+        ? `Update available: ${updateText(update)} (${checked}).`
+        : update.status === 'UP_TO_DATE'
+          ? `Image up to date with ${update.reference} (${checked}).`
+          : `Update status unknown for ${update.reference}${update.error ? `: ${update.error}` : ''} (${checked}).`}
+    </p>
   );
 }

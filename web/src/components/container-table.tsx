@@ -4,7 +4,9 @@ import { ports, shortId } from '../format.js';
 import { useTopics } from '../hooks.js';
 import type { Container } from '../operations.js';
 import type { DashboardStore, RowStats } from '../store.js';
-import { HealthBadge, StatusBadge } from './badges.js';
+import type { BerthApi } from '../api.js';
+import { HealthBadge, StatusBadge, UpdateBadge } from './badges.js';
+import { CheckUpdatesButton } from './update-check.js';
 
 interface RowProps {
   container: Container;
@@ -34,7 +36,8 @@ const Row = memo(function Row({ container, stats, selected, onSelect }: RowProps
         <small>{shortId(container.id)}</small>
       </td>
       <td class="image" title={container.image}>
-        {container.image}
+        {/* Before the name, which the cell may cut short. */}
+        <UpdateBadge update={container.imageUpdate} /> {container.image}
       </td>
       <td class="num cpu">
         <span class="meter" aria-hidden="true">
@@ -49,8 +52,8 @@ const Row = memo(function Row({ container, stats, selected, onSelect }: RowProps
   );
 });
 
-export function ContainerTable(props: { store: DashboardStore }) {
-  const { store } = props;
+export function ContainerTable(props: { api: BerthApi; store: DashboardStore }) {
+  const { api, store } = props;
   useTopics(store, 'containers', 'stats', 'selection');
   const [filter, setFilter] = useState('');
   const sorted = store.sorted();
@@ -78,6 +81,7 @@ export function ContainerTable(props: { store: DashboardStore }) {
           value={filter}
           onInput={(event) => setFilter(event.currentTarget.value)}
         />
+        <CheckUpdatesButton api={api} store={store} />
       </header>
       <div class="table-scroll">
         <table>

@@ -2,13 +2,15 @@ import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { useEffect, useMemo } from 'preact/hooks';
 import { BerthApi } from '../api.js';
 import { useTopics } from '../hooks.js';
-import { CONTAINER_EVENTS, CONTAINERS, STATS_BATCHES, type StatsSample } from '../operations.js';
+import { applyImageUpdates, reloadContainers } from '../container-list.js';
+import { CONTAINER_EVENTS, IMAGE_UPDATES, STATS_BATCHES, type StatsSample } from '../operations.js';
 import { href, useRoute, type Route } from '../router.js';
 import { DashboardStore, type ConnectionState } from '../store.js';
 import { ContainerDetail } from './container-detail.js';
 import { ContainerTable } from './container-table.js';
 import { CreateForm } from './create-form.js';
 import { EventsFeed } from './events-feed.js';
+import { RegistriesPage } from './registries-page.js';
 import { StacksPage } from './stacks-page.js';
 
 /** Marked around each stats tick (see onTick); the benchmark reads the measures. */
@@ -44,6 +46,8 @@ export function Dashboard(props: {
         onRestart: () => void reloadContainers(api, store),
       }),
       keepSubscribed(api, STATS_BATCHES, (data) => onTick(store, data.containersStats.samples)),
+      // Badges follow the scheduled checks and anyone's checkImageUpdates.
+      keepSubscribed(api, IMAGE_UPDATES, (data) => applyImageUpdates(api, store, [data.imageUpdates])),
     ];
     void reloadContainers(api, store);
     return () => {
@@ -58,11 +62,13 @@ export function Dashboard(props: {
       <TopBar store={store} route={route} onSignOut={props.onSignOut} />
       {route.page === 'stacks' ? (
         <StacksPage api={api} store={store} stack={route.stack} />
+      ) : route.page === 'registries' ? (
+        <RegistriesPage api={api} />
       ) : (
         <div class="columns">
           <div class="column">
             <CreateForm api={api} store={store} />
-            <ContainerTable store={store} />
+            <ContainerTable api={api} store={store} />
           </div>
           <div class="column">
             <ContainerDetail api={api} store={store} />
@@ -72,15 +78,6 @@ export function Dashboard(props: {
       )}
     </div>
   );
-}
-
-async function reloadContainers(api: BerthApi, store: DashboardStore): Promise<void> {
-  try {
-    const { containers } = await api.request(CONTAINERS);
-    store.load(containers);
-  } catch {
-    // The header shows the connection state; the next reconnection reads the list again.
-  }
 }
 
 /**
@@ -158,6 +155,9 @@ function TopBar(props: { store: DashboardStore; route: Route; onSignOut: () => v
         </a>
         <a href={href({ page: 'stacks', stack: null })} aria-current={page === 'stacks' ? 'page' : undefined}>
           Stacks
+        </a>
+        <a href={href({ page: 'registries' })} aria-current={page === 'registries' ? 'page' : undefined}>
+          Registries
         </a>
       </nav>
       <span class={`connection connection-${state}`} data-connection={state}>

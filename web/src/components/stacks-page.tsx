@@ -19,9 +19,10 @@ import {
 import { href, navigate } from '../router.js';
 import { runFollowed } from '../stack-follow.js';
 import type { DashboardStore } from '../store.js';
-import { HealthBadge, StatusBadge } from './badges.js';
+import { HealthBadge, StatusBadge, UpdateBadge } from './badges.js';
 import { ProgressLog, StackStatusBadge, failureText, payloadError } from './stack-common.js';
 import { StackEditor } from './stack-editor.js';
+import { CheckUpdatesButton } from './update-check.js';
 
 /** Container events come in bursts during a deploy: the stacks are read again once it settles. */
 const REFRESH_MS = 400;
@@ -364,6 +365,7 @@ function StackView(props: {
                   Remove
                 </button>
               )}
+              <CheckUpdatesButton api={api} store={store} />
             </div>
           )}
           {error && (
@@ -442,7 +444,9 @@ function ServiceRow(props: {
       data-running={service.runningReplicas}
       data-healthy={service.healthyReplicas}
     >
-      <td class="name">{service.name}</td>
+      <td class="name">
+        {service.name} <UpdateBadge update={service.imageUpdate} />
+      </td>
       <td class="num replicas">
         {service.runningReplicas}/{service.desiredReplicas}
       </td>
