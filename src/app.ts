@@ -2,6 +2,7 @@ import type { Server } from 'node:http';
 import type { YogaLogger } from 'graphql-yoga';
 import type { Context } from './api/graphql/builder.js';
 import { BerthMetrics } from './api/metrics/berth-metrics.js';
+import { stackWebhookPath } from './api/http/stack-webhooks.js';
 import { createApiServer, type Services } from './api/server.js';
 import { AlertService } from './domain/alerts/service.js';
 import { BackupService } from './domain/backup/service.js';
@@ -30,6 +31,7 @@ import { RunningContainersWatch } from './domain/stats/running-watch.js';
 import { ReplicaAliasGuard } from './domain/stacks/aliases.js';
 import { StackService } from './domain/stacks/service.js';
 import { StackStore } from './domain/stacks/store.js';
+import { StackWebhooks } from './domain/stacks/webhooks.js';
 import { SwarmStacks } from './domain/stacks/swarm/stacks.js';
 import { SwarmService } from './domain/swarm/service.js';
 import { EngineAvailability } from './domain/system/engine-availability.js';
@@ -106,10 +108,8 @@ export function buildApp(config: Config, options: { logger?: YogaLogger } = {}):
     log,
   });
   metrics.watchContainers(index, stats);
-  const registries = new RegistryCredentials(
-    database,
-    config.secretKey === undefined ? undefined : SecretBox.fromSetting(config.secretKey),
-  );
+  const secretBox = config.secretKey === undefined ? undefined : SecretBox.fromSetting(config.secretKey);
+  const registries = new RegistryCredentials(database, secretBox);
   const images = new ImageService(engine.images, index, log, registries);
   const networks = new NetworkService(engine, index);
   const volumes = new VolumeService(engine.volumes, index);
@@ -132,6 +132,12 @@ export function buildApp(config: Config, options: { logger?: YogaLogger } = {}):
     log,
     images,
   );
+  const webhooks = new StackWebhooks(database, secretBox, {
+    sync: null,
+    audit,
+    log,
+    urlOf: (stack) => stackWebhookPath(config.http.basePath, stack),
+  });
   const aliasGuard = new ReplicaAliasGuard(containers, networks, log);
   const imageUpdates = new ImageUpdateService(index, engine.imageDigests, new RegistryApi(), {
     intervalMinutes: config.imageUpdates.checkIntervalMinutes,
@@ -172,6 +178,7 @@ export function buildApp(config: Config, options: { logger?: YogaLogger } = {}):
     backup,
     redeploy,
     stacks,
+    webhooks,
     imageUpdates,
     registries,
   };
@@ -197,6 +204,8 @@ export function buildApp(config: Config, options: { logger?: YogaLogger } = {}):
     // A redeploy still waiting for its new container removes it and leaves the old one serving.
     { name: 'redeploys', stop: () => redeploy.close() },
     // Deploys still waiting for a replica give up; unhealthy replicas keep leaving their aliases until then.
+    // Stops after the stacks aborted their deploys: the syncs still running end and record how.
+    { name: 'stack webhooks', stop: () => webhooks.close() },
     { name: 'stacks', start: () => aliasGuard.start(), stop: () => (stacks.close(), aliasGuard.stop()) },
     // Its registry requests in flight are given up.
     { name: 'image update checks', start: () => imageUpdates.start(), stop: () => imageUpdates.stop() },

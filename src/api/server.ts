@@ -29,6 +29,7 @@ import {
   useQueryLimits,
 } from './http/hardening.js';
 import { useHealthCheck } from './http/health.js';
+import { useStackWebhooks } from './http/stack-webhooks.js';
 import {
   timeRequests,
   useMetricsEndpoint,
@@ -96,6 +97,9 @@ export function createApiServer(
       useGraphiQLHeaders('/graphql', graphiql.csp),
       // Before authentication: the page and its assets carry no data (the page asks for a token).
       useDashboard(),
+      // Before authentication and the cross-site checks: a forge sends no token and no Origin; the
+      // delivery's signature is its credential.
+      useStackWebhooks(services.webhooks, { guard, audit: services.audit, clientAddress }),
       useCrossSiteChecks(crossSite, '/graphql'),
       useAuthentication(guard, { graphqlEndpoint: '/graphql', clientAddress, graphiql: graphiqlOn }),
       useGraphQLCsrfPrevention('/graphql', { graphiql: graphiqlOn }),

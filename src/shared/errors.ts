@@ -179,6 +179,11 @@ export const ERROR_CODES = {
     description:
       'A stored secret does not open with the BERTH_SECRET_KEY berth runs with: another key sealed it (or it was altered). Start berth with the key it was saved under, or save it again.',
   },
+  WEBHOOK_SIGNATURE_INVALID: {
+    httpStatus: 401,
+    description:
+      "A push webhook's delivery is not signed with the stack's webhook secret (no signature, a wrong or malformed one), or no stack with a webhook has that name: one answer for all, so names cannot be probed.",
+  },
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
@@ -675,6 +680,16 @@ export class SecretKeyMismatchError extends BerthError {
   constructor(what: string) {
     super(
       `${what} does not open with this BERTH_SECRET_KEY: another key sealed it (or it was altered); start berth with that key, or save it again`,
+    );
+  }
+}
+
+export class WebhookSignatureInvalidError extends BerthError {
+  readonly code = 'WEBHOOK_SIGNATURE_INVALID';
+  constructor() {
+    // One message whatever failed: which check it was would tell a prober whether the stack exists.
+    super(
+      "the delivery is not signed with this stack's webhook secret (X-Hub-Signature-256 or X-Gitlab-Token)",
     );
   }
 }

@@ -112,6 +112,9 @@ type Documents = {
     "\n  mutation PruneVolumes($label: String!) {\n    pruneVolumes(label: $label) {\n      __typename\n      ... on PruneVolumesSuccess {\n        deleted\n        spaceReclaimedBytes\n      }\n      ... on Error {\n        code\n        message\n      }\n      ... on InvalidInputError {\n        field\n      }\n    }\n  }\n": typeof types.PruneVolumesDocument,
     "\n  query ListVolumes($filter: VolumeFilter) {\n    volumes(filter: $filter) {\n      ...VolumeFields\n    }\n  }\n": typeof types.ListVolumesDocument,
     "\n  query GetVolume($name: String!) {\n    volume(name: $name) {\n      ...VolumeFields\n    }\n  }\n": typeof types.GetVolumeDocument,
+    "\n  fragment StackWebhookFields on StackWebhook {\n    url\n    createdAt\n    lastDeliveryAt\n    lastOutcome\n  }\n": typeof types.StackWebhookFieldsFragmentDoc,
+    "\n  query StackWebhook($stack: String!) {\n    stackWebhook(stack: $stack) {\n      ...StackWebhookFields\n    }\n  }\n": typeof types.StackWebhookDocument,
+    "\n  mutation RotateStackWebhook($stack: String!) {\n    rotateStackWebhook(stack: $stack) {\n      __typename\n      ... on RotateStackWebhookSuccess {\n        secret\n        webhook {\n          ...StackWebhookFields\n        }\n      }\n      ... on Error {\n        code\n        message\n      }\n    }\n  }\n": typeof types.RotateStackWebhookDocument,
 };
 const documents: Documents = {
     "\n  fragment AlertRuleFields on AlertRule {\n    id\n    name\n    kind\n    thresholdPercent\n    forSeconds\n    restarts\n    windowSeconds\n    scope {\n      container\n      label\n    }\n    enabled\n    createdAt\n    updatedAt\n  }\n": types.AlertRuleFieldsFragmentDoc,
@@ -212,6 +215,9 @@ const documents: Documents = {
     "\n  mutation PruneVolumes($label: String!) {\n    pruneVolumes(label: $label) {\n      __typename\n      ... on PruneVolumesSuccess {\n        deleted\n        spaceReclaimedBytes\n      }\n      ... on Error {\n        code\n        message\n      }\n      ... on InvalidInputError {\n        field\n      }\n    }\n  }\n": types.PruneVolumesDocument,
     "\n  query ListVolumes($filter: VolumeFilter) {\n    volumes(filter: $filter) {\n      ...VolumeFields\n    }\n  }\n": types.ListVolumesDocument,
     "\n  query GetVolume($name: String!) {\n    volume(name: $name) {\n      ...VolumeFields\n    }\n  }\n": types.GetVolumeDocument,
+    "\n  fragment StackWebhookFields on StackWebhook {\n    url\n    createdAt\n    lastDeliveryAt\n    lastOutcome\n  }\n": types.StackWebhookFieldsFragmentDoc,
+    "\n  query StackWebhook($stack: String!) {\n    stackWebhook(stack: $stack) {\n      ...StackWebhookFields\n    }\n  }\n": types.StackWebhookDocument,
+    "\n  mutation RotateStackWebhook($stack: String!) {\n    rotateStackWebhook(stack: $stack) {\n      __typename\n      ... on RotateStackWebhookSuccess {\n        secret\n        webhook {\n          ...StackWebhookFields\n        }\n      }\n      ... on Error {\n        code\n        message\n      }\n    }\n  }\n": types.RotateStackWebhookDocument,
 };
 
 /**
@@ -620,6 +626,18 @@ export function graphql(source: "\n  query ListVolumes($filter: VolumeFilter) {\
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query GetVolume($name: String!) {\n    volume(name: $name) {\n      ...VolumeFields\n    }\n  }\n"): (typeof documents)["\n  query GetVolume($name: String!) {\n    volume(name: $name) {\n      ...VolumeFields\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment StackWebhookFields on StackWebhook {\n    url\n    createdAt\n    lastDeliveryAt\n    lastOutcome\n  }\n"): (typeof documents)["\n  fragment StackWebhookFields on StackWebhook {\n    url\n    createdAt\n    lastDeliveryAt\n    lastOutcome\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query StackWebhook($stack: String!) {\n    stackWebhook(stack: $stack) {\n      ...StackWebhookFields\n    }\n  }\n"): (typeof documents)["\n  query StackWebhook($stack: String!) {\n    stackWebhook(stack: $stack) {\n      ...StackWebhookFields\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RotateStackWebhook($stack: String!) {\n    rotateStackWebhook(stack: $stack) {\n      __typename\n      ... on RotateStackWebhookSuccess {\n        secret\n        webhook {\n          ...StackWebhookFields\n        }\n      }\n      ... on Error {\n        code\n        message\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation RotateStackWebhook($stack: String!) {\n    rotateStackWebhook(stack: $stack) {\n      __typename\n      ... on RotateStackWebhookSuccess {\n        secret\n        webhook {\n          ...StackWebhookFields\n        }\n      }\n      ... on Error {\n        code\n        message\n      }\n    }\n  }\n"];
 
 export function graphql(source: string) {
   return (documents as any)[source] ?? {};

@@ -22,6 +22,7 @@ import type { TemplateService } from '../../domain/templates/service.js';
 import type { BackupService } from '../../domain/backup/service.js';
 import type { RedeployService } from '../../domain/redeploy/service.js';
 import type { StackService } from '../../domain/stacks/service.js';
+import type { StackWebhooks } from '../../domain/stacks/webhooks.js';
 import type { ImageUpdateService } from '../../domain/updates/service.js';
 import type { RegistryCredentials } from '../../domain/registries/credentials.js';
 
@@ -46,6 +47,7 @@ export interface Context {
   backup: BackupService;
   redeploy: RedeployService;
   stacks: StackService;
+  webhooks: StackWebhooks;
   imageUpdates: ImageUpdateService;
   registries: RegistryCredentials;
   /** Who is asking; every request and connection has one (authentication runs first). */

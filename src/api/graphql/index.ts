@@ -23,6 +23,7 @@ import './redeploy.js';
 import './stack.js';
 import './image-update.js';
 import './registry.js';
+import './stack-webhook.js';
 
 export const schema: GraphQLSchema = builder.toSchema();
 

@@ -5,7 +5,7 @@ import { ERROR_CODES, type ErrorCode } from '../../shared/errors.js';
 import type { Context } from './builder.js';
 
 /**
- * What a mutation acts on, from its arguments: a container, an image, a token, a registry. Named
+ * What a mutation acts on, from its arguments: a container, an image, a token, a registry, a stack. Named
  * arguments only: the others (a registry's password among them) never reach the audit log.
  */
 function targetOf(args: Record<string, unknown>): string | null {
@@ -15,6 +15,7 @@ function targetOf(args: Record<string, unknown>): string | null {
     args['reference'],
     args['name'],
     args['registry'],
+    args['stack'],
     input?.['name'],
     input?.['image'],
   ]) {

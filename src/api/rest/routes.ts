@@ -18,6 +18,7 @@ import {
   type ErrorCode,
   type HttpErrorCode,
 } from '../../shared/errors.js';
+import { BodyReadError, readBody } from '../http/body.js';
 import { eventStream, type ServerSentEvent } from '../http/event-stream.js';
 import { fromSeedRequest, toSeedContainer } from './seed-json.js';
 
@@ -25,13 +26,6 @@ import { fromSeedRequest, toSeedContainer } from './seed-json.js';
  * The original Go tool's endpoints, kept so its clients keep working. Each route translates the
  * seed's JSON to the calls the GraphQL resolvers make, and their typed errors back to HTTP.
  */
-
-export const MAX_BODY_BYTES = 1024 * 1024;
-/**
- * A body over the limit is still read (and dropped) up to this size before the 413 goes out: a client
- * that is still sending when the server stops reading gets its connection reset instead of the answer.
- */
-const MAX_DISCARDED_BYTES = 16 * MAX_BODY_BYTES;
 
 /** Answers to creates whose outcome the create journal recorded (src/domain/lifecycle/journal.ts). */
 const journaledResponses = new WeakSet<Response>();
@@ -54,26 +48,14 @@ async function readJson(request: Request): Promise<unknown> {
   if (!/^application\/([\w.+-]+\+)?json\s*(;|$)/i.test(type)) {
     throw new HttpError('UNSUPPORTED_MEDIA_TYPE', 'send the body as application/json');
   }
-  const declared = Number(request.headers.get('content-length') ?? '0');
-  if (declared > MAX_BODY_BYTES) throw new HttpError('PAYLOAD_TOO_LARGE', 'the body is over 1 MiB');
-  const chunks: Uint8Array[] = [];
-  let size = 0;
+  let body: Buffer;
   try {
-    if (request.body) {
-      for await (const chunk of request.body as unknown as AsyncIterable<Uint8Array>) {
-        size += chunk.byteLength;
-        if (size <= MAX_BODY_BYTES) chunks.push(chunk);
-        // Leaving the loop cancels the body, which resets the connection: only for absurd bodies.
-        else if (size > MAX_DISCARDED_BYTES) break;
-      }
-    }
-  } catch {
-    // The connection closed before the body ended: the client gave up, or the request timeout cut
-    // it (Node has answered 408). The client's doing, not a fault of berth's.
-    throw new HttpError('REQUEST_TIMEOUT', 'the body did not arrive whole');
+    body = await readBody(request);
+  } catch (error) {
+    if (error instanceof BodyReadError) throw new HttpError(error.code, error.message);
+    throw error;
   }
-  if (size > MAX_BODY_BYTES) throw new HttpError('PAYLOAD_TOO_LARGE', 'the body is over 1 MiB');
-  const text = Buffer.concat(chunks).toString('utf8');
+  const text = body.toString('utf8');
   try {
     return JSON.parse(text) as unknown;
   } catch (error) {

@@ -80,6 +80,24 @@ export class AuthGuard {
     throw this.#deny(presented, null, new UnauthenticatedError(reason));
   }
 
+  /**
+   * A credential other than a token failed (a push webhook's signature): counted against the
+   * address's failed attempts like a wrong token, and audited. Returns the error to answer with:
+   * `error`, or RATE_LIMITED once the address is past its limit.
+   */
+  async refuse<E extends BerthError>(
+    presented: Pick<Presented, 'action' | 'address'>,
+    error: E,
+  ): Promise<E | RateLimitedError> {
+    const attempt = { ...presented, authorization: null };
+    const blocked = await this.#failures.get(presented.address);
+    if (blocked && blocked.consumedPoints >= this.options.failuresPerMinute) {
+      return this.#deny(attempt, null, new RateLimitedError(retryAfter(blocked), 'address'));
+    }
+    await this.#failures.consume(presented.address).catch(() => undefined);
+    return this.#deny(attempt, null, error);
+  }
+
   /** Counts one request against the token's rate; throws RATE_LIMITED (audited) past it. */
   async admit(principal: Principal, presented: Pick<Presented, 'action' | 'address'>): Promise<void> {
     if (!this.options.enabled || principal.tokenId === null) return;

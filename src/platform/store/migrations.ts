@@ -281,4 +281,20 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX stack_history_by_stack ON stack_history (stack, id);
     `,
   },
+  {
+    version: 13,
+    name: 'stack webhooks',
+    // One push webhook per stack. The secret is never here in the clear: `secret` is sealed by
+    // src/platform/secrets with BERTH_SECRET_KEY, for the purpose `stack-webhook:<stack>`. Removing
+    // the stack's row removes its webhook with it, in the same statement.
+    up: `
+      CREATE TABLE stack_webhooks (
+        stack TEXT PRIMARY KEY REFERENCES stacks (name) ON DELETE CASCADE,
+        secret TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        last_delivery_at INTEGER,
+        last_outcome TEXT
+      ) STRICT;
+    `,
+  },
 ];

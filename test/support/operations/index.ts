@@ -24,3 +24,4 @@ export * from './system.js';
 export * from './templates.js';
 export * from './tokens.js';
 export * from './volumes.js';
+export * from './webhooks.js';

@@ -162,7 +162,9 @@ export type ErrorCode =
   /** Containers (running or not) use the volume: remove them first. */
   | 'VOLUME_IN_USE'
   /** No volume has that name. */
-  | 'VOLUME_NOT_FOUND';
+  | 'VOLUME_NOT_FOUND'
+  /** A push webhook's delivery is not signed with the stack's webhook secret (no signature, a wrong or malformed one), or no stack with a webhook has that name: one answer for all, so names cannot be probed. */
+  | 'WEBHOOK_SIGNATURE_INVALID';
 
 export type HealthStatus =
   | 'HEALTHY'
