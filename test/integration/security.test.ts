@@ -301,7 +301,10 @@ describe('the role table, for every root field', () => {
       'registryCredentials',
       'saveRegistryCredential',
       'removeRegistryCredential',
+      'rotateStackWebhook',
     ]);
+    // Queries that show what only those who change things need (a webhook's URL and last delivery).
+    const OPERATOR_QUERIES = new Set(['stackWebhook']);
     const rank = { viewer: 1, operator: 2, admin: 3 } as const;
     const roots = [
       ['query', schema.getQueryType()!],
@@ -316,7 +319,11 @@ describe('the role table, for every root field', () => {
       };
       for (const [operation, type] of roots) {
         for (const [name, field] of Object.entries(type.getFields())) {
-          const needs = ADMIN_FIELDS.has(name) ? 'admin' : operation === 'mutation' ? 'operator' : 'viewer';
+          const needs = ADMIN_FIELDS.has(name)
+            ? 'admin'
+            : operation === 'mutation' || OPERATOR_QUERIES.has(name)
+              ? 'operator'
+              : 'viewer';
           const selection = isLeafType(getNamedType(field.type)) ? '' : ' { __typename }';
           // Only required arguments, with placeholder values: the role check runs before any resolver.
           const required = field.args.filter((arg) => graphql.isNonNullType(arg.type));
