@@ -70,8 +70,8 @@ export class ContainerService {
    * The create policy, before any engine call: refuses what it does not allow, caps the number of
    * containers, and fills default limits a request leaves out.
    */
-  #admit(spec: CreateContainerSpec, fieldPrefix: string): CreateContainerSpec {
-    const policy = this.policy();
+  #admit(spec: CreateContainerSpec, fieldPrefix: string, read = this.policy): CreateContainerSpec {
+    const policy = read();
     enforcePolicy(spec, policy, fieldPrefix);
     if (policy.maxContainers !== null && this.index.list().length >= policy.maxContainers) {
       throw new QuotaExceededError(`the create policy allows at most ${policy.maxContainers} containers`);
@@ -100,14 +100,20 @@ export class ContainerService {
    */
   async create(
     requested: CreateContainerSpec,
-    options: { fieldPrefix?: string; actor?: CreateActor } = {},
+    options: {
+      fieldPrefix?: string;
+      actor?: CreateActor;
+      /** A directory bind mounts may come from beside the policy's prefixes: a git stack's own checkout. */
+      bindRoot?: string;
+    } = {},
   ): Promise<Container> {
     const prefix = options.fieldPrefix ?? '';
-    const admitted = this.#admit(withManagedLabel(requested), prefix);
+    const policy = () => withBindRoot(this.policy(), options.bindRoot);
+    const admitted = this.#admit(withManagedLabel(requested), prefix, policy);
     // Networks named by id resolve to their names, and the policy sees those names too (a network
     // given by its id must not be a way onto the host's network).
     const spec = await resolveNetworkAttachments(this.engine.networks, admitted, prefix);
-    if (spec !== admitted) enforcePolicy(spec, this.policy(), prefix);
+    if (spec !== admitted) enforcePolicy(spec, policy(), prefix);
     if (!this.journal) return this.#create(spec);
     const intent = this.journal.begin(spec, options.actor ?? UNNAMED_ACTOR);
     const labels = spec.labels.filter((label) => label.name !== INTENT_LABEL);
@@ -173,4 +179,9 @@ export class ContainerService {
     this.index.forget(container.id);
     return container;
   }
+}
+
+/** The policy with one more directory bind mounts may come from; the policy itself when none. */
+export function withBindRoot(policy: CreatePolicy, root: string | undefined): CreatePolicy {
+  return root === undefined ? policy : { ...policy, bindMountPrefixes: [...policy.bindMountPrefixes, root] };
 }

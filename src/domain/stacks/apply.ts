@@ -39,6 +39,8 @@ export interface ApplyOptions {
    * that runs another one is replaced too (see staleReplicas).
    */
   images?: ReadonlyMap<string, string>;
+  /** The stack's files (a git checkout), where its bind mounts may come from whatever the policy's prefixes. */
+  bindRoot?: string | undefined;
 }
 
 const message = (error: unknown) => (error instanceof Error ? error.message : String(error));
@@ -285,6 +287,7 @@ export class StackApplier {
         const container = await this.containers.create(spec, {
           fieldPrefix: `services.${service.name}.`,
           actor: options.actor,
+          ...(options.bindRoot !== undefined && { bindRoot: options.bindRoot }),
         });
         options.report({
           step: 'STARTING',
@@ -428,7 +431,11 @@ export class StackApplier {
       });
       created = await this.containers.create(
         replicaSpec(definition, service, number, { aliases: stopFirst, slot: old.number }),
-        { fieldPrefix: `services.${service.name}.`, actor: options.actor },
+        {
+          fieldPrefix: `services.${service.name}.`,
+          actor: options.actor,
+          ...(options.bindRoot !== undefined && { bindRoot: options.bindRoot }),
+        },
       );
     } catch (error) {
       await restore();

@@ -32,7 +32,8 @@ export function labelsOf(value: unknown): KeyValue[] {
 
 export interface EnvironmentContext {
   variables: Variables;
-  readFile: ((relativePath: string) => string | null) | undefined;
+  /** The file's text; null when there is none; a problem when it may not be read (it leads out of the stack's files). */
+  readFile: ((relativePath: string) => string | null | { problem: string }) | undefined;
 }
 
 /**
@@ -82,6 +83,10 @@ function readEnvFile(
     return undefined;
   }
   const text = context.readFile(normalized);
+  if (typeof text === 'object' && text !== null) {
+    problems.add(path, `"${file}" ${text.problem}`);
+    return undefined;
+  }
   if (text === null) {
     problems.add(path, `the stack has no file "${file}"`);
     return undefined;

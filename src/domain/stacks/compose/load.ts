@@ -20,9 +20,11 @@ export interface LoadRequest {
   /** The profiles to enable; absent: `COMPOSE_PROFILES` of the env text. */
   profiles?: string[];
   /** Reads a file of the stack (for `env_file`); absent: the stack has no files. */
-  readFile?: (relativePath: string) => string | null;
+  readFile?: (relativePath: string) => string | null | { problem: string };
   /** The stack's directory on the engine's host, absolute: relative bind sources resolve against it. Absent: they are refused. */
   workingDir?: string;
+  /** Whether a relative bind source, resolved, stays within the stack's files; absent: anywhere. */
+  contains?: (absolutePath: string) => boolean;
 }
 
 /**
@@ -61,6 +63,7 @@ export function loadStack(request: LoadRequest): LoadedStack {
       variables,
       readFile: request.readFile,
       workingDir: request.workingDir,
+      contains: request.contains,
     },
     problems,
   );

@@ -15,6 +15,11 @@ export interface ServiceMounts {
 export interface MountContext {
   /** The stack's directory on the engine's host: relative bind sources resolve against it. */
   workingDir: string | undefined;
+  /**
+   * Whether a relative source, resolved, stays within the stack's files (a checkout: neither `..`
+   * nor a symbolic link may lead out of it); absent, anywhere.
+   */
+  contains?: ((absolutePath: string) => boolean) | undefined;
 }
 
 /**
@@ -155,7 +160,10 @@ function resolveBindSource(source: string, context: MountContext): string | { pr
     return {
       problem: `"${source}" is relative, and this stack has no directory to resolve it against: give an absolute path`,
     };
-  return posix.resolve(context.workingDir, source);
+  const resolved = posix.resolve(context.workingDir, source);
+  if (context.contains && !context.contains(resolved))
+    return { problem: `"${source}" leads out of the stack's files: a relative source must stay inside them` };
+  return resolved;
 }
 
 /** Compose reads a source that starts like a path as a bind: `/x`, `./x`, `../x`, `~/x`, `.`. */
