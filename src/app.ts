@@ -1,4 +1,5 @@
 import type { Server } from 'node:http';
+import { join } from 'node:path';
 import type { YogaLogger } from 'graphql-yoga';
 import type { Context } from './api/graphql/builder.js';
 import { BerthMetrics } from './api/metrics/berth-metrics.js';
@@ -29,6 +30,9 @@ import { StatsHub } from './domain/stats/hub.js';
 import { StatsIndexBinding } from './domain/stats/index-binding.js';
 import { RunningContainersWatch } from './domain/stats/running-watch.js';
 import { ReplicaAliasGuard } from './domain/stacks/aliases.js';
+import { GitCheckouts } from './domain/stacks/git/checkouts.js';
+import { GitStackService } from './domain/stacks/git/service.js';
+import { GitSourceStore } from './domain/stacks/git/store.js';
 import { StackService } from './domain/stacks/service.js';
 import { StackStore } from './domain/stacks/store.js';
 import { StackWebhooks } from './domain/stacks/webhooks.js';
@@ -40,6 +44,7 @@ import { TemplateService } from './domain/templates/service.js';
 import { ImageUpdateService } from './domain/updates/service.js';
 import { VolumeService } from './domain/volumes/service.js';
 import { DockerEngine } from './engine/engine.js';
+import { GitCli } from './engine/git.js';
 import { RegistryApi } from './engine/registry-api.js';
 import { chooseStatsSource } from './engine/stats-source.js';
 import { AuditLog } from './platform/audit/log.js';
@@ -77,8 +82,14 @@ interface Part {
   stop?(): unknown;
 }
 
+export interface BuildAppOptions {
+  logger?: YogaLogger;
+  /** How long a minute of a git stack's pollMinutes lasts: only tests shorten it. */
+  gitPollMinuteMs?: number;
+}
+
 /** Builds berth from its configuration: every piece made once, then wired; nothing runs yet. */
-export function buildApp(config: Config, options: { logger?: YogaLogger } = {}): App {
+export function buildApp(config: Config, options: BuildAppOptions = {}): App {
   const log = options.logger ?? createLogger({ level: config.logLevel, format: config.logFormat });
   const database = BerthDatabase.open({ dataDir: config.dataDir });
   const tokens = new TokenService(database);
@@ -108,6 +119,7 @@ export function buildApp(config: Config, options: { logger?: YogaLogger } = {}):
     log,
   });
   metrics.watchContainers(index, stats);
+  // Derived once (a passphrase costs scrypt's fifth of a second), shared by every kind of secret.
   const secretBox = config.secretKey === undefined ? undefined : SecretBox.fromSetting(config.secretKey);
   const registries = new RegistryCredentials(database, secretBox);
   const images = new ImageService(engine.images, index, log, registries);
@@ -119,6 +131,8 @@ export function buildApp(config: Config, options: { logger?: YogaLogger } = {}):
   const containers = new ContainerService(engine, index, log, images, () => policy.get(), journal);
   const templates = new TemplateService(database, containers);
   const redeploy = new RedeployService(engine, index, images, () => policy.get(), log);
+  const gitSources = new GitSourceStore(database);
+  const checkouts = new GitCheckouts(join(config.dataDir, 'git-stacks'), gitSources);
   const stacks = new StackService(
     containers,
     networks,
@@ -131,9 +145,15 @@ export function buildApp(config: Config, options: { logger?: YogaLogger } = {}):
     },
     log,
     images,
+    { sources: checkouts },
   );
+  const gitStacks = new GitStackService(stacks, gitSources, checkouts, new GitCli(), secretBox, {
+    defaultPollMinutes: config.git.pollMinutes,
+    log,
+    ...(options.gitPollMinuteMs !== undefined && { pollMinuteMs: options.gitPollMinuteMs }),
+  });
   const webhooks = new StackWebhooks(database, secretBox, {
-    sync: null,
+    sync: gitStacks,
     audit,
     log,
     urlOf: (stack) => stackWebhookPath(config.http.basePath, stack),
@@ -152,7 +172,7 @@ export function buildApp(config: Config, options: { logger?: YogaLogger } = {}):
   backup.register(containersSection(containers, engine.readBack));
   backup.register(alertRulesSection(alerts));
   backup.register(swarmServicesSection(swarm));
-  backup.register(stacksSection(stacks));
+  backup.register(stacksSection(stacks, gitStacks));
 
   const services: Services = {
     containers,
@@ -179,6 +199,7 @@ export function buildApp(config: Config, options: { logger?: YogaLogger } = {}):
     redeploy,
     stacks,
     webhooks,
+    gitStacks,
     imageUpdates,
     registries,
   };
@@ -203,6 +224,9 @@ export function buildApp(config: Config, options: { logger?: YogaLogger } = {}):
     { name: 'swarm rollouts', stop: () => swarm.close() },
     // A redeploy still waiting for its new container removes it and leaves the old one serving.
     { name: 'redeploys', stop: () => redeploy.close() },
+    // Polls the git stacks that ask for it. Stopped after the stacks, whose close makes a sync's
+    // deploy give up waiting for replicas, so the syncs it waits for end soon.
+    { name: 'git polling', start: () => gitStacks.start(), stop: () => gitStacks.stop() },
     // Deploys still waiting for a replica give up; unhealthy replicas keep leaving their aliases until then.
     // Stops after the stacks aborted their deploys: the syncs still running end and record how.
     { name: 'stack webhooks', stop: () => webhooks.close() },

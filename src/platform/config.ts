@@ -68,6 +68,11 @@ export interface Config {
     /** Minutes between scheduled checks of every tag in use against its registry; 0: none. */
     checkIntervalMinutes: number;
   };
+  /** Stacks deployed from git (src/domain/stacks/git). */
+  git: {
+    /** Minutes between polls of a stack's repository when its pollMinutes is not given; 0: none. */
+    pollMinutes: number;
+  };
   /** Absolute directory of berth's own state: the SQLite database `berth.db` (tokens, audit log). */
   dataDir: string;
   /** An admin token the operator supplies (BERTH_ADMIN_TOKEN), stored only as a hash; never logged. */
@@ -175,6 +180,13 @@ const envSchema = z.object({
     .min(0)
     .max(7 * 24 * 60)
     .default(360),
+  // Off by default: a push webhook or syncStack is the better trigger; polling is the fallback.
+  BERTH_GIT_POLL_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(7 * 24 * 60)
+    .default(0),
   // Checked here so a typo stops berth at start; the value itself never appears in a message.
   BERTH_ADMIN_TOKEN: z
     .string()
@@ -429,6 +441,7 @@ export function loadConfig(
     ),
     audit: { retentionDays: values.BERTH_AUDIT_RETENTION_DAYS, maxRows: values.BERTH_AUDIT_MAX_ROWS },
     imageUpdates: { checkIntervalMinutes: values.BERTH_IMAGE_UPDATE_CHECK_MINUTES },
+    git: { pollMinutes: values.BERTH_GIT_POLL_MINUTES },
     dataDir: resolve(values.BERTH_DATA_DIR),
     tls: readTls(values.BERTH_TLS_CERT, values.BERTH_TLS_KEY, values.BERTH_TLS_CLIENT_CA),
     graphql: {

@@ -184,6 +184,11 @@ export const ERROR_CODES = {
     description:
       "A push webhook's delivery is not signed with the stack's webhook secret (no signature, a wrong or malformed one), or no stack with a webhook has that name: one answer for all, so names cannot be probed.",
   },
+  GIT_FAILED: {
+    httpStatus: 422,
+    description:
+      "git could not fetch the stack's repository: it refused the credentials, has no such branch or tag, could not be reached, or took too long; `reason` says which.",
+  },
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
@@ -691,5 +696,27 @@ export class WebhookSignatureInvalidError extends BerthError {
     super(
       "the delivery is not signed with this stack's webhook secret (X-Hub-Signature-256 or X-Gitlab-Token)",
     );
+  }
+}
+
+/** Why git could not fetch a stack's repository (GIT_FAILED's `reason`). */
+export const GIT_FAILURE_REASONS = [
+  'AUTH_REFUSED',
+  'REF_NOT_FOUND',
+  'UNREACHABLE',
+  'TIMEOUT',
+  'FAILED',
+] as const;
+export type GitFailureReason = (typeof GIT_FAILURE_REASONS)[number];
+
+export class GitFailedError extends BerthError {
+  readonly code = 'GIT_FAILED';
+  /** `detail` is git's own account, with every secret already scrubbed out of it. */
+  constructor(
+    readonly repository: string,
+    readonly reason: GitFailureReason,
+    detail: string,
+  ) {
+    super(`git could not fetch ${repository}: ${detail}`);
   }
 }

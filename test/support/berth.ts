@@ -117,7 +117,13 @@ function executeCreate(berth: Pick<BerthClient, 'query'>, input: Record<string, 
  */
 export async function startBerth(
   env: Record<string, string> = {},
-  options: { waitForEngine?: boolean; label?: string; logger?: YogaLogger } = {},
+  options: {
+    waitForEngine?: boolean;
+    label?: string;
+    logger?: YogaLogger;
+    /** How long a minute of a git stack's pollMinutes lasts (the git stacks' polling test). */
+    gitPollMinuteMs?: number;
+  } = {},
 ): Promise<RunningBerth> {
   // Each berth has its own data directory; tests that are not about security run with
   // authentication off (loopback only), the security tests turn it on.
@@ -133,6 +139,7 @@ export async function startBerth(
   });
   const app = buildApp(config, {
     logger: options.logger ?? createLogger(env['LOG_LEVEL'] === 'debug' ? 'debug' : 'error'),
+    ...(options.gitPollMinuteMs !== undefined && { gitPollMinuteMs: options.gitPollMinuteMs }),
   });
   const { url } = await app.start();
   if (options.waitForEngine !== false) await app.index.whenSynced();

@@ -23,6 +23,7 @@ import type { BackupService } from '../../domain/backup/service.js';
 import type { RedeployService } from '../../domain/redeploy/service.js';
 import type { StackService } from '../../domain/stacks/service.js';
 import type { StackWebhooks } from '../../domain/stacks/webhooks.js';
+import type { GitStackService } from '../../domain/stacks/git/service.js';
 import type { ImageUpdateService } from '../../domain/updates/service.js';
 import type { RegistryCredentials } from '../../domain/registries/credentials.js';
 
@@ -48,6 +49,7 @@ export interface Context {
   redeploy: RedeployService;
   stacks: StackService;
   webhooks: StackWebhooks;
+  gitStacks: GitStackService;
   imageUpdates: ImageUpdateService;
   registries: RegistryCredentials;
   /** Who is asking; every request and connection has one (authentication runs first). */

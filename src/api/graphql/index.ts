@@ -21,6 +21,7 @@ import './swarm.js';
 import './alert.js';
 import './redeploy.js';
 import './stack.js';
+import './stack-git.js';
 import './image-update.js';
 import './registry.js';
 import './stack-webhook.js';

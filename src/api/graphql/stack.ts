@@ -42,7 +42,7 @@ import { CREDENTIAL_ERRORS } from './registry.js';
 
 /** Compose stacks: deploy a file (plan, then apply what changed), scale, start, stop, remove, follow. */
 
-const MAX_COMPOSE_BYTES = 1024 * 1024;
+export const MAX_COMPOSE_BYTES = 1024 * 1024;
 
 const enumOf = <T extends string>(name: string, values: readonly T[], description?: string) =>
   builder.enumType(name, {
@@ -161,7 +161,7 @@ export const StackServiceRef = builder.objectRef<StackServiceState>('StackServic
 const forRole = (text: string | null, context: Context) =>
   text === null || hasRole(context.principal, 'operator') ? text : maskSecrets(text);
 
-const StackRef = builder.objectRef<StackState>('Stack').implement({
+export const StackRef = builder.objectRef<StackState>('Stack').implement({
   fields: (t) => ({
     name: t.exposeString('name'),
     managed: t.exposeBoolean('managed', {
@@ -196,7 +196,7 @@ function stackStatus(stack: StackState): string {
   return running >= desired && running === containers.length ? 'RUNNING' : 'PARTIAL';
 }
 
-const DeployResultRef = builder.objectRef<StackDeployResult>('DeployStackResult').implement({
+export const DeployResultRef = builder.objectRef<StackDeployResult>('DeployStackResult').implement({
   fields: (t) => ({
     plan: t.field({ type: StackPlanRef, resolve: (result) => result.plan }),
     applied: t.exposeBoolean('applied', { description: 'false for a dry run.' }),
@@ -210,7 +210,9 @@ const HistoryRef = builder.objectRef<StackHistoryEntry>('StackHistoryEntry').imp
     stack: t.exposeString('stack'),
     hash: t.exposeString('hash'),
     actor: t.exposeString('actor', { description: 'The token that did it.' }),
-    action: t.exposeString('action', { description: 'DEPLOY, REDEPLOY, SCALE, START, STOP or REMOVE.' }),
+    action: t.exposeString('action', {
+      description: 'DEPLOY, REDEPLOY, SCALE, START, STOP, REMOVE, or SYNC (syncStack, or a poll, from git).',
+    }),
     ok: t.exposeBoolean('ok'),
     summary: t.exposeString('summary'),
     at: t.field({ type: 'DateTime', resolve: (entry) => entry.at }),
@@ -228,7 +230,7 @@ const ProgressRef = builder.objectRef<StackDeployProgress>('StackDeployProgress'
   }),
 });
 
-const actorOf = (context: Context, action: string): CreateActor & { principal: string } => ({
+export const actorOf = (context: Context, action: string): CreateActor & { principal: string } => ({
   tokenId: context.principal?.tokenId ?? null,
   tokenName: context.principal?.name ?? null,
   action,
@@ -257,7 +259,7 @@ const DeployStackInput = builder.inputType('DeployStackInput', {
   }),
 });
 
-const stackErrors = [InvalidInputError, StackNotFoundError, StackBusyError, EngineUnavailableError];
+export const stackErrors = [InvalidInputError, StackNotFoundError, StackBusyError, EngineUnavailableError];
 
 builder.queryFields((t) => ({
   stacks: t.field({

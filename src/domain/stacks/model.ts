@@ -231,9 +231,25 @@ export interface StackHistoryEntry {
   stack: string;
   hash: string;
   actor: string;
-  /** REDEPLOY: the stored file applied again after its images were pulled (redeployStack). */
-  action: 'DEPLOY' | 'REDEPLOY' | 'SCALE' | 'START' | 'STOP' | 'REMOVE';
+  /**
+   * REDEPLOY: the stored file applied again after its images were pulled (redeployStack). SYNC: a
+   * deploy from git by syncStack or a poll.
+   */
+  action: 'DEPLOY' | 'REDEPLOY' | 'SCALE' | 'START' | 'STOP' | 'REMOVE' | 'SYNC';
   ok: boolean;
   summary: string;
   at: Date;
+}
+
+/**
+ * The files beside a stack's compose file (a git checkout): its `env_file`s and relative bind
+ * sources resolve in `workingDir`, and never lead out of the files.
+ */
+export interface StackFiles {
+  /** Absolute: the top of the files; bind mounts may come from under it whatever the create policy's prefixes. */
+  root: string;
+  /** Absolute: the compose file's directory. */
+  workingDir: string;
+  readFile(relativePath: string): string | null | { problem: string };
+  contains(absolutePath: string): boolean;
 }

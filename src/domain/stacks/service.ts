@@ -10,7 +10,7 @@ import {
 } from '../../shared/errors.js';
 import type { Container } from '../containers/model.js';
 import type { CreateActor } from '../lifecycle/journal.js';
-import type { ContainerService } from '../lifecycle/service.js';
+import { withBindRoot, type ContainerService } from '../lifecycle/service.js';
 import type { ImageService } from '../images/service.js';
 import type { NetworkService } from '../networks/service.js';
 import { enforcePolicy, type CreatePolicy } from '../policy/policy.js';
@@ -24,6 +24,7 @@ import type {
   StackDefinition,
   StackDeployProgress,
   StackDeployResult,
+  StackFiles,
   StackHistoryEntry,
   StackPlan,
   StackState,
@@ -59,6 +60,18 @@ export interface DeployRequest {
   profiles?: string[];
   /** How long each replica may take to be ready, and a dependent to wait for its dependency. */
   timeoutSeconds: number;
+  /** The stack's files (a git checkout); absent: the stack is only its compose text. */
+  files?: StackFiles;
+  /** How the history names it: a SYNC from git, and a note such as the commit. Default: DEPLOY. */
+  history?: { action: 'DEPLOY' | 'SYNC'; note: string };
+}
+
+/** Stacks whose files live elsewhere than their record (src/domain/stacks/git): found and forgotten by name. */
+export interface StackSources {
+  /** The files of a stack that has them; undefined for a stack that is only its compose text. */
+  filesOf(stack: string): StackFiles | undefined;
+  /** The stack was removed: its source and files go too. */
+  removed(stack: string): Promise<void>;
 }
 
 export interface StackServiceOptions {
@@ -67,6 +80,8 @@ export interface StackServiceOptions {
   pollMs?: number;
   /** How long an old replica keeps serving beside its replacement before it stops. */
   drainMs?: number;
+  /** Where stacks with files (from git) keep them. */
+  sources?: StackSources;
 }
 
 /** What a redeploy needs of the images: shared pulls with saved credentials, and what a reference names now. */
@@ -90,6 +105,7 @@ export class StackService {
   readonly #settleMs: number;
   readonly #pollMs: number;
   readonly #drainMs: number;
+  readonly #sources: StackSources | undefined;
   /** Whether the engine is a swarm manager, as last asked, and when (see #isManager). */
   #manager: { value: boolean; at: number } | null = null;
 
@@ -108,6 +124,7 @@ export class StackService {
     this.#settleMs = options.settleMs ?? 3_000;
     this.#pollMs = options.pollMs ?? 1_000;
     this.#drainMs = options.drainMs ?? 2_000;
+    this.#sources = options.sources;
   }
 
   /** Loads, validates and plans; applies unless `dryRun`. Only INVALID_COMPOSE and friends throw. */
@@ -115,15 +132,32 @@ export class StackService {
     request: DeployRequest,
     actor: CreateActor & { principal: string },
   ): Promise<StackDeployResult> {
+    if (request.files === undefined && this.#sources?.filesOf(request.name) !== undefined) {
+      throw new InvalidInputError(
+        'name',
+        `stack ${request.name} is deployed from git: change its repository and sync it (syncStack), or deploy it again with deployStackFromGit`,
+      );
+    }
     const loaded = this.#load(request);
+    const label = request.history ?? { action: 'DEPLOY' as const, note: '' };
     if (this.swarm && (await this.#isManager(true))) return this.#deploySwarm(loaded, request, actor);
     return this.#exclusive(loaded.definition.name, async () => {
       const current = this.#replicas(loaded.definition.name);
       const plan = await this.#plan(loaded, current, { removeOrphans: request.removeOrphans });
-      this.#admit(loaded.definition, plan);
+      const bindRoot = request.files?.root;
+      this.#admit(loaded.definition, plan, bindRoot);
       if (request.dryRun) return { plan, applied: false, outcomes: [], ok: true };
-      return this.#run(loaded.definition.name, loaded.hash, actor.principal, (report) =>
-        this.#applyPlan(loaded, plan, current, request.timeoutSeconds, actor, report, 'DEPLOY'),
+      return this.#run(
+        loaded.definition.name,
+        loaded.hash,
+        actor.principal,
+        (report) =>
+          this.#applyPlan(loaded, plan, current, request.timeoutSeconds, actor, report, label.action, {
+            bindRoot,
+            note: label.note,
+          }),
+        label.action,
+        label.note,
       );
     });
   }
@@ -160,7 +194,8 @@ export class StackService {
         'berth has no compose file for it (the Compose CLI started it); deploy its file with deployStack first',
       );
     }
-    const stored = loadStack({ name, compose: record.compose, env: record.env });
+    const stored = this.#loadRecord(record);
+    const bindRoot = this.#sources?.filesOf(name)?.root;
     // The replica counts scaleStackService set since stay: a redeploy changes images, not counts.
     const loaded: LoadedStack = {
       ...stored,
@@ -206,7 +241,7 @@ export class StackService {
           }
           const current = this.#replicas(name);
           const plan = await this.#plan(loaded, current, { removeOrphans: false, images });
-          this.#admit(loaded.definition, plan);
+          this.#admit(loaded.definition, plan, bindRoot);
           // A rollback returns a replaced replica to the image it ran, by id: the tag names the new one now.
           const previous: StackDefinition = {
             ...loaded.definition,
@@ -216,8 +251,8 @@ export class StackService {
             }),
           };
           return this.#applyPlan(loaded, plan, current, timeoutSeconds, actor, report, 'REDEPLOY', {
-            images,
-            previous,
+            bindRoot,
+            redeploy: { images, previous },
           });
         },
         'REDEPLOY',
@@ -233,13 +268,20 @@ export class StackService {
     timeoutSeconds: number,
     actor: CreateActor & { principal: string },
     report: (step: Omit<StackDeployProgress, 'stack' | 'at'>) => void,
-    action: 'DEPLOY' | 'REDEPLOY',
-    redeploy?: { images: ReadonlyMap<string, string>; previous: StackDefinition },
+    action: 'DEPLOY' | 'REDEPLOY' | 'SYNC',
+    options: {
+      /** The stack's files, where its bind mounts may come from (see StackFiles.root). */
+      bindRoot?: string | undefined;
+      /** Put before the history's summary (the commit of a deploy from git). */
+      note?: string;
+      redeploy?: { images: ReadonlyMap<string, string>; previous: StackDefinition };
+    } = {},
   ): Promise<{
     result: StackDeployResult;
     history: Pick<StackHistoryEntry, 'action' | 'ok' | 'summary'>;
     save: StackRecord | undefined;
   }> {
+    const { redeploy, note = '' } = options;
     const existed = current.size > 0 || this.store.get(loaded.definition.name) !== null;
     report({ step: 'PLANNED', service: null, container: null, message: planSummary(plan) });
     const made = { networks: [] as string[], volumes: [] as string[] };
@@ -260,15 +302,16 @@ export class StackService {
       report,
       previous: redeploy ? redeploy.previous : this.#previous(loaded.definition.name),
       ...(redeploy && { images: redeploy.images }),
+      bindRoot: options.bindRoot,
     });
     const ok = allReached(outcomes);
     // A first deploy that failed takes away what it made: no half-made stack is left behind.
     if (!ok && !existed) await this.#undo(loaded.definition.name, made);
     return {
       result: { plan, applied: true, outcomes, ok },
-      history: { action, ok, summary: outcomeSummary(outcomes, !ok && !existed) },
+      history: { action, ok, summary: noted(note, outcomeSummary(outcomes, !ok && !existed)) },
       // A redeploy keeps the record as it was (its scales too); a deploy stores the file it applied.
-      save: action === 'DEPLOY' && (ok || existed) ? recordOf(loaded, actor.principal) : undefined,
+      save: action !== 'REDEPLOY' && (ok || existed) ? recordOf(loaded, actor.principal) : undefined,
     };
   }
 
@@ -294,13 +337,24 @@ export class StackService {
     });
   }
 
-  #load(request: Pick<DeployRequest, 'name' | 'compose' | 'env' | 'profiles'>): LoadedStack {
+  #load(request: Pick<DeployRequest, 'name' | 'compose' | 'env' | 'profiles' | 'files'>): LoadedStack {
     validateStackName(request.name);
     return loadStack({
       name: request.name,
       compose: request.compose,
       env: request.env,
       ...(request.profiles !== undefined && { profiles: request.profiles }),
+      ...filesOptions(request.files),
+    });
+  }
+
+  /** The stack as its record says, read with its files when it has them. */
+  #loadRecord(record: StackRecord): LoadedStack {
+    return loadStack({
+      name: record.name,
+      compose: record.compose,
+      env: record.env,
+      ...filesOptions(this.#sources?.filesOf(record.name)),
     });
   }
 
@@ -326,6 +380,7 @@ export class StackService {
       save?: StackRecord | undefined;
     }>,
     action: StackHistoryEntry['action'] = 'DEPLOY',
+    note = '',
   ): Promise<T> {
     this.#board.begin(stack);
     const report = (step: Omit<StackDeployProgress, 'stack' | 'at'>) => this.#board.publish(stack, step);
@@ -340,7 +395,7 @@ export class StackService {
       });
       return result;
     } catch (error) {
-      const summary = error instanceof Error ? error.message : String(error);
+      const summary = noted(note, error instanceof Error ? error.message : String(error));
       this.store.record({ stack, hash, actor, action, ok: false, summary, at: new Date() });
       report({ step: 'FAILED', service: null, container: null, message: summary });
       throw error;
@@ -382,8 +437,8 @@ export class StackService {
    * The create policy and the container quota, for every container the plan makes, before any is
    * made: a deploy the policy refuses changes nothing.
    */
-  #admit(definition: StackDefinition, plan: StackPlan): void {
-    const policy = this.policy();
+  #admit(definition: StackDefinition, plan: StackPlan, bindRoot: string | undefined): void {
+    const policy = withBindRoot(this.policy(), bindRoot);
     for (const service of definition.services) {
       enforcePolicy(
         replicaSpec(definition, service, 1, { aliases: true }),
@@ -467,7 +522,7 @@ export class StackService {
     const record = this.store.get(stack);
     if (!record) return null;
     try {
-      return loadStack({ name: stack, compose: record.compose, env: record.env }).definition;
+      return this.#loadRecord(record).definition;
     } catch {
       return null;
     }
@@ -515,9 +570,10 @@ export class StackService {
           signal: this.#aborts.signal,
           report,
           previous: null,
+          bindRoot: this.#sources?.filesOf(stack)?.root,
         };
         if (record) {
-          const { definition } = loadStack({ name: stack, compose: record.compose, env: record.env });
+          const { definition } = this.#loadRecord(record);
           const service = definition.services.find((candidate) => candidate.name === serviceName);
           if (!service)
             throw new InvalidInputError('service', `stack ${stack} has no service ${serviceName}`);
@@ -608,6 +664,7 @@ export class StackService {
         }
       }
       this.store.delete(stack);
+      await this.#sources?.removed(stack);
       this.#history(
         stack,
         actor,
@@ -732,7 +789,7 @@ export class StackService {
     let desired = new Map<string, number>();
     if (record) {
       try {
-        const { definition } = loadStack({ name: stack, compose: record.compose, env: record.env });
+        const { definition } = this.#loadRecord(record);
         desired = new Map(
           definition.services.map((service) => [
             service.name,
@@ -752,6 +809,11 @@ export class StackService {
         containers: (current.get(name) ?? []).map((replica) => replica.container),
       })),
     };
+  }
+
+  /** The record of a stack berth deployed; null for one it did not. */
+  record(stack: string): StackRecord | null {
+    return this.store.get(stack);
   }
 
   /** The stacks berth deployed, with the text each came from (what a backup keeps). */
@@ -776,6 +838,18 @@ export class StackService {
     this.#aborts.abort();
   }
 }
+
+function filesOptions(files: StackFiles | undefined) {
+  return files === undefined
+    ? {}
+    : {
+        workingDir: files.workingDir,
+        readFile: (path: string) => files.readFile(path),
+        contains: (path: string) => files.contains(path),
+      };
+}
+
+const noted = (note: string, summary: string) => (note === '' ? summary : `${note}: ${summary}`);
 
 /** Whether every service reached what the file asks. */
 const allReached = (outcomes: readonly ServiceOutcome[]) =>

@@ -297,4 +297,29 @@ export const MIGRATIONS: readonly Migration[] = [
       ) STRICT;
     `,
   },
+  {
+    version: 14,
+    name: 'stacks from git',
+    // One git source per stack deployed from a repository. `secret` is the token or deploy key,
+    // sealed by src/platform/secrets with BERTH_SECRET_KEY for the purpose `git:<stack>`; NULL
+    // when the repository needs none. `env` is the env text given at deploy (the repository's own
+    // .env is read from the checkout each time).
+    up: `
+      CREATE TABLE stack_git_sources (
+        stack TEXT PRIMARY KEY,
+        repository TEXT NOT NULL,
+        ref TEXT NOT NULL,
+        path TEXT NOT NULL,
+        auth TEXT NOT NULL CHECK (auth IN ('NONE', 'TOKEN', 'SSH_KEY')),
+        secret TEXT,
+        env TEXT NOT NULL,
+        remove_orphans INTEGER NOT NULL CHECK (remove_orphans IN (0, 1)),
+        timeout_seconds INTEGER NOT NULL,
+        poll_minutes INTEGER NOT NULL,
+        commit_id TEXT,
+        files_hash TEXT,
+        synced_at INTEGER
+      ) STRICT;
+    `,
+  },
 ];

@@ -18,6 +18,7 @@ export * from './policy.js';
 export * from './redeploy.js';
 export * from './registries.js';
 export * from './stacks.js';
+export * from './stacks-git.js';
 export * from './stats.js';
 export * from './swarm.js';
 export * from './system.js';

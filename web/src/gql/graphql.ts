@@ -89,6 +89,8 @@ export type ErrorCode =
   | 'EXEC_TIMEOUT'
   /** The token's role does not allow this operation. */
   | 'FORBIDDEN'
+  /** git could not fetch the stack's repository: it refused the credentials, has no such branch or tag, could not be reached, or took too long; `reason` says which. */
+  | 'GIT_FAILED'
   /** A container uses the image: remove the container first, or remove the image with force. */
   | 'IMAGE_IN_USE'
   /** The image is not on the engine and its registry does not have it (or, to remove it, is not on the engine). */

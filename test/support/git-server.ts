@@ -1,0 +1,248 @@
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createConnection, createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { waitFor } from './wait.js';
+
+/**
+ * Real git servers on loopback for the git stacks' tests: bare repositories the test makes, a
+ * working clone that commits and pushes to them, and three ways to serve them: `git daemon`
+ * (git://, anonymous), `git http-backend` behind a node HTTP server that demands Basic auth with
+ * a token (http://), and sshd with a deploy key (ssh://). The test's own git never reads the
+ * host's configuration.
+ */
+
+const SEARCH_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+
+/** An environment for the test's git: no system or user configuration, no prompt. */
+function gitEnv(home: string): Record<string, string> {
+  return {
+    PATH: SEARCH_PATH,
+    HOME: home,
+    LANG: 'C',
+    GIT_CONFIG_NOSYSTEM: '1',
+    GIT_CONFIG_GLOBAL: '/dev/null',
+    GIT_TERMINAL_PROMPT: '0',
+    GIT_AUTHOR_NAME: 'berth test',
+    GIT_AUTHOR_EMAIL: 'test@berth.invalid',
+    GIT_COMMITTER_NAME: 'berth test',
+    GIT_COMMITTER_EMAIL: 'test@berth.invalid',
+  };
+}
+
+export function run(
+  command: string,
+  args: string[],
+  options: { cwd?: string; env?: Record<string, string> } = {},
+): Promise<string> {
+  return new Promise((resolve, reject) => {
+    execFile(
+      command,
+      args,
+      { cwd: options.cwd, env: options.env ?? { PATH: SEARCH_PATH }, encoding: 'utf8', timeout: 60_000 },
+      (error, stdout, stderr) => {
+        if (error) reject(new Error(`${command} ${args.join(' ')} failed: ${stderr || error.message}`));
+        else resolve(stdout);
+      },
+    );
+  });
+}
+
+/** A port the OS says is free now (for servers that cannot listen on port 0 and tell). */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function listening(port: number, timeoutMs = 10_000): Promise<void> {
+  await waitFor(
+    () =>
+      new Promise<true>((resolve, reject) => {
+        const socket = createConnection({ host: '127.0.0.1', port }, () => {
+          socket.end();
+          resolve(true);
+        });
+        socket.once('error', reject);
+      }),
+    timeoutMs,
+    50,
+  );
+}
+
+/** A bare repository under `root` and a working clone of it that commits and pushes. */
+export class WorkingRepo {
+  private constructor(
+    readonly name: string,
+    /** The bare repository. */
+    readonly bare: string,
+    readonly work: string,
+    private readonly env: Record<string, string>,
+  ) {}
+
+  /** Makes `<root>/<name>.git` (default branch `main`) and its clone. */
+  static async create(root: string, name: string): Promise<WorkingRepo> {
+    const home = await mkdtemp(join(tmpdir(), 'berth-git-home-'));
+    const env = gitEnv(home);
+    const bare = join(root, `${name}.git`);
+    const work = join(home, 'work');
+    await run('git', ['init', '--quiet', '--bare', '--initial-branch=main', bare], { env });
+    await run('git', ['init', '--quiet', '--initial-branch=main', work], { env });
+    return new WorkingRepo(name, bare, work, env);
+  }
+
+  async write(files: Record<string, string>): Promise<void> {
+    for (const [path, text] of Object.entries(files)) {
+      await mkdir(dirname(join(this.work, path)), { recursive: true });
+      await writeFile(join(this.work, path), text);
+    }
+  }
+
+  async git(...args: string[]): Promise<string> {
+    return run('git', args, { cwd: this.work, env: this.env });
+  }
+
+  /** Commits everything and pushes `branch` to the bare repository; answers the commit. */
+  async commitAndPush(message: string, branch = 'main'): Promise<string> {
+    await this.git('add', '--all');
+    await this.git('commit', '--quiet', '--allow-empty', '-m', message);
+    await this.git('push', '--quiet', '--force', this.bare, `HEAD:refs/heads/${branch}`);
+    return (await this.git('rev-parse', 'HEAD')).trim();
+  }
+
+  async remove(): Promise<void> {
+    await rm(this.env['HOME']!, { recursive: true, force: true });
+  }
+}
+
+export interface GitServer {
+  /** The directory the repositories are in. */
+  readonly root: string;
+  /** The URL of `<root>/<name>.git`. */
+  url(name: string): string;
+  stop(): Promise<void>;
+}
+
+async function stopProcess(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  await exited;
+}
+
+/** `git daemon` serving every repository under a new root, anonymously, on a free loopback port. */
+export async function startGitDaemon(): Promise<GitServer> {
+  const root = await mkdtemp(join(tmpdir(), 'berth-git-daemon-'));
+  const port = await freePort();
+  const child = spawn(
+    'git',
+    [
+      'daemon',
+      '--reuseaddr',
+      `--base-path=${root}`,
+      '--export-all',
+      '--enable=receive-pack',
+      '--listen=127.0.0.1',
+      `--port=${port}`,
+      root,
+    ],
+    { env: gitEnv(root), stdio: 'ignore' },
+  );
+  await listening(port);
+  return {
+    root,
+    url: (name) => `git://127.0.0.1:${port}/${name}.git`,
+    async stop() {
+      await stopProcess(child);
+      await rm(root, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface HttpGitServer extends GitServer {
+  /** Every request's Authorization header, as received (undefined when it had none). */
+  readonly authorizations: (string | undefined)[];
+}
+
+/**
+ * `git http-backend` as CGI behind a node HTTP server that answers 401 unless the request carries
+ * HTTP Basic credentials whose password is `token` (any user name, as the forges take tokens).
+ */
+export async function startHttpGitServer(token: string): Promise<HttpGitServer> {
+  const root = await mkdtemp(join(tmpdir(), 'berth-git-http-'));
+  const authorizations: (string | undefined)[] = [];
+  const authorized = (header: string | undefined) => {
+    if (!header?.startsWith('Basic ')) return false;
+    const decoded = Buffer.from(header.slice('Basic '.length), 'base64').toString('utf8');
+    return decoded.slice(decoded.indexOf(':') + 1) === token;
+  };
+  const server = createHttpServer((request: IncomingMessage, response: ServerResponse) => {
+    authorizations.push(request.headers.authorization);
+    if (!authorized(request.headers.authorization)) {
+      response.writeHead(401, { 'www-authenticate': 'Basic realm="berth test"' }).end('unauthorized\n');
+      return;
+    }
+    const url = new URL(request.url ?? '/', 'http://127.0.0.1');
+    const cgi = spawn('git', ['http-backend'], {
+      env: {
+        ...gitEnv(root),
+        GIT_PROJECT_ROOT: root,
+        GIT_HTTP_EXPORT_ALL: '1',
+        REQUEST_METHOD: request.method ?? 'GET',
+        PATH_INFO: decodeURIComponent(url.pathname),
+        QUERY_STRING: url.search.replace(/^\?/, ''),
+        CONTENT_TYPE: request.headers['content-type'] ?? '',
+        REMOTE_USER: 'token',
+        REMOTE_ADDR: '127.0.0.1',
+        GIT_PROTOCOL: String(request.headers['git-protocol'] ?? ''),
+        HTTP_CONTENT_ENCODING: String(request.headers['content-encoding'] ?? ''),
+      },
+      stdio: ['pipe', 'pipe', 'ignore'],
+    });
+    request.pipe(cgi.stdin);
+    let head = Buffer.alloc(0);
+    let headersDone = false;
+    cgi.stdout.on('data', (chunk: Buffer) => {
+      if (headersDone) {
+        response.write(chunk);
+        return;
+      }
+      head = Buffer.concat([head, chunk]);
+      const end = head.indexOf('\r\n\r\n');
+      if (end === -1) return;
+      headersDone = true;
+      let status = 200;
+      for (const line of head.subarray(0, end).toString('latin1').split('\r\n')) {
+        const colon = line.indexOf(':');
+        const name = line.slice(0, colon).trim();
+        const value = line.slice(colon + 1).trim();
+        if (name.toLowerCase() === 'status') status = Number.parseInt(value, 10);
+        else response.setHeader(name, value);
+      }
+      response.writeHead(status);
+      response.write(head.subarray(end + 4));
+    });
+    cgi.on('close', () => response.end());
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  return {
+    root,
+    authorizations,
+    url: (name) => `http://127.0.0.1:${port}/${name}.git`,
+    async stop() {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+      await rm(root, { recursive: true, force: true });
+    },
+  };
+}

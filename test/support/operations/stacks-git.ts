@@ -1,0 +1,112 @@
+import { graphql } from '../../gql/index.js';
+
+export const StackGitSourceFields = graphql(`
+  fragment StackGitSourceFields on StackGitSource {
+    repository
+    ref
+    path
+    commit
+    syncedAt
+    pollMinutes
+    auth
+  }
+`);
+
+export const DeployStackFromGit = graphql(`
+  mutation DeployStackFromGit($input: DeployStackFromGitInput!) {
+    deployStackFromGit(input: $input) {
+      __typename
+      ... on DeployStackFromGitSuccess {
+        source {
+          ...StackGitSourceFields
+        }
+        deploy {
+          applied
+          ok
+          plan {
+            changes
+            services {
+              service
+              action
+              reason
+            }
+          }
+          outcomes {
+            service
+            outcome
+            message
+          }
+        }
+      }
+      ... on GitFailedError {
+        repository
+        reason
+      }
+      ... on InvalidComposeError {
+        problems {
+          path
+          line
+          column
+          message
+        }
+      }
+      ... on InvalidInputError {
+        field
+      }
+      ... on Error {
+        code
+        message
+      }
+    }
+  }
+`);
+
+export const SyncStack = graphql(`
+  mutation SyncStack($name: String!) {
+    syncStack(name: $name) {
+      __typename
+      ... on SyncStackSuccess {
+        changed
+        commit
+        previousCommit
+        deploy {
+          applied
+          ok
+          plan {
+            changes
+            services {
+              service
+              action
+              reason
+            }
+          }
+          outcomes {
+            service
+            outcome
+            message
+          }
+        }
+      }
+      ... on GitFailedError {
+        repository
+        reason
+      }
+      ... on Error {
+        code
+        message
+      }
+    }
+  }
+`);
+
+export const StackSource = graphql(`
+  query StackSource($name: String!) {
+    stack(name: $name) {
+      name
+      env
+      source {
+        ...StackGitSourceFields
+      }
+    }
+  }
+`);
