@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtemp, readdir, readFile, rm, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,9 +7,10 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { DeployStackFromGitMutationVariables } from '../gql/graphql.js';
 import { TEST_LABEL, cleanupLabelled, testDocker } from '../harness/docker.js';
 import { startBerth, uniqueName, type RunningBerth } from '../support/berth.js';
-import { startGitDaemon, WorkingRepo, type GitServer } from '../support/git-server.js';
+import { startGitDaemon, startHttpGitServer, WorkingRepo, type GitServer } from '../support/git-server.js';
 import { recordingLogger } from '../support/log.js';
 import {
+  Backup,
   DeployStackFromGit,
   RemoveStack,
   StackHistory,
@@ -286,3 +288,84 @@ describe('polling', () => {
     expect(stackHistory.data[0]).toMatchObject({ action: 'SYNC', ok: true, actor: 'git-poll' });
   }, 120_000);
 });
+
+describe('HTTPS-like with a token (git http-backend)', () => {
+  it('fails with GIT_FAILED without the token, deploys and syncs with it, and the token appears nowhere', async () => {
+    const token = `tok-${randomBytes(18).toString('hex')}`;
+    const http = await startHttpGitServer(token);
+    try {
+      const repo = await repoIn(http, 'private');
+      await repo.write({ ...REPO_FILES, 'compose.yaml': composeFile('private') });
+      const first = await repo.commitAndPush('first');
+      const name = stackName('gittok');
+      const repository = http.url(repo.name);
+
+      const refused = await deploy({ name, repository });
+      expect(refused).toMatchObject({
+        __typename: 'GitFailedError',
+        code: 'GIT_FAILED',
+        reason: 'AUTH_REFUSED',
+      });
+      const wrong = await deploy({ name, repository, auth: { token: 'not-the-token' } });
+      expect(wrong).toMatchObject({ __typename: 'GitFailedError', reason: 'AUTH_REFUSED' });
+      expect(JSON.stringify(wrong)).not.toContain('not-the-token');
+
+      const answer = await deployed({ name, repository, auth: { token, username: 'ci' } });
+      expect(answer.source).toMatchObject({ commit: first, auth: 'TOKEN' });
+      expect(http.authorizations).toContain(`Basic ${Buffer.from(`ci:${token}`).toString('base64')}`);
+
+      await repo.write({ 'compose.yaml': composeFile('private-2') });
+      const second = await repo.commitAndPush('second');
+      expect(await sync(name)).toMatchObject({ changed: true, commit: second });
+
+      // Where the token could leak: the answers, the database, berth's files, its logs, a backup.
+      const { backup } = await berth.query(Backup, {});
+      const kept = (backup as { sections: { stacks: { name: string; git?: unknown }[] } }).sections.stacks;
+      expect(kept.find((stack) => stack.name === name)?.git).toMatchObject({ repository, auth: 'TOKEN' });
+      const answers = [
+        JSON.stringify(answer),
+        JSON.stringify(await berth.query(StackSource, { name })),
+        JSON.stringify(backup),
+      ];
+      const basic = Buffer.from(`ci:${token}`).toString('base64');
+      for (const text of answers) {
+        expect(text).not.toContain(token);
+        expect(text).not.toContain(basic);
+      }
+      for (const file of await filesUnder(dataDir)) {
+        const bytes = await readFile(file);
+        expect(bytes.includes(token), file).toBe(false);
+        expect(bytes.includes(basic), file).toBe(false);
+      }
+      const logged = log.lines.map((line) => line.text).join('\n');
+      expect(logged).not.toContain(token);
+      expect(logged).not.toContain(basic);
+    } finally {
+      await http.stop();
+    }
+  }, 120_000);
+
+  it('refuses a credential without BERTH_SECRET_KEY, and stores nothing', async () => {
+    const keyless = await startBerth({}, { label: FILE });
+    try {
+      const name = stackName('gitnokey');
+      const { deployStackFromGit } = await keyless.query(DeployStackFromGit, {
+        input: { name, repository: 'https://127.0.0.1:1/none.git', auth: { token: 'some-token-value' } },
+      });
+      expect(deployStackFromGit).toMatchObject({
+        __typename: 'SecretKeyMissingError',
+        code: 'SECRET_KEY_MISSING',
+      });
+      const { stack } = await keyless.query(StackSource, { name });
+      expect(stack).toBeNull();
+    } finally {
+      await keyless.stop();
+    }
+  }, 60_000);
+});
+
+/** Every file under `directory`, recursively. */
+async function filesUnder(directory: string): Promise<string[]> {
+  const entries = await readdir(directory, { withFileTypes: true, recursive: true });
+  return entries.filter((entry) => entry.isFile()).map((entry) => join(entry.parentPath, entry.name));
+}
