@@ -42,6 +42,7 @@ import { EngineAvailability } from './domain/system/engine-availability.js';
 import { SystemStatus } from './domain/system/status.js';
 import { TemplateService } from './domain/templates/service.js';
 import { ImageUpdateService } from './domain/updates/service.js';
+import { ImageUpdateStore } from './domain/updates/store.js';
 import { VolumeService } from './domain/volumes/service.js';
 import { DockerEngine } from './engine/engine.js';
 import { GitCli } from './engine/git.js';
@@ -163,8 +164,9 @@ export function buildApp(config: Config, options: BuildAppOptions = {}): App {
     intervalMinutes: config.imageUpdates.checkIntervalMinutes,
     log,
     auth: (registry) => registries.loginFor(registry),
+    store: new ImageUpdateStore(database),
   });
-  const alerts = new AlertService(database, index, stats, log);
+  const alerts = new AlertService(database, index, stats, log, { imageUpdates });
   const backup = new BackupService();
   backup.register(templatesSection(templates));
   backup.register(policySection(policy));

@@ -9,6 +9,8 @@ export type AlertKind =
   | 'CPU_ABOVE'
   /** Exited with a non-zero code, not after a stop or kill request; resolves when it starts again or is removed. */
   | 'EXITED_NON_ZERO'
+  /** Its registry has a newer image under the tag the container was created from (found by an image-update check); resolves when a check finds it running the registry’s image again, or it is removed. */
+  | 'IMAGE_UPDATE_AVAILABLE'
   /** Memory above `thresholdPercent` of the limit for `forSeconds`. */
   | 'MEMORY_ABOVE'
   /** Killed by the kernel for lack of memory; resolves when it starts again or is removed. */

@@ -1,4 +1,4 @@
-import type { AlertEvent } from '../../domain/alerts/evaluator.js';
+import type { AlertEvent, ImageUpdateDetail } from '../../domain/alerts/evaluator.js';
 import type { AlertRuleChange } from '../../domain/alerts/service.js';
 import {
   ALERT_KINDS,
@@ -36,6 +36,11 @@ const AlertKindEnum = builder.enumType('AlertKind', {
     EXITED_NON_ZERO: {
       description:
         'Exited with a non-zero code, not after a stop or kill request; resolves when it starts again or is removed.',
+    },
+    IMAGE_UPDATE_AVAILABLE: {
+      description:
+        'Its registry has a newer image under the tag the container was created from (found by an ' +
+        'image-update check); resolves when a check finds it running the registry’s image again, or it is removed.',
     },
   } satisfies Record<(typeof ALERT_KINDS)[number], { description: string }>,
 });
@@ -111,6 +116,23 @@ const AlertRuleRef = builder.objectRef<AlertRule>('AlertRule').implement({
   }),
 });
 
+const AlertImageRef = builder.objectRef<ImageUpdateDetail>('AlertImage').implement({
+  description: 'What an IMAGE_UPDATE_AVAILABLE alert found.',
+  fields: (t) => ({
+    reference: t.exposeString('reference'),
+    runningDigest: t.exposeString('runningDigest', {
+      description: 'The digest of the image the container runs.',
+    }),
+    remoteDigest: t.exposeString('remoteDigest', { description: 'The registry’s digest for the tag.' }),
+    since: t.field({
+      type: 'DateTime',
+      nullable: true,
+      description: 'When the newer image was first seen for the tag.',
+      resolve: (image) => image.since,
+    }),
+  }),
+});
+
 const AlertEventRef = builder.objectRef<AlertEvent>('AlertEvent').implement({
   description: 'One message of an alert: FIRING, then RESOLVED, both with the alert’s id.',
   fields: (t) => ({
@@ -125,6 +147,12 @@ const AlertEventRef = builder.objectRef<AlertEvent>('AlertEvent').implement({
       description: 'CPU or memory percent, restarts in the window, or the exit code, as the kind says.',
     }),
     message: t.exposeString('message'),
+    image: t.field({
+      type: AlertImageRef,
+      nullable: true,
+      description: 'IMAGE_UPDATE_AVAILABLE: the tag and both digests; null for the other kinds.',
+      resolve: (e) => e.image ?? null,
+    }),
   }),
 });
 

@@ -25,7 +25,7 @@ const ImageUpdateStatusEnum = builder.enumType('ImageUpdateStatus', {
 export const ImageUpdateRef = builder.objectRef<ImageUpdate>('ImageUpdate').implement({
   description:
     'The last check of one tag against its registry (a HEAD of its manifest: no pull). Kept in ' +
-    'memory: a restart of berth forgets it until the next check.',
+    'berth’s database: a restart answers it until the next check.',
   fields: (t) => ({
     reference: t.exposeString('reference', { description: 'Normalized: `busybox` is `busybox:latest`.' }),
     status: t.field({ type: ImageUpdateStatusEnum, resolve: (update) => update.status }),
@@ -44,7 +44,7 @@ export const ImageUpdateRef = builder.objectRef<ImageUpdate>('ImageUpdate').impl
       type: 'DateTime',
       nullable: true,
       description:
-        'When AVAILABLE was first seen for this local image; null unless AVAILABLE. Restarts with berth.',
+        'When AVAILABLE was first seen for this local image; null unless AVAILABLE. Kept across restarts.',
       resolve: (update) => update.since,
     }),
     error: t.exposeString('error', { nullable: true, description: 'Why the status is UNKNOWN.' }),

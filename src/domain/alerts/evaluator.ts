@@ -15,7 +15,24 @@ export interface AlertEvent {
   /** The figure that decided: CPU or memory percent, restarts in the window, the exit code. */
   value: number | null;
   message: string;
+  /** IMAGE_UPDATE_AVAILABLE: the tag, the digest the container runs and the registry's. */
+  image?: ImageUpdateDetail;
 }
+
+/** What an IMAGE_UPDATE_AVAILABLE alert says about the image. */
+export interface ImageUpdateDetail {
+  reference: string;
+  runningDigest: string;
+  remoteDigest: string;
+  /** When the newer image was first seen for the tag's local image; null when not known. */
+  since: Date | null;
+}
+
+/**
+ * Whether a container runs the image its registry has under its tag now (image-update detection,
+ * src/domain/updates): null when that is not known.
+ */
+export type ImageUpdateLookup = (container: Container) => (ImageUpdateDetail & { behind: boolean }) | null;
 
 interface Track {
   /** PENDING: the condition holds but not yet for the rule's `forSeconds`. */
@@ -31,6 +48,8 @@ export interface AlertEvaluatorOptions {
   /** Every container known now; empty while that is unknown. */
   containers(): Container[];
   emit(event: AlertEvent): void;
+  /** IMAGE_UPDATE_AVAILABLE's source; without it such rules never fire. */
+  imageUpdate?: ImageUpdateLookup;
   newId?: () => string;
 }
 
@@ -189,6 +208,9 @@ export class AlertEvaluator {
           }
           break;
         }
+        case 'IMAGE_UPDATE_AVAILABLE':
+          this.#checkImage(rule, current, at);
+          break;
         case 'RESTART_LOOP': {
           if (restarted <= 0) break;
           const count = this.#restartsWithin(containerId, rule.windowSeconds ?? 0, at.getTime());
@@ -246,10 +268,49 @@ export class AlertEvaluator {
     }
   }
 
+  /**
+   * After an image-update check: containers behind their registry's image fire, those that run
+   * it (again) resolve.
+   */
+  onImageCheck(at: Date): void {
+    for (const rule of this.#rules.values()) {
+      if (rule.enabled && rule.kind === 'IMAGE_UPDATE_AVAILABLE') this.#scan(rule, at);
+    }
+  }
+
   #scan(rule: AlertRule, at: Date): void {
-    if (rule.kind !== 'UNHEALTHY') return;
+    if (rule.kind !== 'UNHEALTHY' && rule.kind !== 'IMAGE_UPDATE_AVAILABLE') return;
     for (const container of this.options.containers()) {
-      if (inScope(rule.scope, container)) this.#checkHealth(rule, container, at);
+      if (!inScope(rule.scope, container)) continue;
+      if (rule.kind === 'UNHEALTHY') this.#checkHealth(rule, container, at);
+      else this.#checkImage(rule, container, at);
+    }
+  }
+
+  #checkImage(rule: AlertRule, container: Container, at: Date): void {
+    const finding = this.options.imageUpdate?.(container);
+    // Not known (never checked, registry down): an open alert stays open until a check says.
+    if (!finding) return;
+    const { behind, ...image } = finding;
+    const short = (digest: string) => digest.replace(/^sha256:/, '').slice(0, 12);
+    if (behind) {
+      this.#fire(
+        rule,
+        container,
+        at,
+        null,
+        `a newer image exists for ${image.reference}: it runs ${short(image.runningDigest)}, the registry has ${short(image.remoteDigest)}`,
+        image,
+      );
+    } else {
+      this.#resolve(
+        rule.id,
+        container.id,
+        at,
+        null,
+        `it runs the registry's image of ${image.reference} again`,
+        image,
+      );
     }
   }
 
@@ -286,7 +347,14 @@ export class AlertEvaluator {
     return tracks;
   }
 
-  #fire(rule: AlertRule, container: Container, at: Date, value: number | null, message: string): void {
+  #fire(
+    rule: AlertRule,
+    container: Container,
+    at: Date,
+    value: number | null,
+    message: string,
+    image?: ImageUpdateDetail,
+  ): void {
     const tracks = this.#tracksOf(rule.id);
     const track = tracks.get(container.id);
     if (track?.phase === 'FIRING') return;
@@ -299,18 +367,35 @@ export class AlertEvaluator {
       at,
       value,
       message,
+      ...(image ? { image } : {}),
     };
     tracks.set(container.id, { phase: 'FIRING', since: track?.since ?? at, firing: event });
     this.options.emit(event);
   }
 
   /** Ends a (rule, container) track; a FIRING one says so with a RESOLVED message. */
-  #resolve(ruleId: string, containerId: string, at: Date, value: number | null, message: string): void {
+  #resolve(
+    ruleId: string,
+    containerId: string,
+    at: Date,
+    value: number | null,
+    message: string,
+    image?: ImageUpdateDetail,
+  ): void {
     const tracks = this.#tracks.get(ruleId);
     const track = tracks?.get(containerId);
     if (!tracks || !track) return;
     tracks.delete(containerId);
-    if (track.firing) this.options.emit({ ...track.firing, state: 'RESOLVED', at, value, message });
+    if (track.firing) {
+      this.options.emit({
+        ...track.firing,
+        state: 'RESOLVED',
+        at,
+        value,
+        message,
+        ...(image ? { image } : {}),
+      });
+    }
   }
 
   #resolveRule(ruleId: string, at: Date, message: string): void {

@@ -13,6 +13,7 @@ export const ALERT_KINDS = [
   'RESTART_LOOP',
   'OOM_KILLED',
   'EXITED_NON_ZERO',
+  'IMAGE_UPDATE_AVAILABLE',
 ] as const;
 export type AlertKind = (typeof ALERT_KINDS)[number];
 
@@ -91,6 +92,7 @@ const KIND_PARAMETERS: Record<AlertKind, Partial<Record<Parameter, { default?: n
   RESTART_LOOP: { restarts: {}, windowSeconds: {} },
   OOM_KILLED: {},
   EXITED_NON_ZERO: {},
+  IMAGE_UPDATE_AVAILABLE: {},
 };
 
 const MAX_SECONDS = 24 * 60 * 60;

@@ -24,6 +24,20 @@ export interface AlertServiceOptions {
   maxPending?: number;
   /** How often restart-loop windows are checked for having drained. */
   sweepMs?: number;
+  /** Image-update detection, for IMAGE_UPDATE_AVAILABLE rules. */
+  imageUpdates?: ImageUpdateSource;
+}
+
+/** What IMAGE_UPDATE_AVAILABLE rules read (src/domain/updates' ImageUpdateService). */
+export interface ImageUpdateSource {
+  findingFor(container: Container): {
+    update: { reference: string; since: Date | null };
+    runningDigest: string;
+    remoteDigest: string;
+    behind: boolean;
+  } | null;
+  /** Calls `listener` after each check; answers how to stop. */
+  onChecked(listener: () => void): () => void;
 }
 
 /**
@@ -50,6 +64,7 @@ export class AlertService {
   readonly #stopListening: (() => void)[] = [];
   readonly #maxPending: number;
   readonly #sweepMs: number;
+  readonly #imageUpdates: ImageUpdateSource | undefined;
   #sweep: NodeJS.Timeout | undefined;
 
   constructor(
@@ -62,6 +77,7 @@ export class AlertService {
     this.#store = new AlertRuleStore(database);
     this.#maxPending = options.maxPending ?? 1000;
     this.#sweepMs = options.sweepMs ?? 1000;
+    this.#imageUpdates = options.imageUpdates;
     this.#delivery = new WebhookDelivery(
       log,
       (ruleId, record) => this.#recordDelivery(ruleId, record),
@@ -71,6 +87,17 @@ export class AlertService {
       lookup: (id) => index.peek(id),
       containers: () => this.#containers(),
       emit: (event) => this.#publish(event),
+      imageUpdate: (container) => {
+        const finding = this.#imageUpdates?.findingFor(container);
+        if (!finding) return null;
+        return {
+          reference: finding.update.reference,
+          runningDigest: finding.runningDigest,
+          remoteDigest: finding.remoteDigest,
+          since: finding.update.since,
+          behind: finding.behind,
+        };
+      },
     });
   }
 
@@ -88,6 +115,10 @@ export class AlertService {
       () => this.index.off('synced', onSynced),
       offTick,
     );
+    const offImages = this.#imageUpdates?.onChecked(() => {
+      if (this.index.available) this.#evaluator.onImageCheck(new Date());
+    });
+    if (offImages) this.#stopListening.push(offImages);
     this.#sweep = setInterval(() => this.#evaluator.sweep(Date.now()), this.#sweepMs);
     this.#sweep.unref();
     if (this.index.available) onSynced();

@@ -30,6 +30,7 @@ export function webhookBody(event: AlertEvent): string {
       ...ruleCondition(rule),
     },
     container: { id: event.containerId, name: event.containerName },
+    ...(event.image ? { image: { ...event.image, since: event.image.since?.toISOString() ?? null } } : {}),
   });
 }
 

@@ -3,9 +3,10 @@ import { Repeater } from '@repeaterjs/repeater';
 import type { Logger } from '../../shared/logger.js';
 import type { Container } from '../containers/model.js';
 import { normalizeReference } from '../images/reference.js';
-import type { ImageUpdate, RegistryImage } from './model.js';
-import type { LocalImageDigests, RegistryAuthLookup, RegistryManifests } from './ports.js';
+import type { ContainerImageFinding, ImageUpdate, RegistryImage } from './model.js';
+import type { LocalImageDigests, RegistryAuthLookup, RegistryManifests, RemoteDigest } from './ports.js';
 import { registryImageOf, repoDigestFor } from './reference.js';
+import type { ImageUpdateStore } from './store.js';
 
 /** The containers to look at: the container index's list (which throws while it is out of step). */
 export interface ContainerSource {
@@ -21,6 +22,14 @@ export interface ImageUpdateOptions {
   /** Registries asked at once within one check. */
   concurrency?: number;
   now?: () => Date;
+  /** Where results are kept across restarts; in memory only without one. */
+  store?: ImageUpdateStore;
+}
+
+/** A tag in use: where it lives, and the image ids its containers run. */
+interface InUse {
+  image: RegistryImage;
+  imageIds: Set<string>;
 }
 
 /** When AVAILABLE was first seen, for the local image it was seen against. */
@@ -34,12 +43,12 @@ interface AvailableSince {
  * at pull with the registry's manifest digest (a HEAD: no pull), on a schedule and on demand. One
  * check at a time, joined by whoever asks meanwhile; one registry request per distinct reference per
  * check, however many containers use it. The results are kept in memory, so reading them never
- * calls the engine or a registry; they (and `since`) start empty when berth starts.
+ * calls the engine or a registry, and in the database (with `since`), from which a restart starts.
  */
 export class ImageUpdateService {
   readonly #state = new Map<string, ImageUpdate>();
   readonly #availableSince = new Map<string, AvailableSince>();
-  readonly #changes = new EventEmitter<{ change: [ImageUpdate] }>();
+  readonly #changes = new EventEmitter<{ change: [ImageUpdate]; checked: [ImageUpdate[]] }>();
   readonly #auth: RegistryAuthLookup;
   readonly #concurrency: number;
   readonly #now: () => Date;
@@ -57,6 +66,12 @@ export class ImageUpdateService {
     this.#concurrency = options.concurrency ?? 4;
     this.#now = options.now ?? (() => new Date());
     this.#changes.setMaxListeners(0);
+    for (const { update, sinceDigest } of options.store?.list() ?? []) {
+      this.#state.set(update.reference, update);
+      if (update.since !== null && sinceDigest !== null) {
+        this.#availableSince.set(update.reference, { localDigest: sinceDigest, since: update.since });
+      }
+    }
   }
 
   /**
@@ -87,7 +102,7 @@ export class ImageUpdateService {
    */
   check(): Promise<ImageUpdate[]> {
     if (this.#running) return this.#running;
-    let references: Map<string, RegistryImage>;
+    let references: Map<string, InUse>;
     try {
       references = this.#referencesInUse();
     } catch (error) {
@@ -104,6 +119,45 @@ export class ImageUpdateService {
   forImage(reference: string): ImageUpdate | null {
     if (registryImageOf(reference) === null) return null;
     return this.#state.get(normalizeReference(reference)) ?? null;
+  }
+
+  /**
+   * Whether `container` runs the image its registry has under its tag, as the last check found;
+   * null when that is not known (never checked, the registry did not answer, or the image has no
+   * digest from a registry).
+   */
+  findingFor(container: Pick<Container, 'image' | 'imageId'>): ContainerImageFinding | null {
+    const update = this.forImage(container.image);
+    if (!update || update.remoteDigest === null || update.status === 'UNKNOWN') return null;
+    const runningDigest = update.imageDigests[container.imageId];
+    if (runningDigest === undefined || runningDigest === null) return null;
+    return {
+      update,
+      runningDigest,
+      remoteDigest: update.remoteDigest,
+      behind: runningDigest !== update.remoteDigest,
+    };
+  }
+
+  /**
+   * Checks `reference` again against the registry digest the last check found, asking only the
+   * engine (after berth changed what runs it: an automatic update pulled and swapped it).
+   */
+  async recheckLocally(reference: string): Promise<ImageUpdate | null> {
+    const normalized = normalizeReference(reference);
+    const known = this.#state.get(normalized);
+    const inUse = this.#referencesInUse().get(normalized);
+    if (!known?.remoteDigest || !inUse) return null;
+    const remote = { ok: true as const, digest: known.remoteDigest };
+    const update = this.#record(await this.#checkOne(normalized, inUse, this.#abort.signal, remote));
+    this.#changes.emit('checked', [update]);
+    return update;
+  }
+
+  /** Calls `listener` with each check's results (scheduled, on demand, or local); answers how to stop. */
+  onChecked(listener: (updates: ImageUpdate[]) => void): () => void {
+    this.#changes.on('checked', listener);
+    return () => this.#changes.off('checked', listener);
   }
 
   /** Every result kept, by reference. */
@@ -132,24 +186,28 @@ export class ImageUpdateService {
     return this.#changes.listenerCount('change');
   }
 
-  #referencesInUse(): Map<string, RegistryImage> {
-    const references = new Map<string, RegistryImage>();
+  #referencesInUse(): Map<string, InUse> {
+    const references = new Map<string, InUse>();
     for (const container of this.containers.list()) {
       const image = registryImageOf(container.image);
-      if (image) references.set(normalizeReference(container.image), image);
+      if (!image) continue;
+      const reference = normalizeReference(container.image);
+      const inUse = references.get(reference) ?? { image, imageIds: new Set<string>() };
+      inUse.imageIds.add(container.imageId);
+      references.set(reference, inUse);
     }
     return references;
   }
 
-  async #checkAll(references: Map<string, RegistryImage>): Promise<ImageUpdate[]> {
+  async #checkAll(references: Map<string, InUse>): Promise<ImageUpdate[]> {
     const queue = [...references];
     const results: ImageUpdate[] = [];
     const signal = this.#abort.signal;
     const worker = async () => {
       for (let next = queue.shift(); next; next = queue.shift()) {
         if (signal.aborted) return;
-        const [reference, image] = next;
-        results.push(this.#record(await this.#checkOne(reference, image, signal)));
+        const [reference, inUse] = next;
+        results.push(this.#record(await this.#checkOne(reference, inUse, signal)));
       }
     };
     await Promise.all(Array.from({ length: Math.min(this.#concurrency, queue.length) }, worker));
@@ -158,15 +216,19 @@ export class ImageUpdateService {
       if (!references.has(reference)) {
         this.#state.delete(reference);
         this.#availableSince.delete(reference);
+        this.#forget(reference);
       }
     }
-    return results.sort((a, b) => a.reference.localeCompare(b.reference));
+    results.sort((a, b) => a.reference.localeCompare(b.reference));
+    if (!signal.aborted) this.#changes.emit('checked', results);
+    return results;
   }
 
   async #checkOne(
     reference: string,
-    image: RegistryImage,
+    { image, imageIds }: InUse,
     signal: AbortSignal,
+    knownRemote?: RemoteDigest,
   ): Promise<Omit<ImageUpdate, 'since'>> {
     const checkedAt = this.#now();
     const unknown = (
@@ -180,6 +242,7 @@ export class ImageUpdateService {
       remoteDigest,
       checkedAt,
       error,
+      imageDigests: {},
     });
     let repoDigests: readonly string[] | null;
     try {
@@ -193,7 +256,8 @@ export class ImageUpdateService {
     if (localDigest === null) {
       return unknown('the image has no digest from its registry (built or imported here, or never pulled)');
     }
-    const remote = await this.registry.manifestDigest(image, this.#auth(image.registry), signal);
+    const remote =
+      knownRemote ?? (await this.registry.manifestDigest(image, this.#auth(image.registry), signal));
     if (!remote.ok) return unknown(remote.reason, localDigest);
     return {
       reference,
@@ -202,7 +266,42 @@ export class ImageUpdateService {
       remoteDigest: remote.digest,
       checkedAt,
       error: null,
+      imageDigests: await this.#digestsOf(image, imageIds),
     };
+  }
+
+  /** The registry digest of each image a container runs: engine reads, never the registry. */
+  async #digestsOf(image: RegistryImage, imageIds: Set<string>): Promise<Record<string, string | null>> {
+    const digests: Record<string, string | null> = {};
+    for (const id of imageIds) {
+      try {
+        const repoDigests = await this.local.repoDigests(id);
+        digests[id] = repoDigests === null ? null : repoDigestFor(image, repoDigests);
+      } catch {
+        // Removed meanwhile, or the engine hiccuped: this container's image stays unknown.
+        digests[id] = null;
+      }
+    }
+    return digests;
+  }
+
+  #persist(update: ImageUpdate): void {
+    try {
+      this.options.store?.put({
+        update,
+        sinceDigest: this.#availableSince.get(update.reference)?.localDigest ?? null,
+      });
+    } catch (error) {
+      this.options.log.warn(`image updates: could not keep the result for ${update.reference}`, error);
+    }
+  }
+
+  #forget(reference: string): void {
+    try {
+      this.options.store?.remove(reference);
+    } catch (error) {
+      this.options.log.warn(`image updates: could not forget ${reference}`, error);
+    }
   }
 
   /** Keeps a result, with `since` carried over while the same local image stays behind. */
@@ -223,6 +322,7 @@ export class ImageUpdateService {
     const update: ImageUpdate = { ...result, since };
     const previous = this.#state.get(reference);
     this.#state.set(reference, update);
+    this.#persist(update);
     if (
       previous?.status !== update.status ||
       previous.localDigest !== update.localDigest ||

@@ -322,4 +322,38 @@ export const MIGRATIONS: readonly Migration[] = [
       ) STRICT;
     `,
   },
+  {
+    version: 15,
+    name: 'image updates and automatic updates',
+    // What the last image-update check found per tag, so `since` (when a newer image was first seen
+    // for the local one) survives a restart; `images` maps each image id a container ran at the check
+    // to the digest its registry gave it (JSON), which the IMAGE_UPDATE_AVAILABLE alerts compare. And
+    // the targets opted into automatic updates, with their maintenance window and last outcome.
+    up: `
+      CREATE TABLE image_updates (
+        reference TEXT PRIMARY KEY,
+        status TEXT NOT NULL CHECK (status IN ('UP_TO_DATE', 'AVAILABLE', 'UNKNOWN')),
+        local_digest TEXT,
+        remote_digest TEXT,
+        checked_at INTEGER NOT NULL,
+        since INTEGER,
+        since_digest TEXT,
+        error TEXT,
+        images TEXT NOT NULL DEFAULT '{}'
+      ) STRICT;
+      CREATE TABLE image_auto_updates (
+        kind TEXT NOT NULL CHECK (kind IN ('CONTAINER', 'STACK')),
+        name TEXT NOT NULL,
+        enabled INTEGER NOT NULL CHECK (enabled IN (0, 1)),
+        -- The maintenance window (JSON: days, start, end, timeZone).
+        maintenance_window TEXT NOT NULL,
+        last_run_at INTEGER,
+        -- How the last automatic update ended (JSON), null before the first.
+        last_outcome TEXT,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL,
+        PRIMARY KEY (kind, name)
+      ) STRICT;
+    `,
+  },
 ];
