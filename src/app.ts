@@ -43,6 +43,7 @@ import { SystemStatus } from './domain/system/status.js';
 import { TemplateService } from './domain/templates/service.js';
 import { ImageUpdateService } from './domain/updates/service.js';
 import { ImageUpdateStore } from './domain/updates/store.js';
+import { AutoUpdateService, AutoUpdateStore } from './domain/updates/auto-update.js';
 import { VolumeService } from './domain/volumes/service.js';
 import { DockerEngine } from './engine/engine.js';
 import { GitCli } from './engine/git.js';
@@ -166,6 +167,27 @@ export function buildApp(config: Config, options: BuildAppOptions = {}): App {
     auth: (registry) => registries.loginFor(registry),
     store: new ImageUpdateStore(database),
   });
+  const autoUpdates = new AutoUpdateService(
+    new AutoUpdateStore(database),
+    imageUpdates,
+    {
+      containers: () => index.list(),
+      pull: (reference) => images.pull(reference),
+      redeployContainer: (containerId, image) =>
+        redeploy.redeploy({
+          reference: containerId,
+          image,
+          setEnv: [],
+          unsetEnv: [],
+          dryRun: false,
+          healthTimeoutSeconds: 60,
+          drainSeconds: 5,
+        }),
+      findStack: (name) => stacks.get(name),
+      audit: (entry) => audit.record(entry),
+    },
+    log,
+  );
   const alerts = new AlertService(database, index, stats, log, { imageUpdates });
   const backup = new BackupService();
   backup.register(templatesSection(templates));
@@ -203,6 +225,7 @@ export function buildApp(config: Config, options: BuildAppOptions = {}): App {
     webhooks,
     gitStacks,
     imageUpdates,
+    autoUpdates,
     registries,
   };
   const api = createApiServer(config, services, { guard, metrics, log });
@@ -224,6 +247,8 @@ export function buildApp(config: Config, options: BuildAppOptions = {}): App {
     // Its deliveries that end while stopping record how they ended, before the store closes.
     { name: 'alerts', start: () => alerts.start(), stop: () => alerts.stop() },
     { name: 'swarm rollouts', stop: () => swarm.close() },
+    // Stopped after the redeploys, whose close ends the health waits its runs are in.
+    { name: 'automatic updates', start: () => autoUpdates.start(), stop: () => autoUpdates.stop() },
     // A redeploy still waiting for its new container removes it and leaves the old one serving.
     { name: 'redeploys', stop: () => redeploy.close() },
     // Polls the git stacks that ask for it. Stopped after the stacks, whose close makes a sync's

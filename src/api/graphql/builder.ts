@@ -25,6 +25,7 @@ import type { StackService } from '../../domain/stacks/service.js';
 import type { StackWebhooks } from '../../domain/stacks/webhooks.js';
 import type { GitStackService } from '../../domain/stacks/git/service.js';
 import type { ImageUpdateService } from '../../domain/updates/service.js';
+import type { AutoUpdateService } from '../../domain/updates/auto-update.js';
 import type { RegistryCredentials } from '../../domain/registries/credentials.js';
 
 /** What every resolver receives: the services, never the engine client itself. */
@@ -51,6 +52,7 @@ export interface Context {
   webhooks: StackWebhooks;
   gitStacks: GitStackService;
   imageUpdates: ImageUpdateService;
+  autoUpdates: AutoUpdateService;
   registries: RegistryCredentials;
   /** Who is asking; every request and connection has one (authentication runs first). */
   principal: Principal;

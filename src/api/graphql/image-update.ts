@@ -1,4 +1,16 @@
-import { EngineUnavailableError } from '../../shared/errors.js';
+import {
+  EngineUnavailableError,
+  InvalidInputError,
+  NotFoundError,
+  StackNotFoundError,
+} from '../../shared/errors.js';
+import {
+  AUTO_UPDATE_RESULTS,
+  AUTO_UPDATE_TARGETS,
+  type AutoUpdateOutcome,
+  type ImageAutoUpdate,
+} from '../../domain/updates/auto-update.js';
+import { WEEKDAYS, windowOpen, type MaintenanceWindow } from '../../domain/updates/window.js';
 import { IMAGE_UPDATE_STATUSES, type ImageUpdate } from '../../domain/updates/model.js';
 import { validatePullRef } from '../../domain/images/reference.js';
 import { builder } from './builder.js';
@@ -115,3 +127,138 @@ builder.objectField(StackServiceRef, 'imageUpdate', (t) =>
     },
   }),
 );
+
+// Automatic updates in maintenance windows.
+
+const AutoUpdateTargetEnum = builder.enumType('ImageAutoUpdateTarget', {
+  values: {
+    CONTAINER: { description: 'A standalone container, by name: redeployed health-gated.' },
+    STACK: { description: 'A compose stack, by name: redeployed with a pull.' },
+  } satisfies Record<(typeof AUTO_UPDATE_TARGETS)[number], unknown>,
+});
+
+const AutoUpdateResultEnum = builder.enumType('ImageAutoUpdateResult', {
+  values: {
+    UPDATED: { description: 'The new image runs, healthy.' },
+    ROLLED_BACK: {
+      description: 'The new image was not healthy: the new container was removed and the old one serves on.',
+    },
+    FAILED: { description: 'Nothing changed: the pull or the redeploy could not start; `message` says why.' },
+  } satisfies Record<(typeof AUTO_UPDATE_RESULTS)[number], unknown>,
+});
+
+const WeekdayEnum = builder.enumType('Weekday', { values: WEEKDAYS });
+
+const MaintenanceWindowRef = builder.objectRef<MaintenanceWindow>('MaintenanceWindow').implement({
+  description: 'When automatic updates may run: from `start` to `end` on each of `days`, in `timeZone`.',
+  fields: (t) => ({
+    days: t.field({ type: [WeekdayEnum], resolve: (window) => window.days }),
+    start: t.exposeString('start', { description: '`HH:MM`.' }),
+    end: t.exposeString('end', {
+      description: '`HH:MM` (or `24:00`); at or before `start`, the window ends on the next day.',
+    }),
+    timeZone: t.exposeString('timeZone', { description: 'An IANA time zone.' }),
+  }),
+});
+
+const AutoUpdateOutcomeRef = builder.objectRef<AutoUpdateOutcome>('ImageAutoUpdateOutcome').implement({
+  fields: (t) => ({
+    at: t.field({ type: 'DateTime', resolve: (outcome) => outcome.at }),
+    result: t.field({ type: AutoUpdateResultEnum, resolve: (outcome) => outcome.result }),
+    message: t.exposeString('message'),
+    reference: t.exposeString('reference', {
+      description: 'The tag (a stack’s: each behind, comma-separated).',
+    }),
+    toDigest: t.exposeString('toDigest', {
+      description: 'The registry digest it went to; an update to it that failed is not tried again.',
+    }),
+  }),
+});
+
+const ImageAutoUpdateRef = builder.objectRef<ImageAutoUpdate>('ImageAutoUpdate').implement({
+  description:
+    'A container or stack opted into automatic updates: after each image-update check that finds a ' +
+    'newer image for it while its window is open, it is updated (health-gated, rolled back when unhealthy).',
+  fields: (t) => ({
+    kind: t.field({ type: AutoUpdateTargetEnum, resolve: (update) => update.kind }),
+    name: t.exposeString('name'),
+    enabled: t.exposeBoolean('enabled'),
+    window: t.field({ type: MaintenanceWindowRef, resolve: (update) => update.window }),
+    windowOpen: t.boolean({
+      description: 'Whether the window is open now.',
+      resolve: (update) => windowOpen(update.window, new Date()),
+    }),
+    running: t.exposeBoolean('running', { description: 'An automatic update of it runs now.' }),
+    lastRun: t.field({
+      type: 'DateTime',
+      nullable: true,
+      description: 'When the last automatic update started.',
+      resolve: (update) => update.lastRunAt,
+    }),
+    lastOutcome: t.field({
+      type: AutoUpdateOutcomeRef,
+      nullable: true,
+      resolve: (update) => update.lastOutcome,
+    }),
+    createdAt: t.field({ type: 'DateTime', resolve: (update) => update.createdAt }),
+    updatedAt: t.field({ type: 'DateTime', resolve: (update) => update.updatedAt }),
+  }),
+});
+
+const MaintenanceWindowInput = builder.inputType('MaintenanceWindowInput', {
+  fields: (t) => ({
+    days: t.field({ type: [WeekdayEnum], required: true }),
+    start: t.string({ required: true, description: '`HH:MM`, 00:00 to 23:59.' }),
+    end: t.string({
+      required: true,
+      description: '`HH:MM`, 00:00 to 24:00; at or before `start`, the window ends on the next day.',
+    }),
+    timeZone: t.string({ defaultValue: 'UTC', description: 'An IANA time zone (`Europe/Berlin`).' }),
+  }),
+});
+
+const SetImageAutoUpdateInput = builder.inputType('SetImageAutoUpdateInput', {
+  fields: (t) => ({
+    container: t.string({ description: 'A container’s name (exactly one of container and stack).' }),
+    stack: t.string({ description: 'A stack’s name.' }),
+    enabled: t.boolean({ required: true }),
+    window: t.field({
+      type: MaintenanceWindowInput,
+      description: 'Required the first time; left out, the saved one is kept.',
+    }),
+  }),
+});
+
+builder.queryFields((t) => ({
+  imageAutoUpdates: t.field({
+    type: [ImageAutoUpdateRef],
+    description:
+      'Every container and stack opted into automatic updates (or opted out again), with their last run.',
+    resolve: (_, __, { autoUpdates }) => autoUpdates.list(),
+  }),
+}));
+
+builder.mutationFields((t) => ({
+  setImageAutoUpdate: t.field({
+    type: ImageAutoUpdateRef,
+    description:
+      'Opts a container or stack into automatic updates (or out, with enabled: false) within a ' +
+      'maintenance window. Takes effect at the next image-update check.',
+    args: { input: t.arg({ type: SetImageAutoUpdateInput, required: true }) },
+    errors: {
+      dataField: { name: 'autoUpdate' },
+      types: [InvalidInputError, NotFoundError, StackNotFoundError, EngineUnavailableError],
+    },
+    resolve: (_, { input }, { autoUpdates }) => autoUpdates.set(input),
+  }),
+}));
+
+builder.subscriptionFields((t) => ({
+  imageAutoUpdateChanges: t.field({
+    type: ImageAutoUpdateRef,
+    description:
+      'Each change of an automatic-update target: opted in or out, a run started (running), a run ended (lastOutcome).',
+    subscribe: (_, __, { autoUpdates }) => autoUpdates.watch(),
+    resolve: (update) => update,
+  }),
+}));
