@@ -1,15 +1,30 @@
+import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer, request, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type Docker from 'dockerode';
 import type { Client } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { TEST_LABEL, cleanupLabelled, followProgress, testDocker } from '../harness/docker.js';
 import { startBerth, type RunningBerth } from '../support/berth.js';
-import { DeployStack, PullImage, RemoveStack } from '../support/operations/index.js';
+import {
+  AlertsSubscription,
+  AuditLog,
+  CreateAlertRule,
+  DeleteAlertRule,
+  DeployStack,
+  GetContainer,
+  PullImage,
+  RemoveStack,
+} from '../support/operations/index.js';
 import {
   CheckImageUpdates,
   ContainerImageUpdate,
+  ImageAutoUpdateChanges,
+  ImageAutoUpdates,
   ImageUpdatesSubscription,
+  SetImageAutoUpdate,
   StackImageUpdates,
 } from '../support/operations/updates.js';
 import { subscribe, wsClient } from '../support/subscriptions.js';
@@ -74,8 +89,11 @@ class RecordingProxy {
   }
 }
 
-/** Runs the test image with `script` and commits what it wrote as a new image; answers its id. */
-async function commitImage(script: string): Promise<string> {
+/**
+ * Runs the test image with `script` and commits what it wrote as a new image, with Dockerfile-like
+ * `changes` (CMD, HEALTHCHECK); answers its id.
+ */
+async function commitImage(script: string, changes: string[] = []): Promise<string> {
   const container = await docker.createContainer({
     Image: inject('testImage'),
     Cmd: ['sh', '-c', script],
@@ -84,7 +102,7 @@ async function commitImage(script: string): Promise<string> {
   try {
     await container.start();
     await container.wait();
-    const { Id } = (await container.commit({})) as { Id: string };
+    const { Id } = (await container.commit(changes.length > 0 ? { changes } : {})) as { Id: string };
     madeImages.push(Id);
     return Id;
   } finally {
@@ -309,6 +327,232 @@ describe('image-update detection against a registry on loopback', () => {
       expect(bad.errors[0]?.extensions?.['code']).toBe('INVALID_INPUT');
     } finally {
       await fresh.stop();
+    }
+  });
+});
+
+const HTTPD = 'CMD ["/bin/httpd","-f","-p","80","-h","/www"]';
+const HEALTHY = 'HEALTHCHECK --interval=1s --timeout=2s --retries=2 CMD true';
+const UNHEALTHY = 'HEALTHCHECK --interval=1s --timeout=2s --retries=1 CMD false';
+
+/** `HH:MM` in UTC, `minutes` from now. */
+function utcTime(minutes: number): string {
+  return new Date(Date.now() + minutes * 60_000).toISOString().slice(11, 16);
+}
+const EVERY_DAY = ['MONDAY', 'TUESDAY', 'WEDNESDAY', 'THURSDAY', 'FRIDAY', 'SATURDAY', 'SUNDAY'] as const;
+
+/** The registry digest the engine recorded for `imageId` when it was pushed as `reference`. */
+async function pushedDigest(imageId: string, reference: string): Promise<string> {
+  const repo = reference.slice(0, reference.lastIndexOf(':'));
+  const digest = ((await docker.getImage(imageId).inspect()).RepoDigests ?? [])
+    .find((entry) => entry.startsWith(`${repo}@`))
+    ?.split('@')[1];
+  if (!digest) throw new Error(`no digest for ${imageId} in ${repo}`);
+  return digest;
+}
+
+/** Pushes `imageId` as `reference`, then points the engine's tag back at `local`: someone else pushed. */
+async function pushElsewhere(imageId: string, reference: string, local: string): Promise<string> {
+  await push(imageId, reference);
+  const digest = await pushedDigest(imageId, reference);
+  await docker.getImage(local).tag({ repo: reference.slice(0, reference.lastIndexOf(':')), tag: 'v1' });
+  return digest;
+}
+
+async function autoUpdateOf(name: string) {
+  const { imageAutoUpdates } = await berth.query(ImageAutoUpdates, {});
+  const found = imageAutoUpdates.find((target) => target.name === name);
+  if (!found) throw new Error(`no auto-update target ${name}`);
+  return found;
+}
+
+describe('IMAGE_UPDATE_AVAILABLE alerts and automatic updates in a maintenance window', () => {
+  it('alerts per container, does nothing in a closed window, swaps health-gated in an open one, and rolls an unhealthy image back', async () => {
+    const proxy = new RecordingProxy(inject('registry'));
+    const reference = referenceAt(await proxy.listen());
+    const name = `berth-test-upd-auto-${process.pid}-${Date.now().toString(36)}`;
+    let ruleId: string | undefined;
+    try {
+      const imageA = await commitImage('echo a > /version', [HTTPD]);
+      const imageB = await commitImage('echo b > /version', [HTTPD, HEALTHY]);
+      const imageC = await commitImage('echo c > /version', [HTTPD, UNHEALTHY]);
+      await push(imageA, reference);
+      const first = await berth.create({ image: reference, name });
+
+      const { createAlertRule } = await berth.query(CreateAlertRule, {
+        input: { name: `upd-${name}`, kind: 'IMAGE_UPDATE_AVAILABLE', scope: { container: name } },
+      });
+      if (createAlertRule.__typename !== 'CreateAlertRuleSuccess')
+        throw new Error(JSON.stringify(createAlertRule));
+      ruleId = createAlertRule.rule.id;
+      const alerts = subscribe(client, AlertsSubscription, { ruleId });
+      const changes = subscribe(client, ImageAutoUpdateChanges, {});
+      await waitFor(
+        async () => berth.app.context.alerts.subscribers > 0 && berth.app.context.autoUpdates.watchers() > 0,
+      );
+
+      // Validation first: typed INVALID_INPUT with the field.
+      const refused = await berth.query(SetImageAutoUpdate, {
+        input: { container: name, enabled: true, window: { days: ['MONDAY'], start: '25:00', end: '03:00' } },
+      });
+      expect(refused).toMatchObject({
+        setImageAutoUpdate: {
+          __typename: 'InvalidInputError',
+          code: 'INVALID_INPUT',
+          field: 'input.window.start',
+        },
+      });
+      const badZone = await berth.query(SetImageAutoUpdate, {
+        input: {
+          container: name,
+          enabled: true,
+          window: { days: ['MONDAY'], start: '01:00', end: '03:00', timeZone: 'Mars/Olympus' },
+        },
+      });
+      expect(badZone.setImageAutoUpdate).toMatchObject({
+        code: 'INVALID_INPUT',
+        field: 'input.window.timeZone',
+      });
+
+      // A window that opens in two hours: closed now.
+      const closed = await berth.query(SetImageAutoUpdate, {
+        input: {
+          container: name,
+          enabled: true,
+          window: { days: [...EVERY_DAY], start: utcTime(120), end: utcTime(180) },
+        },
+      });
+      expect(closed.setImageAutoUpdate).toMatchObject({
+        __typename: 'SetImageAutoUpdateSuccess',
+        autoUpdate: {
+          kind: 'CONTAINER',
+          name,
+          enabled: true,
+          windowOpen: false,
+          lastRun: null,
+          window: { timeZone: 'UTC' },
+        },
+      });
+      expect((await changes.next()).imageAutoUpdateChanges).toMatchObject({ name, enabled: true });
+
+      const digestB = await pushElsewhere(imageB, reference, imageA);
+      proxy.requests.length = 0;
+      const available = await updateOf(reference);
+      expect(available).toMatchObject({ status: 'AVAILABLE', remoteDigest: digestB });
+      // Detected by one HEAD: nothing was pulled.
+      const repository = reference.slice(reference.indexOf('/') + 1, reference.lastIndexOf(':'));
+      expect(proxy.requests).toEqual([`HEAD /v2/${repository}/manifests/v1`]);
+
+      const fired = (await alerts.next()).alerts;
+      expect(fired).toMatchObject({
+        state: 'FIRING',
+        containerId: first.id,
+        rule: { kind: 'IMAGE_UPDATE_AVAILABLE' },
+        image: { reference, remoteDigest: digestB, runningDigest: available.localDigest },
+      });
+      // The window is closed: the check started nothing.
+      expect(await autoUpdateOf(name)).toMatchObject({ running: false, lastRun: null, lastOutcome: null });
+      expect((await berth.query(GetContainer, { id: name })).container?.id).toBe(first.id);
+      expect(changes.pending).toEqual([]);
+
+      // Open now (it crosses midnight when now is late in the day; every day is in it).
+      await berth.query(SetImageAutoUpdate, {
+        input: {
+          container: name,
+          enabled: true,
+          window: { days: [...EVERY_DAY], start: utcTime(-60), end: utcTime(60) },
+        },
+      });
+      expect((await changes.next()).imageAutoUpdateChanges).toMatchObject({ windowOpen: true });
+      await check();
+      expect((await changes.next()).imageAutoUpdateChanges).toMatchObject({ name, running: true });
+      // A pull, the health gate, then the old container drains for 5 s before it goes.
+      const ended = (await changes.next(60_000)).imageAutoUpdateChanges;
+      expect(ended).toMatchObject({
+        running: false,
+        lastOutcome: { result: 'UPDATED', reference, toDigest: digestB },
+      });
+      expect(ended.lastRun).not.toBeNull();
+
+      const swapped = (await berth.query(GetContainer, { id: name })).container;
+      expect(swapped).toMatchObject({ name, imageId: imageB, health: 'HEALTHY', status: 'RUNNING' });
+      expect(swapped?.id).not.toBe(first.id);
+      const resolved = (await alerts.next()).alerts;
+      expect(resolved).toMatchObject({ state: 'RESOLVED', containerId: first.id, id: fired.id });
+      // The new container runs the registry's image: the next check fires nothing for it.
+      await updateOf(reference);
+      expect(alerts.pending).toEqual([]);
+      const { auditLog } = await berth.query(AuditLog, { filter: { action: 'autoUpdateContainer' } });
+      expect(auditLog.entries.find((entry) => entry.target === name)).toMatchObject({
+        tokenName: 'auto-update',
+        result: 'ok',
+      });
+
+      // An unhealthy image under the tag: the update is rolled back and the running one serves on.
+      const digestC = await pushElsewhere(imageC, reference, imageB);
+      await check();
+      expect((await changes.next()).imageAutoUpdateChanges).toMatchObject({ running: true });
+      const rolledBack = (await changes.next(60_000)).imageAutoUpdateChanges;
+      expect(rolledBack).toMatchObject({
+        running: false,
+        lastOutcome: { result: 'ROLLED_BACK', toDigest: digestC },
+      });
+      expect(rolledBack.lastOutcome?.message).toMatch(/health|unhealthy/i);
+      const kept = (await berth.query(GetContainer, { id: name })).container;
+      expect(kept).toMatchObject({ id: swapped?.id, imageId: imageB, status: 'RUNNING', health: 'HEALTHY' });
+      const denied = await berth.query(AuditLog, {
+        filter: { action: 'autoUpdateContainer', result: 'error' },
+      });
+      expect(denied.auditLog.entries.find((entry) => entry.target === name)?.result).toBe(
+        'error:REDEPLOY_FAILED',
+      );
+
+      // The digest that failed is not tried again at the next check.
+      await check();
+      expect(await autoUpdateOf(name)).toMatchObject({ running: false, lastRun: rolledBack.lastRun });
+      expect(changes.pending).toEqual([]);
+
+      alerts.unsubscribe();
+      changes.unsubscribe();
+      await waitFor(async () => berth.app.context.autoUpdates.watchers() === 0);
+    } finally {
+      if (ruleId) await berth.query(DeleteAlertRule, { id: ruleId }).catch(() => undefined);
+      await berth
+        .query(SetImageAutoUpdate, { input: { container: name, enabled: false } })
+        .catch(() => undefined);
+      await proxy.close();
+    }
+  }, 120_000);
+
+  it('keeps since across a restart (a new berth on the same database) and the checks after it', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'berth-data-'));
+    const env = { BERTH_IMAGE_UPDATE_CHECK_MINUTES: '0', BERTH_DATA_DIR: dataDir };
+    let current = await startBerth(env, { label: LABEL });
+    try {
+      const reference = referenceAt(inject('registry'));
+      const imageA = await commitImage('echo r1 > /version');
+      await push(imageA, reference);
+      const container = await current.create({ image: reference });
+      await pushElsewhere(await commitImage('echo r2 > /version'), reference, imageA);
+      const checkWith = async (on: RunningBerth) => {
+        const { checkImageUpdates } = await on.query(CheckImageUpdates, {});
+        if (checkImageUpdates.__typename !== 'CheckImageUpdatesSuccess') throw new Error('check failed');
+        return checkImageUpdates.updates.find((update) => update.reference === reference);
+      };
+      const before = await checkWith(current);
+      expect(before).toMatchObject({ status: 'AVAILABLE' });
+      expect(before?.since).toBeTruthy();
+
+      await current.stop();
+      current = await startBerth(env, { label: LABEL });
+      const read = await current.query(ContainerImageUpdate, { id: container.id });
+      expect(read.container?.imageUpdate).toMatchObject({ status: 'AVAILABLE', since: before?.since });
+      const after = await checkWith(current);
+      expect(after).toMatchObject({ status: 'AVAILABLE', since: before?.since });
+      expect(after?.checkedAt).not.toBe(before?.checkedAt);
+    } finally {
+      await current.stop();
+      await rm(dataDir, { recursive: true, force: true });
     }
   });
 });

@@ -329,7 +329,29 @@ export const MIGRATIONS: readonly Migration[] = [
     // for the local one) survives a restart; `images` maps each image id a container ran at the check
     // to the digest its registry gave it (JSON), which the IMAGE_UPDATE_AVAILABLE alerts compare. And
     // the targets opted into automatic updates, with their maintenance window and last outcome.
+    // alert_rules is made again (SQLite cannot change a CHECK) to take the kind IMAGE_UPDATE_AVAILABLE.
     up: `
+      CREATE TABLE alert_rules_next (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        kind TEXT NOT NULL CHECK (kind IN ('CPU_ABOVE', 'MEMORY_ABOVE', 'UNHEALTHY', 'RESTART_LOOP', 'OOM_KILLED', 'EXITED_NON_ZERO', 'IMAGE_UPDATE_AVAILABLE')),
+        threshold_percent REAL,
+        for_seconds INTEGER,
+        restarts INTEGER,
+        window_seconds INTEGER,
+        scope_container TEXT,
+        scope_label TEXT,
+        enabled INTEGER NOT NULL CHECK (enabled IN (0, 1)),
+        webhook_url TEXT,
+        webhook_secret TEXT,
+        last_delivery TEXT,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL,
+        CHECK ((webhook_url IS NULL) = (webhook_secret IS NULL))
+      ) STRICT;
+      INSERT INTO alert_rules_next SELECT * FROM alert_rules;
+      DROP TABLE alert_rules;
+      ALTER TABLE alert_rules_next RENAME TO alert_rules;
       CREATE TABLE image_updates (
         reference TEXT PRIMARY KEY,
         status TEXT NOT NULL CHECK (status IN ('UP_TO_DATE', 'AVAILABLE', 'UNKNOWN')),

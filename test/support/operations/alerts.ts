@@ -118,6 +118,12 @@ export const AlertEventFields = graphql(`
     at
     value
     message
+    image {
+      reference
+      runningDigest
+      remoteDigest
+      since
+    }
   }
 `);
 

@@ -62,3 +62,63 @@ export const StackImageUpdates = graphql(`
     }
   }
 `);
+
+export const ImageAutoUpdateFields = graphql(`
+  fragment ImageAutoUpdateFields on ImageAutoUpdate {
+    kind
+    name
+    enabled
+    window {
+      days
+      start
+      end
+      timeZone
+    }
+    windowOpen
+    running
+    lastRun
+    lastOutcome {
+      at
+      result
+      message
+      reference
+      toDigest
+    }
+  }
+`);
+
+export const SetImageAutoUpdate = graphql(`
+  mutation SetImageAutoUpdate($input: SetImageAutoUpdateInput!) {
+    setImageAutoUpdate(input: $input) {
+      __typename
+      ... on SetImageAutoUpdateSuccess {
+        autoUpdate {
+          ...ImageAutoUpdateFields
+        }
+      }
+      ... on Error {
+        code
+        message
+      }
+      ... on InvalidInputError {
+        field
+      }
+    }
+  }
+`);
+
+export const ImageAutoUpdates = graphql(`
+  query ImageAutoUpdates {
+    imageAutoUpdates {
+      ...ImageAutoUpdateFields
+    }
+  }
+`);
+
+export const ImageAutoUpdateChanges = graphql(`
+  subscription ImageAutoUpdateChanges {
+    imageAutoUpdateChanges {
+      ...ImageAutoUpdateFields
+    }
+  }
+`);
