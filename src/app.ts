@@ -184,6 +184,17 @@ export function buildApp(config: Config, options: BuildAppOptions = {}): App {
           drainSeconds: 5,
         }),
       findStack: (name) => stacks.get(name),
+      redeployStack: async (name, actor) => {
+        const result = await stacks.redeploy(
+          name,
+          { tokenId: null, tokenName: actor, action: 'autoUpdateStack', principal: actor },
+          { pull: true },
+        );
+        const summary = result.outcomes
+          .map(({ service, outcome, message }) => `${service}: ${outcome}${message ? ` (${message})` : ''}`)
+          .join(', ');
+        return { ok: result.ok, summary: summary || 'nothing to change' };
+      },
       audit: (entry) => audit.record(entry),
     },
     log,

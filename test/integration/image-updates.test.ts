@@ -524,6 +524,41 @@ describe('IMAGE_UPDATE_AVAILABLE alerts and automatic updates in a maintenance w
     }
   }, 120_000);
 
+  it('updates an opted-in stack by its redeploy with a pull when a check finds a newer image', async () => {
+    const reference = referenceAt(inject('registry'));
+    const name = `updauto${Date.now().toString(36)}${process.pid}`;
+    try {
+      const imageA = await commitImage('echo sa > /version', [HTTPD]);
+      const imageB = await commitImage('echo sb > /version', [HTTPD, HEALTHY]);
+      await push(imageA, reference);
+      const compose = `services:\n  app:\n    image: ${reference}\n    labels:\n      ${TEST_LABEL}: ${LABEL}\n`;
+      const { deployStack } = await berth.query(DeployStack, { input: { name, compose } });
+      expect(deployStack).toMatchObject({ __typename: 'DeployStackResult', ok: true });
+      const set = await berth.query(SetImageAutoUpdate, {
+        input: { stack: name, enabled: true, window: { days: [...EVERY_DAY], start: '00:00', end: '24:00' } },
+      });
+      expect(set.setImageAutoUpdate).toMatchObject({ autoUpdate: { kind: 'STACK', name, windowOpen: true } });
+
+      await pushElsewhere(imageB, reference, imageA);
+      expect((await updateOf(reference)).status).toBe('AVAILABLE');
+      const done = await waitFor(async () => {
+        const target = await autoUpdateOf(name);
+        return target.lastOutcome !== null && !target.running && target;
+      }, 60_000);
+      expect(done.lastOutcome).toMatchObject({ result: 'UPDATED', reference });
+      const images = await docker.listContainers({
+        all: true,
+        filters: { label: [`com.docker.compose.project=${name}`] },
+      });
+      expect(images.map((container) => container.ImageID)).toEqual([imageB]);
+    } finally {
+      await berth
+        .query(SetImageAutoUpdate, { input: { stack: name, enabled: false } })
+        .catch(() => undefined);
+      await berth.query(RemoveStack, { name, volumes: true }).catch(() => undefined);
+    }
+  }, 120_000);
+
   it('keeps since across a restart (a new berth on the same database) and the checks after it', async () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'berth-data-'));
     const env = { BERTH_IMAGE_UPDATE_CHECK_MINUTES: '0', BERTH_DATA_DIR: dataDir };
