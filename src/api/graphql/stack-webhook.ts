@@ -61,9 +61,9 @@ builder.mutationFields((t) => ({
     authScopes: { admin: true },
     type: RotateSuccessRef,
     description:
-      "Makes the stack's push webhook, or replaces its secret (the old one stops working at once), and answers the " +
-      'secret this once: 32 random bytes, base64url. Sealed with BERTH_SECRET_KEY; without one, SecretKeyMissingError ' +
-      'and nothing is stored. Removing the stack removes its webhook.',
+      'Makes the push webhook of a stack deployed from git, or replaces its secret (the old one stops working at once), ' +
+      'and answers the secret this once: 32 random bytes, base64url. Sealed with BERTH_SECRET_KEY; without one, ' +
+      'SecretKeyMissingError and nothing is stored. A stack not from git is InvalidInputError. Removing the stack removes its webhook.',
     args: { stack: t.arg.string({ required: true }) },
     errors: { directResult: true, types: [InvalidInputError, StackNotFoundError, SecretKeyMissingError] },
     resolve: (_, { stack }, { webhooks }) => webhooks.rotate(validateStackName(stack, 'stack')),

@@ -1,8 +1,15 @@
 import { randomBytes } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { AuditLog } from '../../platform/audit/log.js';
 import { SecretOpenError, type SecretBox } from '../../platform/secrets/secret-box.js';
 import type { BerthDatabase } from '../../platform/store/database.js';
-import { BerthError, SecretKeyMissingError, StackNotFoundError } from '../../shared/errors.js';
+import {
+  BerthError,
+  InvalidInputError,
+  SecretKeyMissingError,
+  StackBusyError,
+  StackNotFoundError,
+} from '../../shared/errors.js';
 import type { Logger } from '../../shared/logger.js';
 import type { StackDeployResult } from './model.js';
 import {
@@ -80,6 +87,9 @@ interface Row {
 const purposeOf = (stack: string) => `stack-webhook:${stack}`;
 
 const SECRET_BYTES = 32;
+/** How long a sync waits for another deploy of its stack to end, and how often it looks. */
+const BUSY_WAIT_MS = 60 * 60 * 1000;
+const BUSY_RETRY_MS = 1_000;
 const MAX_OUTCOME = 1000;
 const short = (commit: string | null) => (commit === null ? '(none)' : commit.slice(0, 12));
 
@@ -141,8 +151,14 @@ export class StackWebhooks {
    */
   rotate(stack: string): { webhook: StackWebhook; secret: string } {
     if (!this.#box) throw new SecretKeyMissingError('making a stack webhook');
-    // Only a stack berth keeps (deployed from a file or from git) can have one: the row it hangs on.
+    // Only a stack berth keeps can have one (the row it hangs on), and only one from git syncs.
     if (!this.#stackExists.get(stack)) throw new StackNotFoundError(stack);
+    if (this.#sync && this.#sync.followedRef(stack) === null) {
+      throw new InvalidInputError(
+        'stack',
+        `stack ${stack} is not deployed from git: a push has nothing to sync`,
+      );
+    }
     const secret = randomBytes(SECRET_BYTES).toString('base64url');
     this.#upsert.run({ stack, secret: this.#box.seal(secret, purposeOf(stack)), at: this.#now() });
     const webhook = this.get(stack);
@@ -253,8 +269,7 @@ export class StackWebhooks {
     let outcome: string;
     let result: 'ok' | `error:${string}` = 'ok';
     try {
-      if (!this.#sync) throw new Error('no git stacks to sync with');
-      outcome = describeSync(await this.#sync.sync(stack, actor));
+      outcome = describeSync(await this.#syncWhenFree(stack, actor));
     } catch (error) {
       if (error instanceof BerthError) {
         result = `error:${error.code}`;
@@ -278,6 +293,23 @@ export class StackWebhooks {
     } catch (error) {
       // The store closed under a sync that outlived berth's stop: nothing left to record it in.
       this.#log.warn(`the outcome of the webhook sync of stack ${stack} was not recorded`, error);
+    }
+  }
+
+  /**
+   * Syncs, waiting out a deploy, sync or poll of the stack that runs beside this one: it may have
+   * fetched before the push, so giving up would lose the push.
+   */
+  async #syncWhenFree(stack: string, actor: WebhookActor): Promise<StackSyncResult> {
+    if (!this.#sync) throw new Error('no git stacks to sync with');
+    const deadline = this.#now() + BUSY_WAIT_MS;
+    for (;;) {
+      try {
+        return await this.#sync.sync(stack, actor);
+      } catch (error) {
+        if (!(error instanceof StackBusyError) || this.#closed || this.#now() > deadline) throw error;
+        await sleep(BUSY_RETRY_MS, undefined, { ref: false });
+      }
     }
   }
 
