@@ -15,7 +15,12 @@ import { StackWebhooks, type StackSyncPort, type StackSyncResult } from '../../s
 import { AuditLog } from '../../src/platform/audit/log.js';
 import { SecretBox } from '../../src/platform/secrets/secret-box.js';
 import { BerthDatabase } from '../../src/platform/store/database.js';
-import { SecretKeyMissingError, StackNotFoundError } from '../../src/shared/errors.js';
+import {
+  InvalidInputError,
+  SecretKeyMissingError,
+  StackBusyError,
+  StackNotFoundError,
+} from '../../src/shared/errors.js';
 import { recordingLogger } from '../support/log.js';
 import { waitFor } from '../support/wait.js';
 
@@ -244,6 +249,32 @@ describe('StackWebhooks', () => {
     expect(sync.calls).toBe(2);
     expect(sync.most).toBe(1);
     expect(webhooks.get('web')?.lastOutcome).toBe(`synced ${'a'.repeat(12)} -> ${'b'.repeat(12)}`);
+  });
+
+  it('waits out another deploy of the stack rather than losing the push (with a stand-in sync that is busy once)', async () => {
+    let calls = 0;
+    const webhooks = webhooksWith({
+      followedRef: () => 'main',
+      async sync() {
+        calls += 1;
+        if (calls === 1) throw new StackBusyError('web');
+        return { changed: false, commit: 'd'.repeat(40), previousCommit: 'd'.repeat(40), deploy: null };
+      },
+    });
+    const { secret } = webhooks.rotate('web');
+    expect(webhooks.receive(push(secret))).toMatchObject({ kind: 'accepted' });
+    await waitFor(async () => !webhooks.syncing('web'), 10_000);
+    expect(calls).toBe(2);
+    expect(webhooks.get('web')?.lastOutcome).toBe(`up to date at ${'d'.repeat(12)}`);
+  });
+
+  it('refuses to make a webhook for a stack not from git', () => {
+    const webhooks = webhooksWith({
+      followedRef: () => null,
+      sync: () => Promise.reject(new Error('unused')),
+    });
+    expect(() => webhooks.rotate('web')).toThrow(InvalidInputError);
+    expect(webhooks.get('web')).toBeNull();
   });
 
   it('ignores pushes of other refs, deletions and other events, and answers a ping', () => {
