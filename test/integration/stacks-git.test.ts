@@ -7,12 +7,19 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { DeployStackFromGitMutationVariables } from '../gql/graphql.js';
 import { TEST_LABEL, cleanupLabelled, testDocker } from '../harness/docker.js';
 import { startBerth, uniqueName, type RunningBerth } from '../support/berth.js';
-import { startGitDaemon, startHttpGitServer, WorkingRepo, type GitServer } from '../support/git-server.js';
+import {
+  startGitDaemon,
+  startHttpGitServer,
+  startSshGitServer,
+  WorkingRepo,
+  type GitServer,
+} from '../support/git-server.js';
 import { recordingLogger } from '../support/log.js';
 import {
   Backup,
   DeployStackFromGit,
   RemoveStack,
+  Restore,
   StackHistory,
   StackSource,
   SyncStack,
@@ -369,3 +376,94 @@ async function filesUnder(directory: string): Promise<string[]> {
   const entries = await readdir(directory, { withFileTypes: true, recursive: true });
   return entries.filter((entry) => entry.isFile()).map((entry) => join(entry.parentPath, entry.name));
 }
+
+describe('SSH with a deploy key (sshd)', () => {
+  it('fails with GIT_FAILED without the key, deploys and syncs with it, records the host key, and the key appears nowhere', async () => {
+    const ssh = await startSshGitServer();
+    try {
+      const repo = await repoIn(ssh, 'ssh');
+      await repo.write({ ...REPO_FILES, 'compose.yaml': composeFile('ssh') });
+      const first = await repo.commitAndPush('first');
+      const name = stackName('gitssh');
+      const repository = ssh.url(repo.name);
+
+      const refused = await deploy({ name, repository });
+      expect(refused).toMatchObject({
+        __typename: 'GitFailedError',
+        code: 'GIT_FAILED',
+        reason: 'AUTH_REFUSED',
+      });
+
+      const answer = await deployed({ name, repository, auth: { sshPrivateKey: ssh.privateKey } });
+      expect(answer.source).toMatchObject({ commit: first, auth: 'SSH_KEY' });
+      const knownHosts = await readFile(join(dataDir, 'git-stacks', name, 'known_hosts'), 'utf8');
+      expect(knownHosts).toContain(ssh.hostKey);
+
+      await repo.write({ 'compose.yaml': composeFile('ssh-2') });
+      const second = await repo.commitAndPush('second');
+      expect(await sync(name)).toMatchObject({ changed: true, commit: second });
+
+      // The key's body, line by line (its armour lines are the same in every key).
+      const lines = ssh.privateKey.split('\n').filter((line) => line !== '' && !line.startsWith('-----'));
+      const texts = [
+        JSON.stringify(answer),
+        JSON.stringify(await berth.query(StackSource, { name })),
+        JSON.stringify((await berth.query(Backup, {})).backup),
+        log.lines.map((line) => line.text).join('\n'),
+      ];
+      for (const line of lines) for (const text of texts) expect(text).not.toContain(line);
+      for (const file of await filesUnder(dataDir)) {
+        const bytes = await readFile(file);
+        for (const line of lines) expect(bytes.includes(line), file).toBe(false);
+      }
+      // The key file lived in a private directory for the fetch alone.
+      const left = (await readdir(tmpdir())).filter((entry) => entry.startsWith('berth-git-'));
+      for (const entry of left) {
+        const inside = await readdir(join(tmpdir(), entry)).catch(() => []);
+        expect(inside, entry).not.toContain('deploy-key');
+      }
+    } finally {
+      await ssh.stop();
+    }
+  }, 120_000);
+});
+
+describe('backup and restore', () => {
+  it('keeps a git stack as its source and fetches it again on restore; one that needs a credential is reported', async () => {
+    const repo = await repoIn(daemon, 'restore');
+    await repo.write({ ...REPO_FILES, 'compose.yaml': composeFile('restored') });
+    const commit = await repo.commitAndPush('first');
+    const name = stackName('gitbak');
+    await deployed({ name, repository: daemon.url(repo.name), env: 'EXTRA=kept\n', pollMinutes: 0 });
+    const { backup } = await berth.query(Backup, {});
+    const document = backup as { sections: { stacks: { name: string; env: string; git?: unknown }[] } };
+    const entry = document.sections.stacks.find((stack) => stack.name === name)!;
+    expect(entry).toMatchObject({
+      env: 'EXTRA=kept\n',
+      git: { repository: daemon.url(repo.name), ref: 'main', path: 'compose.yaml', auth: 'NONE' },
+    });
+    const needsToken = { ...entry, name: `${name}-tok`, git: { ...(entry.git as object), auth: 'TOKEN' } };
+    stacks.push(needsToken.name);
+
+    await berth.query(RemoveStack, { name, volumes: true });
+    const { restore } = await berth.query(Restore, {
+      document: { ...document, sections: { stacks: [entry, needsToken] } },
+    });
+    if (restore.__typename !== 'RestoreSuccess') throw new Error(JSON.stringify(restore));
+    expect(restore.report.items).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ section: 'stacks', item: name, outcome: 'RESTORED' }),
+        expect.objectContaining({
+          section: 'stacks',
+          item: needsToken.name,
+          outcome: 'NOT_RESTORABLE',
+          reason: expect.stringMatching(/deployStackFromGit.*token/),
+        }),
+      ]),
+    );
+    const { stack } = await berth.query(StackSource, { name });
+    expect(stack?.source).toMatchObject({ commit, auth: 'NONE' });
+    const web = await docker.getContainer((await containerIds(name))['web']!).inspect();
+    expect(web.Config.Env).toContain('EXTRA=kept');
+  }, 120_000);
+});

@@ -1,8 +1,8 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { createConnection, createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { tmpdir, userInfo } from 'node:os';
 import { dirname, join } from 'node:path';
 import { waitFor } from './wait.js';
 
@@ -243,6 +243,78 @@ export async function startHttpGitServer(token: string): Promise<HttpGitServer> 
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
       await rm(root, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface SshGitServer extends GitServer {
+  /** The deploy key sshd accepts (OpenSSH form, no passphrase). */
+  readonly privateKey: string;
+  /** The line a known_hosts file holds for this server's host key. */
+  readonly hostKey: string;
+}
+
+/**
+ * sshd on a free loopback port, run by the current user with its own host key, taking one deploy
+ * key for that user (git-upload-pack from the login's PATH serves the fetch). As root, sshd needs
+ * its privilege separation directory, which Debian's package makes only when its service starts.
+ */
+export async function startSshGitServer(): Promise<SshGitServer> {
+  const root = await mkdtemp(join(tmpdir(), 'berth-git-ssh-'));
+  const keys = await mkdtemp(join(tmpdir(), 'berth-git-sshd-'));
+  const hostKeyFile = join(keys, 'host_ed25519');
+  const clientKeyFile = join(keys, 'deploy_ed25519');
+  await run('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'berth-test-host', '-f', hostKeyFile]);
+  await run('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'berth-test-deploy', '-f', clientKeyFile]);
+  await writeFile(join(keys, 'authorized_keys'), await readFile(`${clientKeyFile}.pub`, 'utf8'), {
+    mode: 0o600,
+  });
+  const port = await freePort();
+  const user = userInfo().username;
+  const config = join(keys, 'sshd_config');
+  await writeFile(
+    config,
+    [
+      `Port ${port}`,
+      'ListenAddress 127.0.0.1',
+      `HostKey ${hostKeyFile}`,
+      `PidFile ${join(keys, 'sshd.pid')}`,
+      `AuthorizedKeysFile ${join(keys, 'authorized_keys')}`,
+      `AllowUsers ${user}`,
+      'PubkeyAuthentication yes',
+      'PasswordAuthentication no',
+      'KbdInteractiveAuthentication no',
+      'PermitRootLogin prohibit-password',
+      // The keys sit under the world-writable tmpdir, which strict modes would refuse.
+      'StrictModes no',
+      'UsePAM no',
+      'LogLevel ERROR',
+      '',
+    ].join('\n'),
+  );
+  if (userInfo().uid === 0) await mkdir('/run/sshd', { recursive: true, mode: 0o755 });
+  const child = spawn('/usr/sbin/sshd', ['-D', '-e', '-f', config], {
+    env: { PATH: SEARCH_PATH },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+  try {
+    await listening(port);
+  } catch (error) {
+    child.kill('SIGKILL');
+    throw new Error(`sshd did not start: ${stderr || String(error)}`);
+  }
+  const hostPublic = (await readFile(`${hostKeyFile}.pub`, 'utf8')).trim().split(' ').slice(0, 2).join(' ');
+  return {
+    root,
+    privateKey: await readFile(clientKeyFile, 'utf8'),
+    hostKey: `[127.0.0.1]:${port} ${hostPublic}`,
+    url: (name) => `ssh://${user}@127.0.0.1:${port}${join(root, `${name}.git`)}`,
+    async stop() {
+      await stopProcess(child);
+      await rm(root, { recursive: true, force: true });
+      await rm(keys, { recursive: true, force: true });
     },
   };
 }
