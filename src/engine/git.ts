@@ -42,7 +42,8 @@ export class GitCli implements GitClient {
   async fetch(request: GitFetchRequest): Promise<GitFetchResult> {
     const session = await GitSession.open(request.credentials, request.knownHostsFile);
     try {
-      const run = (args: string[], cwd?: string) => this.#run(args, session, request.repository, cwd);
+      const run = (args: string[], cwd?: string) =>
+        this.#run(args, session, request.repository, cwd, request.signal);
       const ref = request.ref ?? (await this.#defaultBranch(request.repository, run));
       await mkdir(request.directory, { recursive: true });
       await run(['init', '--quiet', request.directory]);
@@ -82,7 +83,13 @@ export class GitCli implements GitClient {
     return match[1];
   }
 
-  #run(args: string[], session: GitSession, repository: string, cwd?: string): Promise<string> {
+  #run(
+    args: string[],
+    session: GitSession,
+    repository: string,
+    cwd?: string,
+    signal?: AbortSignal,
+  ): Promise<string> {
     return new Promise((resolve, reject) => {
       execFile(
         this.#binary,
@@ -95,10 +102,15 @@ export class GitCli implements GitClient {
           encoding: 'utf8',
           windowsHide: true,
           ...(cwd !== undefined && { cwd }),
+          ...(signal !== undefined && { signal }),
         },
         (error, stdout, stderr) => {
           if (!error) {
             resolve(stdout);
+            return;
+          }
+          if (signal?.aborted) {
+            reject(new GitFailedError(repository, 'FAILED', 'berth is stopping'));
             return;
           }
           const timedOut = error.killed === true || error.signal === 'SIGKILL';

@@ -17,6 +17,7 @@ import {
 import { recordingLogger } from '../support/log.js';
 import {
   Backup,
+  DeployStack,
   DeployStackFromGit,
   RemoveStack,
   Restore,
@@ -201,6 +202,13 @@ describe('deployStackFromGit and syncStack from git daemon', () => {
     expect(latest.summary).toContain(`commit ${second.slice(0, 12)} (was ${first.slice(0, 12)})`);
     expect(earliest).toMatchObject({ action: 'DEPLOY', ok: true });
     expect(earliest.summary).toContain(`commit ${first.slice(0, 12)}`);
+
+    // A stack from git changes through git.
+    const { deployStack } = await berth.query(DeployStack, {
+      input: { name, compose: composeFile('by-hand') },
+    });
+    expect(deployStack).toMatchObject({ __typename: 'InvalidInputError', code: 'INVALID_INPUT' });
+    expect(await containerIds(name)).toEqual(after);
 
     // Removing the stack removes its source and its checkout.
     await berth.query(RemoveStack, { name, volumes: true });

@@ -13,6 +13,7 @@ describe('git stack input', () => {
       'git://127.0.0.1:9418/app.git',
       'ssh://git@example.com:2222/acme/app.git',
       'git@github.com:acme/app.git',
+      'deploy@git.example.com:/srv/git/app.git',
     ])
       expect(validateRepository(url)).toBe(url);
     for (const url of [
@@ -23,7 +24,9 @@ describe('git stack input', () => {
       '--upload-pack=touch /tmp/pwned',
       'https://user:secret@example.com/app.git',
       'https://example.com/app.git with space',
-      'git@host:/../etc',
+      'ssh://-oProxyCommand=touch%20x/app.git',
+      'ssh://git@-oProxyCommand=x/app.git',
+      '-oProxyCommand=x@host:app.git',
       '',
     ])
       expect(() => validateRepository(url), url).toThrow(/input.repository|repository/);

@@ -20,6 +20,8 @@ export interface GitFetchRequest {
   credentials: GitCredentials;
   /** The known_hosts file of this stack's SSH host keys (first use accepts and records the key). */
   knownHostsFile: string;
+  /** Aborted when berth stops: git is killed and the fetch fails. */
+  signal?: AbortSignal;
 }
 
 export interface GitFetchResult {

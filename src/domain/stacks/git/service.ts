@@ -89,6 +89,8 @@ export class GitStackService implements StackSyncPort {
   /** When each stack was last polled (or synced), by name. */
   readonly #lastPoll = new Map<string, number>();
   readonly #inFlight = new Set<Promise<unknown>>();
+  /** Aborted by stop: a fetch still running is killed rather than waited for. */
+  readonly #aborts = new AbortController();
   #timer: NodeJS.Timeout | undefined;
 
   constructor(
@@ -113,10 +115,6 @@ export class GitStackService implements StackSyncPort {
   /** The branch or tag a stack follows; null for a stack not from git (the push webhooks' port). */
   followedRef(stack: string): string | null {
     return this.store.get(stack)?.ref ?? null;
-  }
-
-  sources(): GitSource[] {
-    return this.store.list().map(withoutSecret);
   }
 
   async deployFromGit(request: DeployFromGitRequest, actor: Actor): Promise<GitDeployResult> {
@@ -255,6 +253,7 @@ export class GitStackService implements StackSyncPort {
   async stop(): Promise<void> {
     clearInterval(this.#timer);
     this.#timer = undefined;
+    this.#aborts.abort();
     await Promise.allSettled([...this.#inFlight]);
   }
 
@@ -295,6 +294,7 @@ export class GitStackService implements StackSyncPort {
       ...request,
       directory: this.checkouts.checkoutOf(stack),
       knownHostsFile: this.checkouts.knownHostsOf(stack),
+      signal: this.#aborts.signal,
     });
   }
 
@@ -477,11 +477,14 @@ export function validateRepository(repository: string): string {
   if (text.startsWith('-')) fail('must not start with "-"');
   const url = /^(https?|git|ssh):\/\/([^/?#]+)(\/[^?#]*)$/.exec(text);
   if (url) {
+    // git refuses these too (an ssh host or user read as an option); said here, by name.
+    if (/(^|@)-/.test(url[2]!)) fail('must not name a host or user starting with "-"');
     if (url[1] !== 'ssh' && url[2]!.includes('@'))
       fail('must not carry a user or password in the URL: give a token in auth, where it is stored sealed');
     return text;
   }
-  if (/^[A-Za-z0-9._-]+@[A-Za-z0-9.-]+:[^/\\][^\\]*$/.test(text) && !text.includes('::')) return text;
+  if (/^[A-Za-z0-9._][A-Za-z0-9._-]*@[A-Za-z0-9.][A-Za-z0-9.-]*:[^\\]+$/.test(text) && !text.includes('::'))
+    return text;
   return fail('must be an https://, http://, git:// or ssh:// URL, or user@host:path');
 }
 
