@@ -127,7 +127,7 @@ export function buildApp(config: Config, options: BuildAppOptions = {}): App {
   const images = new ImageService(engine.images, index, log, registries);
   const networks = new NetworkService(engine, index);
   const volumes = new VolumeService(engine.volumes, index);
-  const swarm = new SwarmService(engine.swarm, log);
+  const swarm = new SwarmService(engine.swarm, log, { credentials: registries });
   const policy = new PolicyStore(database);
   const journal = new CreateJournal(audit, log);
   const containers = new ContainerService(engine, index, log, images, () => policy.get(), journal);

@@ -1,3 +1,4 @@
+import type { RegistryAuth } from '../domain/images/ports.js';
 import type Docker from 'dockerode';
 import type { HealthcheckSpec, KeyValue, PortProtocol } from '../domain/containers/model.js';
 import type { DeployedSpec, ServiceRevision, SwarmEngine } from '../domain/swarm/ports.js';
@@ -526,9 +527,14 @@ export class DockerSwarm implements SwarmEngine<Docker.ServiceSpec> {
   }
 
   /** Creates the service and answers its id; the swarm schedules its tasks afterwards. */
-  async create(deployment: ServiceDeployment): Promise<string> {
+  async create(deployment: ServiceDeployment, auth?: RegistryAuth | null): Promise<string> {
+    // dockerode sends `authconfig` as the X-Registry-Auth header; with none, no header at all.
     const created = await this.#calls.run('service.create', deployment.name, (docker) =>
-      docker.createService(toServiceSpec(deployment) as Docker.CreateServiceOptions),
+      // Given as two arguments even without auth: with one, dockerode sends the spec itself as the header.
+      docker.createService(
+        (auth ? { ...auth } : undefined) as Docker.AuthConfig,
+        toServiceSpec(deployment) as Docker.CreateServiceOptions,
+      ),
     );
     return created.id;
   }
@@ -545,14 +551,21 @@ export class DockerSwarm implements SwarmEngine<Docker.ServiceSpec> {
       updateConfig: toPolicy(spec.UpdateConfig),
       rollbackConfig: toPolicy(spec.RollbackConfig),
       hasPreviousSpec: raw.PreviousSpec != null,
+      image: (spec.TaskTemplate as Docker.ContainerTaskSpec | undefined)?.ContainerSpec?.Image ?? '',
       spec,
     };
   }
 
   /** The revision's spec with `write` applied, named by the version read (a stale one is refused). */
-  async update(revision: ServiceRevision<Docker.ServiceSpec>, write: ServiceWrite): Promise<void> {
+  async update(
+    revision: ServiceRevision<Docker.ServiceSpec>,
+    write: ServiceWrite,
+    auth?: RegistryAuth | null,
+  ): Promise<void> {
     await this.#calls.run('service.update', revision.reference, (docker) =>
+      // dockerode takes the header from `authconfig` beside the request's query and body.
       docker.getService(revision.id).update({
+        ...(auth && { authconfig: { ...auth } }),
         _query: { version: revision.version },
         _body: applyChange(revision.spec, write),
       }),

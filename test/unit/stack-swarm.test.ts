@@ -208,6 +208,7 @@ describe('a stack service written again', () => {
     updateConfig: null,
     rollbackConfig: null,
     hasPreviousSpec: false,
+    image: '',
     spec: current,
   };
 

@@ -1,6 +1,12 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import type Docker from 'dockerode';
 import { describe, expect, it } from 'vitest';
-import type { ServiceRevision } from '../../src/domain/swarm/ports.js';
+import type { ServiceRevision, SwarmEngine } from '../../src/domain/swarm/ports.js';
+import { SwarmService } from '../../src/domain/swarm/service.js';
+import { DockerEngine } from '../../src/engine/engine.js';
+import { loadConfig } from '../../src/platform/config.js';
+import { recordingLogger } from '../support/log.js';
 import { deploymentOf, serviceWrite } from '../../src/domain/swarm/rules.js';
 import { applyChange, toRequestedSpec, toServiceSpec } from '../../src/engine/swarm.js';
 
@@ -107,6 +113,7 @@ const revision: ServiceRevision = {
   },
   rollbackConfig: null,
   hasPreviousSpec: false,
+  image: 'registry.test/web:v1',
   spec: engineSpec,
 };
 
@@ -135,5 +142,81 @@ describe('a change as the swarm is sent it (pure rules, no engine)', () => {
     expect(() => serviceWrite({ ...revision, mode: 'GLOBAL' }, { replicas: 5 })).toThrow(
       'service "web" is not replicated: it runs one task per node',
     );
+  });
+});
+
+/**
+ * The swarm's X-Registry-Auth header. A fake Engine API on loopback stands in for the engine: the
+ * harness's private swarm cannot reach an authenticated registry on this host's loopback, so what
+ * berth sends is checked here, and the registry-credentials test proves the same header on pulls.
+ */
+describe('registry credentials sent with service writes (a fake Engine API on loopback)', () => {
+  const auth = { serveraddress: 'registry.test', username: 'ci-bot', password: 's3cret' };
+
+  async function fakeEngine() {
+    const seen: { method: string; path: string; auth: string | undefined }[] = [];
+    const server = createServer((request, response) => {
+      seen.push({
+        method: request.method ?? '',
+        path: (request.url ?? '').replace(/^\/v[\d.]+/, '').split('?')[0] ?? '',
+        auth: request.headers['x-registry-auth'] as string | undefined,
+      });
+      request.resume();
+      response.writeHead(request.url?.includes('/services/create') ? 201 : 200, {
+        'content-type': 'application/json',
+      });
+      response.end(JSON.stringify({ ID: 'svc1' }));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    const engine = new DockerEngine(loadConfig({ DOCKER_HOST: `tcp://127.0.0.1:${port}` }).engine);
+    return { seen, engine, close: () => new Promise((resolve) => server.close(resolve)) };
+  }
+
+  const decoded = (header: string | undefined) =>
+    header === undefined
+      ? undefined
+      : (JSON.parse(Buffer.from(header, 'base64').toString('utf8')) as unknown);
+
+  it('sends the credential on create and update, and no header without one', async () => {
+    const { seen, engine, close } = await fakeEngine();
+    try {
+      const deployment = deploymentOf(toRequestedSpec(engineSpec, new Map()));
+      await engine.swarm.create(deployment, auth);
+      await engine.swarm.create(deployment, null);
+      const write = serviceWrite(revision, { replicas: 3 }, ['berth.managed']);
+      await engine.swarm.update({ ...revision, spec: engineSpec }, write, auth);
+      await engine.swarm.update({ ...revision, spec: engineSpec }, write, null);
+      expect(seen.map(({ method, path }) => `${method} ${path}`)).toEqual([
+        'POST /services/create',
+        'POST /services/create',
+        'POST /services/svc1/update',
+        'POST /services/svc1/update',
+      ]);
+      expect(seen.map(({ auth: header }) => decoded(header))).toEqual([auth, undefined, auth, undefined]);
+    } finally {
+      await close();
+    }
+  });
+
+  it('looks the credential up by the image the write leaves the service on', async () => {
+    const asked: string[] = [];
+    const sent: unknown[] = [];
+    const swarmEngine = {
+      create: async (_deployment: unknown, given: unknown) => (sent.push(given), 'svc1'),
+      revision: async () => revision,
+      update: async (_revision: unknown, _write: unknown, given: unknown) => void sent.push(given),
+      service: async () => ({ id: 'svc1', name: 'web', tasks: [] }),
+    } as unknown as SwarmEngine;
+    const swarm = new SwarmService(swarmEngine, recordingLogger().logger, {
+      credentials: {
+        authFor: (image) => (asked.push(image), image.startsWith('registry.test/') ? auth : null),
+      },
+    });
+    await swarm.deploy({ ...toRequestedSpec(engineSpec, new Map()), image: 'registry.test/web:v2' });
+    await swarm.update('web', { replicas: 3 });
+    await swarm.update('web', { image: 'docker.io/library/busybox:1.36' });
+    expect(asked).toEqual(['registry.test/web:v2', 'registry.test/web:v1', 'docker.io/library/busybox:1.36']);
+    expect(sent).toEqual([auth, auth, null]);
   });
 });

@@ -1,3 +1,4 @@
+import type { RegistryAuth } from '../images/ports.js';
 import type { KeyValue } from '../containers/model.js';
 import type {
   Service,
@@ -25,6 +26,8 @@ export interface ServiceRevision<Spec = unknown> {
   rollbackConfig: UpdatePolicy | null;
   /** Whether it keeps the spec it had before its last update: what a rollback returns to. */
   hasPreviousSpec: boolean;
+  /** The image its tasks run, as the spec names it. */
+  image: string;
   spec: Spec;
 }
 
@@ -42,15 +45,18 @@ export interface SwarmEngine<Spec = unknown> {
   service(reference: string): Promise<Service>;
   /** The specs of the services carrying `label`, as berth would deploy them again. */
   specs(label: string): Promise<DeployedSpec[]>;
-  /** Creates the service and returns its id. */
-  create(deployment: ServiceDeployment): Promise<string>;
+  /**
+   * Creates the service and returns its id. `auth` (the image's registry credential) goes to the
+   * swarm in the X-Registry-Auth header, which hands it to the nodes that pull for its tasks.
+   */
+  create(deployment: ServiceDeployment, auth?: RegistryAuth | null): Promise<string>;
   /** The service as it is now, for a write. */
   revision(reference: string): Promise<ServiceRevision<Spec>>;
   /**
    * Writes the revision's spec with `write` applied. ServiceVersionConflictError when another
    * writer changed the service since the revision was read.
    */
-  update(revision: ServiceRevision<Spec>, write: ServiceWrite): Promise<void>;
+  update(revision: ServiceRevision<Spec>, write: ServiceWrite, auth?: RegistryAuth | null): Promise<void>;
   /** Returns the service to its spec before the last update, as `docker service rollback`. */
   rollback(revision: ServiceRevision<Spec>): Promise<void>;
   remove(reference: string): Promise<void>;

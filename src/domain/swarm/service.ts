@@ -1,3 +1,4 @@
+import type { RegistryAuth, RegistryAuthProvider } from '../images/ports.js';
 import type { Logger } from '../../shared/logger.js';
 import type { KeyValue } from '../containers/model.js';
 import { MANAGED_LABEL } from '../lifecycle/service.js';
@@ -30,12 +31,14 @@ function withoutManagedLabel(labels: readonly KeyValue[]): KeyValue[] {
  */
 export class SwarmService {
   readonly #rollouts: RolloutHub;
+  readonly #credentials: RegistryAuthProvider | undefined;
 
   constructor(
     private readonly swarm: SwarmEngine,
     log: Logger,
-    options: { rolloutPollIntervalMs?: number } = {},
+    options: { rolloutPollIntervalMs?: number; credentials?: RegistryAuthProvider } = {},
   ) {
+    this.#credentials = options.credentials;
     // The followers see each service as every other answer shows it: its tasks in order.
     this.#rollouts = new RolloutHub(
       { service: (reference) => this.#service(reference) },
@@ -52,6 +55,14 @@ export class SwarmService {
   async list(): Promise<Service[]> {
     const services = await this.swarm.services();
     return services.map(withTasksInOrder).sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  /**
+   * The saved credential of the image's registry, read at each write as a pull reads it: the
+   * swarm's nodes pull with what the write sent, or anonymously without one.
+   */
+  #authFor(image: string): RegistryAuth | null {
+    return image === '' ? null : (this.#credentials?.authFor(image) ?? null);
   }
 
   /** One service, its tasks in order. */
@@ -75,7 +86,7 @@ export class SwarmService {
    */
   async deploy(spec: ServiceSpec): Promise<Service> {
     const labels = [...withoutManagedLabel(spec.labels), { ...MANAGED_LABEL }];
-    const id = await this.swarm.create(deploymentOf({ ...spec, labels }));
+    const id = await this.swarm.create(deploymentOf({ ...spec, labels }), this.#authFor(spec.image));
     return this.#service(id);
   }
 
@@ -107,7 +118,11 @@ export class SwarmService {
     const labelled =
       change.labels === undefined ? change : { ...change, labels: withoutManagedLabel(change.labels) };
     await this.#write(reference, (revision) =>
-      this.swarm.update(revision, serviceWrite(revision, labelled, [MANAGED_LABEL.name])),
+      this.swarm.update(
+        revision,
+        serviceWrite(revision, labelled, [MANAGED_LABEL.name]),
+        this.#authFor(change.image ?? revision.image),
+      ),
     );
     return this.#service(reference);
   }
