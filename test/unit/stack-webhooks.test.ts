@@ -21,7 +21,7 @@ import {
   StackBusyError,
   StackNotFoundError,
 } from '../../src/shared/errors.js';
-import { recordingLogger } from '../support/log.js';
+import { recordingLogger, type RecordingLogger } from '../support/log.js';
 import { waitFor } from '../support/wait.js';
 
 const KEY = randomBytes(32).toString('base64');
@@ -173,11 +173,11 @@ function controlledSync() {
   };
 }
 
-function webhooksWith(sync: StackSyncPort | null, options: { key?: boolean } = {}) {
+function webhooksWith(sync: StackSyncPort | null, options: { key?: boolean; log?: RecordingLogger } = {}) {
   return new StackWebhooks(database, options.key === false ? undefined : SecretBox.fromSetting(KEY), {
     sync,
     audit: new AuditLog(database),
-    log: recordingLogger().logger,
+    log: (options.log ?? recordingLogger()).logger,
     urlOf: (stack) => `/berth/hooks/stacks/${stack}`,
   });
 }
@@ -229,9 +229,16 @@ describe('StackWebhooks', () => {
 
   it('refuses a delivery it cannot open (the key is gone), and tells the operator in lastOutcome', () => {
     const { secret } = webhooksWith(null).rotate('web');
-    const keyless = webhooksWith(null, { key: false });
+    const log = recordingLogger();
+    const keyless = webhooksWith(null, { key: false, log });
     expect(keyless.receive(push(secret))).toEqual({ kind: 'refused' });
-    expect(keyless.get('web')?.lastOutcome).toMatch(/^refused: .*BERTH_SECRET_KEY/);
+    expect(keyless.get('web')).toMatchObject({
+      lastDeliveryAt: null,
+      lastOutcome: expect.stringMatching(/^refused: .*BERTH_SECRET_KEY/),
+    });
+    expect(keyless.receive(push(secret))).toEqual({ kind: 'refused' });
+    // Said once, however many deliveries come.
+    expect(log.lines.filter((line) => line.level === 'warn')).toHaveLength(1);
   });
 
   it('coalesces pushes that arrive while a sync runs into one more, never two at once (with a stand-in sync)', async () => {

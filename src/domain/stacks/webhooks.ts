@@ -140,8 +140,8 @@ export class StackWebhooks {
        ON CONFLICT (stack) DO UPDATE SET secret = @secret, created_at = @at,
          last_delivery_at = NULL, last_outcome = NULL`,
     );
-    this.#delivered = database.prepare<[number, string, string]>(
-      'UPDATE stack_webhooks SET last_delivery_at = ?, last_outcome = ? WHERE stack = ?',
+    this.#delivered = database.prepare<[number | null, string, string]>(
+      'UPDATE stack_webhooks SET last_delivery_at = COALESCE(?, last_delivery_at), last_outcome = ? WHERE stack = ?',
     );
   }
 
@@ -231,9 +231,14 @@ export class StackWebhooks {
         problem = `the webhook secret of stack ${row.stack} does not open with this BERTH_SECRET_KEY; rotate it`;
       }
     }
-    // The delivery is refused as unsigned ones are, so the forge is told nothing; the operator is.
-    this.#log.warn(problem);
-    this.#record(row.stack, `refused: ${problem}`);
+    // The delivery is refused as unsigned ones are, so the forge is told nothing; the operator is,
+    // once (anyone can post here: a stream of deliveries must not become a stream of log lines).
+    // Not a delivery of the webhook's: who sent it is unknown.
+    const outcome = `refused: ${problem}`;
+    if (row.last_outcome !== outcome) {
+      this.#log.warn(problem);
+      this.#record(row.stack, outcome, false);
+    }
     return null;
   }
 
@@ -313,15 +318,11 @@ export class StackWebhooks {
     }
   }
 
+  /** Sets the outcome; `delivered` for a signed delivery, which moves lastDeliveryAt too. */
   #record(stack: string, outcome: string, delivered = true): void {
     const text = outcome.length > MAX_OUTCOME ? `${outcome.slice(0, MAX_OUTCOME - 1)}…` : outcome;
-    if (delivered) {
-      this.#delivered.run(this.#now(), text, stack);
-      return;
-    }
-    const row = this.#get.get(stack);
-    // Removed (or rotated away) while it synced: its outcome is no one's now.
-    if (row) this.#delivered.run(row.last_delivery_at ?? this.#now(), text, stack);
+    // A stack removed while it synced has no row left: its outcome is no one's now.
+    this.#delivered.run(delivered ? this.#now() : null, text, stack);
   }
 
   /** Whether a sync of `stack` runs (or is queued) now. */
