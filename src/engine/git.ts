@@ -165,9 +165,12 @@ class GitSession {
     ];
     if (credentials.kind === 'TOKEN') {
       const basic = Buffer.from(`${credentials.username}:${credentials.token}`, 'utf8').toString('base64');
-      env['GIT_CONFIG_COUNT'] = '1';
+      env['GIT_CONFIG_COUNT'] = '2';
       env['GIT_CONFIG_KEY_0'] = 'http.extraHeader';
       env['GIT_CONFIG_VALUE_0'] = `Authorization: Basic ${basic}`;
+      // The header goes with every request git makes: a redirect must not take it to another host.
+      env['GIT_CONFIG_KEY_1'] = 'http.followRedirects';
+      env['GIT_CONFIG_VALUE_1'] = 'false';
       secrets.push(credentials.token, basic);
     } else if (credentials.kind === 'SSH_KEY') {
       const keyFile = join(directory, 'deploy-key');

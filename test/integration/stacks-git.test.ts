@@ -333,6 +333,23 @@ describe('HTTPS-like with a token (git http-backend)', () => {
       const second = await repo.commitAndPush('second');
       expect(await sync(name)).toMatchObject({ changed: true, commit: second });
 
+      // A redirect to another host is not followed, so the token never reaches it.
+      const other = await startHttpGitServer(token);
+      const redirecting = await startHttpGitServer(token, { redirectTo: other.base });
+      try {
+        const moved = await deploy({
+          name: stackName('gitmoved'),
+          repository: redirecting.url(repo.name),
+          auth: { token },
+        });
+        expect(moved).toMatchObject({ __typename: 'GitFailedError', code: 'GIT_FAILED' });
+        expect(redirecting.authorizations.length).toBeGreaterThan(0);
+        expect(other.authorizations).toEqual([]);
+      } finally {
+        await redirecting.stop();
+        await other.stop();
+      }
+
       // Where the token could leak: the answers, the database, berth's files, its logs, a backup.
       const { backup } = await berth.query(Backup, {});
       const kept = (backup as { sections: { stacks: { name: string; git?: unknown }[] } }).sections.stacks;

@@ -170,13 +170,19 @@ export async function startGitDaemon(): Promise<GitServer> {
 export interface HttpGitServer extends GitServer {
   /** Every request's Authorization header, as received (undefined when it had none). */
   readonly authorizations: (string | undefined)[];
+  /** `http://127.0.0.1:<port>`. */
+  readonly base: string;
 }
 
 /**
  * `git http-backend` as CGI behind a node HTTP server that answers 401 unless the request carries
  * HTTP Basic credentials whose password is `token` (any user name, as the forges take tokens).
  */
-export async function startHttpGitServer(token: string): Promise<HttpGitServer> {
+export async function startHttpGitServer(
+  token: string,
+  /** Answer every request with a 301 to the same path under this base URL instead. */
+  options: { redirectTo?: string } = {},
+): Promise<HttpGitServer> {
   const root = await mkdtemp(join(tmpdir(), 'berth-git-http-'));
   const authorizations: (string | undefined)[] = [];
   const authorized = (header: string | undefined) => {
@@ -186,6 +192,10 @@ export async function startHttpGitServer(token: string): Promise<HttpGitServer> 
   };
   const server = createHttpServer((request: IncomingMessage, response: ServerResponse) => {
     authorizations.push(request.headers.authorization);
+    if (options.redirectTo !== undefined) {
+      response.writeHead(301, { location: `${options.redirectTo}${request.url ?? '/'}` }).end();
+      return;
+    }
     if (!authorized(request.headers.authorization)) {
       response.writeHead(401, { 'www-authenticate': 'Basic realm="berth test"' }).end('unauthorized\n');
       return;
@@ -239,6 +249,7 @@ export async function startHttpGitServer(token: string): Promise<HttpGitServer> 
     root,
     authorizations,
     url: (name) => `http://127.0.0.1:${port}/${name}.git`,
+    base: `http://127.0.0.1:${port}`,
     async stop() {
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
