@@ -21,6 +21,10 @@ describe('the dashboard’s GraphQL documents', () => {
     operations.REGISTRY_CREDENTIALS,
     operations.SAVE_REGISTRY_CREDENTIAL,
     operations.REMOVE_REGISTRY_CREDENTIAL,
+    operations.SYNC_STACK,
+    operations.DEPLOY_STACK_FROM_GIT,
+    operations.STACK_WEBHOOK,
+    operations.ROTATE_STACK_WEBHOOK,
   ];
 
   // Codegen validates them when it writes web/src/gql/; this holds them to the schema as it is now.

@@ -5,6 +5,9 @@ import type {
   DashboardImageUpdateFragment,
   DashboardCheckImageUpdatesMutation,
   DashboardRegistryCredentialsQuery,
+  DashboardSyncStackMutation,
+  DashboardDeployStackFromGitMutation,
+  DashboardStackWebhookQuery,
   DashboardEventsSubscription,
   DashboardLogsSubscription,
   DashboardRemoveMutation,
@@ -321,6 +324,15 @@ graphql(`
     deployedAt
     compose
     env
+    source {
+      repository
+      ref
+      path
+      commit
+      syncedAt
+      pollMinutes
+      auth
+    }
     services {
       name
       desiredReplicas
@@ -596,6 +608,153 @@ export const REMOVE_REGISTRY_CREDENTIAL = graphql(`
       ... on RemoveRegistryCredentialSuccess {
         credential {
           registry
+        }
+      }
+      ... on Error {
+        code
+        message
+      }
+      ... on InvalidInputError {
+        field
+      }
+    }
+  }
+`);
+
+// Stacks from git: sync, deploy from a repository, the push webhook.
+
+export type { GitAuthKind } from './gql/graphql.js';
+
+/** Fetches the stack's repository again; deploys only when the commit or the files changed. */
+export const SYNC_STACK = graphql(`
+  mutation DashboardSyncStack($name: String!) {
+    syncStack(name: $name) {
+      __typename
+      ... on SyncStackSuccess {
+        changed
+        commit
+        previousCommit
+        deploy {
+          ok
+          outcomes {
+            service
+            outcome
+            message
+          }
+        }
+      }
+      ... on InvalidComposeError {
+        problems {
+          path
+          line
+          column
+          message
+          key
+        }
+      }
+      ... on Error {
+        code
+        message
+      }
+      ... on InvalidInputError {
+        field
+      }
+      ... on PolicyViolationError {
+        field
+      }
+    }
+  }
+`);
+export type SyncStackAnswer = DashboardSyncStackMutation['syncStack'];
+
+export const DEPLOY_STACK_FROM_GIT = graphql(`
+  mutation DashboardDeployStackFromGit($input: DeployStackFromGitInput!) {
+    deployStackFromGit(input: $input) {
+      __typename
+      ... on DeployStackFromGitSuccess {
+        source {
+          repository
+          ref
+          path
+          commit
+        }
+        deploy {
+          applied
+          ok
+          plan {
+            stack
+            hash
+            changes
+            services {
+              service
+              action
+              currentReplicas
+              desiredReplicas
+              reason
+            }
+            resources {
+              kind
+              key
+              name
+              action
+            }
+          }
+          outcomes {
+            service
+            outcome
+            message
+          }
+        }
+      }
+      ... on InvalidComposeError {
+        problems {
+          path
+          line
+          column
+          message
+          key
+        }
+      }
+      ... on Error {
+        code
+        message
+      }
+      ... on InvalidInputError {
+        field
+      }
+      ... on PolicyViolationError {
+        field
+      }
+    }
+  }
+`);
+export type DeployStackFromGitAnswer = DashboardDeployStackFromGitMutation['deployStackFromGit'];
+
+/** Operator; null when the stack has no webhook yet. */
+export const STACK_WEBHOOK = graphql(`
+  query DashboardStackWebhook($stack: String!) {
+    stackWebhook(stack: $stack) {
+      url
+      createdAt
+      lastDeliveryAt
+      lastOutcome
+    }
+  }
+`);
+export type StackWebhook = NonNullable<DashboardStackWebhookQuery['stackWebhook']>;
+
+/** Admin: a new secret, answered this once; the old one stops working at once. */
+export const ROTATE_STACK_WEBHOOK = graphql(`
+  mutation DashboardRotateStackWebhook($stack: String!) {
+    result: rotateStackWebhook(stack: $stack) {
+      __typename
+      ... on RotateStackWebhookSuccess {
+        secret
+        webhook {
+          url
+          createdAt
+          lastDeliveryAt
+          lastOutcome
         }
       }
       ... on Error {

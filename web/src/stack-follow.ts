@@ -21,6 +21,8 @@ export async function runFollowed<T>(
   stack: string,
   onProgress: (message: StackProgress) => void,
   run: () => Promise<T>,
+  /** True for an answer after which no step comes (a sync that found nothing new): no trailing wait. */
+  changesNothing: (answer: T) => boolean = () => false,
 ): Promise<T> {
   let unsubscribe = () => {};
   let ended = false;
@@ -74,7 +76,7 @@ export async function runFollowed<T>(
       );
     }
     const answer = await run();
-    if (!ended) {
+    if (!ended && !changesNothing(answer)) {
       await Promise.race([endedPromise, new Promise((resolve) => window.setTimeout(resolve, TRAILING_MS))]);
     }
     return answer;

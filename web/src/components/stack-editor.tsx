@@ -275,7 +275,7 @@ export function StackEditor(props: Props) {
   );
 }
 
-function PlanView(props: { plan: StackPlan; stale: boolean }) {
+export function PlanView(props: { plan: StackPlan; stale: boolean }) {
   const { plan } = props;
   return (
     <section class="plan" aria-label="Plan" data-changes={String(plan.changes)}>
@@ -337,7 +337,11 @@ function PlanView(props: { plan: StackPlan; stale: boolean }) {
   );
 }
 
-function Outcomes(props: { stack: string; result: DeployStackResult; linkToStack: boolean }) {
+export function Outcomes(props: {
+  stack: string;
+  result: Pick<DeployStackResult, 'ok' | 'outcomes'>;
+  linkToStack: boolean;
+}) {
   const { result } = props;
   return (
     <section class="outcomes" aria-label="Outcomes" data-ok={String(result.ok)}>

@@ -22,6 +22,7 @@ import type { DashboardStore } from '../store.js';
 import { HealthBadge, StatusBadge, UpdateBadge } from './badges.js';
 import { ProgressLog, StackStatusBadge, failureText, payloadError } from './stack-common.js';
 import { StackEditor } from './stack-editor.js';
+import { GitDeployForm, GitSourceCard } from './stack-git.js';
 import { CheckUpdatesButton } from './update-check.js';
 
 /** Container events come in bursts during a deploy: the stacks are read again once it settles. */
@@ -86,15 +87,18 @@ export function StacksPage(props: { api: BerthApi; store: DashboardStore; stack:
       </div>
       <div class="column">
         {props.stack === null ? (
-          <StackEditor
-            key="new"
-            api={api}
-            store={store}
-            stack={null}
-            initialCompose=""
-            initialEnv=""
-            onDeployed={changed}
-          />
+          <>
+            <StackEditor
+              key="new"
+              api={api}
+              store={store}
+              stack={null}
+              initialCompose=""
+              initialEnv=""
+              onDeployed={changed}
+            />
+            <GitDeployForm api={api} store={store} onDeployed={changed} />
+          </>
         ) : (
           <StackView
             key={props.stack}
@@ -407,6 +411,7 @@ function StackView(props: {
           <ProgressLog messages={progress.messages} label={progress.label} />
         )}
       </section>
+      <GitSourceCard api={api} store={store} stack={stack} onChanged={props.onChanged} />
       <StackEditor
         key={`${stack.name}:${stack.hash ?? ''}`}
         api={api}
