@@ -1,9 +1,17 @@
-// `npm run token -- create|list|revoke|generate`: manages API tokens in the database under
+// `npm run token -- create|create-deploy|list|revoke|generate`: manages API tokens in the database under
 // BERTH_DATA_DIR, with the same configuration and services as the server (which may be running).
 // Exit codes: 0 done, 1 it failed (no such token, database error), 2 the command was wrong.
 
 import { parseArgs } from 'node:util';
-import { generateToken, ROLES, TokenService, type Role, type TokenRecord } from './platform/auth/tokens.js';
+import {
+  DEPLOY_OPERATIONS,
+  generateToken,
+  ROLES,
+  TokenService,
+  type DeployOperation,
+  type Role,
+  type TokenRecord,
+} from './platform/auth/tokens.js';
 import { ConfigError, loadConfig } from './platform/config.js';
 import { BerthError, InvalidInputError } from './shared/errors.js';
 import { BerthDatabase } from './platform/store/database.js';
@@ -12,8 +20,10 @@ const USAGE = `usage: npm run token -- <command>
 
   create --name <name> --role <${ROLES.join('|')}>
       makes a token and prints it, once, on standard output (details on standard error)
+  create-deploy --name <name> --operation <${DEPLOY_OPERATIONS.join('|')}> --target <stack or container name>
+      makes a deploy token, whose only power is that operation on that target; printed once
   list [--json]
-      every token: id, name, role, created, last used, revoked; never a secret
+      every token: id, name, role or deploy scope, created, last used, revoked; never a secret
   revoke <id|name>
       revokes the token with that id, or the active token with that name
   generate
@@ -62,6 +72,27 @@ const COMMANDS: Record<string, (tokens: TokenService, args: string[]) => number>
     return 0;
   },
 
+  'create-deploy'(tokens, args) {
+    const { values } = parse(args, {
+      name: { type: 'string' },
+      operation: { type: 'string' },
+      target: { type: 'string' },
+    });
+    for (const option of ['name', 'operation', 'target']) {
+      if (values[option] === undefined) throw new UsageError(`create-deploy needs --${option}`);
+    }
+    const { token, record } = tokens.createDeploy({
+      name: String(values['name']),
+      operation: String(values['operation']) as DeployOperation,
+      target: String(values['target']),
+    });
+    console.error(
+      `created deploy token ${record.id} "${record.name}" (${scopeText(record)}); this is the only time it is shown:`,
+    );
+    console.log(token);
+    return 0;
+  },
+
   list(tokens, args) {
     const { values } = parse(args, { json: { type: 'boolean' } });
     const records = tokens.list();
@@ -78,7 +109,7 @@ const COMMANDS: Record<string, (tokens: TokenService, args: string[]) => number>
       ...records.map((record) => [
         record.id,
         record.name,
-        record.role,
+        scopeText(record),
         time(record.createdAt),
         time(record.lastUsedAt),
         time(record.revokedAt),
@@ -103,7 +134,9 @@ const COMMANDS: Record<string, (tokens: TokenService, args: string[]) => number>
     if (reference === undefined || extra.length > 0)
       throw new UsageError('revoke needs one token id or name');
     const record: TokenRecord = tokens.revoke(reference);
-    console.log(`revoked token ${record.id} "${record.name}" (${record.role}) at ${time(record.revokedAt)}`);
+    console.log(
+      `revoked token ${record.id} "${record.name}" (${scopeText(record)}) at ${time(record.revokedAt)}`,
+    );
     return 0;
   },
 };
@@ -122,6 +155,11 @@ function parse(
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
+}
+
+/** The role, or a deploy token's scope: `deploy REDEPLOY_STACK shop`. */
+function scopeText(record: TokenRecord): string {
+  return record.scope ? `deploy ${record.scope.operation} ${record.scope.target}` : record.role;
 }
 
 function time(value: Date | null): string {

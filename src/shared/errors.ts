@@ -76,7 +76,11 @@ export const ERROR_CODES = {
     description:
       'A token was sent in the URL, where logs and proxies keep it; send it in the Authorization header.',
   },
-  FORBIDDEN: { httpStatus: 403, description: "The token's role does not allow this operation." },
+  FORBIDDEN: {
+    httpStatus: 403,
+    description:
+      "The token's role does not allow this operation; for a deploy token, anything but its one operation on its target.",
+  },
   RATE_LIMITED: {
     httpStatus: 429,
     description:
@@ -424,8 +428,12 @@ export class TokenInUrlError extends BerthError {
 
 export class ForbiddenError extends BerthError {
   readonly code = 'FORBIDDEN';
-  constructor(readonly required: string) {
-    super(`this needs the ${required} role`);
+  constructor(
+    readonly required: string,
+    /** Instead of the default: e.g. what a deploy token may do. */
+    message?: string,
+  ) {
+    super(message ?? `this needs the ${required} role`);
   }
 }
 

@@ -290,6 +290,7 @@ describe('the role table, for every root field', () => {
       'auditLog',
       'createPolicy',
       'createToken',
+      'createDeployToken',
       'revokeToken',
       'setCreatePolicy',
       'alertRules',

@@ -15,6 +15,7 @@ import {
   TokenService,
   type Role,
 } from '../../src/platform/auth/tokens.js';
+import { forbiddenFor, hasRole, mayDeploy } from '../../src/platform/auth/principal.js';
 import { ConfigError, loadConfig } from '../../src/platform/config.js';
 import { InvalidInputError, TokenNotFoundError } from '../../src/shared/errors.js';
 import { BerthDatabase, DatabaseError } from '../../src/platform/store/database.js';
@@ -91,6 +92,7 @@ describe('token format', () => {
       createdAt: expect.any(Date),
       lastUsedAt: null,
       revokedAt: null,
+      scope: null,
     });
     expect(JSON.stringify(tokens.list())).not.toContain(parseToken(token)?.secret);
   });
@@ -270,6 +272,7 @@ describe('create, list and revoke', () => {
         'name',
         'revokedAt',
         'role',
+        'scope',
         'source',
       ]);
   });
@@ -347,6 +350,47 @@ describe('create, list and revoke', () => {
     tokens.create({ name: 'ci', role: 'viewer' });
     expect(invalidInput(() => tokens.create({ name: 'ci', role: 'admin' })).field).toBe('name');
     expect(tokens.list()).toHaveLength(1);
+  });
+});
+
+describe('deploy tokens', () => {
+  it('keep their scope, have no role (hasRole false for each), and may only do that one thing', () => {
+    const tokens = new TokenService(open());
+    const { token, record } = tokens.createDeploy({
+      name: 'ci-shop',
+      operation: 'REDEPLOY_STACK',
+      target: 'shop',
+    });
+    expect(record.scope).toEqual({ operation: 'REDEPLOY_STACK', target: 'shop' });
+    const verified = tokens.verify(token);
+    expect(verified?.scope).toEqual({ operation: 'REDEPLOY_STACK', target: 'shop' });
+    const principal = { tokenId: record.id, name: record.name, role: record.role, scope: record.scope };
+    for (const role of ['viewer', 'operator', 'admin'] as const) expect(hasRole(principal, role)).toBe(false);
+    expect(mayDeploy(principal, { operation: 'REDEPLOY_STACK', target: 'shop' })).toBe(true);
+    expect(mayDeploy(principal, { operation: 'REDEPLOY_STACK', target: 'shop2' })).toBe(false);
+    expect(mayDeploy(principal, { operation: 'SYNC_STACK', target: 'shop' })).toBe(false);
+    expect(
+      mayDeploy({ ...principal, scope: null, role: 'admin' }, { operation: 'SYNC_STACK', target: 'shop' }),
+    ).toBe(false);
+    expect(forbiddenFor(principal, 'viewer').message).toContain('redeployStack(name: "shop")');
+    expect(tokens.list().map((listed) => listed.scope)).toEqual([
+      { operation: 'REDEPLOY_STACK', target: 'shop' },
+    ]);
+    // A deploy token is no admin: the first start still makes one.
+    expect(tokens.ensureAdmin().outcome).toBe('created');
+    expect(tokens.revoke('ci-shop').revokedAt).not.toBeNull();
+    expect(tokens.verify(token)).toBeNull();
+  });
+
+  it('refuses an unknown operation or a target that is not a name', () => {
+    const tokens = new TokenService(open());
+    const make = (operation: string, target: string) => () =>
+      tokens.createDeploy({ name: 'ci', operation: operation as 'SYNC_STACK', target });
+    expect(invalidInput(make('DELETE_EVERYTHING', 'shop')).field).toBe('operation');
+    for (const target of ['', '../x', 'a b', '-x', 'x'.repeat(200)]) {
+      expect(invalidInput(make('SYNC_STACK', target)).field).toBe('target');
+    }
+    expect(tokens.list()).toEqual([]);
   });
 });
 
@@ -567,9 +611,26 @@ describe('npm run token (src/token.ts), end to end', () => {
     expect((await cli('revoke', deployId)).code).toBe(0);
     expect(tokens.list({ active: true })).toEqual([]);
 
+    const deployToken = await cli(
+      'create-deploy',
+      '--name',
+      'ci-shop',
+      '--operation',
+      'REDEPLOY_STACK',
+      '--target',
+      'shop',
+    );
+    expect(deployToken.code).toBe(0);
+    expect(tokens.verify(deployToken.stdout.trim())?.scope).toEqual({
+      operation: 'REDEPLOY_STACK',
+      target: 'shop',
+    });
+    expect((await cli('list')).stdout).toMatch(/\sci-shop\s+deploy REDEPLOY_STACK shop\s/);
+    expect((await cli('revoke', 'ci-shop')).code).toBe(0);
+
     const generated = await cli('generate');
     expect(generated.stdout.trim()).toMatch(TOKEN_PATTERN);
-    expect(tokens.list()).toHaveLength(2);
+    expect(tokens.list()).toHaveLength(3);
   }, 60_000);
 
   it('exits 1 when the token is not there, 2 on a wrong command, with a clear message', async () => {

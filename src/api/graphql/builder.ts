@@ -4,9 +4,8 @@ import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
 import type { AuditLog } from '../../platform/audit/log.js';
 import type { AlertService } from '../../domain/alerts/service.js';
 import type { PolicyStore } from '../../domain/policy/policy.js';
-import { hasRole, type Principal } from '../../platform/auth/principal.js';
-import type { TokenService } from '../../platform/auth/tokens.js';
-import { ForbiddenError } from '../../shared/errors.js';
+import { forbiddenFor, hasRole, mayDeploy, type Principal } from '../../platform/auth/principal.js';
+import type { DeployScope, TokenService } from '../../platform/auth/tokens.js';
 import type { ContainerService } from '../../domain/lifecycle/service.js';
 import type { ContainerEventLog } from '../../domain/events/event-log.js';
 import type { ExecService } from '../../domain/exec/service.js';
@@ -64,7 +63,8 @@ export const builder = new SchemaBuilder<{
   Context: Context;
   // Fields are non-null unless they say otherwise: a null is a statement, never an accident.
   DefaultFieldNullability: false;
-  AuthScopes: { viewer: boolean; operator: boolean; admin: boolean };
+  // `deploy`: a deploy token whose scope is exactly this operation on this target (see deployable).
+  AuthScopes: { viewer: boolean; operator: boolean; admin: boolean; deploy: DeployScope };
   Scalars: {
     DateTime: { Input: Date; Output: Date };
     SafeInt: { Input: number; Output: number };
@@ -81,8 +81,22 @@ export const builder = new SchemaBuilder<{
       viewer: hasRole(principal, 'viewer'),
       operator: hasRole(principal, 'operator'),
       admin: hasRole(principal, 'admin'),
+      deploy: (wanted) => mayDeploy(principal, wanted),
     }),
-    unauthorizedError: (_parent, _context, info) => new ForbiddenError(requiredRole(info.parentType.name)),
+    unauthorizedError: (_parent, context, info) => {
+      // A mutation's refusal is audited with its outcome (mutation-audit.ts); a deploy token's use of
+      // anything else is audited here, so every use of one is in the log.
+      if (context.principal?.scope && info.parentType.name !== 'Mutation') {
+        context.audit.record({
+          tokenId: context.principal.tokenId,
+          tokenName: context.principal.name,
+          action: info.fieldName,
+          target: null,
+          result: 'denied',
+        });
+      }
+      return forbiddenFor(context.principal, requiredRole(info.parentType.name));
+    },
   },
   errors: {
     // `createContainer` answers `CreateContainerPayload = CreateContainerSuccess | …Error`.
@@ -90,6 +104,22 @@ export const builder = new SchemaBuilder<{
     defaultResultOptions: { name: ({ fieldName }) => `${capitalize(fieldName)}Success` },
   },
 });
+
+/**
+ * A mutation's scopes when a deploy token may call it too: its operator role, or a deploy token
+ * whose scope is this operation on this target. Spread into the field with the target from its
+ * arguments, e.g. `...deployable((args) => ({ operation: 'REDEPLOY_STACK', target: args.name }))`;
+ * the Mutation type's own operator scope is skipped for it (the field's scopes include it).
+ */
+export function deployable<Args>(scope: (args: Args) => DeployScope | null) {
+  return {
+    skipTypeScopes: true,
+    authScopes: (_parent: unknown, args: Args) => {
+      const wanted = scope(args);
+      return wanted ? { $any: { operator: true, deploy: wanted } } : { operator: true };
+    },
+  } as const;
+}
 
 /** The role a root type asks for, for the FORBIDDEN message. */
 function requiredRole(typeName: string): string {

@@ -27,7 +27,7 @@ import {
   type SpecChange,
 } from '../../domain/redeploy/model.js';
 import { validateRedeploy } from '../../domain/redeploy/validation.js';
-import { builder } from './builder.js';
+import { builder, deployable } from './builder.js';
 import { ContainerRef, KeyValueInput } from './container.js';
 import { ErrorInterface } from './errors.js';
 import { HealthProbeRef } from './events.js';
@@ -237,6 +237,13 @@ builder.objectType(RedeployFailedError, {
 
 builder.mutationFields((t) => ({
   redeployContainer: t.field({
+    // A deploy token redeploys its container as it is: another image or environment is more power.
+    ...deployable<{ id: string; image?: string | null | undefined; env?: unknown; unsetEnv?: unknown }>(
+      (args) =>
+        args.image == null && args.env == null && args.unsetEnv == null
+          ? { operation: 'REDEPLOY_CONTAINER', target: args.id }
+          : null,
+    ),
     type: RedeployContainerSuccessRef,
     description:
       'Replaces a running container with a copy of it (same ports, networks, mounts, limits, restart policy, labels, …) ' +
@@ -244,7 +251,8 @@ builder.mutationFields((t) => ({
       'only once HEALTHY (or, without a healthcheck, running for 3 s); then it takes the old one’s names, the old one ' +
       'drains and is removed. If the copy does not become ready it is removed and the old one never stopped serving ' +
       '(REDEPLOY_FAILED says why). With dryRun, answers the plan and changes nothing. Answers when it is over; the ' +
-      'redeploy goes on if the client leaves. Follow it with redeployProgress.',
+      'redeploy goes on if the client leaves. Follow it with redeployProgress. Operator, or a deploy token scoped ' +
+      'REDEPLOY_CONTAINER on this container (id: its name; without image, env or unsetEnv).',
     args: {
       id: t.arg.string({ required: true, description: 'A full id, unique id prefix or name.' }),
       image: t.arg.string({

@@ -35,7 +35,7 @@ import { validateStackName } from '../../domain/stacks/labels.js';
 import { maskSecrets } from '../../domain/stacks/secrets.js';
 import { hasRole } from '../../platform/auth/principal.js';
 import type { CreateActor } from '../../domain/lifecycle/journal.js';
-import { builder, type Context } from './builder.js';
+import { builder, deployable, type Context } from './builder.js';
 import { ContainerRef } from './container.js';
 import { ErrorInterface } from './errors.js';
 import { CREDENTIAL_ERRORS } from './registry.js';
@@ -342,12 +342,14 @@ builder.mutationFields((t) => ({
     },
   }),
   redeployStack: t.field({
+    ...deployable<{ name: string }>(({ name }) => ({ operation: 'REDEPLOY_STACK', target: name })),
     type: DeployResultRef,
     description:
       'Applies the file berth last deployed the stack from again, after pulling every service’s image (with pull; saved ' +
       'registry credentials apply): a service whose containers run another image than its reference names now is ' +
       'recreated (health-gated, as deployStack), the others are left alone. History action REDEPLOY. A stack the Compose ' +
-      'CLI started, or one that runs as Swarm services, is STACK_NOT_REDEPLOYABLE. Follow it with stackDeployProgress.',
+      'CLI started, or one that runs as Swarm services, is STACK_NOT_REDEPLOYABLE. Follow it with stackDeployProgress. ' +
+      'Operator, or a deploy token scoped REDEPLOY_STACK on this stack.',
     args: {
       name: t.arg.string({ required: true }),
       pull: t.arg.boolean({ defaultValue: true, description: 'Pull every service’s image first.' }),

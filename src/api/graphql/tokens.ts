@@ -1,6 +1,7 @@
 import type { AuditEntry, AuditPage } from '../../platform/audit/log.js';
-import type { TokenRecord } from '../../platform/auth/tokens.js';
+import { DEPLOY_OPERATIONS, type DeployScope, type TokenRecord } from '../../platform/auth/tokens.js';
 import { InvalidInputError, TokenNotFoundError } from '../../shared/errors.js';
+import { validateStackName } from '../../domain/stacks/labels.js';
 import { builder } from './builder.js';
 import { ErrorInterface } from './errors.js';
 
@@ -16,6 +17,23 @@ const RoleEnum = builder.enumType('Role', {
   } as const,
 });
 
+const DeployOperationEnum = builder.enumType('DeployOperation', {
+  description:
+    'What a deploy token may do: REDEPLOY_STACK (redeployStack), SYNC_STACK (syncStack), REDEPLOY_CONTAINER ' +
+    '(redeployContainer without image, env or unsetEnv), each on its one target.',
+  values: Object.fromEntries(DEPLOY_OPERATIONS.map((value) => [value, { value }])) as {
+    [K in (typeof DEPLOY_OPERATIONS)[number]]: { value: K };
+  },
+});
+
+const TokenScopeRef = builder.objectRef<DeployScope>('TokenScope').implement({
+  description: 'A deploy token’s one power: an operation on one stack or container, by name.',
+  fields: (t) => ({
+    operation: t.field({ type: DeployOperationEnum, resolve: (scope) => scope.operation }),
+    target: t.exposeString('target'),
+  }),
+});
+
 builder.objectType(TokenNotFoundError, { name: 'TokenNotFoundError', interfaces: [ErrorInterface] });
 
 const TokenRef = builder.objectRef<TokenRecord>('Token').implement({
@@ -23,7 +41,17 @@ const TokenRef = builder.objectRef<TokenRecord>('Token').implement({
   fields: (t) => ({
     id: t.exposeString('id'),
     name: t.exposeString('name'),
-    role: t.field({ type: RoleEnum, resolve: (token) => token.role }),
+    role: t.field({
+      type: RoleEnum,
+      description: 'VIEWER for a deploy token, which has no role at all: its scope is what it may do.',
+      resolve: (token) => token.role,
+    }),
+    scope: t.field({
+      type: TokenScopeRef,
+      nullable: true,
+      description: 'For a deploy token, the one operation it may do; null for a role token.',
+      resolve: (token) => token.scope,
+    }),
     createdAt: t.field({ type: 'DateTime', resolve: (token) => token.createdAt }),
     lastUsedAt: t.field({ type: 'DateTime', nullable: true, resolve: (token) => token.lastUsedAt }),
     revokedAt: t.field({ type: 'DateTime', nullable: true, resolve: (token) => token.revokedAt }),
@@ -111,6 +139,24 @@ builder.mutationFields((t) => ({
     },
     errors: { dataField: { name: 'created' }, types: [InvalidInputError] },
     resolve: (_, { name, role }, { tokens }) => tokens.create({ name, role }),
+  }),
+  createDeployToken: t.field({
+    ...admin,
+    type: CreatedTokenRef,
+    description:
+      'Makes a deploy token, for a CI job: it may do `operation` on `target` (a stack or container name) and nothing ' +
+      'else; every other field, subscription and route answers FORBIDDEN, and every use is in the audit log under its ' +
+      'name. Shown once, as createToken; revoked with revokeToken.',
+    args: {
+      name: t.arg.string({ required: true }),
+      operation: t.arg({ type: DeployOperationEnum, required: true }),
+      target: t.arg.string({ required: true }),
+    },
+    errors: { dataField: { name: 'created' }, types: [InvalidInputError] },
+    resolve: (_, { name, operation, target }, { tokens }) => {
+      if (operation !== 'REDEPLOY_CONTAINER') validateStackName(target, 'target');
+      return tokens.createDeploy({ name, operation, target });
+    },
   }),
   revokeToken: t.field({
     ...admin,

@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Plugin } from 'graphql-yoga';
 import { bearerToken, type AuthGuard } from '../../platform/auth/guard.js';
-import type { Principal } from '../../platform/auth/principal.js';
+import { forbiddenFor, type Principal } from '../../platform/auth/principal.js';
 import { TOKEN_PATTERN } from '../../platform/auth/tokens.js';
 import { BerthError, ERROR_CODES, RateLimitedError, TokenInUrlError } from '../../shared/errors.js';
 import type { ClientAddressOf } from './client-address.js';
@@ -79,10 +79,18 @@ export function useAuthentication(
       // in one place with it, and with GraphiQL off such a GET needs a token like any other.
       if (options.graphiql && isGraphiQLPage(request, url, graphqlEndpoint)) return;
       try {
-        principals.set(
-          request,
-          await guard.authenticate({ authorization: request.headers.get('authorization'), address, action }),
-        );
+        const principal = await guard.authenticate({
+          authorization: request.headers.get('authorization'),
+          address,
+          action,
+        });
+        // A deploy token's one operation is a GraphQL mutation: the REST shim, /metrics and every
+        // other route refuse it here, audited, before any of them runs.
+        if (principal.scope && !graphql) {
+          respond(guard.deny({ action, address }, principal, forbiddenFor(principal, 'viewer')));
+          return;
+        }
+        principals.set(request, principal);
       } catch (error) {
         if (!(error instanceof BerthError)) throw error;
         respond(error);

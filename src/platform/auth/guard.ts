@@ -145,7 +145,7 @@ export class AuthGuard {
 }
 
 function toPrincipal(record: TokenRecord): Principal {
-  return { tokenId: record.id, name: record.name, role: record.role };
+  return { tokenId: record.id, name: record.name, role: record.role, scope: record.scope };
 }
 
 function retryAfter(result: RateLimiterRes): number {

@@ -20,6 +20,22 @@ export const TOKEN_LENGTH = TOKEN_PREFIX.length + 12 + 1 + 43;
 const ID_PATTERN = /^[0-9a-f]{12}$/;
 const NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 
+/**
+ * What a deploy token may do: one operation on one thing, for a CI job. It has no role: every
+ * other field and route refuses it (hasRole is false for it whatever role the row holds).
+ */
+export const DEPLOY_OPERATIONS = ['REDEPLOY_STACK', 'SYNC_STACK', 'REDEPLOY_CONTAINER'] as const;
+export type DeployOperation = (typeof DEPLOY_OPERATIONS)[number];
+
+export interface DeployScope {
+  operation: DeployOperation;
+  /** The stack's name (REDEPLOY_STACK, SYNC_STACK) or the container's name (REDEPLOY_CONTAINER). */
+  target: string;
+}
+
+/** A stack or container name as Docker and Compose allow them; the API checks each kind's own rule too. */
+const TARGET_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/;
+
 /** Names of the admin tokens berth stores itself; `create` refuses them. */
 export const INITIAL_ADMIN_NAME = 'initial-admin';
 export const ENVIRONMENT_ADMIN_NAME = 'env-admin';
@@ -36,6 +52,8 @@ export interface TokenRecord {
   createdAt: Date;
   lastUsedAt: Date | null;
   revokedAt: Date | null;
+  /** For a deploy token, the one thing it may do; null for a role token. */
+  scope: DeployScope | null;
 }
 
 export type EnsureAdminResult =
@@ -61,9 +79,11 @@ interface TokenRow {
   created_at: number;
   last_used_at: number | null;
   revoked_at: number | null;
+  scope_operation: DeployOperation | null;
+  scope_target: string | null;
 }
 
-const COLUMNS = 'id, name, role, source, created_at, last_used_at, revoked_at';
+const COLUMNS = 'id, name, role, source, created_at, last_used_at, revoked_at, scope_operation, scope_target';
 /** Compared against when the id is unknown, so that path costs what a wrong secret costs. */
 const NO_HASH = Buffer.alloc(32);
 
@@ -111,7 +131,25 @@ function toRecord(row: TokenRow): TokenRecord {
     createdAt: new Date(row.created_at),
     lastUsedAt: row.last_used_at === null ? null : new Date(row.last_used_at),
     revokedAt: row.revoked_at === null ? null : new Date(row.revoked_at),
+    scope:
+      row.scope_operation === null || row.scope_target === null
+        ? null
+        : { operation: row.scope_operation, target: row.scope_target },
   };
+}
+
+function checkScope(scope: { operation: unknown; target: unknown }): DeployScope {
+  const { operation, target } = scope;
+  if (typeof operation !== 'string' || !(DEPLOY_OPERATIONS as readonly string[]).includes(operation)) {
+    throw new InvalidInputError('operation', `expected one of ${DEPLOY_OPERATIONS.join(', ')}`);
+  }
+  if (typeof target !== 'string' || !TARGET_PATTERN.test(target)) {
+    throw new InvalidInputError(
+      'target',
+      'expected a stack or container name: letters, digits, ".", "_" or "-", starting with a letter or digit',
+    );
+  }
+  return { operation: operation as DeployOperation, target };
 }
 
 function checkRole(role: unknown): Role {
@@ -139,8 +177,10 @@ function checkName(name: unknown): string {
 
 function prepareStatements(db: BerthDatabase) {
   return {
-    insert: db.prepare<[string, string, Role, Buffer, TokenSource, number]>(
-      'INSERT INTO api_tokens (id, name, role, hash, source, created_at) VALUES (?, ?, ?, ?, ?, ?)',
+    insert: db.prepare<
+      [string, string, Role, Buffer, TokenSource, number, DeployOperation | null, string | null]
+    >(
+      'INSERT INTO api_tokens (id, name, role, hash, source, created_at, scope_operation, scope_target) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
     ),
     byId: db.prepare<[string], TokenRow>(`SELECT ${COLUMNS} FROM api_tokens WHERE id = ?`),
     hashById: db.prepare<[string], TokenRow & { hash: Buffer }>(
@@ -157,7 +197,7 @@ function prepareStatements(db: BerthDatabase) {
       `SELECT ${COLUMNS} FROM api_tokens WHERE revoked_at IS NULL ORDER BY created_at, rowid`,
     ),
     anyActiveAdmin: db.prepare<[], { id: string }>(
-      "SELECT id FROM api_tokens WHERE role = 'admin' AND revoked_at IS NULL LIMIT 1",
+      "SELECT id FROM api_tokens WHERE role = 'admin' AND scope_operation IS NULL AND revoked_at IS NULL LIMIT 1",
     ),
     revoke: db.prepare<[number, string]>(
       'UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL',
@@ -189,6 +229,24 @@ export class TokenService {
         throw new InvalidInputError('name', `an active token is already named "${name}"; revoke it first`);
       }
       return this.#insert(name, role, 'created');
+    });
+  }
+
+  /**
+   * Makes a deploy token: its only power is `operation` on `target` (see DeployScope). Its row holds
+   * the least role, viewer, and hasRole refuses it every role anyway; the scope is what counts.
+   */
+  createDeploy(input: { name: string; operation: DeployOperation; target: string }): {
+    token: string;
+    record: TokenRecord;
+  } {
+    const name = checkName(input.name);
+    const scope = checkScope(input);
+    return this.#db.transaction(() => {
+      if (this.#statements.activeByName.get(name)) {
+        throw new InvalidInputError('name', `an active token is already named "${name}"; revoke it first`);
+      }
+      return this.#insert(name, 'viewer', 'created', scope);
     });
   }
 
@@ -291,21 +349,47 @@ export class TokenService {
       for (const previous of this.#statements.activeBySource.all('environment')) {
         this.#statements.revoke.run(now, previous.id);
       }
-      this.#statements.insert.run(parsed.id, ENVIRONMENT_ADMIN_NAME, 'admin', hash, 'environment', now);
+      this.#statements.insert.run(
+        parsed.id,
+        ENVIRONMENT_ADMIN_NAME,
+        'admin',
+        hash,
+        'environment',
+        now,
+        null,
+        null,
+      );
       const row = this.#statements.byId.get(parsed.id);
       if (!row) throw new Error(`token ${parsed.id} vanished after insert`);
       return { outcome: 'supplied', record: toRecord(row), stored: true } as const;
     });
   }
 
-  #insert(name: string, role: Role, source: TokenSource): { token: string; record: TokenRecord } {
+  #insert(
+    name: string,
+    role: Role,
+    source: TokenSource,
+    scope: DeployScope | null = null,
+  ): { token: string; record: TokenRecord } {
     let token = generateToken();
     // 48 random bits of id: a collision is all but impossible, but costs only another draw.
     while (this.#statements.byId.get(parseToken(token)?.id ?? '')) token = generateToken();
     const id = parseToken(token)?.id ?? '';
     const now = this.#now();
-    this.#statements.insert.run(id, name, role, hashOf(token), source, now);
-    const row: TokenRow = { id, name, role, source, created_at: now, last_used_at: null, revoked_at: null };
+    const operation = scope?.operation ?? null;
+    const target = scope?.target ?? null;
+    this.#statements.insert.run(id, name, role, hashOf(token), source, now, operation, target);
+    const row: TokenRow = {
+      id,
+      name,
+      role,
+      source,
+      created_at: now,
+      last_used_at: null,
+      revoked_at: null,
+      scope_operation: operation,
+      scope_target: target,
+    };
     return { token, record: toRecord(row) };
   }
 

@@ -378,4 +378,16 @@ export const MIGRATIONS: readonly Migration[] = [
       ) STRICT;
     `,
   },
+  {
+    version: 16,
+    name: 'deploy token scopes',
+    // A deploy token (createDeployToken) may do one operation on one thing: both columns are set for
+    // one, neither for a role token.
+    up: `
+      ALTER TABLE api_tokens ADD COLUMN scope_operation TEXT
+        CHECK (scope_operation IN ('REDEPLOY_STACK', 'SYNC_STACK', 'REDEPLOY_CONTAINER'));
+      ALTER TABLE api_tokens ADD COLUMN scope_target TEXT
+        CHECK ((scope_target IS NULL) = (scope_operation IS NULL));
+    `,
+  },
 ];

@@ -8,6 +8,10 @@ export const TokenFields = graphql(`
     createdAt
     lastUsedAt
     revokedAt
+    scope {
+      operation
+      target
+    }
   }
 `);
 
@@ -49,6 +53,29 @@ export const RevokeToken = graphql(`
       ... on RevokeTokenSuccess {
         token {
           ...TokenFields
+        }
+      }
+      ... on Error {
+        code
+        message
+      }
+      ... on InvalidInputError {
+        field
+      }
+    }
+  }
+`);
+
+export const CreateDeployToken = graphql(`
+  mutation CreateDeployToken($name: String!, $operation: DeployOperation!, $target: String!) {
+    createDeployToken(name: $name, operation: $operation, target: $target) {
+      __typename
+      ... on CreateDeployTokenSuccess {
+        created {
+          secret
+          token {
+            ...TokenFields
+          }
         }
       }
       ... on Error {

@@ -108,7 +108,7 @@ export type ErrorCode =
   | 'ENGINE_UNAVAILABLE'
   /** The command did not finish within its timeout; it was stopped where berth could reach it. */
   | 'EXEC_TIMEOUT'
-  /** The token's role does not allow this operation. */
+  /** The token's role does not allow this operation; for a deploy token, anything but its one operation on its target. */
   | 'FORBIDDEN'
   /** git could not fetch the stack's repository: it refused the credentials, has no such branch or tag, could not be reached, or took too long; `reason` says which. */
   | 'GIT_FAILED'

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ROLES, type TokenService } from '../../../platform/auth/tokens.js';
+import { DEPLOY_OPERATIONS, ROLES, type TokenService } from '../../../platform/auth/tokens.js';
 import type { BackupSection } from '../section.js';
 
 const schema = z.array(
@@ -9,6 +9,8 @@ const schema = z.array(
     role: z.enum(ROLES),
     createdAt: z.string(),
     lastUsedAt: z.string().nullish(),
+    /** A deploy token's scope (backups made before deploy tokens have none). */
+    scope: z.object({ operation: z.enum(DEPLOY_OPERATIONS), target: z.string() }).nullish(),
   }),
 );
 
@@ -29,15 +31,19 @@ export function tokensSection(tokens: TokenService): BackupSection<z.output<type
           role: token.role,
           createdAt: token.createdAt.toISOString(),
           lastUsedAt: token.lastUsedAt?.toISOString() ?? null,
+          scope: token.scope,
         })),
       ),
     restore(data, report) {
       const here = new Set(tokens.list({ active: true }).map((token) => token.name));
       for (const token of data) {
         const exists = here.has(token.name) ? ` (the token named "${token.name}" here is another one)` : '';
+        const reissue = token.scope
+          ? `createDeployToken(name: "${token.name}", operation: ${token.scope.operation}, target: "${token.scope.target}")`
+          : `createToken(name: "${token.name}", role: ${token.role.toUpperCase()})`;
         report.notRestorable(
           token.name,
-          `a backup holds no token secrets: reissue it with createToken(name: "${token.name}", role: ${token.role.toUpperCase()}) and hand the new secret to its users${exists}`,
+          `a backup holds no token secrets: reissue it with ${reissue} and hand the new secret to its users${exists}`,
         );
       }
       return Promise.resolve();
