@@ -341,7 +341,7 @@ describe('backup and restore', () => {
       [
         'no-kind',
         'FAILED',
-        'INVALID_INPUT: alertRules.no-kind.kind: must be one of CPU_ABOVE, MEMORY_ABOVE, UNHEALTHY, RESTART_LOOP, OOM_KILLED, EXITED_NON_ZERO',
+        'INVALID_INPUT: alertRules.no-kind.kind: must be one of CPU_ABOVE, MEMORY_ABOVE, UNHEALTHY, RESTART_LOOP, OOM_KILLED, EXITED_NON_ZERO, IMAGE_UPDATE_AVAILABLE',
       ],
       ['bad-id', 'FAILED', 'INVALID_INPUT: id "not an id" is not a rule id (12 hex digits)'],
       [twin, 'RESTORED', null],

@@ -26,6 +26,7 @@ import {
   RedeployStack,
   RemoveStack,
   RevokeToken,
+  SyncStack,
 } from '../support/operations/index.js';
 
 // Deploy tokens against a real berth and engine: a token scoped to one operation on one thing does
@@ -279,6 +280,30 @@ describe('a deploy token scoped REDEPLOY_STACK', () => {
     const answer = await token.graphql(RedeployStack, { name: stack, pull: false });
     expect(answer.errors?.[0]?.extensions?.['code']).toBe('UNAUTHENTICATED');
   });
+});
+
+describe('a deploy token scoped SYNC_STACK', () => {
+  it('reaches syncStack for its stack only (a stack not from git answers its typed error), nothing else', async () => {
+    const stack = stackName('dt-sync');
+    await deployStack(stack);
+    const token = await deployToken('SYNC_STACK', stack);
+    const before = recorder.requests.length;
+    const { syncStack } = await token.query(SyncStack, { name: stack });
+    // The field ran for it: a stack deployed from a file has no repository to fetch.
+    expect(syncStack.__typename).not.toBe('SyncStackSuccess');
+    expect(syncStack).toMatchObject({ code: expect.any(String) });
+    expect(await auditOf(token.name)).toContainEqual(
+      expect.objectContaining({ action: 'syncStack', target: stack }),
+    );
+    for (const answer of [
+      await token.graphql(SyncStack, { name: `${stack}-other` }),
+      await token.graphql(RedeployStack, { name: stack }),
+    ]) {
+      expect(answer.errors?.[0]?.extensions?.['code']).toBe('FORBIDDEN');
+      expect(answer.errors?.[0]?.message).toContain(`syncStack(name: "${stack}")`);
+    }
+    expect(engineWrites(before)).toEqual([]);
+  }, 60_000);
 });
 
 describe('a deploy token scoped REDEPLOY_CONTAINER', () => {

@@ -14,7 +14,7 @@ import {
 } from '../../shared/errors.js';
 import type { GitDeployResult, SyncResult } from '../../domain/stacks/git/service.js';
 import { GIT_AUTH_KINDS, type GitSource } from '../../domain/stacks/git/store.js';
-import { builder } from './builder.js';
+import { builder, deployable } from './builder.js';
 import { ErrorInterface } from './errors.js';
 import { actorOf, DeployResultRef, MAX_COMPOSE_BYTES, stackErrors, StackRef } from './stack.js';
 
@@ -193,10 +193,12 @@ builder.mutationFields((t) => ({
     },
   }),
   syncStack: t.field({
+    ...deployable<{ name: string }>(({ name }) => ({ operation: 'SYNC_STACK', target: name })),
     type: SyncResultRef,
     description:
       "Fetches the stack's repository again; when the commit or the files changed, deploys it (only the services " +
-      'whose configuration changed are recreated), otherwise answers changed: false and touches nothing.',
+      'whose configuration changed are recreated), otherwise answers changed: false and touches nothing. ' +
+      'Operator, or a deploy token scoped SYNC_STACK on this stack.',
     args: { name: t.arg.string({ required: true }) },
     errors: { directResult: true, types: deployErrors },
     resolve: (_, { name }, context) => context.gitStacks.sync(name, actorOf(context, 'syncStack')),
