@@ -6,8 +6,9 @@ import { join } from 'node:path';
 import type Docker from 'dockerode';
 import type { Client } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { TEST_LABEL, cleanupLabelled, followProgress, testDocker } from '../harness/docker.js';
+import { TEST_LABEL, cleanupLabelled, testDocker } from '../harness/docker.js';
 import { startBerth, type RunningBerth } from '../support/berth.js';
+import { commitImage as commitTestImage, pushAs, pushNewerElsewhere } from '../support/registry-images.js';
 import {
   AlertsSubscription,
   AuditLog,
@@ -89,36 +90,14 @@ class RecordingProxy {
   }
 }
 
-/**
- * Runs the test image with `script` and commits what it wrote as a new image, with Dockerfile-like
- * `changes` (CMD, HEALTHCHECK); answers its id.
- */
+/** The test image with `script` run in it, committed with `changes`; removed in afterAll. */
 async function commitImage(script: string, changes: string[] = []): Promise<string> {
-  const container = await docker.createContainer({
-    Image: inject('testImage'),
-    Cmd: ['sh', '-c', script],
-    Labels: { [TEST_LABEL]: LABEL },
-  });
-  try {
-    await container.start();
-    await container.wait();
-    const { Id } = (await container.commit(changes.length > 0 ? { changes } : {})) as { Id: string };
-    madeImages.push(Id);
-    return Id;
-  } finally {
-    await container.remove({ force: true });
-  }
+  const id = await commitTestImage(docker, inject('testImage'), LABEL, script, changes);
+  madeImages.push(id);
+  return id;
 }
 
-/** Tags `imageId` as `reference` and pushes it; the engine keeps the tag. */
-async function push(imageId: string, reference: string): Promise<void> {
-  const colon = reference.lastIndexOf(':');
-  const repo = reference.slice(0, colon);
-  const tag = reference.slice(colon + 1);
-  await docker.getImage(imageId).tag({ repo, tag });
-  // Docker 20.10 rejects a push without an X-Registry-Auth header; an empty one is fine here.
-  await followProgress(await docker.getImage(repo).push({ tag, authconfig: {} }));
-}
+const push = (imageId: string, reference: string) => pushAs(docker, imageId, reference);
 
 let unique = 0;
 function referenceAt(registry: string): string {
@@ -353,10 +332,8 @@ async function pushedDigest(imageId: string, reference: string): Promise<string>
 
 /** Pushes `imageId` as `reference`, then points the engine's tag back at `local`: someone else pushed. */
 async function pushElsewhere(imageId: string, reference: string, local: string): Promise<string> {
-  await push(imageId, reference);
-  const digest = await pushedDigest(imageId, reference);
-  await docker.getImage(local).tag({ repo: reference.slice(0, reference.lastIndexOf(':')), tag: 'v1' });
-  return digest;
+  await pushNewerElsewhere(docker, reference, local, imageId);
+  return pushedDigest(imageId, reference);
 }
 
 async function autoUpdateOf(name: string) {

@@ -6,12 +6,16 @@ import { TEST_LABEL, followProgress } from '../harness/docker.js';
  * detection: two images under one tag are what "a newer image is in the registry" looks like.
  */
 
-/** Runs `base` with `script` and commits what it wrote as a new image; answers its id. */
+/**
+ * Runs `base` with `script` and commits what it wrote as a new image, with Dockerfile-like
+ * `changes` (CMD, HEALTHCHECK); answers its id.
+ */
 export async function commitImage(
   docker: Docker,
   base: string,
   label: string,
   script: string,
+  changes: string[] = [],
 ): Promise<string> {
   const container = await docker.createContainer({
     Image: base,
@@ -21,7 +25,7 @@ export async function commitImage(
   try {
     await container.start();
     await container.wait();
-    const { Id } = (await container.commit({})) as { Id: string };
+    const { Id } = (await container.commit(changes.length > 0 ? { changes } : {})) as { Id: string };
     return Id;
   } finally {
     await container.remove({ force: true });
