@@ -16,6 +16,13 @@ import { templatesSection } from './domain/backup/sections/templates.js';
 import { tokensSection } from './domain/backup/sections/tokens.js';
 import { ContainerIndex } from './domain/containers/container-index.js';
 import { ContainerEventLog } from './domain/events/event-log.js';
+import { Environments } from './domain/environments/environments.js';
+import {
+  LOCAL_ENVIRONMENT,
+  type EnvironmentDefinition,
+  type EnvironmentRuntime,
+  type EnvironmentServices,
+} from './domain/environments/model.js';
 import { ExecService } from './domain/exec/service.js';
 import { StatsHistory } from './domain/history/service.js';
 import { ImageService } from './domain/images/service.js';
@@ -45,7 +52,7 @@ import { ImageUpdateService } from './domain/updates/service.js';
 import { ImageUpdateStore } from './domain/updates/store.js';
 import { AutoUpdateService, AutoUpdateStore } from './domain/updates/auto-update.js';
 import { VolumeService } from './domain/volumes/service.js';
-import { DockerEngine } from './engine/engine.js';
+import { DockerEngine, type EngineCall } from './engine/engine.js';
 import { GitCli } from './engine/git.js';
 import { RegistryApi } from './engine/registry-api.js';
 import { chooseStatsSource } from './engine/stats-source.js';
@@ -84,6 +91,48 @@ interface Part {
   stop?(): unknown;
 }
 
+/**
+ * Starts parts in order and stops the started ones in reverse. A part without `start` runs from the
+ * moment it is built (the store is open), so it is stopped even when nothing was started. A start
+ * that fails stops what had started, then throws.
+ */
+class PartLifecycle {
+  readonly #running: Set<Part>;
+
+  constructor(
+    private readonly parts: readonly Part[],
+    private readonly owner: string,
+  ) {
+    this.#running = new Set(parts.filter((part) => !part.start));
+  }
+
+  async start(): Promise<void> {
+    try {
+      for (const part of this.parts) {
+        if (!part.start) continue;
+        await part.start();
+        this.#running.add(part);
+      }
+    } catch (error) {
+      await this.stop();
+      throw error;
+    }
+  }
+
+  async stop(): Promise<void> {
+    const failures: unknown[] = [];
+    for (const part of [...this.parts].reverse()) {
+      if (!this.#running.delete(part)) continue;
+      try {
+        await part.stop?.();
+      } catch (error) {
+        failures.push(new Error(`stopping ${part.name} failed`, { cause: error }));
+      }
+    }
+    if (failures.length > 0) throw new AggregateError(failures, `${this.owner} did not stop cleanly`);
+  }
+}
+
 export interface BuildAppOptions {
   logger?: YogaLogger;
   /** How long a minute of a git stack's pollMinutes lasts: only tests shorten it. */
@@ -99,20 +148,19 @@ export function buildApp(config: Config, options: BuildAppOptions = {}): App {
   const auditRetention = new AuditRetention(audit, config.audit, { log });
   const guard = new AuthGuard(tokens, audit, config.auth);
   const metrics = new BerthMetrics();
-  const engine = new DockerEngine(config.engine, { onCall: (call) => metrics.recordEngineCall(call) });
-
-  const engineEvents = engine.eventStream(log);
-  const index = new ContainerIndex(engine, engineEvents, log);
-  // Says once, at the first failed try, why the engine cannot be reached and how to fix it.
-  const availability = new EngineAvailability(engineEvents, config.dockerHost, log);
-  const stats = new StatsHub(log, { pidOf: (id) => index.peek(id)?.pid ?? null });
-  const statsBinding = new StatsIndexBinding(
-    index,
-    stats,
-    (probeContainerId) => chooseStatsSource(config, engine, log, probeContainerId),
-    log,
+  // Derived once (a passphrase costs scrypt's fifth of a second), shared by every kind of secret.
+  const secretBox = config.secretKey === undefined ? undefined : SecretBox.fromSetting(config.secretKey);
+  const registries = new RegistryCredentials(database, secretBox);
+  const policy = new PolicyStore(database);
+  const shared: EnvironmentShared = { config, log, audit, registries, policy };
+  const local = buildEnvironment(
+    { name: LOCAL_ENVIRONMENT, endpoint: config.dockerHost, connection: config.engine, source: 'LOCAL' },
+    { ...shared, onCall: (call) => metrics.recordEngineCall(call) },
   );
-  const watch = new RunningContainersWatch(index, stats);
+  const environments = new Environments(local.runtime, (definition) => buildEnvironment(definition, shared).runtime);
+  // berth's own parts (stacks, alerts, history, metrics, image updates) run on the local engine.
+  const { engine } = local;
+  const { index, stats, images, networks, volumes, swarm, containers, redeploy } = local.runtime.services;
   const history = new StatsHistory(database, {
     retention: {
       rawMs: config.history.rawRetentionSeconds * 1000,
@@ -121,18 +169,7 @@ export function buildApp(config: Config, options: BuildAppOptions = {}): App {
     log,
   });
   metrics.watchContainers(index, stats);
-  // Derived once (a passphrase costs scrypt's fifth of a second), shared by every kind of secret.
-  const secretBox = config.secretKey === undefined ? undefined : SecretBox.fromSetting(config.secretKey);
-  const registries = new RegistryCredentials(database, secretBox);
-  const images = new ImageService(engine.images, index, log, registries);
-  const networks = new NetworkService(engine, index);
-  const volumes = new VolumeService(engine.volumes, index);
-  const swarm = new SwarmService(engine.swarm, log, { credentials: registries });
-  const policy = new PolicyStore(database);
-  const journal = new CreateJournal(audit, log);
-  const containers = new ContainerService(engine, index, log, images, () => policy.get(), journal);
   const templates = new TemplateService(database, containers);
-  const redeploy = new RedeployService(engine, index, images, () => policy.get(), log);
   const gitSources = new GitSourceStore(database);
   const checkouts = new GitCheckouts(join(config.dataDir, 'git-stacks'), gitSources);
   const stacks = new StackService(
@@ -210,17 +247,14 @@ export function buildApp(config: Config, options: BuildAppOptions = {}): App {
   backup.register(stacksSection(stacks, gitStacks));
 
   const services: Services = {
+    environments,
     containers,
     stats,
     history,
-    events: new ContainerEventLog(index),
-    system: new SystemStatus(engine, index, stats, config.dockerHost, availability),
-    logs: new LogService(engine),
-    exec: new ExecService(engine, {
-      maxOutputBytes: config.exec.maxOutputBytes,
-      canSignalHostProcesses: config.engine.kind === 'socket',
-      log,
-    }),
+    events: local.runtime.services.events,
+    system: local.runtime.services.system,
+    logs: local.runtime.services.logs,
+    exec: local.runtime.services.exec,
     images,
     networks,
     volumes,
@@ -245,18 +279,13 @@ export function buildApp(config: Config, options: BuildAppOptions = {}): App {
   const parts: Part[] = [
     { name: 'store', stop: () => database.close() },
     { name: 'audit retention', start: () => auditRetention.start(), stop: () => auditRetention.stop() },
-    { name: 'stats hub', stop: () => stats.close() },
-    // Before the index starts, to see its first sync.
-    { name: 'stats source', start: () => statsBinding.start(), stop: () => statsBinding.stop() },
-    { name: 'container index', start: () => index.start(), stop: () => index.stop() },
-    // Creates a previous run left unfinished, checked against the engine once the index has synced.
-    { name: 'create reconciliation', start: () => void journal.reconcile(index), stop: () => journal.stop() },
-    ...(config.stats.sample === 'all'
-      ? [{ name: 'running containers watch', start: () => watch.start(), stop: () => watch.stop() }]
-      : []),
+    // Each environment's index, stats and event stream; the parts below use the local one's.
+    { name: 'environments', start: () => environments.start(), stop: () => environments.stop() },
     { name: 'stats history', start: () => history.start({ stats, index }), stop: () => history.stop() },
     // Its deliveries that end while stopping record how they ended, before the store closes.
     { name: 'alerts', start: () => alerts.start(), stop: () => alerts.stop() },
+    // The local environment's rollouts and redeploys end here, before what waits on them stops;
+    // the environments part closes them again (a no-op) with the rest of their parts.
     { name: 'swarm rollouts', stop: () => swarm.close() },
     // Stopped after the redeploys, whose close ends the health waits its runs are in.
     { name: 'automatic updates', start: () => autoUpdates.start(), stop: () => autoUpdates.stop() },
@@ -273,22 +302,7 @@ export function buildApp(config: Config, options: BuildAppOptions = {}): App {
     { name: 'image update checks', start: () => imageUpdates.start(), stop: () => imageUpdates.stop() },
     { name: 'api server', stop: () => api.close() },
   ];
-  // A part without `start` runs from the moment it is built (the store is open), so it is stopped
-  // even when berth never started.
-  const running = new Set(parts.filter((part) => !part.start));
-
-  async function stop(): Promise<void> {
-    const failures: unknown[] = [];
-    for (const part of [...parts].reverse()) {
-      if (!running.delete(part)) continue;
-      try {
-        await part.stop?.();
-      } catch (error) {
-        failures.push(new Error(`stopping ${part.name} failed`, { cause: error }));
-      }
-    }
-    if (failures.length > 0) throw new AggregateError(failures, 'berth did not stop cleanly');
-  }
+  const lifecycle = new PartLifecycle(parts, 'berth');
 
   return {
     server: api.server,
@@ -298,18 +312,96 @@ export function buildApp(config: Config, options: BuildAppOptions = {}): App {
     tokens,
     websocketClients: () => api.websocketClients(),
     async start() {
+      await lifecycle.start();
       try {
-        for (const part of parts) {
-          if (!part.start) continue;
-          await part.start();
-          running.add(part);
-        }
         return await api.listen();
       } catch (error) {
-        await stop();
+        await lifecycle.stop();
         throw error;
       }
     },
-    stop,
+    stop: () => lifecycle.stop(),
+  };
+}
+
+/** What every environment's services share: berth's own configuration, log, audit and stores. */
+interface EnvironmentShared {
+  readonly config: Config;
+  readonly log: YogaLogger;
+  readonly audit: AuditLog;
+  readonly registries: RegistryCredentials;
+  readonly policy: PolicyStore;
+  /** Told of every engine call (the local engine's feed berth's metrics). */
+  readonly onCall?: (call: EngineCall) => void;
+}
+
+/**
+ * One environment's engine gateway and the services on it, each made once; its parts start in the
+ * order the single-engine berth always started them. A remote engine's stats come from its stats
+ * API, only for what someone watches: its cgroup files are not on this host.
+ */
+function buildEnvironment(
+  definition: EnvironmentDefinition,
+  { config, log, audit, registries, policy, onCall }: EnvironmentShared,
+): { runtime: EnvironmentRuntime; engine: DockerEngine } {
+  const isLocal = definition.name === LOCAL_ENVIRONMENT;
+  const engine = new DockerEngine(definition.connection, onCall ? { onCall } : {});
+  const engineEvents = engine.eventStream(log);
+  const index = new ContainerIndex(engine, engineEvents, log);
+  // Says once, at the first failed try, why the engine cannot be reached and how to fix it.
+  const availability = new EngineAvailability(engineEvents, definition.endpoint, log);
+  const stats = new StatsHub(log, { pidOf: (id) => index.peek(id)?.pid ?? null });
+  const statsConfig: Config = isLocal ? config : { ...config, stats: { ...config.stats, source: 'docker-api' } };
+  const statsBinding = new StatsIndexBinding(
+    index,
+    stats,
+    (probeContainerId) => chooseStatsSource(statsConfig, engine, log, probeContainerId),
+    log,
+  );
+  const watch = new RunningContainersWatch(index, stats);
+  const images = new ImageService(engine.images, index, log, registries);
+  const journal = new CreateJournal(audit, log);
+  const containers = new ContainerService(engine, index, log, images, () => policy.get(), journal);
+  const services: EnvironmentServices = {
+    name: definition.name,
+    containers,
+    index,
+    stats,
+    events: new ContainerEventLog(index),
+    system: new SystemStatus(engine, index, stats, definition.endpoint, availability),
+    logs: new LogService(engine),
+    exec: new ExecService(engine, {
+      maxOutputBytes: config.exec.maxOutputBytes,
+      canSignalHostProcesses: definition.connection.kind === 'socket',
+      log,
+    }),
+    images,
+    networks: new NetworkService(engine, index),
+    volumes: new VolumeService(engine.volumes, index),
+    swarm: new SwarmService(engine.swarm, log, { credentials: registries }),
+    redeploy: new RedeployService(engine, index, images, () => policy.get(), log),
+  };
+  const parts: Part[] = [
+    { name: 'stats hub', stop: () => stats.close() },
+    // Before the index starts, to see its first sync.
+    { name: 'stats source', start: () => statsBinding.start(), stop: () => statsBinding.stop() },
+    { name: 'container index', start: () => index.start(), stop: () => index.stop() },
+    // Creates a previous run left unfinished, checked against the engine once the index has synced.
+    { name: 'create reconciliation', start: () => void journal.reconcile(index), stop: () => journal.stop() },
+    ...(isLocal && config.stats.sample === 'all'
+      ? [{ name: 'running containers watch', start: () => watch.start(), stop: () => watch.stop() }]
+      : []),
+    { name: 'swarm rollouts', stop: () => services.swarm.close() },
+    { name: 'redeploys', stop: () => services.redeploy.close() },
+  ];
+  const lifecycle = new PartLifecycle(parts, `environment ${definition.name}`);
+  return {
+    engine,
+    runtime: {
+      definition,
+      services,
+      start: () => lifecycle.start(),
+      stop: () => lifecycle.stop(),
+    },
   };
 }

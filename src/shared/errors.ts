@@ -144,6 +144,10 @@ export const ERROR_CODES = {
     description: 'A redeploy of this container is already running; follow it with redeployProgress.',
   },
   STACK_NOT_FOUND: { httpStatus: 404, description: 'No compose stack has that name.' },
+  ENVIRONMENT_NOT_FOUND: {
+    httpStatus: 404,
+    description: 'No environment (Docker host) has that name.',
+  },
   STACK_NOT_REDEPLOYABLE: {
     httpStatus: 409,
     description:
@@ -610,6 +614,13 @@ export class StackNotFoundError extends BerthError {
   readonly code = 'STACK_NOT_FOUND';
   constructor(readonly stackName: string) {
     super(`no stack is named "${stackName}"`);
+  }
+}
+
+export class EnvironmentNotFoundError extends BerthError {
+  readonly code = 'ENVIRONMENT_NOT_FOUND';
+  constructor(readonly environment: string) {
+    super(`no environment is named "${environment}"`);
   }
 }
 

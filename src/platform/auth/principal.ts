@@ -9,6 +9,8 @@ export interface Principal {
   role: Role;
   /** A deploy token's one operation on one thing; it then has no role at all. */
   scope?: DeployScope | null;
+  /** The environments the token is limited to; absent or null: every environment. */
+  environments?: readonly string[] | null;
 }
 
 const RANK: Record<Role, number> = { viewer: 1, operator: 2, admin: 3 };
@@ -25,6 +27,12 @@ export function hasRole(principal: Principal | null | undefined, required: Role)
 export function mayDeploy(principal: Principal | null | undefined, wanted: DeployScope): boolean {
   const scope = principal?.scope;
   return scope != null && scope.operation === wanted.operation && scope.target === wanted.target;
+}
+
+/** Whether the principal's token may reach the environment at all (its role still decides what it may do there). */
+export function mayUseEnvironment(principal: Principal | null | undefined, environment: string): boolean {
+  const limit = principal?.environments;
+  return principal != null && (limit == null || limit.includes(environment));
 }
 
 const OPERATION_FIELDS: Record<DeployScope['operation'], string> = {

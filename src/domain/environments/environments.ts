@@ -1,0 +1,100 @@
+import { mayUseEnvironment, type Principal } from '../../platform/auth/principal.js';
+import { EnvironmentNotFoundError, ForbiddenError } from '../../shared/errors.js';
+import {
+  LOCAL_ENVIRONMENT,
+  type EnvironmentDefinition,
+  type EnvironmentFactory,
+  type EnvironmentRuntime,
+  type EnvironmentServices,
+} from './model.js';
+
+/**
+ * Every Docker host berth drives, by name: `local` (DOCKER_HOST) and those added since. The one
+ * owner of their runtimes: it starts one when it is added and stops it when it is removed or berth
+ * stops, so no environment's streams outlive it.
+ */
+export class Environments {
+  readonly #runtimes = new Map<string, EnvironmentRuntime>();
+  #started = false;
+
+  constructor(
+    local: EnvironmentRuntime,
+    private readonly build: EnvironmentFactory,
+  ) {
+    this.#runtimes.set(LOCAL_ENVIRONMENT, local);
+  }
+
+  /** The local environment's services: what berth's own parts (stacks, alerts, history) run on. */
+  get local(): EnvironmentServices {
+    return this.#runtimes.get(LOCAL_ENVIRONMENT)!.services;
+  }
+
+  /**
+   * The environment's services, for a caller allowed to use it. Unknown names are
+   * ENVIRONMENT_NOT_FOUND; a token limited to other environments is FORBIDDEN.
+   */
+  get(name: string, principal?: Principal): EnvironmentServices {
+    const runtime = this.#runtimes.get(name);
+    if (!runtime) throw new EnvironmentNotFoundError(name);
+    if (principal !== undefined && !mayUseEnvironment(principal, name)) {
+      throw new ForbiddenError(`environment "${name}"`, 'this token is limited to other environments');
+    }
+    return runtime.services;
+  }
+
+  /** Every environment the principal may use (all of them without one), `local` first, then by name. */
+  list(principal?: Principal): EnvironmentServices[] {
+    return this.definitions(principal).map((definition) => this.#runtimes.get(definition.name)!.services);
+  }
+
+  /** The definitions the principal may see, in {@link list}'s order. */
+  definitions(principal?: Principal): EnvironmentDefinition[] {
+    return [...this.#runtimes.values()]
+      .map((runtime) => runtime.definition)
+      .filter((definition) => principal === undefined || mayUseEnvironment(principal, definition.name))
+      .sort((a, b) =>
+        a.name === LOCAL_ENVIRONMENT ? -1 : b.name === LOCAL_ENVIRONMENT ? 1 : a.name.localeCompare(b.name),
+      );
+  }
+
+  has(name: string): boolean {
+    return this.#runtimes.has(name);
+  }
+
+  /**
+   * Builds the environment and, once berth runs, starts it. A name in use is the caller's to refuse
+   * first (with its own typed error): this throws a plain error, a bug.
+   */
+  async add(definition: EnvironmentDefinition): Promise<EnvironmentServices> {
+    if (this.#runtimes.has(definition.name)) {
+      throw new Error(`environment "${definition.name}" already exists`);
+    }
+    const runtime = this.build(definition);
+    this.#runtimes.set(definition.name, runtime);
+    if (this.#started) await runtime.start();
+    return runtime.services;
+  }
+
+  /** Stops the environment's parts and forgets it. `local` is never removed. */
+  async remove(name: string): Promise<void> {
+    if (name === LOCAL_ENVIRONMENT) throw new Error('the local environment cannot be removed');
+    const runtime = this.#runtimes.get(name);
+    if (!runtime) throw new EnvironmentNotFoundError(name);
+    this.#runtimes.delete(name);
+    if (this.#started) await runtime.stop();
+  }
+
+  /** Starts every environment; one whose engine is down still starts (its streams retry on their own). */
+  async start(): Promise<void> {
+    this.#started = true;
+    await Promise.all([...this.#runtimes.values()].map((runtime) => runtime.start()));
+  }
+
+  async stop(): Promise<void> {
+    if (!this.#started) return;
+    this.#started = false;
+    const results = await Promise.allSettled([...this.#runtimes.values()].map((runtime) => runtime.stop()));
+    const failures = results.flatMap((result) => (result.status === 'rejected' ? [result.reason] : []));
+    if (failures.length > 0) throw new AggregateError(failures, 'some environments did not stop cleanly');
+  }
+}

@@ -1,0 +1,61 @@
+import type { EngineConnection } from '../../platform/config.js';
+import type { ContainerIndex } from '../containers/container-index.js';
+import type { ContainerEventLog } from '../events/event-log.js';
+import type { ExecService } from '../exec/service.js';
+import type { ImageService } from '../images/service.js';
+import type { ContainerService } from '../lifecycle/service.js';
+import type { LogService } from '../logs/service.js';
+import type { NetworkService } from '../networks/service.js';
+import type { RedeployService } from '../redeploy/service.js';
+import type { StatsHub } from '../stats/hub.js';
+import type { SwarmService } from '../swarm/service.js';
+import type { SystemStatus } from '../system/status.js';
+import type { VolumeService } from '../volumes/service.js';
+
+/** The engine berth was started against (DOCKER_HOST): always there, never removed. */
+export const LOCAL_ENVIRONMENT = 'local';
+
+/** Where an environment was declared: decides who may remove it. */
+export type EnvironmentSource = 'LOCAL' | 'API' | 'FILE' | 'DOCKER_CONTEXT';
+
+/** An environment as it is declared: a name and how to reach its engine. */
+export interface EnvironmentDefinition {
+  readonly name: string;
+  /** How DOCKER_HOST would spell it (`unix://…`, `tcp://host:port`, `ssh://user@host:port`): never a secret. */
+  readonly endpoint: string;
+  readonly connection: EngineConnection;
+  readonly source: EnvironmentSource;
+}
+
+/**
+ * One environment's engine-bound services: each talks to that environment's engine only. What is
+ * berth's own (tokens, audit, templates, policy) is not here; it is the same for every environment.
+ */
+export interface EnvironmentServices {
+  readonly name: string;
+  readonly containers: ContainerService;
+  readonly index: ContainerIndex;
+  readonly stats: StatsHub;
+  readonly events: ContainerEventLog;
+  readonly system: SystemStatus;
+  readonly logs: LogService;
+  readonly exec: ExecService;
+  readonly images: ImageService;
+  readonly networks: NetworkService;
+  readonly volumes: VolumeService;
+  readonly swarm: SwarmService;
+  readonly redeploy: RedeployService;
+}
+
+/** An environment's services and the parts that run them, started and stopped as one. */
+export interface EnvironmentRuntime {
+  readonly definition: EnvironmentDefinition;
+  readonly services: EnvironmentServices;
+  /** Starts its parts in order (the index syncs, the event stream connects); a down engine does not fail it. */
+  start(): Promise<void>;
+  /** Stops its parts in reverse order and closes the engine connection. */
+  stop(): Promise<void>;
+}
+
+/** Builds an environment's runtime from its definition; nothing runs until `start`. */
+export type EnvironmentFactory = (definition: EnvironmentDefinition) => EnvironmentRuntime;
