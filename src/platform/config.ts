@@ -19,7 +19,30 @@ export type EngineConnection =
       port: number;
       protocol: 'http' | 'https';
       tls?: { ca: Buffer; cert: Buffer; key: Buffer };
+    }
+  | {
+      /** `docker system dial-stdio` on the remote, over one SSH connection (src/engine/ssh-transport.ts). */
+      kind: 'ssh';
+      host: string;
+      port: number;
+      username: string;
+      /** The private key (OpenSSH or PEM text). Never logged. */
+      privateKey: Buffer;
+      passphrase?: string;
+      /**
+       * The server's host key as `ssh-keygen -lf` prints it (`SHA256:<base64>`): any other key is
+       * refused. Unset: any key is taken and the one seen is reported (trust on first use).
+       */
+      hostKeySha256?: string;
     };
+
+/** The SSH parts of an engine connection that DOCKER_HOST cannot carry. */
+export interface SshSettings {
+  /** A file holding the private key (BERTH_SSH_KEY_FILE). */
+  keyFile: string | undefined;
+  passphrase?: string | undefined;
+  hostKeySha256?: string | undefined;
+}
 
 export interface Config {
   host: string;
@@ -131,6 +154,9 @@ const envSchema = z.object({
   // Docker's own clients treat any non-empty value as "on".
   DOCKER_TLS_VERIFY: z.string().optional(),
   DOCKER_CERT_PATH: z.string().optional(),
+  BERTH_SSH_KEY_FILE: z.string().min(1).optional(),
+  BERTH_SSH_KEY_PASSPHRASE: z.string().min(1).optional(),
+  BERTH_SSH_HOST_KEY_SHA256: z.string().min(1).optional(),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
   LOG_FORMAT: z.enum(['text', 'json']).default('text'),
   BERTH_AUTH: z.enum(['on', 'off']).default('on'),
@@ -209,12 +235,70 @@ export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
-/** Turns DOCKER_HOST (+ the TLS variables) into connection options, as the Docker CLI reads them. */
+/**
+ * A host key fingerprint as `ssh-keygen -lf` prints it (`SHA256:` then 43 base64 characters), with
+ * or without the `SHA256:` prefix and base64's `=` padding; answers the printed form, or undefined
+ * when `text` is not one.
+ */
+export function normalizeHostKeySha256(text: string): string | undefined {
+  const match = /^(?:SHA256:)?([A-Za-z0-9+/]{43})=?$/.exec(text.trim());
+  return match ? `SHA256:${match[1]}` : undefined;
+}
+
+/** `ssh://user@host[:port]`, as the Docker CLI takes it; the key and host key come from `ssh`. */
+function parseSshHost(
+  dockerHost: string,
+  ssh: SshSettings,
+  readFile: (path: string) => Buffer,
+): EngineConnection {
+  const match = /^ssh:\/\/([^@/:\s]+)@(\[[^\]]+\]|[^:/@\s]+)(?::(\d+))?\/?$/.exec(dockerHost);
+  if (!match) {
+    throw new ConfigError(`DOCKER_HOST: expected ssh://user@host[:port], got "${dockerHost}"`);
+  }
+  const [, username = '', rawHost = '', rawPort] = match;
+  const port = rawPort === undefined ? 22 : Number(rawPort);
+  if (!Number.isInteger(port) || port < 1 || port > 65535) {
+    throw new ConfigError(`DOCKER_HOST: port out of range in "${dockerHost}"`);
+  }
+  if (ssh.keyFile === undefined) {
+    throw new ConfigError('DOCKER_HOST is an ssh:// address: BERTH_SSH_KEY_FILE must name the private key');
+  }
+  let hostKeySha256: string | undefined;
+  if (ssh.hostKeySha256 !== undefined) {
+    hostKeySha256 = normalizeHostKeySha256(ssh.hostKeySha256);
+    if (hostKeySha256 === undefined) {
+      throw new ConfigError(
+        'BERTH_SSH_HOST_KEY_SHA256: expected a fingerprint as `ssh-keygen -lf` prints it (SHA256:…)',
+      );
+    }
+  }
+  let privateKey: Buffer;
+  try {
+    privateKey = readFile(ssh.keyFile);
+  } catch (error) {
+    throw new ConfigError(`BERTH_SSH_KEY_FILE: cannot read ${ssh.keyFile}: ${(error as Error).message}`);
+  }
+  return {
+    kind: 'ssh',
+    host: rawHost.replace(/^\[|\]$/g, ''),
+    port,
+    username,
+    privateKey,
+    ...(ssh.passphrase !== undefined && { passphrase: ssh.passphrase }),
+    ...(hostKeySha256 !== undefined && { hostKeySha256 }),
+  };
+}
+
+/**
+ * Turns DOCKER_HOST (+ the TLS variables, or the SSH ones for `ssh://`) into connection options, as
+ * the Docker CLI reads them.
+ */
 export function parseDockerHost(
   dockerHost: string,
   tlsVerify: string | undefined,
   certPath: string | undefined,
   readFile: (path: string) => Buffer = (path) => readFileSync(path),
+  ssh: SshSettings = { keyFile: undefined },
 ): EngineConnection {
   if (dockerHost.startsWith('unix://')) {
     const socketPath = dockerHost.slice('unix://'.length);
@@ -223,10 +307,11 @@ export function parseDockerHost(
     }
     return { kind: 'socket', socketPath };
   }
+  if (dockerHost.startsWith('ssh://')) return parseSshHost(dockerHost, ssh, readFile);
   const match = /^(tcp|http|https):\/\/(\[[^\]]+\]|[^:/]+)(?::(\d+))?\/?$/.exec(dockerHost);
   if (!match) {
     throw new ConfigError(
-      `DOCKER_HOST: expected unix:///path/to/docker.sock or tcp://host:port, got "${dockerHost}"`,
+      `DOCKER_HOST: expected unix:///path/to/docker.sock, tcp://host:port or ssh://user@host[:port], got "${dockerHost}"`,
     );
   }
   const [, scheme, rawHost = '', rawPort] = match;
@@ -361,12 +446,17 @@ function commaList(list: string): string[] {
  * `<NAME>_FILE`, as Docker and Compose secrets are mounted (`/run/secrets/<name>`):
  * - BERTH_ADMIN_TOKEN: a whole admin token.
  * - BERTH_SECRET_KEY: the key that seals stored secrets (registry passwords).
- * Not here: BERTH_TLS_KEY, BERTH_TLS_CERT, BERTH_TLS_CLIENT_CA and DOCKER_CERT_PATH already name
+ * - BERTH_SSH_KEY_PASSPHRASE: what opens BERTH_SSH_KEY_FILE's key, for an ssh:// DOCKER_HOST.
+ * Not here: BERTH_TLS_KEY, BERTH_TLS_CERT, BERTH_TLS_CLIENT_CA, BERTH_SSH_KEY_FILE and DOCKER_CERT_PATH already name
  * files (a secret's mount path goes in them as it is), and their paths reveal nothing. Webhook
  * secrets are not environment settings: they are given through the API and kept in the database.
  * A new secret setting is added here, and its `_FILE` row in docs/configuration.md.
  */
-export const SECRET_VARIABLES = ['BERTH_ADMIN_TOKEN', 'BERTH_SECRET_KEY'] as const;
+export const SECRET_VARIABLES = [
+  'BERTH_ADMIN_TOKEN',
+  'BERTH_SECRET_KEY',
+  'BERTH_SSH_KEY_PASSPHRASE',
+] as const;
 
 /**
  * The environment with each `<NAME>_FILE` of SECRET_VARIABLES replaced by `<NAME>` set to the
@@ -424,6 +514,12 @@ export function loadConfig(
       values.DOCKER_TLS_VERIFY,
       // As the Docker CLI: ~/.docker unless DOCKER_CERT_PATH says otherwise, HOME from `env` too.
       values.DOCKER_CERT_PATH ?? join(env['HOME'] ?? homedir(), '.docker'),
+      undefined,
+      {
+        keyFile: values.BERTH_SSH_KEY_FILE,
+        passphrase: values.BERTH_SSH_KEY_PASSPHRASE,
+        hostKeySha256: values.BERTH_SSH_HOST_KEY_SHA256,
+      },
     ),
     logLevel: values.LOG_LEVEL,
     logFormat: values.LOG_FORMAT,

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import {
   ConfigError,
   loadConfig,
+  normalizeHostKeySha256,
   parseDockerHost,
   resolveSecretFiles,
   SECRET_VARIABLES,
@@ -35,6 +36,7 @@ describe('loadConfig', () => {
     [{ PORT: '70000' }, 'PORT'],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
     [{ DOCKER_HOST: 'ssh://somewhere' }, 'DOCKER_HOST'],
+    [{ DOCKER_HOST: 'ssh://deploy@somewhere' }, 'BERTH_SSH_KEY_FILE'],
     [{ DOCKER_HOST: 'unix://relative.sock' }, 'DOCKER_HOST'],
   ])('refuses %o naming %s', (env, variable) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
@@ -129,6 +131,107 @@ describe('parseDockerHost', () => {
       throw new Error('ENOENT');
     };
     expect(() => parseDockerHost('tcp://h:2376', '1', '/nowhere', read)).toThrow(/\/nowhere.*ca\.pem/);
+  });
+});
+
+describe('ssh:// engines', () => {
+  const FINGERPRINT = 'SHA256:uNiVztksCsDhcc0u9e8BujQXVUpKZIDTMczCvj3tD2s';
+  const keys: Record<string, string> = { '/keys/id_ed25519': 'KEY TEXT' };
+  const read = (path: string) => {
+    const contents = keys[path];
+    if (contents === undefined) throw new Error(`ENOENT: no such file or directory, open '${path}'`);
+    return Buffer.from(contents);
+  };
+
+  it('reads user, host and port from DOCKER_HOST and the key from its file', () => {
+    expect(
+      parseDockerHost('ssh://deploy@10.0.0.5:2222', undefined, undefined, read, {
+        keyFile: '/keys/id_ed25519',
+        passphrase: 'open sesame',
+        hostKeySha256: FINGERPRINT.slice('SHA256:'.length),
+      }),
+    ).toEqual({
+      kind: 'ssh',
+      host: '10.0.0.5',
+      port: 2222,
+      username: 'deploy',
+      privateKey: Buffer.from('KEY TEXT'),
+      passphrase: 'open sesame',
+      hostKeySha256: FINGERPRINT,
+    });
+    expect(
+      parseDockerHost('ssh://deploy@[fd00::5]', undefined, undefined, read, { keyFile: '/keys/id_ed25519' }),
+    ).toEqual({
+      kind: 'ssh',
+      host: 'fd00::5',
+      port: 22,
+      username: 'deploy',
+      privateKey: Buffer.from('KEY TEXT'),
+    });
+  });
+
+  it('takes the key, its passphrase and the host key through loadConfig, parsed once', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'berth-ssh-config-'));
+    try {
+      writeFileSync(join(dir, 'key'), 'PRIVATE');
+      writeFileSync(join(dir, 'passphrase'), 'from a file\n');
+      const config = loadConfig({
+        DOCKER_HOST: 'ssh://root@docker.internal',
+        BERTH_SSH_KEY_FILE: join(dir, 'key'),
+        BERTH_SSH_KEY_PASSPHRASE_FILE: join(dir, 'passphrase'),
+        BERTH_SSH_HOST_KEY_SHA256: `${FINGERPRINT}=`,
+      });
+      expect(config.dockerHost).toBe('ssh://root@docker.internal');
+      expect(config.engine).toEqual({
+        kind: 'ssh',
+        host: 'docker.internal',
+        port: 22,
+        username: 'root',
+        privateKey: Buffer.from('PRIVATE'),
+        passphrase: 'from a file',
+        hostKeySha256: FINGERPRINT,
+      });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it.each([
+    ['ssh://somewhere', { keyFile: '/keys/id_ed25519' }, /ssh:\/\/user@host/],
+    ['ssh://deploy@h:70000', { keyFile: '/keys/id_ed25519' }, /port out of range/],
+    ['ssh://deploy@h/path', { keyFile: '/keys/id_ed25519' }, /ssh:\/\/user@host/],
+    ['ssh://deploy@h', { keyFile: undefined }, /BERTH_SSH_KEY_FILE must name/],
+    ['ssh://deploy@h', { keyFile: '/keys/missing' }, /BERTH_SSH_KEY_FILE: cannot read \/keys\/missing/],
+    [
+      'ssh://deploy@h',
+      { keyFile: '/keys/id_ed25519', hostKeySha256: 'MD5:aa:bb' },
+      /BERTH_SSH_HOST_KEY_SHA256/,
+    ],
+  ])('refuses %s with %o', (dockerHost, ssh, message) => {
+    expect(() => parseDockerHost(dockerHost, undefined, undefined, read, ssh)).toThrow(ConfigError);
+    expect(() => parseDockerHost(dockerHost, undefined, undefined, read, ssh)).toThrow(message);
+  });
+
+  it('never puts the key or its passphrase in a message', () => {
+    const failing = () =>
+      parseDockerHost('ssh://deploy@h', undefined, undefined, read, {
+        keyFile: '/keys/id_ed25519',
+        passphrase: 'open sesame',
+        hostKeySha256: 'not a fingerprint',
+      });
+    expect(failing).toThrow(ConfigError);
+    try {
+      failing();
+    } catch (error) {
+      expect((error as Error).message).not.toMatch(/KEY TEXT|open sesame/);
+    }
+  });
+
+  it('normalizes fingerprints as ssh-keygen -lf prints them', () => {
+    expect(normalizeHostKeySha256(FINGERPRINT)).toBe(FINGERPRINT);
+    expect(normalizeHostKeySha256(` ${FINGERPRINT.slice(7)}= `)).toBe(FINGERPRINT);
+    expect(normalizeHostKeySha256('SHA256:short')).toBeUndefined();
+    expect(normalizeHostKeySha256('MD5:16:27:ac:a5:76:28:2d:36:63:1b:56:4d:eb:df:a6:48')).toBeUndefined();
   });
 });
 
