@@ -57,10 +57,11 @@ module.exports = {
     },
     {
       name: 'dockerode-only-in-the-engine',
-      comment: 'Only the engine gateway speaks to Docker; everything above it speaks in berth types.',
+      comment:
+        'Only the engine gateway speaks to Docker (and over SSH to it); everything above it speaks in berth types.',
       severity: 'error',
       from: { path: '^src/', pathNot: layer('engine') },
-      to: { path: '(^|/)node_modules/(dockerode|docker-modem)/' },
+      to: { path: '(^|/)node_modules/(dockerode|docker-modem|ssh2)/' },
     },
     {
       name: 'no-graphql-in-the-domain',

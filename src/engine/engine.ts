@@ -3,7 +3,7 @@ import type { EngineConnection } from '../platform/config.js';
 import type { Container, CreateContainerSpec } from '../domain/containers/model.js';
 import { NotFoundError } from '../shared/errors.js';
 import type { Logger } from '../shared/logger.js';
-import { createDockerClient } from './client.js';
+import { createDockerClient, type EngineClient } from './client.js';
 import type { StatsSource } from '../domain/stats/model.js';
 import type { DecodedLine } from '../domain/logs/model.js';
 import type { LogFollow, LogQuery } from '../domain/logs/ports.js';
@@ -29,6 +29,8 @@ export type { EngineCall } from './calls.js';
 export interface DockerEngineOptions {
   /** Told of every engine call, after it settles (see EngineCalls). */
   onCall?: (call: EngineCall) => void;
+  /** An `ssh://` engine: told the server's host key fingerprint (`SHA256:…`) each time one is seen. */
+  onHostKey?: (sha256: string) => void;
 }
 
 /**
@@ -51,9 +53,16 @@ export class DockerEngine {
   /** The read-back, creating a copy of a container, renaming, moving network endpoints. */
   readonly redeploy: DockerRedeploy;
   readonly imageDigests: DockerImageDigests;
+  readonly #client: EngineClient | undefined;
 
   constructor(engineOrClient: EngineConnection | Docker, options: DockerEngineOptions = {}) {
-    const docker = 'kind' in engineOrClient ? createDockerClient(engineOrClient) : engineOrClient;
+    this.#client =
+      'kind' in engineOrClient
+        ? createDockerClient(engineOrClient, {
+            ...(options.onHostKey && { onHostKey: options.onHostKey }),
+          })
+        : undefined;
+    const docker = this.#client?.docker ?? (engineOrClient as Docker);
     this.#calls = new EngineCalls(docker, options.onCall);
     this.images = new DockerImages(this.#calls);
     this.swarm = new DockerSwarm(this.#calls);
@@ -62,6 +71,19 @@ export class DockerEngine {
     this.readBack = new DockerReadBack(this.#calls);
     this.redeploy = new DockerRedeploy(this.#calls, this.readBack);
     this.imageDigests = new DockerImageDigests(this.#calls);
+  }
+
+  /** The host key fingerprint (`SHA256:…`) an `ssh://` engine's server last offered; else undefined. */
+  get sshHostKeySha256(): string | undefined {
+    return this.#client?.ssh?.hostKeySha256;
+  }
+
+  /**
+   * Ends the connection this engine holds open (an `ssh://` engine's SSH connection); calls after
+   * it fail as ENGINE_UNAVAILABLE. A client handed in by the caller is the caller's to end.
+   */
+  close(): void {
+    this.#client?.close();
   }
 
   /** Whether the engine answers `/_ping` within `timeoutMs`. Never throws. */

@@ -68,6 +68,14 @@ const CONNECTION_CODES = new Set([
   'EAI_AGAIN',
   'ENOTFOUND',
   'EACCES',
+  // The SSH transport's own (src/engine/ssh-transport.ts): the way to the engine, not the engine.
+  'ESSHHOSTKEY',
+  'ESSHAUTH',
+  'ESSHKEY',
+  'ESSHDIALSTDIO',
+  'ESSHCLOSED',
+  'ESSHCHANNEL',
+  'ESSHPROTOCOL',
 ]);
 
 export function engineMessage(error: unknown): string {
