@@ -1,106 +1,19 @@
-import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import { makeCertificates } from '../support/certificates.js';
 import { startBerth, type BerthClient, type RunningBerth } from '../support/berth.js';
 import { SystemQuery } from '../support/operations/index.js';
 import { subscribe } from '../support/subscriptions.js';
 
 /** HTTPS and WSS with certificates this test makes (openssl), and optional client certificates. */
 
-const run = promisify(execFile);
 let dir: string;
 let ca: Buffer;
 let client: { cert: Buffer; key: Buffer };
-
-async function openssl(...args: string[]): Promise<void> {
-  await run('openssl', args, { cwd: dir });
-}
-
-/** A CA, a server certificate for 127.0.0.1 and a client certificate, all signed by the CA. */
-async function makeCertificates(): Promise<void> {
-  await openssl(
-    'req',
-    '-x509',
-    '-newkey',
-    'rsa:2048',
-    '-nodes',
-    '-days',
-    '1',
-    '-subj',
-    '/CN=berth test CA',
-    '-keyout',
-    'ca.key',
-    '-out',
-    'ca.pem',
-  );
-  await writeFile(join(dir, 'server.ext'), 'subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\n');
-  await openssl(
-    'req',
-    '-newkey',
-    'rsa:2048',
-    '-nodes',
-    '-subj',
-    '/CN=127.0.0.1',
-    '-keyout',
-    'server.key',
-    '-out',
-    'server.csr',
-  );
-  await openssl(
-    'x509',
-    '-req',
-    '-in',
-    'server.csr',
-    '-CA',
-    'ca.pem',
-    '-CAkey',
-    'ca.key',
-    '-CAcreateserial',
-    '-days',
-    '1',
-    '-extfile',
-    'server.ext',
-    '-out',
-    'server.pem',
-  );
-  await writeFile(join(dir, 'client.ext'), 'extendedKeyUsage=clientAuth\n');
-  await openssl(
-    'req',
-    '-newkey',
-    'rsa:2048',
-    '-nodes',
-    '-subj',
-    '/CN=berth test client',
-    '-keyout',
-    'client.key',
-    '-out',
-    'client.csr',
-  );
-  await openssl(
-    'x509',
-    '-req',
-    '-in',
-    'client.csr',
-    '-CA',
-    'ca.pem',
-    '-CAkey',
-    'ca.key',
-    '-CAcreateserial',
-    '-days',
-    '1',
-    '-extfile',
-    'client.ext',
-    '-out',
-    'client.pem',
-  );
-  ca = await readFile(join(dir, 'ca.pem'));
-  client = { cert: await readFile(join(dir, 'client.pem')), key: await readFile(join(dir, 'client.key')) };
-}
 
 function get(
   url: string,
@@ -134,7 +47,7 @@ function get(
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'berth-tls-'));
-  await makeCertificates();
+  ({ ca, client } = await makeCertificates(dir));
 });
 
 afterAll(async () => {

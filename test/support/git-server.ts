@@ -1,10 +1,11 @@
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { spawn } from 'node:child_process';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { createConnection, createServer } from 'node:net';
-import { tmpdir, userInfo } from 'node:os';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { waitFor } from './wait.js';
+import { freePort, listening, makeSshKey, run, SEARCH_PATH, startSshd, stopProcess } from './sshd.js';
+
+export { freePort, run } from './sshd.js';
 
 /**
  * Real git servers on loopback for the git stacks' tests: bare repositories the test makes, a
@@ -13,8 +14,6 @@ import { waitFor } from './wait.js';
  * a token (http://), and sshd with a deploy key (ssh://). The test's own git never reads the
  * host's configuration.
  */
-
-const SEARCH_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 
 /** An environment for the test's git: no system or user configuration, no prompt. */
 function gitEnv(home: string): Record<string, string> {
@@ -30,52 +29,6 @@ function gitEnv(home: string): Record<string, string> {
     GIT_COMMITTER_NAME: 'berth test',
     GIT_COMMITTER_EMAIL: 'test@berth.invalid',
   };
-}
-
-export function run(
-  command: string,
-  args: string[],
-  options: { cwd?: string; env?: Record<string, string> } = {},
-): Promise<string> {
-  return new Promise((resolve, reject) => {
-    execFile(
-      command,
-      args,
-      { cwd: options.cwd, env: options.env ?? { PATH: SEARCH_PATH }, encoding: 'utf8', timeout: 60_000 },
-      (error, stdout, stderr) => {
-        if (error) reject(new Error(`${command} ${args.join(' ')} failed: ${stderr || error.message}`));
-        else resolve(stdout);
-      },
-    );
-  });
-}
-
-/** A port the OS says is free now (for servers that cannot listen on port 0 and tell). */
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-async function listening(port: number, timeoutMs = 10_000): Promise<void> {
-  await waitFor(
-    () =>
-      new Promise<true>((resolve, reject) => {
-        const socket = createConnection({ host: '127.0.0.1', port }, () => {
-          socket.end();
-          resolve(true);
-        });
-        socket.once('error', reject);
-      }),
-    timeoutMs,
-    50,
-  );
 }
 
 /** A bare repository under `root` and a working clone of it that commits and pushes. */
@@ -129,13 +82,6 @@ export interface GitServer {
   /** The URL of `<root>/<name>.git`. */
   url(name: string): string;
   stop(): Promise<void>;
-}
-
-async function stopProcess(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGTERM');
-  await exited;
 }
 
 /** `git daemon` serving every repository under a new root, anonymously, on a free loopback port. */
@@ -266,66 +212,29 @@ export interface SshGitServer extends GitServer {
 }
 
 /**
- * sshd on a free loopback port, run by the current user with its own host key, taking one deploy
- * key for that user (git-upload-pack from the login's PATH serves the fetch). As root, sshd needs
- * its privilege separation directory, which Debian's package makes only when its service starts.
+ * sshd (test/support/sshd.ts) taking one deploy key for this process's user; git-upload-pack from
+ * the login's PATH serves the fetch.
  */
 export async function startSshGitServer(): Promise<SshGitServer> {
   const root = await mkdtemp(join(tmpdir(), 'berth-git-ssh-'));
-  const keys = await mkdtemp(join(tmpdir(), 'berth-git-sshd-'));
-  const hostKeyFile = join(keys, 'host_ed25519');
-  const clientKeyFile = join(keys, 'deploy_ed25519');
-  await run('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'berth-test-host', '-f', hostKeyFile]);
-  await run('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'berth-test-deploy', '-f', clientKeyFile]);
-  await writeFile(join(keys, 'authorized_keys'), await readFile(`${clientKeyFile}.pub`, 'utf8'), {
-    mode: 0o600,
-  });
-  const port = await freePort();
-  const user = userInfo().username;
-  const config = join(keys, 'sshd_config');
-  await writeFile(
-    config,
-    [
-      `Port ${port}`,
-      'ListenAddress 127.0.0.1',
-      `HostKey ${hostKeyFile}`,
-      `PidFile ${join(keys, 'sshd.pid')}`,
-      `AuthorizedKeysFile ${join(keys, 'authorized_keys')}`,
-      `AllowUsers ${user}`,
-      'PubkeyAuthentication yes',
-      'PasswordAuthentication no',
-      'KbdInteractiveAuthentication no',
-      'PermitRootLogin prohibit-password',
-      // The keys sit under the world-writable tmpdir, which strict modes would refuse.
-      'StrictModes no',
-      'UsePAM no',
-      'LogLevel ERROR',
-      '',
-    ].join('\n'),
-  );
-  if (userInfo().uid === 0) await mkdir('/run/sshd', { recursive: true, mode: 0o755 });
-  const child = spawn('/usr/sbin/sshd', ['-D', '-e', '-f', config], {
-    env: { PATH: SEARCH_PATH },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  let stderr = '';
-  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+  const keys = await mkdtemp(join(tmpdir(), 'berth-git-deploy-'));
   try {
-    await listening(port);
+    const deploy = await makeSshKey(join(keys, 'deploy_ed25519'), 'berth-test-deploy');
+    const sshd = await startSshd({ authorizedKeys: [deploy.publicKey] });
+    return {
+      root,
+      privateKey: deploy.privateKey,
+      hostKey: `[127.0.0.1]:${sshd.port} ${sshd.hostPublicKey}`,
+      url: (name) => `ssh://${sshd.user}@127.0.0.1:${sshd.port}${join(root, `${name}.git`)}`,
+      async stop() {
+        await sshd.stop();
+        await rm(root, { recursive: true, force: true });
+      },
+    };
   } catch (error) {
-    child.kill('SIGKILL');
-    throw new Error(`sshd did not start: ${stderr || String(error)}`);
+    await rm(root, { recursive: true, force: true });
+    throw error;
+  } finally {
+    await rm(keys, { recursive: true, force: true });
   }
-  const hostPublic = (await readFile(`${hostKeyFile}.pub`, 'utf8')).trim().split(' ').slice(0, 2).join(' ');
-  return {
-    root,
-    privateKey: await readFile(clientKeyFile, 'utf8'),
-    hostKey: `[127.0.0.1]:${port} ${hostPublic}`,
-    url: (name) => `ssh://${user}@127.0.0.1:${port}${join(root, `${name}.git`)}`,
-    async stop() {
-      await stopProcess(child);
-      await rm(root, { recursive: true, force: true });
-      await rm(keys, { recursive: true, force: true });
-    },
-  };
 }
