@@ -78,6 +78,36 @@ const CONNECTION_CODES = new Set([
   'ESSHPROTOCOL',
 ]);
 
+// Node's codes for a server certificate it does not trust (node:tls, from OpenSSL's verify results).
+const TLS_VERIFY_CODES = new Set([
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'CERT_HAS_EXPIRED',
+  'CERT_NOT_YET_VALID',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+]);
+
+/**
+ * A TLS failure on the way to a `tcp://` engine, said as what to fix rather than OpenSSL's text;
+ * undefined when `error` is not one.
+ */
+function tlsFailure(error: ModemError): string | undefined {
+  const code = error.code ?? '';
+  if (/CERTIFICATE_REQUIRED/.test(code)) {
+    return 'the engine demands a client certificate (TLS) and berth offered none';
+  }
+  if (/BAD_CERTIFICATE|UNKNOWN_CA|CERTIFICATE_UNKNOWN|DECRYPT_ERROR/.test(code)) {
+    return "the engine refused berth's client certificate (TLS): no CA it trusts signed it";
+  }
+  if (TLS_VERIFY_CODES.has(code)) {
+    return `the engine's TLS certificate is not trusted (${code}): check the CA berth was given and the address the certificate names`;
+  }
+  if (code.startsWith('ERR_SSL_') || code.startsWith('ERR_TLS_')) return `TLS failed (${code})`;
+  return undefined;
+}
+
 export function engineMessage(error: unknown): string {
   const e = error as ModemError;
   if (e.json && typeof e.json === 'object' && typeof e.json.message === 'string') return e.json.message;
@@ -112,7 +142,8 @@ export function unreachable(error: unknown): EngineUnavailableError {
       : e.address !== undefined && e.port === undefined
         ? { kind: 'socket', path: e.address }
         : { kind: 'tcp', address: e.address === undefined ? 'its address' : `${e.address}:${e.port}` };
-  return new EngineUnavailableError(describeEngineFailure(reason, place, engineMessage(error)), reason);
+  const seen = tlsFailure(e) ?? engineMessage(error);
+  return new EngineUnavailableError(describeEngineFailure(reason, place, seen), reason);
 }
 
 /** True when the error says the engine itself could not be reached (not that it refused). */
@@ -121,6 +152,7 @@ export function isConnectionError(error: unknown): boolean {
   return (
     e.statusCode === undefined &&
     ((e.code !== undefined && CONNECTION_CODES.has(e.code)) ||
+      tlsFailure(e) !== undefined ||
       /socket hang up|connect/i.test(e.message ?? ''))
   );
 }

@@ -311,9 +311,13 @@ export class SshTransport {
   }
 }
 
-/** OpenSSH refuses a session over MaxSessions as "administratively prohibited" (reason 1). */
+/**
+ * A channel the server would not open. OpenSSH says so for a session over MaxSessions as
+ * "open failed" (SSH2_OPEN_CONNECT_FAILED, 2; other servers use ADMINISTRATIVELY_PROHIBITED, 1).
+ */
 function isChannelRefusal(error: unknown): boolean {
-  return (error as { reason?: unknown }).reason === 1;
+  const reason = (error as { reason?: unknown }).reason;
+  return reason === 1 || reason === 2;
 }
 
 /**

@@ -76,6 +76,8 @@ export interface SshEngine {
   readonly username: string;
   /** The key sshd takes for `username` (OpenSSH form, no passphrase). */
   readonly privateKey: Buffer;
+  /** Its public half, as authorized_keys holds it (for another sshd in front of the same engine). */
+  readonly publicKey: string;
   /** sshd's host key fingerprint, `SHA256:…`. */
   readonly hostKeySha256: string;
   /** The private engine's unix socket, which the SSH session's `docker` talks to. */
@@ -110,6 +112,7 @@ export async function startSshEngine(options: { sshdConfig?: readonly string[] }
       port: server.port,
       username: server.user,
       privateKey: Buffer.from(client.privateKey),
+      publicKey: client.publicKey,
       hostKeySha256: server.hostKeySha256,
       dockerHost: started.dockerHost,
       engine: started,
