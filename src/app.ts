@@ -9,6 +9,7 @@ import { AlertService } from './domain/alerts/service.js';
 import { BackupService } from './domain/backup/service.js';
 import { alertRulesSection } from './domain/backup/sections/alert-rules.js';
 import { containersSection } from './domain/backup/sections/containers.js';
+import { imageAutoUpdatesSection } from './domain/backup/sections/image-auto-updates.js';
 import { policySection } from './domain/backup/sections/policy.js';
 import { stacksSection } from './domain/backup/sections/stacks.js';
 import { swarmServicesSection } from './domain/backup/sections/swarm-services.js';
@@ -245,6 +246,7 @@ export function buildApp(config: Config, options: BuildAppOptions = {}): App {
   backup.register(alertRulesSection(alerts));
   backup.register(swarmServicesSection(swarm));
   backup.register(stacksSection(stacks, gitStacks));
+  backup.register(imageAutoUpdatesSection(autoUpdates));
 
   const services: Services = {
     environments,

@@ -21,6 +21,7 @@ import {
   SetCreatePolicy,
   UpdateAlertRule,
 } from '../support/operations/index.js';
+import { ImageAutoUpdates, SetImageAutoUpdate } from '../support/operations/updates.js';
 
 /**
  * Backup, wipe, restore, compare: berth's state and two managed containers are backed up from one
@@ -79,6 +80,22 @@ async function templatesOf(berth: RunningBerth) {
   return templates.map(({ name, description, image, spec }) => ({ name, description, image, spec }));
 }
 
+/** The automatic-update targets as setImageAutoUpdate made them, but for when and their runs. */
+async function autoUpdatesOf(berth: RunningBerth) {
+  const { imageAutoUpdates } = await berth.query(ImageAutoUpdates, {});
+  return imageAutoUpdates.map(({ kind, name, enabled, window }) => ({ kind, name, enabled, window }));
+}
+
+async function optIn(berth: RunningBerth, input: { container?: string; stack?: string; enabled: boolean }) {
+  const { setImageAutoUpdate } = await berth.query(SetImageAutoUpdate, {
+    input: {
+      ...input,
+      window: { days: ['SATURDAY', 'SUNDAY'], start: '02:00', end: '05:00', timeZone: 'Europe/Berlin' },
+    },
+  });
+  expect(setImageAutoUpdate.__typename).toBe('SetImageAutoUpdateSuccess');
+}
+
 /** What a container's spec is, as Docker reports it: what a restore must reproduce. */
 function specOf(info: Docker.ContainerInspectInfo) {
   return {
@@ -101,7 +118,7 @@ function specOf(info: Docker.ContainerInspectInfo) {
 }
 
 describe('backup and restore', () => {
-  it('Backup, wipe, restore, compare: templates, policy, alert rules and containers come back; tokens and webhook secrets are reported', async () => {
+  it('Backup, wipe, restore, compare: templates, policy, alert rules, containers and automatic-update targets come back; tokens and webhook secrets are reported', async () => {
     // --- State on the first berth ------------------------------------------------------------
     const original = await startBerth({}, { label: LABEL_VALUE });
     berths.push(original);
@@ -189,6 +206,15 @@ describe('backup and restore', () => {
       Labels: { [TEST_LABEL]: LABEL_VALUE },
     });
 
+    // Automatic updates: a container opted in, one whose container will not come back, and a stack
+    // opted out again (its window kept; no stack is needed for that).
+    const optedOutStack = uniqueName('bk-stack');
+    await optIn(original, { container: running.name, enabled: true });
+    await optIn(original, { container: lost.name, enabled: true });
+    await optIn(original, { stack: optedOutStack, enabled: false });
+    const autoUpdatesBefore = await autoUpdatesOf(original);
+    expect(autoUpdatesBefore).toHaveLength(3);
+
     const before = new Map<string, ReturnType<typeof specOf>>();
     for (const { id, name } of [running, stopped])
       before.set(name, specOf(await docker.getContainer(id).inspect()));
@@ -221,6 +247,17 @@ describe('backup and restore', () => {
     ).toMatchObject({
       webhook: { url: hookUrl },
     });
+
+    expect(sections['imageAutoUpdates']).toEqual(
+      expect.arrayContaining([
+        {
+          container: running.name,
+          enabled: true,
+          window: { days: ['SATURDAY', 'SUNDAY'], start: '02:00', end: '05:00', timeZone: 'Europe/Berlin' },
+        },
+        expect.objectContaining({ stack: optedOutStack, enabled: false }),
+      ]),
+    );
 
     // --- Wipe: the containers, the data directory, and a different engine ------------------------
     await original.stop();
@@ -258,7 +295,20 @@ describe('backup and restore', () => {
       outcome: 'FAILED',
       reason: expect.stringMatching(/^IMAGE_NOT_FOUND: /),
     });
-    expect(report.failed).toBe(1);
+    expect(outcome('imageAutoUpdates', `container/${running.name}`)).toMatchObject({
+      outcome: 'RESTORED',
+      reason: null,
+    });
+    expect(outcome('imageAutoUpdates', `stack/${optedOutStack}`)).toMatchObject({
+      outcome: 'RESTORED',
+      reason: 'opted out, with its window kept',
+    });
+    // Its container failed to come back: opting it in is refused as setImageAutoUpdate refuses it.
+    expect(outcome('imageAutoUpdates', `container/${lost.name}`)).toMatchObject({
+      outcome: 'FAILED',
+      reason: expect.stringMatching(/^NOT_FOUND: /),
+    });
+    expect(report.failed).toBe(2);
     expect(outcome('alertRules', cpuRule.name)).toMatchObject({
       outcome: 'RESTORED',
       reason: expect.stringMatching(
@@ -269,6 +319,9 @@ describe('backup and restore', () => {
       expect(outcome('alertRules', rule.name)).toMatchObject({ outcome: 'RESTORED', reason: null });
 
     // --- Compare -------------------------------------------------------------------------------
+    expect(await autoUpdatesOf(fresh)).toEqual(
+      autoUpdatesBefore.filter((target) => target.name !== lost.name),
+    );
     expect(await templatesOf(fresh)).toEqual(templatesBefore);
     expect((await fresh.query(GetCreatePolicy)).createPolicy).toEqual(policyBefore);
     // By label: the private engine is this file's, but a parallel run pointed at it must not count.
@@ -303,6 +356,14 @@ describe('backup and restore', () => {
         .filter((entry) => entry.section === 'alertRules')
         .map((entry) => entry.outcome),
     ).toEqual(['SKIPPED', 'SKIPPED', 'SKIPPED']);
+    const targetsAgain = second.restore.report.items.filter((entry) => entry.section === 'imageAutoUpdates');
+    expect(targetsAgain.map(({ item, outcome }) => [item, outcome]).sort()).toEqual(
+      [
+        [`container/${lost.name}`, 'FAILED'],
+        [`container/${running.name}`, 'SKIPPED'],
+        [`stack/${optedOutStack}`, 'SKIPPED'],
+      ].sort(),
+    );
     expect((await privateDocker.listContainers(mine)).length).toBe(2);
   });
 
