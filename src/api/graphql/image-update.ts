@@ -177,8 +177,9 @@ const AutoUpdateOutcomeRef = builder.objectRef<AutoUpdateOutcome>('ImageAutoUpda
 
 const ImageAutoUpdateRef = builder.objectRef<ImageAutoUpdate>('ImageAutoUpdate').implement({
   description:
-    'A container or stack opted into automatic updates: after each image-update check that finds a ' +
-    'newer image for it while its window is open, it is updated (health-gated, rolled back when unhealthy).',
+    'A container or stack opted into automatic updates: when its window opens, and after each ' +
+    'image-update check while it is open, it is updated if the last check found a newer image for it ' +
+    '(health-gated, rolled back when unhealthy).',
   fields: (t) => ({
     kind: t.field({ type: AutoUpdateTargetEnum, resolve: (update) => update.kind }),
     name: t.exposeString('name'),
@@ -243,7 +244,8 @@ builder.mutationFields((t) => ({
     type: ImageAutoUpdateRef,
     description:
       'Opts a container or stack into automatic updates (or out, with enabled: false) within a ' +
-      'maintenance window. Takes effect at the next image-update check.',
+      'maintenance window. Takes effect when the window next opens, or at the next image-update ' +
+      'check while it is open.',
     args: { input: t.arg({ type: SetImageAutoUpdateInput, required: true }) },
     errors: {
       dataField: { name: 'autoUpdate' },

@@ -5,9 +5,14 @@ import type { BerthDatabase } from '../../platform/store/database.js';
 import { BerthError, InvalidInputError, NotFoundError } from '../../shared/errors.js';
 import type { Logger } from '../../shared/logger.js';
 import type { Container } from '../containers/model.js';
-import type { ImageUpdate } from './model.js';
 import type { ImageUpdateService } from './service.js';
-import { validateWindow, windowOpen, type MaintenanceWindow, type MaintenanceWindowInput } from './window.js';
+import {
+  nextOpening,
+  validateWindow,
+  windowOpen,
+  type MaintenanceWindow,
+  type MaintenanceWindowInput,
+} from './window.js';
 
 /** Automatic updates: a container or stack opted in is updated when a check finds a newer image. */
 
@@ -65,6 +70,26 @@ export interface AutoUpdateActions {
   /** StackService.redeploy with a pull; undefined until stacks can be redeployed. */
   redeployStack?: ((name: string, actor: string) => Promise<{ ok: boolean; summary: string }>) | undefined;
   audit(entry: AuditEntryInput): void;
+}
+
+/** A one-shot timer: how the service waits for the next window to open (tests pass their own). */
+export interface WindowTimer {
+  /** Calls `fire` once after `ms` milliseconds; must not keep the process alive. */
+  set(fire: () => void, ms: number): unknown;
+  clear(handle: unknown): void;
+}
+
+const nodeTimer: WindowTimer = {
+  set: (fire, ms) => setTimeout(fire, ms).unref(),
+  clear: (handle) => clearTimeout(handle as NodeJS.Timeout),
+};
+
+/** The longest delay setTimeout takes (a longer one fires at once): a later opening is waited for in steps. */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
+
+export interface AutoUpdateOptions {
+  now?: () => Date;
+  timer?: WindowTimer;
 }
 
 /** The actor automatic updates are audited and recorded as. */
@@ -154,8 +179,9 @@ interface Behind {
 }
 
 /**
- * Automatic updates in maintenance windows. After each image-update check, every enabled target
- * whose window is open and which runs an image its registry has a newer one of is updated: a
+ * Automatic updates in maintenance windows. After each image-update check, and when a window
+ * opens, every enabled target whose window is open and which runs an image its registry has a
+ * newer one of (as the last check found) is updated: a
  * container by a pull and a health-gated redeploy (rolled back when the new one is not healthy), a
  * stack by its redeploy with a pull. One run per target at a time; an update to a digest that
  * failed is not tried again until the registry has another.
@@ -165,24 +191,45 @@ export class AutoUpdateService {
   readonly #inFlight = new Set<Promise<void>>();
   readonly #changes = new EventEmitter<{ change: [ImageAutoUpdate] }>().setMaxListeners(0);
   #offChecked: (() => void) | undefined;
+  readonly #now: () => Date;
+  readonly #timer: WindowTimer;
+  #started = false;
+  #windowTimer: unknown;
+  /** When the next window of an enabled target opens, as the armed timer waits for it. */
+  #nextOpening: Date | null = null;
 
   constructor(
     private readonly store: AutoUpdateStore,
-    private readonly updates: Pick<ImageUpdateService, 'onChecked' | 'findingFor' | 'recheckLocally'>,
+    private readonly updates: Pick<
+      ImageUpdateService,
+      'onChecked' | 'findingFor' | 'recheckLocally' | 'check' | 'checkOverdue'
+    >,
     private readonly actions: AutoUpdateActions,
     private readonly log: Logger,
-    private readonly now: () => Date = () => new Date(),
-  ) {}
+    options: AutoUpdateOptions = {},
+  ) {
+    this.#now = options.now ?? (() => new Date());
+    this.#timer = options.timer ?? nodeTimer;
+  }
 
   start(): void {
-    this.#offChecked = this.updates.onChecked((updates) => this.#afterCheck(updates));
+    this.#offChecked = this.updates.onChecked(() => this.#applyPending(this.#now()));
+    this.#started = true;
+    this.#arm(this.#now());
   }
 
   /** Stops starting runs and waits for those running (a redeploy's own close gives up its wait). */
   async stop(): Promise<void> {
+    this.#started = false;
+    this.#disarm();
     this.#offChecked?.();
     this.#offChecked = undefined;
     await Promise.allSettled([...this.#inFlight]);
+  }
+
+  /** When the next window of an enabled target opens; null when none will (or not started). */
+  nextWindowOpening(): Date | null {
+    return this.#nextOpening;
   }
 
   list(): ImageAutoUpdate[] {
@@ -213,7 +260,8 @@ export class AutoUpdateService {
         }
       }
     }
-    const stored = this.store.put(kind, name, input.enabled, window, this.now().getTime());
+    const stored = this.store.put(kind, name, input.enabled, window, this.#now().getTime());
+    this.#arm(this.#now());
     const view = this.#view(stored);
     this.#changes.emit('change', view);
     return view;
@@ -237,8 +285,66 @@ export class AutoUpdateService {
     return { ...stored, running: this.#running.has(`${stored.kind}/${stored.name}`) };
   }
 
-  #afterCheck(_updates: ImageUpdate[]): void {
-    const at = this.now();
+  #disarm(): void {
+    if (this.#windowTimer !== undefined) this.#timer.clear(this.#windowTimer);
+    this.#windowTimer = undefined;
+    this.#nextOpening = null;
+  }
+
+  /** Waits for the earliest opening after `after` of an enabled target's window. */
+  #arm(after: Date): void {
+    this.#disarm();
+    if (!this.#started) return;
+    let next: Date | null = null;
+    try {
+      for (const target of this.store.list()) {
+        if (!target.enabled) continue;
+        const opening = nextOpening(target.window, after);
+        if (opening && (next === null || opening < next)) next = opening;
+      }
+    } catch (error) {
+      this.log.warn('auto-update: could not read the targets to wait for their windows', error);
+      return;
+    }
+    if (next === null) return;
+    this.#nextOpening = next;
+    const delay = Math.min(Math.max(0, next.getTime() - this.#now().getTime()), MAX_TIMER_MS);
+    const due = next;
+    this.#windowTimer = this.#timer.set(() => void this.#windowOpened(due), delay);
+  }
+
+  /**
+   * A window opened: what the last check found behind is updated now, after a check first when
+   * the schedule's is overdue (a restart, a long interval), so an old finding is not acted on.
+   */
+  async #windowOpened(due: Date): Promise<void> {
+    this.#windowTimer = undefined;
+    if (!this.#started) return;
+    const now = this.#now();
+    // A timer clamped to setTimeout's limit wakes before the opening: wait on.
+    if (due.getTime() - now.getTime() > 1000) {
+      this.#arm(now);
+      return;
+    }
+    // A timer may fire a moment early: the window is read as at its opening.
+    const at = now < due ? due : now;
+    this.log.info(`auto-update: a maintenance window opened at ${due.toISOString()}`);
+    if (this.updates.checkOverdue()) {
+      try {
+        // Its results reach #applyPending through onChecked.
+        await this.updates.check();
+      } catch (error) {
+        this.log.warn('auto-update: the check at a window opening failed; acting on the last one', error);
+        this.#applyPending(at);
+      }
+    } else {
+      this.#applyPending(at);
+    }
+    if (this.#started) this.#arm(at);
+  }
+
+  /** Starts an update of each enabled target whose window is open at `at` and which is behind. */
+  #applyPending(at: Date): void {
     let containers: Container[];
     try {
       containers = this.actions.containers();
@@ -287,7 +393,7 @@ export class AutoUpdateService {
   }
 
   async #run(target: Stored, behind: Behind): Promise<void> {
-    const startedAt = this.now();
+    const startedAt = this.#now();
     const reference = behind.references.join(',');
     this.#changes.emit('change', { ...this.#view(target), running: true });
     this.log.info(
@@ -308,7 +414,7 @@ export class AutoUpdateService {
       if (code === 'INTERNAL') this.log.warn(`auto-update of ${target.name} failed`, error);
     }
     const outcome: AutoUpdateOutcome = {
-      at: this.now(),
+      at: this.#now(),
       result,
       message,
       reference,
@@ -334,6 +440,8 @@ export class AutoUpdateService {
     }
     const stored = this.store.get(target.kind, target.name);
     if (stored) this.#changes.emit('change', { ...stored, running: false });
+    // A run can end after the opening the timer waited for; the next one is waited for now.
+    if (this.#started) this.#arm(this.#now());
   }
 
   async #updateContainer(behind: Behind): Promise<string> {

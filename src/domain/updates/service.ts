@@ -53,6 +53,8 @@ export class ImageUpdateService {
   readonly #concurrency: number;
   readonly #now: () => Date;
   #running: Promise<ImageUpdate[]> | null = null;
+  /** When the last whole check asked (the newest result's checkedAt, kept across a restart). */
+  #lastCheckAt: Date | null = null;
   #timer: NodeJS.Timeout | undefined;
   #abort = new AbortController();
 
@@ -71,6 +73,8 @@ export class ImageUpdateService {
       if (update.since !== null && sinceDigest !== null) {
         this.#availableSince.set(update.reference, { localDigest: sinceDigest, since: update.since });
       }
+      if (this.#lastCheckAt === null || update.checkedAt > this.#lastCheckAt)
+        this.#lastCheckAt = update.checkedAt;
     }
   }
 
@@ -113,6 +117,16 @@ export class ImageUpdateService {
     });
     this.#running = running;
     return running;
+  }
+
+  /**
+   * Whether the schedule's check is due: the last check is more than one interval old, or none is
+   * known (none found a tag in use). Never without a schedule (interval 0): then only checkImageUpdates asks registries.
+   */
+  checkOverdue(): boolean {
+    const interval = this.options.intervalMinutes * 60_000;
+    if (interval <= 0) return false;
+    return this.#lastCheckAt === null || this.#now().getTime() - this.#lastCheckAt.getTime() >= interval;
   }
 
   /** The last result for the image a container was created from; null when never checked. */
@@ -220,7 +234,12 @@ export class ImageUpdateService {
       }
     }
     results.sort((a, b) => a.reference.localeCompare(b.reference));
-    if (!signal.aborted) this.#changes.emit('checked', results);
+    if (!signal.aborted) {
+      for (const { checkedAt } of results) {
+        if (this.#lastCheckAt === null || checkedAt > this.#lastCheckAt) this.#lastCheckAt = checkedAt;
+      }
+      this.#changes.emit('checked', results);
+    }
     return results;
   }
 

@@ -107,6 +107,81 @@ function localTime(at: Date, timeZone: string): { day: number; minute: number } 
   };
 }
 
+const MINUTE = 60_000;
+const DAY = 24 * 60 * MINUTE;
+
+/** The wall clock in `timeZone` at `at`, to the minute, as milliseconds of the same reading in UTC. */
+function wallClock(at: number, timeZone: string): number {
+  const parts = new Intl.DateTimeFormat('en-US', {
+    timeZone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  }).formatToParts(at);
+  const part = (type: string) => Number(parts.find((p) => p.type === type)?.value ?? 0);
+  return Date.UTC(part('year'), part('month') - 1, part('day'), part('hour'), part('minute'));
+}
+
+/**
+ * The instants at which the wall clock in `timeZone` reads `wall`, earliest first: none in a
+ * spring-forward gap, two in a fall-back hour. The offset changes at most once around a day.
+ */
+function instantsOf(wall: number, timeZone: string): number[] {
+  const offsets = new Set(
+    [wall - DAY / 2, wall + DAY / 2].map(
+      (near) => wallClock(near, timeZone) - Math.floor(near / MINUTE) * MINUTE,
+    ),
+  );
+  return [...offsets]
+    .map((offset) => wall - offset)
+    .filter((instant) => wallClock(instant, timeZone) === wall)
+    .sort((a, b) => a - b);
+}
+
+/** Minute-aligned `at`, rounded up. */
+function ceilMinute(at: number): number {
+  return Math.ceil(at / MINUTE) * MINUTE;
+}
+
+/**
+ * The next instant after `after` at which the window opens (closed the minute before, open from
+ * then on, as windowOpen reads it), or null when it never closes (every day, 00:00 to 24:00).
+ * A start the clocks skip (02:30 on the night summer time begins) opens when they jump past it.
+ */
+export function nextOpening(window: MaintenanceWindow, after: Date): Date | null {
+  const opens = (instant: number) =>
+    instant > after.getTime() &&
+    windowOpen(window, new Date(instant)) &&
+    !windowOpen(window, new Date(instant - MINUTE));
+  const start = minutesOf(window.start) * MINUTE;
+  const today = Math.floor(wallClock(after.getTime(), window.timeZone) / DAY) * DAY;
+  // A week and a day: the same weekday again, and the day a DST change may have moved it to.
+  for (let day = 0; day <= 8; day++) {
+    const midnight = today + day * DAY;
+    // 1970-01-01 was a Thursday: WEEKDAYS[3].
+    if (!window.days.includes(WEEKDAYS[(Math.floor(midnight / DAY) + 3) % 7]!)) continue;
+    const wall = midnight + start;
+    const instants = instantsOf(wall, window.timeZone);
+    if (instants.length === 0) {
+      // Skipped by the clocks: the window opens at the jump, the first minute whose clock is past it.
+      let low = ceilMinute(wall - DAY / 2);
+      let high = ceilMinute(wall + DAY / 2);
+      while (high - low > MINUTE) {
+        const middle = low + Math.floor((high - low) / 2 / MINUTE) * MINUTE;
+        if (wallClock(middle, window.timeZone) >= wall) high = middle;
+        else low = middle;
+      }
+      instants.push(high);
+    }
+    const found = instants.find(opens);
+    if (found !== undefined) return new Date(found);
+  }
+  return null;
+}
+
 /** Whether the window is open at `at`. */
 export function windowOpen(window: MaintenanceWindow, at: Date): boolean {
   const { day, minute } = localTime(at, window.timeZone);
