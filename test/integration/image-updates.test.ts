@@ -223,6 +223,54 @@ describe('image-update detection against a registry on loopback', () => {
     }
   });
 
+  it('flags a container left on the older image after the tag was pulled, and not a new container on the newer one', async () => {
+    const proxy = new RecordingProxy(inject('registry'));
+    const reference = referenceAt(await proxy.listen());
+    const repository = reference.slice(reference.indexOf('/') + 1, reference.lastIndexOf(':'));
+    try {
+      const imageA = await commitImage('echo old > /version');
+      const imageB = await commitImage('echo new > /version');
+      await push(imageA, reference);
+      const digestA = await pushedDigest(imageA, reference);
+      const old = await berth.create({ image: reference });
+
+      // v2 under the same tag, pulled here: the engine's tag names it, the old container runs v1.
+      const digestB = await pushElsewhere(imageB, reference, imageA);
+      const { pullImage } = await berth.query(PullImage, { reference });
+      expect(pullImage.__typename).toBe('PullImageSuccess');
+      const fresh = await berth.create({ image: reference });
+      expect((await berth.query(GetContainer, { id: fresh.id })).container?.imageId).toBe(imageB);
+      expect((await berth.query(GetContainer, { id: old.id })).container?.imageId).toBe(imageA);
+
+      proxy.requests.length = 0;
+      const tag = await updateOf(reference);
+      // The tag itself is up to date; still one HEAD for both containers, nothing pulled.
+      expect(tag).toMatchObject({ status: 'UP_TO_DATE', localDigest: digestB, remoteDigest: digestB });
+      expect(proxy.requests).toEqual([`HEAD /v2/${repository}/manifests/v1`]);
+
+      const onOld = (await berth.query(ContainerImageUpdate, { id: old.id })).container?.imageUpdate;
+      expect(onOld).toMatchObject({
+        reference,
+        status: 'AVAILABLE',
+        localDigest: digestA,
+        remoteDigest: digestB,
+        since: tag.checkedAt,
+      });
+      const onFresh = (await berth.query(ContainerImageUpdate, { id: fresh.id })).container?.imageUpdate;
+      expect(onFresh).toMatchObject({ status: 'UP_TO_DATE', localDigest: digestB, since: null });
+
+      // The next check keeps when it was first seen behind.
+      const later = await updateOf(reference);
+      expect(later.checkedAt).not.toBe(tag.checkedAt);
+      expect((await berth.query(ContainerImageUpdate, { id: old.id })).container?.imageUpdate).toMatchObject({
+        status: 'AVAILABLE',
+        since: tag.checkedAt,
+      });
+    } finally {
+      await proxy.close();
+    }
+  });
+
   it('joins a check already running instead of asking the registry again', async () => {
     const proxy = new RecordingProxy(inject('registry'));
     const reference = referenceAt(await proxy.listen());

@@ -1,7 +1,12 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import type { Container } from '../../src/domain/containers/model.js';
 import type { RegistryManifests, RemoteDigest } from '../../src/domain/updates/ports.js';
 import { ImageUpdateService } from '../../src/domain/updates/service.js';
+import { ImageUpdateStore } from '../../src/domain/updates/store.js';
+import { BerthDatabase } from '../../src/platform/store/database.js';
 
 /**
  * ImageUpdateService's bookkeeping with fake ports (the real engine and a real registry are in
@@ -103,6 +108,65 @@ describe('ImageUpdateService (fake ports)', () => {
       expect(vi.getTimerCount()).toBe(0);
     } finally {
       vi.useRealTimers();
+    }
+  });
+
+  it('compares each container with the image it runs, keeping its since across checks and a restart', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'berth-image-updates-'));
+    const database = BerthDatabase.open({ dataDir });
+    try {
+      // The tag was pulled to digest 2; one container still runs the image of digest 1.
+      const old = { image: '127.0.0.1:5000/t/app:v1', imageId: 'sha256:old' };
+      const fresh = { image: '127.0.0.1:5000/t/app:v1', imageId: 'sha256:new' };
+      const digests: Record<string, number> = {
+        '127.0.0.1:5000/t/app:v1': 2,
+        'sha256:old': 1,
+        'sha256:new': 2,
+      };
+      let minute = 0;
+      const make = () =>
+        new ImageUpdateService(
+          { list: () => [old, fresh] as Container[] },
+          { repoDigests: async (reference) => [`127.0.0.1:5000/t/app@${digest(digests[reference] ?? 9)}`] },
+          { manifestDigest: async () => ({ ok: true, digest: digest(2) }) },
+          {
+            intervalMinutes: 60,
+            log: silent,
+            now: () => new Date(Date.UTC(2026, 0, 1, 0, minute)),
+            store: new ImageUpdateStore(database),
+          },
+        );
+      const service = make();
+      expect(service.checkOverdue()).toBe(true);
+      const [tag] = await service.check();
+      expect(tag).toMatchObject({ status: 'UP_TO_DATE', localDigest: digest(2), since: null });
+      expect(service.checkOverdue()).toBe(false);
+      const firstSeen = new Date(Date.UTC(2026, 0, 1, 0, 0));
+      expect(service.forContainer(old)).toMatchObject({
+        status: 'AVAILABLE',
+        localDigest: digest(1),
+        remoteDigest: digest(2),
+        since: firstSeen,
+      });
+      expect(service.forContainer(fresh)).toMatchObject({ status: 'UP_TO_DATE', since: null });
+
+      minute = 30;
+      await service.check();
+      expect(service.forContainer(old)?.since).toEqual(firstSeen);
+      minute = 100;
+      expect(service.checkOverdue()).toBe(true);
+
+      const restarted = make();
+      expect(restarted.forContainer(old)).toMatchObject({ status: 'AVAILABLE', since: firstSeen });
+      await restarted.check();
+      expect(restarted.forContainer(old)?.since).toEqual(firstSeen);
+      // Once it runs the registry's image, it is up to date and its since is gone.
+      digests['sha256:old'] = 2;
+      await restarted.check();
+      expect(restarted.forContainer(old)).toMatchObject({ status: 'UP_TO_DATE', since: null });
+    } finally {
+      database.close();
+      rmSync(dataDir, { recursive: true, force: true });
     }
   });
 });

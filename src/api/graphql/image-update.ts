@@ -45,7 +45,8 @@ export const ImageUpdateRef = builder.objectRef<ImageUpdate>('ImageUpdate').impl
       nullable: true,
       description:
         'The digest the engine recorded for the image the tag names on it; null when it has none. ' +
-        'A container created before the last pull may still run an older image (see Container.imageId).',
+        'On Container.imageUpdate and StackService.imageUpdate: the digest of the image the container ' +
+        'runs, which is older than the tag’s when it was created before the last pull.',
     }),
     remoteDigest: t.exposeString('remoteDigest', {
       nullable: true,
@@ -103,16 +104,17 @@ builder.subscriptionFields((t) => ({
 }));
 
 const imageUpdateDescription =
-  'Whether the registry has a newer image under the tag this was created from, as the last check ' +
-  'found; null when never checked (or no tag names the image: an id, or pinned by digest). Read ' +
-  'from memory: never calls the engine or a registry.';
+  'Whether the registry has a newer image under the tag this was created from than the image it ' +
+  'runs, as the last check found (a container left on an older image after a pull of the tag is ' +
+  'AVAILABLE); null when never checked (or no tag names the image: an id, or pinned by digest). ' +
+  'Read from memory: never calls the engine or a registry.';
 
 builder.objectField(ContainerRef, 'imageUpdate', (t) =>
   t.field({
     type: ImageUpdateRef,
     nullable: true,
     description: imageUpdateDescription,
-    resolve: (container, _, { imageUpdates }) => imageUpdates.forImage(container.image),
+    resolve: (container, _, { imageUpdates }) => imageUpdates.forContainer(container),
   }),
 );
 
@@ -120,10 +122,10 @@ builder.objectField(StackServiceRef, 'imageUpdate', (t) =>
   t.field({
     type: ImageUpdateRef,
     nullable: true,
-    description: `${imageUpdateDescription} The image of the service's first container; null without containers.`,
+    description: `${imageUpdateDescription} The first of the service's containers that is behind, else its first; null without containers.`,
     resolve: (service, _, { imageUpdates }) => {
-      const first = service.containers[0];
-      return first === undefined ? null : imageUpdates.forImage(first.image);
+      const updates = service.containers.map((container) => imageUpdates.forContainer(container));
+      return updates.find((update) => update?.status === 'AVAILABLE') ?? updates[0] ?? null;
     },
   }),
 );

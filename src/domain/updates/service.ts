@@ -32,12 +32,6 @@ interface InUse {
   imageIds: Set<string>;
 }
 
-/** When AVAILABLE was first seen, for the local image it was seen against. */
-interface AvailableSince {
-  localDigest: string;
-  since: Date;
-}
-
 /**
  * Image-update detection. For every tag a container runs, compares the digest the engine recorded
  * at pull with the registry's manifest digest (a HEAD: no pull), on a schedule and on demand. One
@@ -47,7 +41,11 @@ interface AvailableSince {
  */
 export class ImageUpdateService {
   readonly #state = new Map<string, ImageUpdate>();
-  readonly #availableSince = new Map<string, AvailableSince>();
+  /**
+   * Per reference, when the registry was first seen ahead of each digest behind it: the tag's own
+   * and each older one a container still runs.
+   */
+  readonly #behindSince = new Map<string, Map<string, Date>>();
   readonly #changes = new EventEmitter<{ change: [ImageUpdate]; checked: [ImageUpdate[]] }>();
   readonly #auth: RegistryAuthLookup;
   readonly #concurrency: number;
@@ -68,11 +66,9 @@ export class ImageUpdateService {
     this.#concurrency = options.concurrency ?? 4;
     this.#now = options.now ?? (() => new Date());
     this.#changes.setMaxListeners(0);
-    for (const { update, sinceDigest } of options.store?.list() ?? []) {
+    for (const { update, behindSince } of options.store?.list() ?? []) {
       this.#state.set(update.reference, update);
-      if (update.since !== null && sinceDigest !== null) {
-        this.#availableSince.set(update.reference, { localDigest: sinceDigest, since: update.since });
-      }
+      this.#behindSince.set(update.reference, behindSince);
       if (this.#lastCheckAt === null || update.checkedAt > this.#lastCheckAt)
         this.#lastCheckAt = update.checkedAt;
     }
@@ -133,6 +129,26 @@ export class ImageUpdateService {
   forImage(reference: string): ImageUpdate | null {
     if (registryImageOf(reference) === null) return null;
     return this.#state.get(normalizeReference(reference)) ?? null;
+  }
+
+  /**
+   * The last result for `container`'s tag as it bears on the container: compared with the image the
+   * container runs, which after a pull of the tag may be older than the one the tag names (then
+   * AVAILABLE, with that image's digest as `localDigest` and its own `since`). The tag's result as
+   * it is when the container runs the tag's image or its image was not seen by the last check.
+   */
+  forContainer(container: Pick<Container, 'image' | 'imageId'>): ImageUpdate | null {
+    const update = this.forImage(container.image);
+    if (!update || update.status === 'UNKNOWN' || update.remoteDigest === null) return update;
+    const running = update.imageDigests[container.imageId];
+    if (running === undefined || running === null || running === update.localDigest) return update;
+    const behind = running !== update.remoteDigest;
+    return {
+      ...update,
+      status: behind ? 'AVAILABLE' : 'UP_TO_DATE',
+      localDigest: running,
+      since: behind ? (this.#behindSince.get(update.reference)?.get(running) ?? update.checkedAt) : null,
+    };
   }
 
   /**
@@ -229,7 +245,7 @@ export class ImageUpdateService {
     for (const reference of this.#state.keys()) {
       if (!references.has(reference)) {
         this.#state.delete(reference);
-        this.#availableSince.delete(reference);
+        this.#behindSince.delete(reference);
         this.#forget(reference);
       }
     }
@@ -308,7 +324,7 @@ export class ImageUpdateService {
     try {
       this.options.store?.put({
         update,
-        sinceDigest: this.#availableSince.get(update.reference)?.localDigest ?? null,
+        behindSince: this.#behindSince.get(update.reference) ?? new Map(),
       });
     } catch (error) {
       this.options.log.warn(`image updates: could not keep the result for ${update.reference}`, error);
@@ -323,21 +339,26 @@ export class ImageUpdateService {
     }
   }
 
-  /** Keeps a result, with `since` carried over while the same local image stays behind. */
+  /**
+   * Keeps a result, with `since` carried over for each digest (the tag's, and each one a container
+   * runs) while it stays behind the registry's.
+   */
   #record(result: Omit<ImageUpdate, 'since'>): ImageUpdate {
-    const { reference } = result;
-    let since: Date | null = null;
-    const seen = this.#availableSince.get(reference);
-    if (result.status === 'AVAILABLE' && result.localDigest !== null) {
-      if (seen?.localDigest === result.localDigest) since = seen.since;
-      else {
-        since = result.checkedAt;
-        this.#availableSince.set(reference, { localDigest: result.localDigest, since });
+    const { reference, remoteDigest } = result;
+    const seen = this.#behindSince.get(reference) ?? new Map<string, Date>();
+    // A registry that failed to answer once does not reset them; an answer does.
+    if (result.status !== 'UNKNOWN' && remoteDigest !== null) {
+      const behind = new Map<string, Date>();
+      for (const digest of [result.localDigest, ...Object.values(result.imageDigests)]) {
+        if (digest === null || digest === remoteDigest) continue;
+        behind.set(digest, seen.get(digest) ?? result.checkedAt);
       }
-    } else if (result.status === 'UP_TO_DATE') {
-      // A registry that failed to answer once does not reset it; a match does.
-      this.#availableSince.delete(reference);
+      this.#behindSince.set(reference, behind);
     }
+    const since =
+      result.status === 'AVAILABLE' && result.localDigest !== null
+        ? (this.#behindSince.get(reference)?.get(result.localDigest) ?? result.checkedAt)
+        : null;
     const update: ImageUpdate = { ...result, since };
     const previous = this.#state.get(reference);
     this.#state.set(reference, update);

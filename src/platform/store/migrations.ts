@@ -390,4 +390,13 @@ export const MIGRATIONS: readonly Migration[] = [
         CHECK ((scope_target IS NULL) = (scope_operation IS NULL));
     `,
   },
+  {
+    version: 17,
+    name: 'image updates per running image',
+    // When the registry was first seen ahead of each digest a container of the tag ran (JSON: digest
+    // to epoch ms), so a container left on an older image after a pull keeps its `since` too.
+    up: `
+      ALTER TABLE image_updates ADD COLUMN behind_since TEXT NOT NULL DEFAULT '{}';
+    `,
+  },
 ];
