@@ -158,9 +158,10 @@ describe('the dashboard’s store', () => {
 
   it('puts a tag’s new check result on the containers that showed one for it, and says when none did', () => {
     const store = new DashboardStore();
-    const checked = (status: 'UP_TO_DATE' | 'AVAILABLE') => ({
+    const checked = (status: 'UP_TO_DATE' | 'AVAILABLE', localDigest = `sha256:${'1'.repeat(64)}`) => ({
       reference: 'busybox:latest',
       status,
+      localDigest,
       since: status === 'AVAILABLE' ? '2026-11-29T10:05:00.000Z' : null,
       checkedAt: '2026-11-29T10:05:00.000Z',
       error: null,
@@ -181,6 +182,12 @@ describe('the dashboard’s store', () => {
     // A tag no container showed yet: the caller reads the list again.
     expect(store.applyImageUpdate({ ...checked('AVAILABLE'), reference: 'nginx:alpine' })).toBe(false);
     expect(renders).toBe(1);
+    // The tag now names another image (a pull): a container may still run the old one, and only
+    // berth knows which, so the caller reads the list again and nothing is overwritten meanwhile.
+    const pulled = checked('UP_TO_DATE', `sha256:${'2'.repeat(64)}`);
+    expect(store.applyImageUpdate(pulled)).toBe(false);
+    expect(renders).toBe(1);
+    expect(store.containers.get('a')?.imageUpdate?.status).toBe('AVAILABLE');
   });
 
   it('charts the selected container: history first, then live samples, within the chart’s span', () => {

@@ -44,6 +44,7 @@ graphql(`
   fragment DashboardImageUpdate on ImageUpdate {
     reference
     status
+    localDigest
     since
     checkedAt
     error
@@ -80,6 +81,7 @@ graphql(`
     imageUpdate {
       reference
       status
+      localDigest
       since
       checkedAt
       error
@@ -341,6 +343,7 @@ graphql(`
       imageUpdate {
         reference
         status
+        localDigest
         since
         checkedAt
         error

@@ -81,19 +81,30 @@ export class DashboardStore {
   }
 
   /**
-   * A tag's new check result onto the containers that already showed one for it. Answers false
-   * when none did: berth names the tag normalized (`busybox` is `busybox:latest`), and rather than
-   * normalizing here too, a container never checked before is read again with its result.
+   * A tag's new check result onto the containers that showed one for it, for the image the tag
+   * named. Answers false when the list must be read again: no container showed one for the tag
+   * (berth names the tag normalized, `busybox` is `busybox:latest`, and rather than normalizing here
+   * too, a container never checked before is read again with its result), or one showed a result
+   * for another image than the new one's (left on an older image after a pull of the tag, or the
+   * tag moved): berth answers each container's own, compared with the image it runs.
    */
   applyImageUpdate(update: ImageUpdate): boolean {
     let matched = false;
+    let changed = false;
+    let readAgain = false;
     for (const container of this.containers.values()) {
-      if (container.imageUpdate?.reference !== update.reference) continue;
+      const shown = container.imageUpdate;
+      if (shown?.reference !== update.reference) continue;
       matched = true;
+      if (shown.localDigest !== update.localDigest) {
+        readAgain = true;
+        continue;
+      }
+      changed = true;
       this.containers.set(container.id, { ...container, imageUpdate: update });
     }
-    if (matched) this.#containersChanged();
-    return matched;
+    if (changed) this.#containersChanged();
+    return matched && !readAgain;
   }
 
   #containersChanged(): void {
