@@ -94,6 +94,13 @@ describe('the next opening of a window (pure rules)', () => {
     expect(nextOpening(berlin(['SUNDAY'], '02:00', '02:30'), at('2026-10-25T00:40:00Z'))).toEqual(
       at('2026-10-25T01:00:00Z'),
     );
+    // Far from UTC: Auckland (+12, +13 from Sunday 2026-09-27 02:00, which becomes 03:00).
+    const auckland = validateWindow(
+      { days: ['SUNDAY'], start: '02:30', end: '05:00', timeZone: 'Pacific/Auckland' },
+      ['w'],
+    );
+    expect(nextOpening(auckland, at('2026-09-25T00:00:00Z'))).toEqual(at('2026-09-26T14:00:00Z'));
+    expect(nextOpening(auckland, at('2026-09-30T00:00:00Z'))).toEqual(at('2026-10-03T13:30:00Z'));
   });
 
   it('is a week on when the day is today and its start has passed, and never for a window always open', () => {

@@ -127,13 +127,12 @@ function wallClock(at: number, timeZone: string): number {
 
 /**
  * The instants at which the wall clock in `timeZone` reads `wall`, earliest first: none in a
- * spring-forward gap, two in a fall-back hour. The offset changes at most once around a day.
+ * spring-forward gap, two in a fall-back hour. Each lies within a day of `wall` read as UTC (offsets
+ * are under 15 hours), and the offset changes at most once in the two days around it.
  */
 function instantsOf(wall: number, timeZone: string): number[] {
   const offsets = new Set(
-    [wall - DAY / 2, wall + DAY / 2].map(
-      (near) => wallClock(near, timeZone) - Math.floor(near / MINUTE) * MINUTE,
-    ),
+    [wall - DAY, wall + DAY].map((near) => wallClock(near, timeZone) - Math.floor(near / MINUTE) * MINUTE),
   );
   return [...offsets]
     .map((offset) => wall - offset)
@@ -167,8 +166,8 @@ export function nextOpening(window: MaintenanceWindow, after: Date): Date | null
     const instants = instantsOf(wall, window.timeZone);
     if (instants.length === 0) {
       // Skipped by the clocks: the window opens at the jump, the first minute whose clock is past it.
-      let low = ceilMinute(wall - DAY / 2);
-      let high = ceilMinute(wall + DAY / 2);
+      let low = ceilMinute(wall - DAY);
+      let high = ceilMinute(wall + DAY);
       while (high - low > MINUTE) {
         const middle = low + Math.floor((high - low) / 2 / MINUTE) * MINUTE;
         if (wallClock(middle, window.timeZone) >= wall) high = middle;
