@@ -18,6 +18,8 @@ import { tokensSection } from './domain/backup/sections/tokens.js';
 import { ContainerIndex } from './domain/containers/container-index.js';
 import { ContainerEventLog } from './domain/events/event-log.js';
 import { Environments } from './domain/environments/environments.js';
+import { EnvironmentService } from './domain/environments/service.js';
+import { EnvironmentStore } from './domain/environments/store.js';
 import {
   LOCAL_ENVIRONMENT,
   type EnvironmentDefinition,
@@ -63,6 +65,7 @@ import { AuthGuard } from './platform/auth/guard.js';
 import { UNAUTHENTICATED_LOCAL } from './platform/auth/principal.js';
 import { TokenService } from './platform/auth/tokens.js';
 import type { Config } from './platform/config.js';
+import { readDockerContexts } from './platform/docker-contexts.js';
 import { createLogger } from './platform/logging.js';
 import { SecretBox } from './platform/secrets/secret-box.js';
 import { BerthDatabase } from './platform/store/database.js';
@@ -158,7 +161,15 @@ export function buildApp(config: Config, options: BuildAppOptions = {}): App {
     { name: LOCAL_ENVIRONMENT, endpoint: config.dockerHost, connection: config.engine, source: 'LOCAL' },
     { ...shared, onCall: (call) => metrics.recordEngineCall(call) },
   );
-  const environments = new Environments(local.runtime, (definition) => buildEnvironment(definition, shared).runtime);
+  const environments = new Environments(
+    local.runtime,
+    (definition) => buildEnvironment(definition, shared).runtime,
+  );
+  const environmentService = new EnvironmentService(environments, new EnvironmentStore(database), secretBox, {
+    declared: config.environments,
+    contexts: () => readDockerContexts(config.dockerConfigDir),
+    log,
+  });
   // berth's own parts (stacks, alerts, history, metrics, image updates) run on the local engine.
   const { engine } = local;
   const { index, stats, images, networks, volumes, swarm, containers, redeploy } = local.runtime.services;
@@ -250,6 +261,7 @@ export function buildApp(config: Config, options: BuildAppOptions = {}): App {
 
   const services: Services = {
     environments,
+    environmentService,
     containers,
     stats,
     history,
@@ -281,6 +293,8 @@ export function buildApp(config: Config, options: BuildAppOptions = {}): App {
   const parts: Part[] = [
     { name: 'store', stop: () => database.close() },
     { name: 'audit retention', start: () => auditRetention.start(), stop: () => auditRetention.stop() },
+    // The file's and the stored environments join the registry, to start with it.
+    { name: 'environment definitions', start: () => environmentService.load() },
     // Each environment's index, stats and event stream; the parts below use the local one's.
     { name: 'environments', start: () => environments.start(), stop: () => environments.stop() },
     { name: 'stats history', start: () => history.start({ stats, index }), stop: () => history.stop() },
@@ -351,9 +365,11 @@ function buildEnvironment(
   const engineEvents = engine.eventStream(log);
   const index = new ContainerIndex(engine, engineEvents, log);
   // Says once, at the first failed try, why the engine cannot be reached and how to fix it.
-  const availability = new EngineAvailability(engineEvents, definition.endpoint, log);
+  const availability = new EngineAvailability(engineEvents, definition.endpoint, log, engine);
   const stats = new StatsHub(log, { pidOf: (id) => index.peek(id)?.pid ?? null });
-  const statsConfig: Config = isLocal ? config : { ...config, stats: { ...config.stats, source: 'docker-api' } };
+  const statsConfig: Config = isLocal
+    ? config
+    : { ...config, stats: { ...config.stats, source: 'docker-api' } };
   const statsBinding = new StatsIndexBinding(
     index,
     stats,

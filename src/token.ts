@@ -12,14 +12,17 @@ import {
   type Role,
   type TokenRecord,
 } from './platform/auth/tokens.js';
-import { ConfigError, loadConfig } from './platform/config.js';
-import { BerthError, InvalidInputError } from './shared/errors.js';
+import { EnvironmentStore } from './domain/environments/store.js';
+import { LOCAL_ENVIRONMENT } from './domain/environments/model.js';
+import { ConfigError, loadConfig, type Config } from './platform/config.js';
+import { BerthError, EnvironmentNotFoundError, InvalidInputError } from './shared/errors.js';
 import { BerthDatabase } from './platform/store/database.js';
 
 const USAGE = `usage: npm run token -- <command>
 
-  create --name <name> --role <${ROLES.join('|')}>
-      makes a token and prints it, once, on standard output (details on standard error)
+  create --name <name> --role <${ROLES.join('|')}> [--environments <name,name>]
+      makes a token and prints it, once, on standard output (details on standard error);
+      --environments limits it to those environments (Docker hosts), by name
   create-deploy --name <name> --operation <${DEPLOY_OPERATIONS.join('|')}> --target <stack or container name>
       makes a deploy token, whose only power is that operation on that target; printed once
   list [--json]
@@ -50,23 +53,50 @@ function main(argv: string[]): number {
   const config = loadConfig();
   const db = BerthDatabase.open({ dataDir: config.dataDir });
   try {
-    return run(new TokenService(db), rest);
+    return run(new TokenService(db), rest, () => environmentNames(config, db));
   } finally {
     db.close();
   }
 }
 
-const COMMANDS: Record<string, (tokens: TokenService, args: string[]) => number> = {
-  create(tokens, args) {
-    const { values } = parse(args, { name: { type: 'string' }, role: { type: 'string' } });
+/** The environments berth knows, as the server does: `local`, the file's, the stored ones. */
+function environmentNames(config: Config, db: BerthDatabase): Set<string> {
+  return new Set([
+    LOCAL_ENVIRONMENT,
+    ...config.environments.map((environment) => environment.name),
+    ...new EnvironmentStore(db).list().map((environment) => environment.name),
+  ]);
+}
+
+type Command = (tokens: TokenService, args: string[], environments: () => Set<string>) => number;
+
+const COMMANDS: Record<string, Command> = {
+  create(tokens, args, knownEnvironments) {
+    const { values } = parse(args, {
+      name: { type: 'string' },
+      role: { type: 'string' },
+      environments: { type: 'string' },
+    });
     if (values['name'] === undefined) throw new UsageError('create needs --name');
     if (values['role'] === undefined) throw new UsageError(`create needs --role (${ROLES.join(', ')})`);
+    const environments =
+      values['environments'] === undefined
+        ? null
+        : String(values['environments'])
+            .split(',')
+            .map((name) => name.trim())
+            .filter((name) => name !== '');
+    const known = environments === null ? undefined : knownEnvironments();
+    const unknown = environments?.find((name) => !known?.has(name));
+    if (unknown !== undefined) throw new EnvironmentNotFoundError(unknown);
     const { token, record } = tokens.create({
       name: String(values['name']),
       role: String(values['role']) as Role,
+      environments,
     });
+    const limit = record.environments ? `, limited to ${record.environments.join(', ')}` : '';
     console.error(
-      `created token ${record.id} "${record.name}" (${record.role}); this is the only time it is shown:`,
+      `created token ${record.id} "${record.name}" (${record.role}${limit}); this is the only time it is shown:`,
     );
     console.log(token);
     return 0;
@@ -157,9 +187,10 @@ function parse(
   }
 }
 
-/** The role, or a deploy token's scope: `deploy REDEPLOY_STACK shop`. */
+/** The role (and the environments it is limited to), or a deploy token's scope: `deploy REDEPLOY_STACK shop`. */
 function scopeText(record: TokenRecord): string {
-  return record.scope ? `deploy ${record.scope.operation} ${record.scope.target}` : record.role;
+  if (record.scope) return `deploy ${record.scope.operation} ${record.scope.target}`;
+  return record.environments ? `${record.role} in ${record.environments.join(',')}` : record.role;
 }
 
 function time(value: Date | null): string {

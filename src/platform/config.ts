@@ -1,8 +1,11 @@
+import { createPrivateKey, X509Certificate, type KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { homedir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { ENVIRONMENT_NAME_PATTERN, environmentNameProblem } from '../shared/validation.js';
 import { suppliedTokenProblem } from './auth/tokens.js';
 import { MIN_SECRET_KEY_LENGTH } from './secrets/secret-box.js';
 
@@ -96,6 +99,13 @@ export interface Config {
     /** Minutes between polls of a stack's repository when its pollMinutes is not given; 0: none. */
     pollMinutes: number;
   };
+  /**
+   * Environments (other Docker hosts) declared by BERTH_ENVIRONMENTS_FILE, their key material read;
+   * none without it. They are not stored and cannot be removed through the API.
+   */
+  environments: DeclaredEnvironment[];
+  /** The Docker CLI's configuration directory (DOCKER_CONFIG, or ~/.docker): where importDockerContexts looks. */
+  dockerConfigDir: string;
   /** Absolute directory of berth's own state: the SQLite database `berth.db` (tokens, audit log). */
   dataDir: string;
   /** An admin token the operator supplies (BERTH_ADMIN_TOKEN), stored only as a hash; never logged. */
@@ -145,6 +155,14 @@ export interface TrustedNetwork {
   family: 'ipv4' | 'ipv6';
 }
 
+/** An environment as BERTH_ENVIRONMENTS_FILE declares it, its key material read from the files it names. */
+export interface DeclaredEnvironment {
+  name: string;
+  /** As parseEnvironmentEndpoint spells it back: never a secret. */
+  endpoint: string;
+  connection: EngineConnection;
+}
+
 const DEFAULT_DOCKER_HOST = 'unix:///var/run/docker.sock';
 
 const envSchema = z.object({
@@ -154,6 +172,8 @@ const envSchema = z.object({
   // Docker's own clients treat any non-empty value as "on".
   DOCKER_TLS_VERIFY: z.string().optional(),
   DOCKER_CERT_PATH: z.string().optional(),
+  DOCKER_CONFIG: z.string().min(1).optional(),
+  BERTH_ENVIRONMENTS_FILE: z.string().min(1).optional(),
   BERTH_SSH_KEY_FILE: z.string().min(1).optional(),
   BERTH_SSH_KEY_PASSPHRASE: z.string().min(1).optional(),
   BERTH_SSH_HOST_KEY_SHA256: z.string().min(1).optional(),
@@ -341,6 +361,249 @@ export function parseDockerHost(
       `DOCKER_TLS_VERIFY is set but the certificates in ${dir} (ca.pem, cert.pem, key.pem) cannot be read: ${(error as Error).message}`,
     );
   }
+}
+
+/** What an endpoint needs besides its text: client certificates for tcp://, a private key for ssh://. */
+export interface EndpointMaterial {
+  tls?: { ca: Buffer; cert: Buffer; key: Buffer } | undefined;
+  ssh?:
+    { privateKey: Buffer; passphrase?: string | undefined; hostKeySha256?: string | undefined } | undefined;
+}
+
+/**
+ * An endpoint (or its material) that cannot be used, and which part: `endpoint`, `tls`,
+ * `tls.cert`, `ssh.privateKey`, ... The message never holds the material itself.
+ */
+export class EndpointProblem extends Error {
+  override name = 'EndpointProblem';
+  constructor(
+    readonly field: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const ENDPOINT_FORMS =
+  'unix:///path/to/docker.sock, tcp://host:port (with TLS client certificates) or ssh://user@host[:port]';
+
+function endpointPort(text: string | undefined, fallback: number): number {
+  const port = text === undefined ? fallback : Number(text);
+  if (!Number.isInteger(port) || port < 1 || port > 65535) {
+    throw new EndpointProblem('endpoint', 'the port is out of range (1 to 65535)');
+  }
+  return port;
+}
+
+/** `[::1]` for an IPv6 address, the host as it is otherwise: how an endpoint spells it back. */
+const hostPart = (host: string) => (host.includes(':') ? `[${host}]` : host);
+
+/**
+ * An environment's endpoint as the Docker CLI's contexts take them, into a connection and the
+ * endpoint spelt back (no secret in it): `unix:///path`, `tcp://host[:port]` (2376) with mutual TLS
+ * (a remote engine without it is open to anyone who reaches its port, so berth refuses it), or
+ * `ssh://user@host[:port]` (22) with a private key. Throws EndpointProblem.
+ */
+export function parseEnvironmentEndpoint(
+  endpoint: string,
+  material: EndpointMaterial,
+): { endpoint: string; connection: EngineConnection } {
+  const text = endpoint.trim();
+  const unix = /^unix:\/\/(\/[^\0]*)$/.exec(text);
+  if (unix) {
+    if (material.tls || material.ssh) {
+      throw new EndpointProblem(
+        material.tls ? 'tls' : 'ssh',
+        'a unix:// endpoint takes no TLS or SSH material',
+      );
+    }
+    const socketPath = unix[1] ?? '';
+    return { endpoint: `unix://${socketPath}`, connection: { kind: 'socket', socketPath } };
+  }
+  const tcp = /^tcp:\/\/(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9._-]+)(?::(\d{1,5}))?\/?$/.exec(text);
+  if (tcp) {
+    const host = (tcp[1] ?? '').replace(/^\[|\]$/g, '');
+    const port = endpointPort(tcp[2], 2376);
+    if (material.ssh)
+      throw new EndpointProblem('ssh', 'a tcp:// endpoint takes TLS certificates, not an SSH key');
+    if (!material.tls) {
+      throw new EndpointProblem(
+        'tls',
+        'a tcp:// endpoint needs TLS client certificates (ca, cert, key): an engine without them obeys anyone who reaches its port',
+      );
+    }
+    return {
+      endpoint: `tcp://${hostPart(host)}:${port}`,
+      connection: { kind: 'tcp', host, port, protocol: 'https', tls: checkTls(material.tls) },
+    };
+  }
+  const ssh =
+    /^ssh:\/\/([A-Za-z0-9._][A-Za-z0-9._-]*)@(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9._-]+)(?::(\d{1,5}))?\/?$/.exec(
+      text,
+    );
+  if (ssh) {
+    const username = ssh[1] ?? '';
+    const host = (ssh[2] ?? '').replace(/^\[|\]$/g, '');
+    const port = endpointPort(ssh[3], 22);
+    if (material.tls)
+      throw new EndpointProblem('tls', 'an ssh:// endpoint takes an SSH key, not TLS certificates');
+    if (!material.ssh)
+      throw new EndpointProblem('ssh', 'an ssh:// endpoint needs a private key (ssh.privateKey)');
+    const { privateKey, passphrase, hostKeySha256 } = material.ssh;
+    if (!/-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----/.test(privateKey.toString('utf8'))) {
+      throw new EndpointProblem(
+        'ssh.privateKey',
+        'expected a private key in OpenSSH or PEM form (-----BEGIN … PRIVATE KEY-----)',
+      );
+    }
+    let fingerprint: string | undefined;
+    if (hostKeySha256 !== undefined) {
+      fingerprint = normalizeHostKeySha256(hostKeySha256);
+      if (fingerprint === undefined) {
+        throw new EndpointProblem(
+          'ssh.hostKeySha256',
+          'expected a fingerprint as `ssh-keygen -lf` prints it (SHA256:…)',
+        );
+      }
+    }
+    return {
+      endpoint: `ssh://${username}@${hostPart(host)}:${port}`,
+      connection: {
+        kind: 'ssh',
+        host,
+        port,
+        username,
+        privateKey,
+        ...(passphrase !== undefined && passphrase !== '' && { passphrase }),
+        ...(fingerprint !== undefined && { hostKeySha256: fingerprint }),
+      },
+    };
+  }
+  throw new EndpointProblem('endpoint', `expected ${ENDPOINT_FORMS}`);
+}
+
+/** The client certificate and its key must belong together, and the CA must be a certificate. */
+function checkTls(tls: { ca: Buffer; cert: Buffer; key: Buffer }): { ca: Buffer; cert: Buffer; key: Buffer } {
+  const certificate = (field: string, pem: Buffer) => {
+    try {
+      return new X509Certificate(pem);
+    } catch {
+      throw new EndpointProblem(field, 'expected a PEM certificate (-----BEGIN CERTIFICATE-----)');
+    }
+  };
+  certificate('tls.ca', tls.ca);
+  const cert = certificate('tls.cert', tls.cert);
+  let key: KeyObject;
+  try {
+    key = createPrivateKey(tls.key);
+  } catch {
+    throw new EndpointProblem(
+      'tls.key',
+      'expected an unencrypted PEM private key (-----BEGIN … PRIVATE KEY-----)',
+    );
+  }
+  if (!cert.checkPrivateKey(key)) throw new EndpointProblem('tls.key', 'is not the key of tls.cert');
+  return tls;
+}
+
+const declaredEnvironmentSchema = z
+  .object({
+    name: z.string(),
+    endpoint: z.string(),
+    /** Paths of PEM files, relative to the file's directory or absolute. */
+    tls: z
+      .object({ ca: z.string().min(1), cert: z.string().min(1), key: z.string().min(1) })
+      .strict()
+      .optional(),
+    ssh: z
+      .object({
+        privateKey: z.string().min(1),
+        passphraseFile: z.string().min(1).optional(),
+        hostKeySha256: z.string().min(1).optional(),
+      })
+      .strict()
+      .optional(),
+  })
+  .strict();
+
+const environmentsFileSchema = z.union([
+  z.array(declaredEnvironmentSchema),
+  z.object({ environments: z.array(declaredEnvironmentSchema) }).strict(),
+]);
+
+/**
+ * BERTH_ENVIRONMENTS_FILE: the environments declared at start, as YAML (or JSON, which YAML reads
+ * too): a list, or `environments:` holding it, of `name`, `endpoint` and the paths of the files with
+ * their key material (`tls: {ca, cert, key}`, `ssh: {privateKey, passphraseFile, hostKeySha256}`),
+ * never the secrets themselves. Anything wrong is a ConfigError naming the entry and its field.
+ */
+export function parseEnvironmentsFile(
+  path: string,
+  readFile: (path: string) => Buffer = (file) => readFileSync(file),
+): DeclaredEnvironment[] {
+  const where = `BERTH_ENVIRONMENTS_FILE (${path})`;
+  let document: unknown;
+  try {
+    document = parseYaml(readFile(path).toString('utf8'));
+  } catch (error) {
+    throw new ConfigError(`${where}: cannot read it as YAML or JSON: ${(error as Error).message}`);
+  }
+  const parsed = environmentsFileSchema.safeParse(document ?? []);
+  if (!parsed.success) {
+    // The entries' own issues, not the union's "expected an array": they say what to fix.
+    const issues = parsed.error.issues.flatMap((issue) =>
+      issue.code === 'invalid_union' ? issue.errors.flat() : [issue],
+    );
+    const lines = issues.map((issue) => `  ${issue.path.join('.') || '(top)'}: ${issue.message}`);
+    throw new ConfigError(
+      `${where}: expected a list of environments (name, endpoint, tls or ssh):\n${[...new Set(lines)].join('\n')}`,
+    );
+  }
+  const entries = Array.isArray(parsed.data) ? parsed.data : parsed.data.environments;
+  const base = dirname(resolve(path));
+  const names = new Set<string>();
+  return entries.map((entry, index) => {
+    const at = `${where}: environment ${index + 1}${ENVIRONMENT_NAME_PATTERN.test(entry.name) ? ` ("${entry.name}")` : ''}`;
+    const nameProblem = environmentNameProblem(entry.name);
+    if (nameProblem !== null) throw new ConfigError(`${at}: name: ${nameProblem}`);
+    if (entry.name === 'local') throw new ConfigError(`${at}: name: "local" is DOCKER_HOST's engine`);
+    if (names.has(entry.name)) throw new ConfigError(`${at}: name: declared twice`);
+    names.add(entry.name);
+    const read = (field: string, file: string) => {
+      const full = resolve(base, file);
+      try {
+        return readFile(full);
+      } catch (error) {
+        throw new ConfigError(`${at}: ${field}: cannot read ${full}: ${(error as Error).message}`);
+      }
+    };
+    const { tls, ssh } = entry;
+    try {
+      return {
+        name: entry.name,
+        ...parseEnvironmentEndpoint(entry.endpoint, {
+          tls: tls && {
+            ca: read('tls.ca', tls.ca),
+            cert: read('tls.cert', tls.cert),
+            key: read('tls.key', tls.key),
+          },
+          ssh: ssh && {
+            privateKey: read('ssh.privateKey', ssh.privateKey),
+            passphrase:
+              ssh.passphraseFile === undefined
+                ? undefined
+                : read('ssh.passphraseFile', ssh.passphraseFile)
+                    .toString('utf8')
+                    .replace(/\r?\n$/, ''),
+            hostKeySha256: ssh.hostKeySha256,
+          },
+        }),
+      };
+    } catch (error) {
+      if (error instanceof EndpointProblem) throw new ConfigError(`${at}: ${error.field}: ${error.message}`);
+      throw error;
+    }
+  });
 }
 
 function readTls(
@@ -538,6 +801,12 @@ export function loadConfig(
     audit: { retentionDays: values.BERTH_AUDIT_RETENTION_DAYS, maxRows: values.BERTH_AUDIT_MAX_ROWS },
     imageUpdates: { checkIntervalMinutes: values.BERTH_IMAGE_UPDATE_CHECK_MINUTES },
     git: { pollMinutes: values.BERTH_GIT_POLL_MINUTES },
+    environments:
+      values.BERTH_ENVIRONMENTS_FILE === undefined
+        ? []
+        : parseEnvironmentsFile(values.BERTH_ENVIRONMENTS_FILE),
+    // As the Docker CLI finds its contexts.
+    dockerConfigDir: resolve(values.DOCKER_CONFIG ?? join(env['HOME'] ?? homedir(), '.docker')),
     dataDir: resolve(values.BERTH_DATA_DIR),
     tls: readTls(values.BERTH_TLS_CERT, values.BERTH_TLS_KEY, values.BERTH_TLS_CLIENT_CA),
     graphql: {

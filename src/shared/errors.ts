@@ -148,6 +148,15 @@ export const ERROR_CODES = {
     httpStatus: 404,
     description: 'No environment (Docker host) has that name.',
   },
+  ENVIRONMENT_EXISTS: {
+    httpStatus: 409,
+    description: 'An environment (Docker host) already has that name.',
+  },
+  ENVIRONMENT_PROTECTED: {
+    httpStatus: 409,
+    description:
+      'The environment cannot be removed through the API: `local` (DOCKER_HOST) or one BERTH_ENVIRONMENTS_FILE declares.',
+  },
   STACK_NOT_REDEPLOYABLE: {
     httpStatus: 409,
     description:
@@ -621,6 +630,23 @@ export class EnvironmentNotFoundError extends BerthError {
   readonly code = 'ENVIRONMENT_NOT_FOUND';
   constructor(readonly environment: string) {
     super(`no environment is named "${environment}"`);
+  }
+}
+
+export class EnvironmentExistsError extends BerthError {
+  readonly code = 'ENVIRONMENT_EXISTS';
+  constructor(readonly environment: string) {
+    super(`an environment is already named "${environment}"`);
+  }
+}
+
+export class EnvironmentProtectedError extends BerthError {
+  readonly code = 'ENVIRONMENT_PROTECTED';
+  constructor(
+    readonly environment: string,
+    reason: string,
+  ) {
+    super(`environment "${environment}" cannot be removed: ${reason}`);
   }
 }
 

@@ -39,3 +39,13 @@ export function toInvalidInput(error: z.ZodError, prefix: readonly string[]): In
   if (issue?.code === 'invalid_type' && issue.input === undefined) message = 'is required';
   return new InvalidInputError(path.join('.') || 'input', message);
 }
+
+/** An environment's name: like a stack's (lowercase letters, digits, `-`, `_`), at most 63. */
+export const ENVIRONMENT_NAME_PATTERN = /^[a-z0-9][a-z0-9_-]{0,62}$/;
+
+/** Why `name` is not an environment's name, or null when it is one. */
+export function environmentNameProblem(name: string): string | null {
+  return ENVIRONMENT_NAME_PATTERN.test(name)
+    ? null
+    : 'an environment name is 1 to 63 lowercase letters, digits, dashes and underscores, starting with a letter or digit';
+}

@@ -26,12 +26,15 @@ import type { GitStackService } from '../../domain/stacks/git/service.js';
 import type { ImageUpdateService } from '../../domain/updates/service.js';
 import type { AutoUpdateService } from '../../domain/updates/auto-update.js';
 import type { Environments } from '../../domain/environments/environments.js';
+import type { EnvironmentService } from '../../domain/environments/service.js';
 import type { RegistryCredentials } from '../../domain/registries/credentials.js';
 
 /** What every resolver receives: the services, never the engine client itself. */
 export interface Context {
   /** Every Docker host berth drives; the flat engine-bound services below are the `local` one's. */
   environments: Environments;
+  /** Adds, removes and lists environments with their state (the registry above runs them). */
+  environmentService: EnvironmentService;
   containers: ContainerService;
   stats: StatsHub;
   history: StatsHistory;

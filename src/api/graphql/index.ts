@@ -25,6 +25,7 @@ import './stack-git.js';
 import './image-update.js';
 import './registry.js';
 import './stack-webhook.js';
+import './environment.js';
 
 export const schema: GraphQLSchema = builder.toSchema();
 

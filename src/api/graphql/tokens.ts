@@ -1,6 +1,6 @@
 import type { AuditEntry, AuditPage } from '../../platform/audit/log.js';
 import { DEPLOY_OPERATIONS, type DeployScope, type TokenRecord } from '../../platform/auth/tokens.js';
-import { InvalidInputError, TokenNotFoundError } from '../../shared/errors.js';
+import { EnvironmentNotFoundError, InvalidInputError, TokenNotFoundError } from '../../shared/errors.js';
 import { validateStackName } from '../../domain/stacks/labels.js';
 import { builder } from './builder.js';
 import { ErrorInterface } from './errors.js';
@@ -51,6 +51,11 @@ const TokenRef = builder.objectRef<TokenRecord>('Token').implement({
       nullable: true,
       description: 'For a deploy token, the one operation it may do; null for a role token.',
       resolve: (token) => token.scope,
+    }),
+    environments: t.stringList({
+      nullable: true,
+      description: 'The environments (Docker hosts) the token is limited to; null: every environment.',
+      resolve: (token) => token.environments,
     }),
     createdAt: t.field({ type: 'DateTime', resolve: (token) => token.createdAt }),
     lastUsedAt: t.field({ type: 'DateTime', nullable: true, resolve: (token) => token.lastUsedAt }),
@@ -136,9 +141,18 @@ builder.mutationFields((t) => ({
     args: {
       name: t.arg.string({ required: true }),
       role: t.arg({ type: RoleEnum, required: true }),
+      environments: t.arg.stringList({
+        description:
+          'Limits the token to these environments: everything about any other is FORBIDDEN, and `environments` ' +
+          'lists only these. Null or left out: every environment.',
+      }),
     },
-    errors: { dataField: { name: 'created' }, types: [InvalidInputError] },
-    resolve: (_, { name, role }, { tokens }) => tokens.create({ name, role }),
+    errors: { dataField: { name: 'created' }, types: [InvalidInputError, EnvironmentNotFoundError] },
+    resolve: (_, { name, role, environments }, { tokens, environmentService }) => {
+      const unknown = environments?.find((environment) => !environmentService.has(environment));
+      if (unknown !== undefined) throw new EnvironmentNotFoundError(unknown);
+      return tokens.create({ name, role, environments });
+    },
   }),
   createDeployToken: t.field({
     ...admin,

@@ -1,6 +1,7 @@
 import type { EngineEvents } from '../containers/ports.js';
 import { EngineUnavailableError, type EngineUnavailableReason } from '../../shared/errors.js';
 import type { Logger } from '../../shared/logger.js';
+import type { EngineHost } from './ports.js';
 
 /** Where berth tried to reach the engine: a unix socket's path, or a TCP address (`host:port`). */
 export type EnginePlace = { kind: 'socket'; path: string } | { kind: 'tcp'; address: string };
@@ -56,19 +57,41 @@ export function describeEngineFailure(
   }
 }
 
+/** An engine as the `environments` query shows it: reachable or not since when, and what it is. */
+export interface EngineState {
+  /** CONNECTING until the first try ends; then UP while the event stream is connected, DOWN while it cannot be. */
+  status: 'UP' | 'DOWN' | 'CONNECTING';
+  /** When the engine stopped answering (the first failed try of this outage); null while UP. */
+  downSince: Date | null;
+  /** Why the engine could not be reached the last time it could not, and the fix; kept once it answers again. */
+  lastError: string | null;
+  /** The engine's version as it said at its last connection; null before it ever answered. */
+  engineVersion: string | null;
+  /** `manager` or `worker` in a Docker Swarm, null when standalone, as at its last connection. */
+  swarmRole: 'manager' | 'worker' | null;
+}
+
 /**
  * Whether berth can reach its engine, and if not why, as the engine's event stream finds out: it
  * retries on its own with back-off for as long as the engine is away, which makes it the probe.
  * Says so in the log once per reason (at start, the first failed try), not at every retry; again
- * only when the reason changes, and once when the engine answers again.
+ * only when the reason changes, and once when the engine answers again. Each time the stream
+ * connects it asks the engine what it is (`engine`: version, swarm role): once per connection, no
+ * poller of its own.
  */
 export class EngineAvailability {
   #failure: EngineFailure | null = null;
+  #status: EngineState['status'] = 'CONNECTING';
+  #downSince: Date | null = null;
+  #lastError: string | null = null;
+  #identity: Pick<EngineState, 'engineVersion' | 'swarmRole'> = { engineVersion: null, swarmRole: null };
 
   constructor(
     events: Pick<EngineEvents, 'on'>,
     private readonly dockerHost: string,
     private readonly log: Logger,
+    private readonly engine?: Pick<EngineHost, 'info'>,
+    private readonly now: () => number = Date.now,
   ) {
     events.on('disconnected', (error) => this.#failed(error));
     events.on('connected', () => this.#answered());
@@ -79,6 +102,15 @@ export class EngineAvailability {
     return this.#failure;
   }
 
+  get state(): EngineState {
+    return {
+      status: this.#status,
+      downSince: this.#downSince,
+      lastError: this.#lastError,
+      ...this.#identity,
+    };
+  }
+
   #failed(error: Error): void {
     // A stream the engine ended is not a failure to reach it: the event stream says so itself,
     // and its next try tells which it is.
@@ -86,6 +118,9 @@ export class EngineAvailability {
     const failure: EngineFailure = { reason: error.reason ?? 'OTHER', detail: error.detail };
     const changed = this.#failure?.reason !== failure.reason;
     this.#failure = failure;
+    if (this.#status !== 'DOWN') this.#downSince = new Date(this.now());
+    this.#status = 'DOWN';
+    this.#lastError = failure.detail;
     if (changed) {
       this.log.warn(
         `the Docker Engine at ${this.dockerHost} cannot be reached: ${failure.detail}. ` +
@@ -95,8 +130,26 @@ export class EngineAvailability {
   }
 
   #answered(): void {
+    this.#status = 'UP';
+    this.#downSince = null;
+    void this.#identify();
     if (this.#failure === null) return;
     this.#failure = null;
     this.log.info(`the Docker Engine at ${this.dockerHost} answers again`);
+  }
+
+  async #identify(): Promise<void> {
+    if (!this.engine) return;
+    try {
+      const info = await this.engine.info();
+      const inSwarm = info.swarm.nodeState === 'active';
+      this.#identity = {
+        engineVersion: info.serverVersion || null,
+        swarmRole: inSwarm ? (info.swarm.manager ? 'manager' : 'worker') : null,
+      };
+    } catch (error) {
+      // The stream connected, so the engine answers: a failed info is told by the next try.
+      this.log.debug(`the Docker Engine at ${this.dockerHost} did not say what it is`, error);
+    }
   }
 }

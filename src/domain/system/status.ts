@@ -1,6 +1,6 @@
 import type { ContainerIndex } from '../containers/container-index.js';
 import type { EngineUnavailableReason } from '../../shared/errors.js';
-import type { EngineFailure } from './engine-availability.js';
+import type { EngineFailure, EngineState } from './engine-availability.js';
 import type { EngineHost } from './ports.js';
 import type { StatsHub } from '../stats/hub.js';
 
@@ -25,8 +25,13 @@ export class SystemStatus {
     private readonly index: ContainerIndex,
     private readonly stats: StatsHub,
     private readonly dockerHost: string,
-    private readonly availability: { readonly failure: EngineFailure | null } = { failure: null },
+    private readonly availability: { readonly failure: EngineFailure | null; readonly state: EngineState },
   ) {}
+
+  /** Whether the engine answers, since when it does not, and what it is: the `environments` query's state. */
+  engineState(): EngineState {
+    return this.availability.state;
+  }
 
   /**
    * Why berth last failed to reach the engine, or null while it answers: what an

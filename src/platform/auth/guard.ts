@@ -145,7 +145,13 @@ export class AuthGuard {
 }
 
 function toPrincipal(record: TokenRecord): Principal {
-  return { tokenId: record.id, name: record.name, role: record.role, scope: record.scope };
+  return {
+    tokenId: record.id,
+    name: record.name,
+    role: record.role,
+    scope: record.scope,
+    environments: record.environments,
+  };
 }
 
 function retryAfter(result: RateLimiterRes): number {

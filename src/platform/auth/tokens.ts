@@ -1,5 +1,6 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { InvalidInputError, TokenNotFoundError } from '../../shared/errors.js';
+import { environmentNameProblem } from '../../shared/validation.js';
 import type { BerthDatabase } from '../store/database.js';
 
 /**
@@ -54,6 +55,8 @@ export interface TokenRecord {
   revokedAt: Date | null;
   /** For a deploy token, the one thing it may do; null for a role token. */
   scope: DeployScope | null;
+  /** The environments (Docker hosts) the token is limited to; null: every one. */
+  environments: string[] | null;
 }
 
 export type EnsureAdminResult =
@@ -81,9 +84,11 @@ interface TokenRow {
   revoked_at: number | null;
   scope_operation: DeployOperation | null;
   scope_target: string | null;
+  environments: string | null;
 }
 
-const COLUMNS = 'id, name, role, source, created_at, last_used_at, revoked_at, scope_operation, scope_target';
+const COLUMNS =
+  'id, name, role, source, created_at, last_used_at, revoked_at, scope_operation, scope_target, environments';
 /** Compared against when the id is unknown, so that path costs what a wrong secret costs. */
 const NO_HASH = Buffer.alloc(32);
 
@@ -135,7 +140,28 @@ function toRecord(row: TokenRow): TokenRecord {
       row.scope_operation === null || row.scope_target === null
         ? null
         : { operation: row.scope_operation, target: row.scope_target },
+    environments: row.environments === null ? null : (JSON.parse(row.environments) as string[]),
   };
+}
+
+/** A token's environment limit: null for every one, else 1 to 100 names, each once. */
+function checkEnvironments(environments: readonly string[] | null | undefined): string[] | null {
+  if (environments == null) return null;
+  if (environments.length === 0 || environments.length > 100) {
+    throw new InvalidInputError(
+      'environments',
+      'give 1 to 100 environment names, or none (null) for every environment',
+    );
+  }
+  for (const name of environments) {
+    if (typeof name !== 'string' || environmentNameProblem(name) !== null) {
+      throw new InvalidInputError(
+        'environments',
+        'an environment name is lowercase letters, digits, dashes and underscores',
+      );
+    }
+  }
+  return [...new Set(environments)];
 }
 
 function checkScope(scope: { operation: unknown; target: unknown }): DeployScope {
@@ -178,9 +204,19 @@ function checkName(name: unknown): string {
 function prepareStatements(db: BerthDatabase) {
   return {
     insert: db.prepare<
-      [string, string, Role, Buffer, TokenSource, number, DeployOperation | null, string | null]
+      [
+        string,
+        string,
+        Role,
+        Buffer,
+        TokenSource,
+        number,
+        DeployOperation | null,
+        string | null,
+        string | null,
+      ]
     >(
-      'INSERT INTO api_tokens (id, name, role, hash, source, created_at, scope_operation, scope_target) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+      'INSERT INTO api_tokens (id, name, role, hash, source, created_at, scope_operation, scope_target, environments) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
     ),
     byId: db.prepare<[string], TokenRow>(`SELECT ${COLUMNS} FROM api_tokens WHERE id = ?`),
     hashById: db.prepare<[string], TokenRow & { hash: Buffer }>(
@@ -221,14 +257,22 @@ export class TokenService {
   }
 
   /** Makes a token; the returned `token` is the only time its secret exists outside the caller. */
-  create(input: { name: string; role: Role }): { token: string; record: TokenRecord } {
+  /**
+   * Makes a token; the returned `token` is the only time its secret exists outside the caller.
+   * `environments` limits it to those environments (their names are the caller's to check exist).
+   */
+  create(input: { name: string; role: Role; environments?: readonly string[] | null | undefined }): {
+    token: string;
+    record: TokenRecord;
+  } {
     const name = checkName(input.name);
     const role = checkRole(input.role);
+    const environments = checkEnvironments(input.environments);
     return this.#db.transaction(() => {
       if (this.#statements.activeByName.get(name)) {
         throw new InvalidInputError('name', `an active token is already named "${name}"; revoke it first`);
       }
-      return this.#insert(name, role, 'created');
+      return this.#insert(name, role, 'created', null, environments);
     });
   }
 
@@ -358,6 +402,7 @@ export class TokenService {
         now,
         null,
         null,
+        null,
       );
       const row = this.#statements.byId.get(parsed.id);
       if (!row) throw new Error(`token ${parsed.id} vanished after insert`);
@@ -370,6 +415,7 @@ export class TokenService {
     role: Role,
     source: TokenSource,
     scope: DeployScope | null = null,
+    environments: string[] | null = null,
   ): { token: string; record: TokenRecord } {
     let token = generateToken();
     // 48 random bits of id: a collision is all but impossible, but costs only another draw.
@@ -378,7 +424,8 @@ export class TokenService {
     const now = this.#now();
     const operation = scope?.operation ?? null;
     const target = scope?.target ?? null;
-    this.#statements.insert.run(id, name, role, hashOf(token), source, now, operation, target);
+    const limit = environments === null ? null : JSON.stringify(environments);
+    this.#statements.insert.run(id, name, role, hashOf(token), source, now, operation, target, limit);
     const row: TokenRow = {
       id,
       name,
@@ -389,6 +436,7 @@ export class TokenService {
       revoked_at: null,
       scope_operation: operation,
       scope_target: target,
+      environments: limit,
     };
     return { token, record: toRecord(row) };
   }

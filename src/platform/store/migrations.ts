@@ -399,4 +399,28 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE image_updates ADD COLUMN behind_since TEXT NOT NULL DEFAULT '{}';
     `,
   },
+  {
+    version: 18,
+    name: 'environments',
+    // The Docker hosts added through the API (or imported from Docker CLI contexts). What reaches
+    // them is in the clear (the endpoint holds no secret); the TLS files and SSH key are sealed
+    // together in `secret` (SecretBox, purpose `environment:<name>`), null for a unix socket.
+    up: `
+      CREATE TABLE environments (
+        name TEXT PRIMARY KEY,
+        endpoint TEXT NOT NULL,
+        kind TEXT NOT NULL CHECK (kind IN ('socket', 'tcp', 'ssh')),
+        source TEXT NOT NULL CHECK (source IN ('API', 'DOCKER_CONTEXT')),
+        host_key_sha256 TEXT,
+        secret TEXT,
+        created_at INTEGER NOT NULL
+      ) STRICT;
+    `,
+  },
+  {
+    version: 19,
+    name: 'token environments',
+    // The environments a token is limited to, as a JSON array of names; null: every environment.
+    up: `ALTER TABLE api_tokens ADD COLUMN environments TEXT;`,
+  },
 ];

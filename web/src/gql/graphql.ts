@@ -106,8 +106,12 @@ export type ErrorCode =
   | 'ENGINE_REFUSED'
   /** The Docker Engine cannot be reached; `reason` says why and the message how to fix it. berth keeps running and retries on the next call. */
   | 'ENGINE_UNAVAILABLE'
+  /** An environment (Docker host) already has that name. */
+  | 'ENVIRONMENT_EXISTS'
   /** No environment (Docker host) has that name. */
   | 'ENVIRONMENT_NOT_FOUND'
+  /** The environment cannot be removed through the API: `local` (DOCKER_HOST) or one BERTH_ENVIRONMENTS_FILE declares. */
+  | 'ENVIRONMENT_PROTECTED'
   /** The command did not finish within its timeout; it was stopped where berth could reach it. */
   | 'EXEC_TIMEOUT'
   /** The token's role does not allow this operation; for a deploy token, anything but its one operation on its target. */

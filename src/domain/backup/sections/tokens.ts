@@ -11,6 +11,8 @@ const schema = z.array(
     lastUsedAt: z.string().nullish(),
     /** A deploy token's scope (backups made before deploy tokens have none). */
     scope: z.object({ operation: z.enum(DEPLOY_OPERATIONS), target: z.string() }).nullish(),
+    /** The environments it is limited to (backups made before environments have none: every one). */
+    environments: z.array(z.string()).nullish(),
   }),
 );
 
@@ -32,6 +34,7 @@ export function tokensSection(tokens: TokenService): BackupSection<z.output<type
           createdAt: token.createdAt.toISOString(),
           lastUsedAt: token.lastUsedAt?.toISOString() ?? null,
           scope: token.scope,
+          environments: token.environments,
         })),
       ),
     restore(data, report) {
@@ -40,7 +43,9 @@ export function tokensSection(tokens: TokenService): BackupSection<z.output<type
         const exists = here.has(token.name) ? ` (the token named "${token.name}" here is another one)` : '';
         const reissue = token.scope
           ? `createDeployToken(name: "${token.name}", operation: ${token.scope.operation}, target: "${token.scope.target}")`
-          : `createToken(name: "${token.name}", role: ${token.role.toUpperCase()})`;
+          : `createToken(name: "${token.name}", role: ${token.role.toUpperCase()}${
+              token.environments ? `, environments: ${JSON.stringify(token.environments)}` : ''
+            })`;
         report.notRestorable(
           token.name,
           `a backup holds no token secrets: reissue it with ${reissue} and hand the new secret to its users${exists}`,

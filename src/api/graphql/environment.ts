@@ -1,0 +1,184 @@
+import type { EnvironmentView, SkippedContext } from '../../domain/environments/service.js';
+import {
+  EnvironmentExistsError,
+  EnvironmentNotFoundError,
+  EnvironmentProtectedError,
+  InvalidInputError,
+  SecretKeyMissingError,
+} from '../../shared/errors.js';
+import { builder } from './builder.js';
+import { ErrorInterface } from './errors.js';
+
+/** Environments: the Docker hosts berth drives, listed for viewers, added and removed by admins. */
+
+const admin = { authScopes: { admin: true } } as const;
+
+builder.objectType(EnvironmentNotFoundError, {
+  name: 'EnvironmentNotFoundError',
+  interfaces: [ErrorInterface],
+  fields: (t) => ({ environment: t.exposeString('environment') }),
+});
+builder.objectType(EnvironmentExistsError, {
+  name: 'EnvironmentExistsError',
+  interfaces: [ErrorInterface],
+  fields: (t) => ({ environment: t.exposeString('environment') }),
+});
+builder.objectType(EnvironmentProtectedError, {
+  name: 'EnvironmentProtectedError',
+  interfaces: [ErrorInterface],
+  fields: (t) => ({ environment: t.exposeString('environment') }),
+});
+
+const EnvironmentKindEnum = builder.enumType('EnvironmentKind', {
+  description:
+    'How berth reaches the engine: a unix socket, TCP with mutual TLS, or SSH (docker system dial-stdio).',
+  values: ['SOCKET', 'TCP', 'SSH'] as const,
+});
+const EnvironmentStatusEnum = builder.enumType('EnvironmentStatus', {
+  description:
+    'UP while its engine’s event stream is connected, DOWN while it cannot be, CONNECTING before the first try ends.',
+  values: ['UP', 'DOWN', 'CONNECTING'] as const,
+});
+const EnvironmentSourceEnum = builder.enumType('EnvironmentSource', {
+  description:
+    'Where it was declared: LOCAL (DOCKER_HOST), API (addEnvironment), FILE (BERTH_ENVIRONMENTS_FILE), ' +
+    'DOCKER_CONTEXT (importDockerContexts). LOCAL and FILE cannot be removed through the API.',
+  values: ['LOCAL', 'API', 'FILE', 'DOCKER_CONTEXT'] as const,
+});
+
+export const EnvironmentRef = builder.objectRef<EnvironmentView>('Environment').implement({
+  description:
+    'A Docker host berth drives, and its engine’s state as berth last saw it. Never a key or certificate.',
+  fields: (t) => ({
+    name: t.exposeString('name'),
+    endpoint: t.exposeString('endpoint', {
+      description: 'unix:///path, tcp://host:port or ssh://user@host:port: no secret.',
+    }),
+    kind: t.field({ type: EnvironmentKindEnum, resolve: (environment) => environment.kind }),
+    source: t.field({ type: EnvironmentSourceEnum, resolve: (environment) => environment.source }),
+    status: t.field({ type: EnvironmentStatusEnum, resolve: (environment) => environment.state.status }),
+    downSince: t.field({
+      type: 'DateTime',
+      nullable: true,
+      description: 'When its engine stopped answering; null while it answers.',
+      resolve: (environment) => environment.state.downSince,
+    }),
+    lastError: t.string({
+      nullable: true,
+      description:
+        'Why its engine could not be reached the last time it could not, and the fix; kept after it answers again.',
+      resolve: (environment) => environment.state.lastError,
+    }),
+    engineVersion: t.string({
+      nullable: true,
+      description:
+        'The engine’s version, as it said when berth last connected; null before it ever answered.',
+      resolve: (environment) => environment.state.engineVersion,
+    }),
+    swarmRole: t.string({
+      nullable: true,
+      description:
+        '`manager` or `worker` in a Docker Swarm; null when standalone (as of berth’s last connection).',
+      resolve: (environment) => environment.state.swarmRole,
+    }),
+  }),
+});
+
+const SkippedDockerContextRef = builder.objectRef<SkippedContext>('SkippedDockerContext').implement({
+  description: 'A Docker CLI context importDockerContexts did not add, and why.',
+  fields: (t) => ({
+    context: t.exposeString('context'),
+    reason: t.exposeString('reason'),
+  }),
+});
+
+const DockerContextImportRef = builder
+  .objectRef<{ imported: EnvironmentView[]; skipped: SkippedContext[] }>('DockerContextImport')
+  .implement({
+    fields: (t) => ({
+      imported: t.field({ type: [EnvironmentRef], resolve: (result) => result.imported }),
+      skipped: t.field({ type: [SkippedDockerContextRef], resolve: (result) => result.skipped }),
+    }),
+  });
+
+const EnvironmentTlsInput = builder.inputType('EnvironmentTlsInput', {
+  description:
+    'Mutual TLS for a tcp:// endpoint, as PEM text: sealed with BERTH_SECRET_KEY, never shown again.',
+  fields: (t) => ({
+    ca: t.string({ required: true, description: 'The CA that signed the engine’s certificate.' }),
+    cert: t.string({ required: true, description: 'berth’s client certificate.' }),
+    key: t.string({ required: true, description: 'Its private key (unencrypted PEM).' }),
+  }),
+});
+
+const EnvironmentSshInput = builder.inputType('EnvironmentSshInput', {
+  description: 'SSH for an ssh:// endpoint: sealed with BERTH_SECRET_KEY, never shown again.',
+  fields: (t) => ({
+    privateKey: t.string({ required: true, description: 'The private key, OpenSSH or PEM text.' }),
+    passphrase: t.string({ description: 'What opens the key, when it is encrypted.' }),
+    hostKeySha256: t.string({
+      description:
+        'The server’s host key fingerprint as `ssh-keygen -lf` prints it (SHA256:…): any other key is refused. ' +
+        'Without it the first key seen is taken.',
+    }),
+  }),
+});
+
+builder.queryFields((t) => ({
+  environments: t.field({
+    type: [EnvironmentRef],
+    description:
+      'The Docker hosts berth drives, `local` first, each with its state. A token limited to some environments sees only those.',
+    resolve: (_, __, { environmentService, principal }) => environmentService.list(principal),
+  }),
+}));
+
+builder.mutationFields((t) => ({
+  addEnvironment: t.field({
+    ...admin,
+    type: EnvironmentRef,
+    description:
+      'Adds a Docker host and starts watching it: `unix:///path`, `tcp://host:port` with `tls` (client certificates ' +
+      'are required), or `ssh://user@host[:port]` with `ssh` (the remote runs `docker system dial-stdio`). Its key ' +
+      'material is sealed with BERTH_SECRET_KEY (SecretKeyMissingError without one) and stored; it is never shown again.',
+    args: {
+      name: t.arg.string({
+        required: true,
+        description:
+          'Lowercase letters, digits, dashes and underscores, starting with a letter or digit (at most 63).',
+      }),
+      endpoint: t.arg.string({ required: true }),
+      tls: t.arg({ type: EnvironmentTlsInput }),
+      ssh: t.arg({ type: EnvironmentSshInput }),
+    },
+    errors: {
+      dataField: { name: 'environment' },
+      types: [InvalidInputError, EnvironmentExistsError, SecretKeyMissingError],
+    },
+    resolve: (_, { name, endpoint, tls, ssh }, { environmentService }) =>
+      environmentService.add({ name, endpoint, tls, ssh }),
+  }),
+  removeEnvironment: t.field({
+    ...admin,
+    type: EnvironmentRef,
+    description:
+      'Stops watching a Docker host and forgets it and its keys; its subscriptions end. `local` and the ' +
+      'environments BERTH_ENVIRONMENTS_FILE declares are EnvironmentProtectedError. Answers it as it was.',
+    args: { name: t.arg.string({ required: true }) },
+    errors: {
+      dataField: { name: 'environment' },
+      types: [EnvironmentNotFoundError, EnvironmentProtectedError],
+    },
+    resolve: (_, { name }, { environmentService }) => environmentService.remove(name),
+  }),
+  importDockerContexts: t.field({
+    ...admin,
+    type: DockerContextImportRef,
+    description:
+      'Adds the Docker CLI contexts found in berth’s Docker configuration directory (DOCKER_CONFIG, or ~/.docker), ' +
+      'tcp ones with their TLS files; each context that cannot be added (an ssh context carries no key, a name in ' +
+      'use, no client certificates) is in `skipped` with the reason.',
+    errors: { dataField: { name: 'result' }, types: [SecretKeyMissingError] },
+    resolve: (_, __, { environmentService }) => environmentService.importDockerContexts(),
+  }),
+}));
