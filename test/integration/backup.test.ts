@@ -238,7 +238,15 @@ describe('backup and restore', () => {
     const text = JSON.stringify(backup);
     expect(text).not.toContain(secret.slice(-20));
     for (const token of sections['tokens'] as Record<string, unknown>[]) {
-      expect(Object.keys(token).sort()).toEqual(['createdAt', 'id', 'lastUsedAt', 'name', 'role', 'scope']);
+      expect(Object.keys(token).sort()).toEqual([
+        'createdAt',
+        'environments',
+        'id',
+        'lastUsedAt',
+        'name',
+        'role',
+        'scope',
+      ]);
     }
     // Alert rules: the webhook's URL, never its secret.
     expect(text).not.toContain(webhookSecret);

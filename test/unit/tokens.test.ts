@@ -93,6 +93,7 @@ describe('token format', () => {
       lastUsedAt: null,
       revokedAt: null,
       scope: null,
+      environments: null,
     });
     expect(JSON.stringify(tokens.list())).not.toContain(parseToken(token)?.secret);
   });
@@ -267,6 +268,7 @@ describe('create, list and revoke', () => {
     for (const record of list)
       expect(Object.keys(record).sort()).toEqual([
         'createdAt',
+        'environments',
         'id',
         'lastUsedAt',
         'name',
@@ -631,6 +633,31 @@ describe('npm run token (src/token.ts), end to end', () => {
     const generated = await cli('generate');
     expect(generated.stdout.trim()).toMatch(TOKEN_PATTERN);
     expect(tokens.list()).toHaveLength(3);
+
+    // Limited to environments berth knows (here only `local`): an unknown name is refused.
+    const limited = await cli(
+      'create',
+      '--name',
+      'local-only',
+      '--role',
+      'viewer',
+      '--environments',
+      'local',
+    );
+    expect(limited.code).toBe(0);
+    expect(tokens.verify(limited.stdout.trim())?.environments).toEqual(['local']);
+    expect((await cli('list')).stdout).toMatch(/\slocal-only\s+viewer in local\s/);
+    const unknown = await cli(
+      'create',
+      '--name',
+      'edge-only',
+      '--role',
+      'viewer',
+      '--environments',
+      'local,edge',
+    );
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain('no environment is named "edge"');
   }, 60_000);
 
   it('exits 1 when the token is not there, 2 on a wrong command, with a clear message', async () => {

@@ -8,6 +8,7 @@ export * from './alerts.js';
 export * from './audit.js';
 export * from './backup.js';
 export * from './containers.js';
+export * from './environments.js';
 export * from './events.js';
 export * from './exec.js';
 export * from './history.js';

@@ -12,6 +12,7 @@ export const TokenFields = graphql(`
       operation
       target
     }
+    environments
   }
 `);
 
@@ -24,8 +25,8 @@ export const ListTokens = graphql(`
 `);
 
 export const CreateToken = graphql(`
-  mutation CreateToken($name: String!, $role: Role!) {
-    createToken(name: $name, role: $role) {
+  mutation CreateToken($name: String!, $role: Role!, $environments: [String!]) {
+    createToken(name: $name, role: $role, environments: $environments) {
       __typename
       ... on CreateTokenSuccess {
         created {
