@@ -303,6 +303,9 @@ describe('the role table, for every root field', () => {
       'saveRegistryCredential',
       'removeRegistryCredential',
       'rotateStackWebhook',
+      'addEnvironment',
+      'removeEnvironment',
+      'importDockerContexts',
     ]);
     // Queries that show what only those who change things need (a webhook's URL and last delivery).
     const OPERATOR_QUERIES = new Set(['stackWebhook']);
