@@ -400,6 +400,8 @@ function buildEnvironment(
     redeploy: new RedeployService(engine, index, images, () => policy.get(), log),
   };
   const parts: Part[] = [
+    // Stopped last: an ssh:// engine's one SSH connection outlives every part that talks through it.
+    { name: 'engine connection', stop: () => engine.close() },
     { name: 'stats hub', stop: () => stats.close() },
     // Before the index starts, to see its first sync.
     { name: 'stats source', start: () => statsBinding.start(), stop: () => statsBinding.stop() },

@@ -1,7 +1,9 @@
+import { execFile } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { haltEngine, restartEngine, startEngine, stopEngine, type StartedEngine } from '../harness/engine.js';
@@ -298,4 +300,32 @@ describe('environments', () => {
       for (const name of ['tls', 'ssh']) expect((await environment(name)).status).toBe('UP');
     }, 30_000);
   }, 120_000);
+
+  it('closes the SSH connection when its environment is removed', async () => {
+    // sshd serves each connection with a child process: berth's is there, then gone.
+    const sessions = async () =>
+      (
+        await promisify(execFile)('pgrep', ['-P', String(sshEngine.sshd.pid)]).catch(() => ({ stdout: '' }))
+      ).stdout.trim();
+    await waitFor(async () => expect(await sessions()).not.toBe(''), 30_000);
+    const { removeEnvironment } = await admin.query(RemoveEnvironment, { name: 'ssh' });
+    expect(removeEnvironment.__typename).toBe('RemoveEnvironmentSuccess');
+    await waitFor(async () => expect(await sessions()).toBe(''), 30_000);
+  }, 60_000);
+
+  it('lists a stored environment whose keys another BERTH_SECRET_KEY sealed as DOWN, and removes it', async () => {
+    await berth.stop();
+    berth = await startBerth({
+      BERTH_AUTH: 'on',
+      BERTH_DATA_DIR: dataDir,
+      BERTH_SECRET_KEY: 'another-secret-key-of-at-least-32-characters',
+    });
+    admin = berth.asRole('admin', 'environments-admin-3');
+    const tls = await environment('tls');
+    expect(tls).toMatchObject({ status: 'DOWN', source: 'API' });
+    expect(tls.lastError).toMatch(/does not open with this BERTH_SECRET_KEY/);
+    const { removeEnvironment } = await admin.query(RemoveEnvironment, { name: 'tls' });
+    expect(removeEnvironment.__typename).toBe('RemoveEnvironmentSuccess');
+    expect((await environments()).map((e) => e.name)).toEqual(['local', 'ctx-tls']);
+  }, 60_000);
 });

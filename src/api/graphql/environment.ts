@@ -162,7 +162,8 @@ builder.mutationFields((t) => ({
     ...admin,
     type: EnvironmentRef,
     description:
-      'Stops watching a Docker host and forgets it and its keys; its subscriptions end. `local` and the ' +
+      'Stops watching a Docker host (its event stream, stats and index; its connection closes) and forgets it and ' +
+      'its keys. `local` and the ' +
       'environments BERTH_ENVIRONMENTS_FILE declares are EnvironmentProtectedError. Answers it as it was.',
     args: { name: t.arg.string({ required: true }) },
     errors: {
