@@ -260,6 +260,10 @@ describe('environments', () => {
     expect(createToken.created.token.environments).toEqual(['filed']);
     const limited = berth.as(createToken.created.secret);
     expect((await environments(limited)).map((e) => e.name)).toEqual(['filed']);
+    // The REST shim drives the local engine alone: refused to a token limited elsewhere.
+    const rest = await limited.fetch('/containers');
+    expect(rest.status).toBe(403);
+    expect(await rest.text()).toContain('limited to other environments');
 
     const unknown = await admin.query(CreateToken, {
       name: 'nowhere',

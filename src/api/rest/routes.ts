@@ -5,7 +5,8 @@ import type { ContainerService } from '../../domain/lifecycle/service.js';
 import type { LogLine, LogService } from '../../domain/logs/service.js';
 import type { StatsHub } from '../../domain/stats/hub.js';
 import type { AuditLog, AuditResult } from '../../platform/audit/log.js';
-import { hasRole } from '../../platform/auth/principal.js';
+import { LOCAL_ENVIRONMENT } from '../../domain/environments/model.js';
+import { hasRole, mayUseEnvironment } from '../../platform/auth/principal.js';
 import { principalOf } from '../http/authentication.js';
 import { validateContainerRef, validateCreateSpec } from '../../domain/lifecycle/validation.js';
 import {
@@ -315,6 +316,15 @@ export function useRestShim(services: RestServices, log: YogaLogger): Plugin {
         if (!hasRole(principal, changes ? 'operator' : 'viewer')) {
           record('denied');
           return endResponse(fail('FORBIDDEN', new ForbiddenError(changes ? 'operator' : 'viewer').message));
+        }
+        // The shim drives the local engine alone: a token limited to other environments may not.
+        if (!mayUseEnvironment(principal, LOCAL_ENVIRONMENT)) {
+          record('denied');
+          const refusal = new ForbiddenError(
+            `environment "${LOCAL_ENVIRONMENT}"`,
+            'this token is limited to other environments',
+          );
+          return endResponse(fail('FORBIDDEN', refusal.message));
         }
         if (path.split('/').length > 4) throw new HttpError('ROUTE_NOT_FOUND', `no endpoint ${url.pathname}`);
         const response = await route(request, url, path, services, respond);
