@@ -1,10 +1,11 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   ConfigError,
   EndpointProblem,
+  loadConfig,
   parseEnvironmentEndpoint,
   parseEnvironmentsFile,
 } from '../../src/platform/config.js';
@@ -137,6 +138,23 @@ describe('parseEnvironmentsFile (BERTH_ENVIRONMENTS_FILE)', () => {
       ['side', 'unix:///run/side.sock'],
     ]);
     expect(declared[1]?.connection).toMatchObject({ kind: 'ssh', passphrase: 'open sesame', port: 2222 });
+  });
+
+  it('is read by loadConfig once, at start, and a bad file stops it', async () => {
+    const file = join(dir, 'environments.yaml');
+    await writeFile(file, '- name: side\n  endpoint: unix:///run/side.sock\n');
+    const config = loadConfig({ BERTH_ENVIRONMENTS_FILE: file, DOCKER_CONFIG: '/etc/docker-cli' });
+    expect(config.environments).toEqual([
+      {
+        name: 'side',
+        endpoint: 'unix:///run/side.sock',
+        connection: { kind: 'socket', socketPath: '/run/side.sock' },
+      },
+    ]);
+    expect(config.dockerConfigDir).toBe('/etc/docker-cli');
+    expect(loadConfig({ HOME: '/home/ops' }).dockerConfigDir).toBe('/home/ops/.docker');
+    await writeFile(file, '- name: side\n');
+    expect(() => loadConfig({ BERTH_ENVIRONMENTS_FILE: file })).toThrow(ConfigError);
   });
 
   it('reads a JSON list too', () => {
