@@ -260,26 +260,16 @@ export function buildApp(config: Config, options: BuildAppOptions = {}): App {
   backup.register(imageAutoUpdatesSection(autoUpdates));
 
   const services: Services = {
+    // The API reaches an engine only through `environments`, by the environment a field names.
     environments,
     environmentService,
-    containers,
-    stats,
     history,
-    events: local.runtime.services.events,
-    system: local.runtime.services.system,
-    logs: local.runtime.services.logs,
-    exec: local.runtime.services.exec,
-    images,
-    networks,
-    volumes,
-    swarm,
     tokens,
     audit,
     policy,
     alerts,
     templates,
     backup,
-    redeploy,
     stacks,
     webhooks,
     gitStacks,
@@ -363,7 +353,7 @@ function buildEnvironment(
   const isLocal = definition.name === LOCAL_ENVIRONMENT;
   const engine = new DockerEngine(definition.connection, onCall ? { onCall } : {});
   const engineEvents = engine.eventStream(log);
-  const index = new ContainerIndex(engine, engineEvents, log);
+  const index = new ContainerIndex(engine, engineEvents, log, definition.name);
   // Says once, at the first failed try, why the engine cannot be reached and how to fix it.
   const availability = new EngineAvailability(engineEvents, definition.endpoint, log, engine);
   const stats = new StatsHub(log, { pidOf: (id) => index.peek(id)?.pid ?? null });

@@ -7,6 +7,7 @@ import type { AuthGuard } from '../platform/auth/guard.js';
 import type { Principal } from '../platform/auth/principal.js';
 import type { Context } from './graphql/builder.js';
 import { schema } from './graphql/index.js';
+import { useEnvironmentGaps } from './graphql/environment-gaps.js';
 import { maskErrors } from './graphql/mask-errors.js';
 import { useMutationAudit } from './graphql/mutation-audit.js';
 import { useRequestErrorCodes } from './graphql/request-errors.js';
@@ -107,12 +108,14 @@ export function createApiServer(
       ...useQueryLimits(),
       useRequestErrorCodes(),
       ...useIntrospectionSwitch(config.graphql.introspection),
-      useHealthCheck(services.system),
+      // /healthz is berth's own and the local engine's: remote ones are in the environments query.
+      useHealthCheck(services.environments.local.system),
       useMetricsEndpoint(metrics),
       useSubscriptionMetrics(metrics),
       useGraphQLEventIds('/graphql'),
       useRestShim(services, log),
       useMutationAudit(),
+      useEnvironmentGaps(),
     ],
   });
 

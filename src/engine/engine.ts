@@ -1,6 +1,6 @@
 import type Docker from 'dockerode';
 import type { EngineConnection } from '../platform/config.js';
-import type { Container, CreateContainerSpec } from '../domain/containers/model.js';
+import type { CreateContainerSpec, EngineContainer } from '../domain/containers/model.js';
 import { NotFoundError } from '../shared/errors.js';
 import type { Logger } from '../shared/logger.js';
 import { createDockerClient, type EngineClient } from './client.js';
@@ -108,7 +108,7 @@ export class DockerEngine {
   }
 
   /** Inspects by full id, unique id prefix or name; the engine resolves all three as the CLI does. */
-  async inspect(reference: string): Promise<Container> {
+  async inspect(reference: string): Promise<EngineContainer> {
     const info = await this.#calls.run('inspect', reference, (docker) =>
       docker.getContainer(reference).inspect(),
     );
@@ -116,7 +116,7 @@ export class DockerEngine {
   }
 
   /** Every container, inspected in full: the index's initial list and its re-list after a gap. */
-  async listAll(): Promise<Container[]> {
+  async listAll(): Promise<EngineContainer[]> {
     const summaries = await this.#calls.run('list', 'containers', (docker) =>
       docker.listContainers({ all: true }),
     );
@@ -129,7 +129,7 @@ export class DockerEngine {
         }),
       ),
     );
-    return inspected.filter((container): container is Container => container !== null);
+    return inspected.filter((container): container is EngineContainer => container !== null);
   }
 
   /** The container's past output, as lines. */

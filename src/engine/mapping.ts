@@ -1,6 +1,6 @@
 import type Docker from 'dockerode';
 import type {
-  Container,
+  EngineContainer,
   ContainerMount,
   ContainerNetwork,
   MountKind,
@@ -258,7 +258,7 @@ function toPorts(info: Docker.ContainerInspectInfo): PortBinding[] {
   return ports;
 }
 
-export function toContainer(info: Docker.ContainerInspectInfo): Container {
+export function toContainer(info: Docker.ContainerInspectInfo): EngineContainer {
   const status = toStatus(info.State.Status);
   const restart = info.HostConfig?.RestartPolicy;
   // Docker reports 0 for a container that never exited; only a stopped one has a real exit code.

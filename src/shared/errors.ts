@@ -476,6 +476,8 @@ export class EngineUnavailableError extends BerthError {
      * last saw the engine fail with.
      */
     readonly reason?: EngineUnavailableReason,
+    /** The environment whose engine it is, where the thrower knows it (the container index does). */
+    readonly environment?: string,
   ) {
     super(`the Docker Engine is unavailable: ${detail}`);
   }

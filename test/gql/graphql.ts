@@ -922,6 +922,7 @@ export type CreateContainerMutation = { createContainer:
     | { __typename: 'CreateContainerSuccess', container: { cpu: number | null, memory: number | null, id: string, name: string, image: string, imageId: string, command: Array<string>, status: ContainerStatus, exitCode: number | null, startedAt: string | null, finishedAt: string | null, oomKilled: boolean, createdAt: string, health: HealthStatus, restartCount: number, tty: boolean, restartPolicy: { name: RestartPolicyName, maximumRetryCount: number }, env: Array<{ name: string, value: string }>, ports: Array<{ containerPort: number, protocol: PortProtocol, hostIp: string | null, hostPort: number | null }>, labels: Array<{ name: string, value: string }>, resources: { memoryBytes: number, nanoCpus: number }, networks: Array<{ name: string, networkId: string, aliases: Array<string>, ipAddress: string | null, ipPrefixLength: number | null, gateway: string | null, macAddress: string | null }>, mounts: Array<{ type: ContainerMountType, name: string | null, source: string, target: string, readOnly: boolean, driver: string | null }> } }
     | { __typename: 'EngineRefusedError', code: ErrorCode, message: string }
     | { __typename: 'EngineUnavailableError', code: ErrorCode, message: string }
+    | { __typename: 'EnvironmentNotFoundError', code: ErrorCode, message: string }
     | { __typename: 'ImageNotFoundError', code: ErrorCode, message: string, image: string }
     | { __typename: 'InvalidInputError', code: ErrorCode, message: string, field: string }
     | { __typename: 'NameConflictError', code: ErrorCode, message: string, name: string }
@@ -944,6 +945,7 @@ export type StartContainerMutationVariables = Exact<{
 export type StartContainerMutation = { startContainer:
     | { __typename: 'AmbiguousIdError', code: ErrorCode, message: string }
     | { __typename: 'EngineUnavailableError', code: ErrorCode, message: string }
+    | { __typename: 'EnvironmentNotFoundError', code: ErrorCode, message: string }
     | { __typename: 'InvalidInputError', code: ErrorCode, message: string }
     | { __typename: 'InvalidStateError', code: ErrorCode, message: string }
     | { __typename: 'NotFoundError', code: ErrorCode, message: string }
@@ -961,6 +963,7 @@ export type StopContainerMutationVariables = Exact<{
 export type StopContainerMutation = { stopContainer:
     | { __typename: 'AmbiguousIdError', code: ErrorCode, message: string }
     | { __typename: 'EngineUnavailableError', code: ErrorCode, message: string }
+    | { __typename: 'EnvironmentNotFoundError', code: ErrorCode, message: string }
     | { __typename: 'InvalidInputError', code: ErrorCode, message: string, field: string }
     | { __typename: 'InvalidStateError', code: ErrorCode, message: string }
     | { __typename: 'NotFoundError', code: ErrorCode, message: string }
@@ -976,6 +979,7 @@ export type RestartContainerMutationVariables = Exact<{
 export type RestartContainerMutation = { restartContainer:
     | { __typename: 'AmbiguousIdError', code: ErrorCode, message: string }
     | { __typename: 'EngineUnavailableError', code: ErrorCode, message: string }
+    | { __typename: 'EnvironmentNotFoundError', code: ErrorCode, message: string }
     | { __typename: 'InvalidInputError', code: ErrorCode, message: string }
     | { __typename: 'InvalidStateError', code: ErrorCode, message: string }
     | { __typename: 'NotFoundError', code: ErrorCode, message: string }
@@ -994,6 +998,7 @@ export type RemoveContainerMutationVariables = Exact<{
 export type RemoveContainerMutation = { removeContainer:
     | { __typename: 'AmbiguousIdError', code: ErrorCode, message: string }
     | { __typename: 'EngineUnavailableError', code: ErrorCode, message: string }
+    | { __typename: 'EnvironmentNotFoundError', code: ErrorCode, message: string }
     | { __typename: 'InvalidInputError', code: ErrorCode, message: string, field: string }
     | { __typename: 'InvalidStateError', code: ErrorCode, message: string }
     | { __typename: 'NotFoundError', code: ErrorCode, message: string }
@@ -1082,6 +1087,7 @@ export type ExecInContainerMutationVariables = Exact<{
 export type ExecInContainerMutation = { execInContainer:
     | { __typename: 'AmbiguousIdError', code: ErrorCode, message: string }
     | { __typename: 'EngineUnavailableError', code: ErrorCode, message: string }
+    | { __typename: 'EnvironmentNotFoundError', code: ErrorCode, message: string }
     | { __typename: 'ExecInContainerSuccess', result: { exitCode: number, stdout: string, stderr: string, truncated: boolean } }
     | { __typename: 'ExecTimeoutError', code: ErrorCode, message: string, stopped: boolean }
     | { __typename: 'InvalidInputError', code: ErrorCode, message: string, field: string }
@@ -1113,6 +1119,7 @@ export type PullImageMutationVariables = Exact<{
 
 export type PullImageMutation = { pullImage:
     | { __typename: 'EngineUnavailableError', code: ErrorCode, message: string }
+    | { __typename: 'EnvironmentNotFoundError', code: ErrorCode, message: string }
     | { __typename: 'ImageNotFoundError', code: ErrorCode, message: string, missing: string }
     | { __typename: 'InvalidInputError', code: ErrorCode, message: string, field: string }
     | { __typename: 'PullImageSuccess', image: { id: string, tags: Array<string>, sizeBytes: number, createdAt: string, containers: number } }
@@ -1130,6 +1137,7 @@ export type RemoveImageMutationVariables = Exact<{
 
 export type RemoveImageMutation = { removeImage:
     | { __typename: 'EngineUnavailableError', code: ErrorCode, message: string }
+    | { __typename: 'EnvironmentNotFoundError', code: ErrorCode, message: string }
     | { __typename: 'ImageInUseError', code: ErrorCode, message: string }
     | { __typename: 'ImageNotFoundError', code: ErrorCode, message: string }
     | { __typename: 'InvalidInputError', code: ErrorCode, message: string, field: string }
@@ -1142,6 +1150,7 @@ export type PruneImagesMutationVariables = Exact<{ [key: string]: never; }>;
 
 export type PruneImagesMutation = { pruneImages:
     | { __typename: 'EngineUnavailableError', code: ErrorCode, message: string }
+    | { __typename: 'EnvironmentNotFoundError', code: ErrorCode, message: string }
     | { __typename: 'InvalidStateError', code: ErrorCode, message: string }
     | { __typename: 'PruneImagesSuccess', deleted: Array<string>, spaceReclaimedBytes: number }
    };
@@ -1190,6 +1199,7 @@ export type CreateNetworkMutationVariables = Exact<{
 export type CreateNetworkMutation = { createNetwork:
     | { __typename: 'CreateNetworkSuccess', network: { id: string, name: string, driver: string, scope: string, internal: boolean, attachable: boolean, builtIn: boolean, createdAt: string, labels: Array<{ name: string, value: string }>, ipam: Array<{ subnet: string, gateway: string | null }>, containers: Array<{ id: string, name: string }> } }
     | { __typename: 'EngineUnavailableError', code: ErrorCode, message: string }
+    | { __typename: 'EnvironmentNotFoundError', code: ErrorCode, message: string }
     | { __typename: 'InvalidInputError', code: ErrorCode, message: string, field: string }
     | { __typename: 'NetworkExistsError', code: ErrorCode, message: string, name: string }
     | { __typename: 'NotSwarmManagerError', code: ErrorCode, message: string }
@@ -1204,6 +1214,7 @@ export type RemoveNetworkMutationVariables = Exact<{
 export type RemoveNetworkMutation = { removeNetwork:
     | { __typename: 'BuiltInNetworkError', code: ErrorCode, message: string, name: string }
     | { __typename: 'EngineUnavailableError', code: ErrorCode, message: string }
+    | { __typename: 'EnvironmentNotFoundError', code: ErrorCode, message: string }
     | { __typename: 'InvalidInputError', code: ErrorCode, message: string, field: string }
     | { __typename: 'NetworkInUseError', code: ErrorCode, message: string, name: string, containers: Array<string> }
     | { __typename: 'NetworkNotFoundError', code: ErrorCode, message: string, reference: string }
@@ -1220,6 +1231,7 @@ export type ConnectContainerMutationVariables = Exact<{
 export type ConnectContainerMutation = { connectContainer:
     | { __typename: 'AmbiguousIdError', code: ErrorCode, message: string }
     | { __typename: 'EngineUnavailableError', code: ErrorCode, message: string }
+    | { __typename: 'EnvironmentNotFoundError', code: ErrorCode, message: string }
     | { __typename: 'InvalidInputError', code: ErrorCode, message: string, field: string }
     | { __typename: 'InvalidStateError', code: ErrorCode, message: string }
     | { __typename: 'NetworkConnection', network: { id: string, name: string }, container: { id: string, name: string, image: string, imageId: string, command: Array<string>, status: ContainerStatus, exitCode: number | null, startedAt: string | null, finishedAt: string | null, oomKilled: boolean, createdAt: string, health: HealthStatus, restartCount: number, tty: boolean, restartPolicy: { name: RestartPolicyName, maximumRetryCount: number }, env: Array<{ name: string, value: string }>, ports: Array<{ containerPort: number, protocol: PortProtocol, hostIp: string | null, hostPort: number | null }>, labels: Array<{ name: string, value: string }>, resources: { memoryBytes: number, nanoCpus: number }, networks: Array<{ name: string, networkId: string, aliases: Array<string>, ipAddress: string | null, ipPrefixLength: number | null, gateway: string | null, macAddress: string | null }>, mounts: Array<{ type: ContainerMountType, name: string | null, source: string, target: string, readOnly: boolean, driver: string | null }> } }
@@ -1237,6 +1249,7 @@ export type DisconnectContainerMutationVariables = Exact<{
 export type DisconnectContainerMutation = { disconnectContainer:
     | { __typename: 'AmbiguousIdError', code: ErrorCode, message: string }
     | { __typename: 'EngineUnavailableError', code: ErrorCode, message: string }
+    | { __typename: 'EnvironmentNotFoundError', code: ErrorCode, message: string }
     | { __typename: 'InvalidInputError', code: ErrorCode, message: string }
     | { __typename: 'InvalidStateError', code: ErrorCode, message: string }
     | { __typename: 'NetworkConnection', network: { id: string, name: string }, container: { id: string, name: string, image: string, imageId: string, command: Array<string>, status: ContainerStatus, exitCode: number | null, startedAt: string | null, finishedAt: string | null, oomKilled: boolean, createdAt: string, health: HealthStatus, restartCount: number, tty: boolean, restartPolicy: { name: RestartPolicyName, maximumRetryCount: number }, env: Array<{ name: string, value: string }>, ports: Array<{ containerPort: number, protocol: PortProtocol, hostIp: string | null, hostPort: number | null }>, labels: Array<{ name: string, value: string }>, resources: { memoryBytes: number, nanoCpus: number }, networks: Array<{ name: string, networkId: string, aliases: Array<string>, ipAddress: string | null, ipPrefixLength: number | null, gateway: string | null, macAddress: string | null }>, mounts: Array<{ type: ContainerMountType, name: string | null, source: string, target: string, readOnly: boolean, driver: string | null }> } }
@@ -1290,6 +1303,7 @@ export type RedeployContainerMutationVariables = Exact<{
 export type RedeployContainerMutation = { redeployContainer:
     | { __typename: 'AmbiguousIdError', code: ErrorCode, message: string }
     | { __typename: 'EngineUnavailableError', code: ErrorCode, message: string }
+    | { __typename: 'EnvironmentNotFoundError', code: ErrorCode, message: string }
     | { __typename: 'ImageNotFoundError', code: ErrorCode, message: string }
     | { __typename: 'InvalidInputError', code: ErrorCode, message: string, field: string }
     | { __typename: 'InvalidStateError', code: ErrorCode, message: string }
@@ -1346,6 +1360,7 @@ export type PullPrivateImageMutationVariables = Exact<{
 
 export type PullPrivateImageMutation = { pullImage:
     | { __typename: 'EngineUnavailableError', code: ErrorCode, message: string }
+    | { __typename: 'EnvironmentNotFoundError', code: ErrorCode, message: string }
     | { __typename: 'ImageNotFoundError', code: ErrorCode, message: string }
     | { __typename: 'InvalidInputError', code: ErrorCode, message: string }
     | { __typename: 'PullImageSuccess', image: { id: string, tags: Array<string>, sizeBytes: number, createdAt: string, containers: number } }
@@ -1598,6 +1613,7 @@ export type DeployServiceMutationVariables = Exact<{
 export type DeployServiceMutation = { deployService:
     | { __typename: 'DeployServiceSuccess', service: { id: string, name: string, image: string, mode: ServiceMode, replicas: number | null, runningTasks: number, desiredTasks: number, command: Array<string>, stopGracePeriodSeconds: number | null, networks: Array<string>, version: number, createdAt: string, updatedAt: string, env: Array<{ name: string, value: string }>, labels: Array<{ name: string, value: string }>, ports: Array<{ targetPort: number, publishedPort: number | null, protocol: PortProtocol, publishMode: PublishMode }>, healthcheck: { test: Array<string>, intervalSeconds: number | null } | null, updateConfig: { parallelism: number, delaySeconds: number, failureAction: UpdateFailureAction, order: UpdateOrder, monitorSeconds: number, maxFailureRatio: number } | null, rollbackConfig: { parallelism: number, failureAction: UpdateFailureAction, order: UpdateOrder } | null, updateStatus: { state: ServiceUpdateState, startedAt: string | null, completedAt: string | null, message: string | null } | null, tasks: Array<{ id: string, slot: number | null, nodeId: string | null, state: ServiceTaskState, desiredState: ServiceTaskState, message: string | null, error: string | null, containerId: string | null, exitCode: number | null, image: string, createdAt: string, updatedAt: string, ports: Array<{ targetPort: number, publishedPort: number | null, protocol: PortProtocol, publishMode: PublishMode }> }> } }
     | { __typename: 'EngineUnavailableError', code: ErrorCode, message: string }
+    | { __typename: 'EnvironmentNotFoundError', code: ErrorCode, message: string }
     | { __typename: 'InvalidInputError', code: ErrorCode, message: string, field: string }
     | { __typename: 'NotSwarmManagerError', code: ErrorCode, message: string }
     | { __typename: 'ServiceExistsError', code: ErrorCode, message: string, name: string }
@@ -1612,6 +1628,7 @@ export type UpdateServiceMutationVariables = Exact<{
 
 export type UpdateServiceMutation = { updateService:
     | { __typename: 'EngineUnavailableError', code: ErrorCode, message: string }
+    | { __typename: 'EnvironmentNotFoundError', code: ErrorCode, message: string }
     | { __typename: 'InvalidInputError', code: ErrorCode, message: string, field: string }
     | { __typename: 'InvalidStateError', code: ErrorCode, message: string }
     | { __typename: 'NotSwarmManagerError', code: ErrorCode, message: string }
@@ -1627,6 +1644,7 @@ export type RollbackServiceMutationVariables = Exact<{
 
 export type RollbackServiceMutation = { rollbackService:
     | { __typename: 'EngineUnavailableError', code: ErrorCode, message: string }
+    | { __typename: 'EnvironmentNotFoundError', code: ErrorCode, message: string }
     | { __typename: 'InvalidInputError', code: ErrorCode, message: string }
     | { __typename: 'InvalidStateError', code: ErrorCode, message: string }
     | { __typename: 'NotSwarmManagerError', code: ErrorCode, message: string }
@@ -1643,6 +1661,7 @@ export type ScaleServiceMutationVariables = Exact<{
 
 export type ScaleServiceMutation = { scaleService:
     | { __typename: 'EngineUnavailableError', code: ErrorCode, message: string }
+    | { __typename: 'EnvironmentNotFoundError', code: ErrorCode, message: string }
     | { __typename: 'InvalidInputError', code: ErrorCode, message: string, field: string }
     | { __typename: 'InvalidStateError', code: ErrorCode, message: string }
     | { __typename: 'NotSwarmManagerError', code: ErrorCode, message: string }
@@ -1658,6 +1677,7 @@ export type RemoveServiceMutationVariables = Exact<{
 
 export type RemoveServiceMutation = { removeService:
     | { __typename: 'EngineUnavailableError', code: ErrorCode, message: string }
+    | { __typename: 'EnvironmentNotFoundError', code: ErrorCode, message: string }
     | { __typename: 'InvalidInputError', code: ErrorCode, message: string }
     | { __typename: 'NotSwarmManagerError', code: ErrorCode, message: string }
     | { __typename: 'RemoveServiceSuccess', service: { id: string, name: string, image: string, mode: ServiceMode, replicas: number | null, runningTasks: number, desiredTasks: number, command: Array<string>, stopGracePeriodSeconds: number | null, networks: Array<string>, version: number, createdAt: string, updatedAt: string, env: Array<{ name: string, value: string }>, labels: Array<{ name: string, value: string }>, ports: Array<{ targetPort: number, publishedPort: number | null, protocol: PortProtocol, publishMode: PublishMode }>, healthcheck: { test: Array<string>, intervalSeconds: number | null } | null, updateConfig: { parallelism: number, delaySeconds: number, failureAction: UpdateFailureAction, order: UpdateOrder, monitorSeconds: number, maxFailureRatio: number } | null, rollbackConfig: { parallelism: number, failureAction: UpdateFailureAction, order: UpdateOrder } | null, updateStatus: { state: ServiceUpdateState, startedAt: string | null, completedAt: string | null, message: string | null } | null, tasks: Array<{ id: string, slot: number | null, nodeId: string | null, state: ServiceTaskState, desiredState: ServiceTaskState, message: string | null, error: string | null, containerId: string | null, exitCode: number | null, image: string, createdAt: string, updatedAt: string, ports: Array<{ targetPort: number, publishedPort: number | null, protocol: PortProtocol, publishMode: PublishMode }> }> } }
@@ -1865,6 +1885,7 @@ export type CreateVolumeMutationVariables = Exact<{
 export type CreateVolumeMutation = { createVolume:
     | { __typename: 'CreateVolumeSuccess', volume: { name: string, driver: string, mountpoint: string, scope: string, createdAt: string | null, labels: Array<{ name: string, value: string }>, usedBy: Array<{ id: string, name: string }> } }
     | { __typename: 'EngineUnavailableError', code: ErrorCode, message: string }
+    | { __typename: 'EnvironmentNotFoundError', code: ErrorCode, message: string }
     | { __typename: 'InvalidInputError', code: ErrorCode, message: string, field: string }
     | { __typename: 'VolumeExistsError', code: ErrorCode, message: string, name: string }
    };
@@ -1877,6 +1898,7 @@ export type RemoveVolumeMutationVariables = Exact<{
 
 export type RemoveVolumeMutation = { removeVolume:
     | { __typename: 'EngineUnavailableError', code: ErrorCode, message: string }
+    | { __typename: 'EnvironmentNotFoundError', code: ErrorCode, message: string }
     | { __typename: 'InvalidInputError', code: ErrorCode, message: string, field: string }
     | { __typename: 'RemoveVolumeSuccess', volume: { name: string, labels: Array<{ name: string, value: string }> } }
     | { __typename: 'VolumeInUseError', code: ErrorCode, message: string, name: string, containers: Array<string> }
@@ -1890,6 +1912,7 @@ export type PruneVolumesMutationVariables = Exact<{
 
 export type PruneVolumesMutation = { pruneVolumes:
     | { __typename: 'EngineUnavailableError', code: ErrorCode, message: string }
+    | { __typename: 'EnvironmentNotFoundError', code: ErrorCode, message: string }
     | { __typename: 'InvalidInputError', code: ErrorCode, message: string, field: string }
     | { __typename: 'PruneVolumesSuccess', deleted: Array<string>, spaceReclaimedBytes: number }
    };

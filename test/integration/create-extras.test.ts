@@ -47,7 +47,7 @@ async function networkWithSubnet(second: number): Promise<{ network: Network; pr
   for (let attempt = 0; ; attempt += 1) {
     const prefix = `10.${second}.${1 + Math.floor(Math.random() * 250)}`;
     try {
-      const network = await berth.app.context.networks.create({
+      const network = await berth.app.context.environments.local.networks.create({
         name: uniqueName(`${FILE}-net`),
         driver: 'BRIDGE',
         internal: false,
@@ -93,7 +93,7 @@ describe('createContainer with the fields compose stacks need', () => {
       ],
     };
 
-    const container = await berth.app.context.containers.create(spec);
+    const container = await berth.app.context.environments.local.containers.create(spec);
     expect(container.status).toBe('RUNNING');
 
     const info = await docker.getContainer(container.id).inspect();
@@ -174,7 +174,7 @@ describe('createContainer with the fields compose stacks need', () => {
 
   it('joins a network at a fixed address with aliases through NetworkService.connect, as the stacks deployer moves a replica', async () => {
     const [first, second] = await Promise.all([networkWithSubnet(216), networkWithSubnet(217)]);
-    const container = await berth.app.context.containers.create({
+    const container = await berth.app.context.environments.local.containers.create({
       name: uniqueName(FILE),
       image: inject('testImage'),
       env: [],
@@ -186,7 +186,7 @@ describe('createContainer with the fields compose stacks need', () => {
     });
     const address = `${second.prefix}.77`;
 
-    const connected = await berth.app.context.networks.connect(
+    const connected = await berth.app.context.environments.local.networks.connect(
       second.network.name,
       container.id,
       ['svc', 'svc-1'],
@@ -202,8 +202,8 @@ describe('createContainer with the fields compose stacks need', () => {
     expect(endpoint).toMatchObject({ IPAddress: address, IPAMConfig: { IPv4Address: address } });
 
     // Off and on again without the aliases, at the same address: what moving the names off a replica does.
-    await berth.app.context.networks.disconnect(second.network.name, container.id, false);
-    await berth.app.context.networks.connect(second.network.name, container.id, [], address);
+    await berth.app.context.environments.local.networks.disconnect(second.network.name, container.id, false);
+    await berth.app.context.environments.local.networks.connect(second.network.name, container.id, [], address);
     const again = (await docker.getContainer(container.id).inspect()).NetworkSettings.Networks[
       second.network.name
     ];
@@ -222,7 +222,7 @@ describe('createContainer with the fields compose stacks need', () => {
       tty: false,
       start: true,
     };
-    const holder = await berth.app.context.containers.create({
+    const holder = await berth.app.context.environments.local.containers.create({
       ...base,
       name: uniqueName(FILE),
       networks: [{ name: net.network.name, aliases: [], ipv4Address: taken }],
@@ -234,7 +234,7 @@ describe('createContainer with the fields compose stacks need', () => {
     ];
     for (const [address, kind] of refusals) {
       const name = uniqueName(FILE);
-      const refused = await berth.app.context.containers
+      const refused = await berth.app.context.environments.local.containers
         .create({ ...base, name, networks: [{ name: net.network.name, aliases: [], ipv4Address: address }] })
         .then(
           () => null,
@@ -245,9 +245,9 @@ describe('createContainer with the fields compose stacks need', () => {
       expect(await docker.listContainers({ all: true, filters: { name: [name] } })).toEqual([]);
     }
 
-    const other = await berth.app.context.containers.create({ ...base, name: uniqueName(FILE) });
+    const other = await berth.app.context.environments.local.containers.create({ ...base, name: uniqueName(FILE) });
     const connect = (address: string) =>
-      berth.app.context.networks.connect(net.network.name, other.id, [], address).then(
+      berth.app.context.environments.local.networks.connect(net.network.name, other.id, [], address).then(
         () => null,
         (error: unknown) => error,
       );

@@ -94,7 +94,7 @@ describe("berth's limits on a create, against what the engine accepts", () => {
       // The longest argument berth takes, then as many as fit the 256 KiB of command.
       command: ['sh', '-c', 'echo "$BIG007" | wc -c', 'x'.repeat(MAX_STRING), 'y'.repeat(100 * KiB)],
     });
-    const created = await berth.app.context.containers.create(spec);
+    const created = await berth.app.context.environments.local.containers.create(spec);
     // The longest variable reached the process whole (its value and echo's newline).
     expect(await ran(created.id)).toEqual({
       exitCode: 0,
@@ -133,7 +133,7 @@ describe("berth's limits on a create, against what the engine accepts", () => {
     const before = creates();
     let error: unknown;
     try {
-      await berth.app.context.containers.create(
+      await berth.app.context.environments.local.containers.create(
         validateCreateSpec({ image: inject('testImage'), labels: [label], ...input }, ['input']),
       );
     } catch (caught) {

@@ -72,7 +72,7 @@ afterAll(async () => {
 
 describe('every kind of engine call is timed', () => {
   it('provokes the container kinds: create, start, logs, exec, stats, stop, restart, remove', async () => {
-    const { containers, logs, exec } = berth.app.context;
+    const { containers, logs, exec } = berth.app.context.environments.local;
     const created = await containers.create(
       validateCreateSpec({ name: uniqueName(FILE), image: inject('testImage'), labels: [label] }),
     );
@@ -96,7 +96,7 @@ describe('every kind of engine call is timed', () => {
   });
 
   it('provokes rename, through a redeploy', async () => {
-    const { containers, redeploy } = berth.app.context;
+    const { containers, redeploy } = berth.app.context.environments.local;
     const created = await containers.create(
       validateCreateSpec({ name: uniqueName(FILE), image: inject('testImage'), labels: [label] }),
     );
@@ -108,7 +108,7 @@ describe('every kind of engine call is timed', () => {
   }, 60_000);
 
   it('provokes the image kinds: pull, list, inspect, remove, prune', async () => {
-    const { images } = berth.app.context;
+    const { images } = berth.app.context.environments.local;
     pulled = `${inject('registry')}/berth-test/engine-calls:${process.pid}-${Date.now().toString(36)}`;
     await pushToRegistry(inject('dockerHost'), inject('testImage'), pulled);
     await images.pull(pulled);
@@ -120,7 +120,7 @@ describe('every kind of engine call is timed', () => {
   });
 
   it('provokes the network kinds, and info (an overlay network asks whether the engine is a manager)', async () => {
-    const { containers, networks: service } = berth.app.context;
+    const { containers, networks: service } = berth.app.context.environments.local;
     const name = uniqueName(FILE);
     networks.push(name);
     const network = await service.create(validateCreateNetwork({ name, labels: [label] }));
@@ -140,7 +140,7 @@ describe('every kind of engine call is timed', () => {
   });
 
   it('provokes the volume kinds, and the engine version (a prune asks it)', async () => {
-    const { volumes: service } = berth.app.context;
+    const { volumes: service } = berth.app.context.environments.local;
     const name = uniqueName(FILE);
     volumes.push(name);
     await service.create(name, [label]);
@@ -151,7 +151,7 @@ describe('every kind of engine call is timed', () => {
   });
 
   it('provokes ping (the health check)', async () => {
-    expect((await berth.app.context.system.report()).engine.up).toBe(true);
+    expect((await berth.app.context.environments.local.system.report()).engine.up).toBe(true);
   });
 
   it('has a call duration series for every kind in ENGINE_OPERATIONS not provoked elsewhere', async () => {

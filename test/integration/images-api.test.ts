@@ -246,9 +246,9 @@ describe('pullImage and imagePullProgress', () => {
     const reference = `${inject('registry')}/berth-test/never-pulled:${Date.now()}`;
     const progress = subscribe(client, ImagePullProgressSubscription, { reference });
     expect((await progress.next()).imagePullProgress.state).toBe('WAITING');
-    expect(berth.app.context.images.watchers(reference)).toBe(1);
+    expect(berth.app.context.environments.local.images.watchers(reference)).toBe(1);
     progress.unsubscribe();
-    await waitFor(async () => expect(berth.app.context.images.watchers(reference)).toBe(0));
+    await waitFor(async () => expect(berth.app.context.environments.local.images.watchers(reference)).toBe(0));
   });
 });
 

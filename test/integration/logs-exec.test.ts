@@ -85,10 +85,10 @@ describe('logs', () => {
 
   it('follows: a line written after the subscription started arrives; leaving closes the engine stream', async () => {
     const container = await create({ command: ['sleep', '300'] });
-    const before = berth.app.context.logs.openFollows;
+    const before = berth.app.context.environments.local.logs.openFollows;
     const follow = subscribe(client, ContainerLogsSubscription, { id: container.id });
     await waitFor(async () => {
-      if (berth.app.context.logs.openFollows !== before + 1) throw new Error('not open yet');
+      if (berth.app.context.environments.local.logs.openFollows !== before + 1) throw new Error('not open yet');
     });
     await say(container.id, 'hello from later');
     // Live, not polled: berth holds one engine follow stream for it (above). How fast a line comes
@@ -98,7 +98,7 @@ describe('logs', () => {
 
     follow.unsubscribe();
     await waitFor(async () => {
-      if (berth.app.context.logs.openFollows !== before) throw new Error('still open');
+      if (berth.app.context.environments.local.logs.openFollows !== before) throw new Error('still open');
     });
   });
 
@@ -112,13 +112,13 @@ describe('logs', () => {
     expect((await follow.next()).containerLogs.text).toBe('bye');
     await expect(follow.completed).resolves.toBeUndefined();
     await waitFor(async () => {
-      if (berth.app.context.logs.openFollows !== 0) throw new Error('still open');
+      if (berth.app.context.environments.local.logs.openFollows !== 0) throw new Error('still open');
     });
   });
 
   it('keeps at most 10000 lines for a follower that does not read, dropping the oldest with a SYSTEM line', async () => {
     const container = await create({ command: ['sh', '-c', 'sleep 1; seq 1 60000; sleep 300'] });
-    const { containers, logs } = berth.app.context;
+    const { containers, logs } = berth.app.context.environments.local;
     const lines = await logs.follow(containers.get(container.id), { tail: 0 });
     // The container writes 60000 lines while this reader takes none.
     await waitFor(async () => {
@@ -188,14 +188,14 @@ describe('logs', () => {
     expect(lines).toHaveLength(2);
     expect(Date.parse(lines[0]!.at)).toBeLessThanOrEqual(Date.parse(lines[1]!.at));
 
-    const followsBefore = berth.app.context.logs.openFollows;
+    const followsBefore = berth.app.context.environments.local.logs.openFollows;
     const abort = new AbortController();
     const response = await fetch(`${berth.url}/containers/${container.id}/logs?follow=1&tail=0`, {
       signal: abort.signal,
     });
     expect(response.headers.get('content-type')).toContain('text/event-stream');
     await waitFor(async () => {
-      if (berth.app.context.logs.openFollows !== followsBefore + 1) throw new Error('not open yet');
+      if (berth.app.context.environments.local.logs.openFollows !== followsBefore + 1) throw new Error('not open yet');
     });
     await say(container.id, 'streamed');
     const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
@@ -204,7 +204,7 @@ describe('logs', () => {
     expect(text).toMatch(/^data: \{"stream":"stdout","at":"[^"]+","text":"streamed"\}/m);
     abort.abort();
     await waitFor(async () => {
-      if (berth.app.context.logs.openFollows !== followsBefore) throw new Error('REST follow still open');
+      if (berth.app.context.environments.local.logs.openFollows !== followsBefore) throw new Error('REST follow still open');
     });
 
     const bad = await fetch(`${berth.url}/containers/${container.id}/logs?tail=abc`);

@@ -450,7 +450,7 @@ describe('redeployContainer to a new version that is not ready', () => {
     ]);
     expect(steps.at(-1)!.failure).toMatchObject({ reason: 'UNHEALTHY' });
     expect(steps.at(-1)!.failure!.lastProbe!.output).toMatch(/404/);
-    expect(berth.app.context.redeploy.watchers(old.id)).toBe(0);
+    expect(berth.app.context.environments.local.redeploy.watchers(old.id)).toBe(0);
   }, 120_000);
 
   it('says EXITED, with the exit code, when the new container stops', async () => {
@@ -539,7 +539,7 @@ describe('redeployProgress', () => {
     const old = await runOld(images.v1);
     const progress = subscribe(client, RedeployProgressSubscription, { id: old.name });
     expect((await progress.next()).redeployProgress).toMatchObject({ step: 'IDLE', containerId: old.id });
-    expect(berth.app.context.redeploy.watchers(old.id)).toBe(1);
+    expect(berth.app.context.environments.local.redeploy.watchers(old.id)).toBe(1);
 
     const result = success(await redeploy({ id: old.name, image: images.v2 }));
     const steps: Progress['redeployProgress'][] = [];
@@ -563,16 +563,16 @@ describe('redeployProgress', () => {
     expect(steps.at(-1)!.newContainerId).toBe(result.container!.id);
     const times = steps.map((s) => Date.parse(s.at));
     expect([...times].sort((a, b) => a - b)).toEqual(times);
-    expect(berth.app.context.redeploy.watchers(old.id)).toBe(0);
+    expect(berth.app.context.environments.local.redeploy.watchers(old.id)).toBe(0);
   }, 60_000);
 
   it('releases a subscriber that leaves while it waits', async () => {
     const old = await runOld(images.v1);
     const progress = subscribe(client, RedeployProgressSubscription, { id: old.id });
     await progress.next();
-    expect(berth.app.context.redeploy.watchers(old.id)).toBe(1);
+    expect(berth.app.context.environments.local.redeploy.watchers(old.id)).toBe(1);
     progress.unsubscribe();
-    await waitFor(async () => expect(berth.app.context.redeploy.watchers(old.id)).toBe(0));
+    await waitFor(async () => expect(berth.app.context.environments.local.redeploy.watchers(old.id)).toBe(0));
   });
 });
 

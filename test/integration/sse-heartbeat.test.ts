@@ -77,7 +77,7 @@ afterAll(async () => {
 describe('the REST log follower', () => {
   it('keeps a quiet stream open past a minute with heartbeats, ids increasing, and resumes after Last-Event-ID', async () => {
     const container = await berth.create({ command: ['sh', '-c', 'echo hello; exec sleep 600'] });
-    const follows = berth.app.context.logs.openFollows;
+    const follows = berth.app.context.environments.local.logs.openFollows;
     const abort = new AbortController();
     const response = await fetch(`${berth.url}/containers/${container.id}/logs?follow=1&tail=10`, {
       signal: abort.signal,
@@ -128,7 +128,7 @@ describe('the REST log follower', () => {
     await caughtUp.cancel();
     abort.abort();
     // Every follower gone, every engine stream released (and with them their heartbeat timers).
-    await waitFor(async () => berth.app.context.logs.openFollows === follows);
+    await waitFor(async () => berth.app.context.environments.local.logs.openFollows === follows);
   }, 180_000);
 
   it('refuses a Last-Event-ID it never sent, as the client’s mistake', async () => {

@@ -4,6 +4,7 @@ import { promisify } from 'node:util';
 import type Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { ContainerIndex } from '../../src/domain/containers/container-index.js';
+import { LOCAL_ENVIRONMENT } from '../../src/domain/environments/model.js';
 import { NetworkService } from '../../src/domain/networks/service.js';
 import { loadStack } from '../../src/domain/stacks/compose/load.js';
 import type { StackDeployProgress } from '../../src/domain/stacks/model.js';
@@ -151,7 +152,7 @@ beforeAll(async () => {
   });
 
   const gateway = new DockerEngine(loadConfig({ DOCKER_HOST: engine.dockerHost, BERTH_AUTH: 'off' }).engine);
-  index = new ContainerIndex(gateway, gateway.eventStream(log.logger), log.logger);
+  index = new ContainerIndex(gateway, gateway.eventStream(log.logger), log.logger, LOCAL_ENVIRONMENT);
   index.start();
   await index.whenSynced();
   swarm = new SwarmService(gateway.swarm, log.logger);

@@ -318,7 +318,7 @@ describe('a one-node swarm on a private engine', () => {
     for (const task of service.tasks)
       expect(await fetchPage(task.ports[0]!.publishedPort!)).toContain(TEST_PAGE);
     // The last subscriber left with the end of the rollout: its poller is gone.
-    await waitFor(async () => expect(berth.app.context.swarm.rolloutPollers()).toBe(0));
+    await waitFor(async () => expect(berth.app.context.environments.local.swarm.rolloutPollers()).toBe(0));
   }, 180_000);
 
   it('rolls back to the previous spec, followed to ROLLBACK_COMPLETED', async () => {
@@ -364,7 +364,7 @@ describe('a one-node swarm on a private engine', () => {
   }, 120_000);
 
   it('shares one poller among the followers of a service and stops it when the last one leaves', async () => {
-    const swarm = berth.app.context.swarm;
+    const swarm = berth.app.context.environments.local.swarm;
     const byName = subscribe(client, ServiceRolloutSubscription, { id: web.name });
     const byId = subscribe(client, ServiceRolloutSubscription, { id: web.id });
     await byName.next(15_000);
@@ -564,7 +564,7 @@ describe('a one-node swarm on a private engine', () => {
     }, 30_000);
     const again = await berth.query(RemoveService, { id: web.id });
     expect(again.removeService).toMatchObject({ code: 'SERVICE_NOT_FOUND' });
-    await waitFor(async () => expect(berth.app.context.swarm.rolloutPollers()).toBe(0));
+    await waitFor(async () => expect(berth.app.context.environments.local.swarm.rolloutPollers()).toBe(0));
   }, 60_000);
 
   it('backs up the services berth deployed, and a restore deploys a removed one again with the same spec', async () => {

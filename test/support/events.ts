@@ -13,7 +13,7 @@ export function nextEvent(
   match: (event: ContainerEvent) => boolean,
   timeoutMs = 15_000,
 ): Promise<ContainerEvent> {
-  const events = app.context.events.subscribe({ filter: match });
+  const events = app.context.environments.local.events.subscribe({ filter: match });
   // The repeater runs its executor, which adds the log's listener, inside this first call.
   const next = events.next();
   let timer: NodeJS.Timeout | undefined;

@@ -25,6 +25,7 @@ const ID_B = 'b'.repeat(64);
 
 function container(overrides: Partial<Container> = {}): Container {
   return {
+    environment: 'local',
     id: ID_A,
     name: 'web',
     image: 'busybox',

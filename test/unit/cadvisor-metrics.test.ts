@@ -150,6 +150,7 @@ describe('the cgroup source’s raw counters', () => {
 
 function container(overrides: Partial<Container> = {}): Container {
   return {
+    environment: 'local',
     id: ID,
     name: 'web',
     image: 'nginx:1.27',

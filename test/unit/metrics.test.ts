@@ -9,6 +9,7 @@ import type { ContainerStats } from '../../src/domain/stats/model.js';
 /** Containers as the index holds them: just data, no engine behind them. */
 function container(id: string, overrides: Partial<Container> = {}): Container {
   return {
+    environment: 'local',
     id,
     name: `name-${id}`,
     image: 'berth-test/busybox:latest',

@@ -6,20 +6,9 @@ import type { AlertService } from '../../domain/alerts/service.js';
 import type { PolicyStore } from '../../domain/policy/policy.js';
 import { forbiddenFor, hasRole, mayDeploy, type Principal } from '../../platform/auth/principal.js';
 import type { DeployScope, TokenService } from '../../platform/auth/tokens.js';
-import type { ContainerService } from '../../domain/lifecycle/service.js';
-import type { ContainerEventLog } from '../../domain/events/event-log.js';
-import type { ExecService } from '../../domain/exec/service.js';
 import type { StatsHistory } from '../../domain/history/service.js';
-import type { ImageService } from '../../domain/images/service.js';
-import type { NetworkService } from '../../domain/networks/service.js';
-import type { VolumeService } from '../../domain/volumes/service.js';
-import type { SwarmService } from '../../domain/swarm/service.js';
-import type { LogService } from '../../domain/logs/service.js';
-import type { StatsHub } from '../../domain/stats/hub.js';
-import type { SystemStatus } from '../../domain/system/status.js';
 import type { TemplateService } from '../../domain/templates/service.js';
 import type { BackupService } from '../../domain/backup/service.js';
-import type { RedeployService } from '../../domain/redeploy/service.js';
 import type { StackService } from '../../domain/stacks/service.js';
 import type { StackWebhooks } from '../../domain/stacks/webhooks.js';
 import type { GitStackService } from '../../domain/stacks/git/service.js';
@@ -31,28 +20,21 @@ import type { RegistryCredentials } from '../../domain/registries/credentials.js
 
 /** What every resolver receives: the services, never the engine client itself. */
 export interface Context {
-  /** Every Docker host berth drives; the flat engine-bound services below are the `local` one's. */
+  /**
+   * Every Docker host berth drives. The engine-bound services (containers, stats, events, logs,
+   * exec, images, networks, volumes, swarm, redeploys, system) are reached only through it, by the
+   * environment a field names: `environmentOf` in environment-scope.ts.
+   */
   environments: Environments;
   /** Adds, removes and lists environments with their state (the registry above runs them). */
   environmentService: EnvironmentService;
-  containers: ContainerService;
-  stats: StatsHub;
   history: StatsHistory;
-  events: ContainerEventLog;
-  system: SystemStatus;
-  logs: LogService;
-  exec: ExecService;
-  images: ImageService;
-  networks: NetworkService;
-  volumes: VolumeService;
-  swarm: SwarmService;
   tokens: TokenService;
   audit: AuditLog;
   policy: PolicyStore;
   alerts: AlertService;
   templates: TemplateService;
   backup: BackupService;
-  redeploy: RedeployService;
   stacks: StackService;
   webhooks: StackWebhooks;
   gitStacks: GitStackService;

@@ -22,6 +22,7 @@ import {
   AmbiguousIdError,
   EngineRefusedError,
   EngineUnavailableError,
+  EnvironmentNotFoundError,
   ImageNotFoundError,
   InvalidInputError,
   InvalidStateError,
@@ -35,6 +36,8 @@ import {
   StartFailedError,
 } from '../../shared/errors.js';
 import { builder } from './builder.js';
+import { reportEnvironmentGap } from './environment-gaps.js';
+import { ENVIRONMENT_ARG, environmentOf } from './environment-scope.js';
 import { CREDENTIAL_ERRORS } from './registry.js';
 
 /** The container domain: its types, queries and lifecycle mutations, beside each other. */
@@ -107,6 +110,9 @@ const ContainerMountRef = builder.objectRef<ContainerMount>('ContainerMount').im
 
 export const ContainerRef = builder.objectRef<Container>('Container').implement({
   fields: (t) => ({
+    environment: t.exposeString('environment', {
+      description: 'The environment (Docker host) it lives on; its fields are read there.',
+    }),
     id: t.exposeString('id'),
     name: t.exposeString('name'),
     image: t.exposeString('image', { description: 'The reference the container was created from.' }),
@@ -263,15 +269,41 @@ export const ContainerFilterInput = builder.inputType('ContainerFilter', {
 builder.queryFields((t) => ({
   containers: t.field({
     type: [ContainerRef],
-    args: { filter: t.arg({ type: ContainerFilterInput }) },
-    resolve: (_, { filter }, { containers }) => containers.list(validateFilter(filter)),
+    description:
+      'Newest first. With allEnvironments, those of every environment the token may use, each ' +
+      "environment's in turn (`local` first); an environment whose engine does not answer is left " +
+      'out at once, and the answer carries one error per such environment beside the data ' +
+      '(code ENGINE_UNAVAILABLE, extensions.environment its name).',
+    args: {
+      filter: t.arg({ type: ContainerFilterInput }),
+      environment: t.arg.string(ENVIRONMENT_ARG),
+      allEnvironments: t.arg.boolean({
+        required: true,
+        defaultValue: false,
+        description: 'Every environment the token may use instead of `environment`.',
+      }),
+    },
+    resolve: (_, { filter, environment, allEnvironments }, context, info) => {
+      const parsed = validateFilter(filter);
+      if (!allEnvironments) return environmentOf(context, environment).containers.list(parsed);
+      return context.environments.list(context.principal).flatMap(({ name, containers }) => {
+        try {
+          return containers.list(parsed);
+        } catch (error) {
+          if (!(error instanceof EngineUnavailableError)) throw error;
+          reportEnvironmentGap(context, info, name, error);
+          return [];
+        }
+      });
+    },
   }),
   container: t.field({
     type: ContainerRef,
     nullable: true,
     description: 'By full id, unique id prefix or name; null when nothing matches.',
-    args: { id: t.arg.string({ required: true }) },
-    resolve: async (_, { id }, { containers }) => {
+    args: { id: t.arg.string({ required: true }), environment: t.arg.string(ENVIRONMENT_ARG) },
+    resolve: async (_, { id, environment }, context) => {
+      const { containers } = environmentOf(context, environment);
       try {
         return await containers.get(validateContainerRef(id));
       } catch (error) {
@@ -282,13 +314,22 @@ builder.queryFields((t) => ({
   }),
 }));
 
-const referenceErrors = [InvalidInputError, NotFoundError, AmbiguousIdError, EngineUnavailableError];
+const referenceErrors = [
+  InvalidInputError,
+  NotFoundError,
+  AmbiguousIdError,
+  EngineUnavailableError,
+  EnvironmentNotFoundError,
+];
 const containerResult = { dataField: { name: 'container' } } as const;
 
 builder.mutationFields((t) => ({
   createContainer: t.field({
     type: ContainerRef,
-    args: { input: t.arg({ type: CreateContainerInput, required: true }) },
+    args: {
+      input: t.arg({ type: CreateContainerInput, required: true }),
+      environment: t.arg.string(ENVIRONMENT_ARG),
+    },
     errors: {
       ...containerResult,
       types: [
@@ -304,26 +345,28 @@ builder.mutationFields((t) => ({
         NetworkNotFoundError,
         EngineUnavailableError,
         EngineRefusedError,
+        EnvironmentNotFoundError,
       ],
     },
-    resolve: (_, { input }, { containers, principal }) =>
-      containers.create(validateCreateSpec(input, ['input']), {
+    resolve: (_, { input, environment }, context) =>
+      environmentOf(context, environment).containers.create(validateCreateSpec(input, ['input']), {
         fieldPrefix: 'input.',
         actor: {
-          tokenId: principal?.tokenId ?? null,
-          tokenName: principal?.name ?? null,
+          tokenId: context.principal?.tokenId ?? null,
+          tokenName: context.principal?.name ?? null,
           action: 'createContainer',
         },
       }),
   }),
   startContainer: t.field({
     type: ContainerRef,
-    args: { id: t.arg.string({ required: true }) },
+    args: { id: t.arg.string({ required: true }), environment: t.arg.string(ENVIRONMENT_ARG) },
     errors: {
       ...containerResult,
       types: [...referenceErrors, PortUnavailableError, StartFailedError, InvalidStateError],
     },
-    resolve: (_, { id }, { containers }) => containers.start(validateContainerRef(id)),
+    resolve: (_, { id, environment }, context) =>
+      environmentOf(context, environment).containers.start(validateContainerRef(id)),
   }),
   stopContainer: t.field({
     type: ContainerRef,
@@ -332,23 +375,25 @@ builder.mutationFields((t) => ({
       timeoutSeconds: t.arg.int({
         description: 'Grace period before SIGKILL; the container’s own default when omitted.',
       }),
+      environment: t.arg.string(ENVIRONMENT_ARG),
     },
     errors: { ...containerResult, types: [...referenceErrors, InvalidStateError] },
-    resolve: (_, { id, timeoutSeconds }, { containers }) =>
-      containers.stop(validateContainerRef(id), validateStopTimeout(timeoutSeconds)),
+    resolve: (_, { id, timeoutSeconds, environment }, context) =>
+      environmentOf(context, environment).containers.stop(validateContainerRef(id), validateStopTimeout(timeoutSeconds)),
   }),
   restartContainer: t.field({
     type: ContainerRef,
     args: {
       id: t.arg.string({ required: true }),
       timeoutSeconds: t.arg.int(),
+      environment: t.arg.string(ENVIRONMENT_ARG),
     },
     errors: {
       ...containerResult,
       types: [...referenceErrors, PortUnavailableError, StartFailedError, InvalidStateError],
     },
-    resolve: (_, { id, timeoutSeconds }, { containers }) =>
-      containers.restart(validateContainerRef(id), validateStopTimeout(timeoutSeconds)),
+    resolve: (_, { id, timeoutSeconds, environment }, context) =>
+      environmentOf(context, environment).containers.restart(validateContainerRef(id), validateStopTimeout(timeoutSeconds)),
   }),
   removeContainer: t.field({
     type: ContainerRef,
@@ -357,10 +402,11 @@ builder.mutationFields((t) => ({
       id: t.arg.string({ required: true }),
       force: t.arg.boolean({ defaultValue: false, description: 'Kill and remove a running container.' }),
       removeVolumes: t.arg.boolean({ defaultValue: false }),
+      environment: t.arg.string(ENVIRONMENT_ARG),
     },
     errors: { ...containerResult, types: [...referenceErrors, InvalidStateError] },
-    resolve: (_, { id, force, removeVolumes }, { containers }) =>
-      containers.remove(validateContainerRef(id), {
+    resolve: (_, { id, force, removeVolumes, environment }, context) =>
+      environmentOf(context, environment).containers.remove(validateContainerRef(id), {
         force: force ?? false,
         removeVolumes: removeVolumes ?? false,
       }),

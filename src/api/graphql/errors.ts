@@ -18,7 +18,8 @@ import {
   type EngineUnavailableReason,
   type ErrorCode,
 } from '../../shared/errors.js';
-import { builder } from './builder.js';
+import { LOCAL_ENVIRONMENT } from '../../domain/environments/model.js';
+import { builder, type Context } from './builder.js';
 
 /** The catalog in src/shared/errors.ts, as schema types: one object type per error class. */
 
@@ -102,16 +103,28 @@ builder.objectType(EngineUnavailableError, {
     // failure, as berth's system status keeps it.
     reason: t.field({
       type: EngineUnavailableReasonEnum,
-      resolve: (error, _, { system }) => error.reason ?? system.engineFailure()?.reason ?? 'OTHER',
+      resolve: (error, _, context) => error.reason ?? lastFailure(error, context)?.reason ?? 'OTHER',
     }),
     detail: t.string({
       description:
         'What berth saw, and how to fix it where berth knows (e.g. the docker group for PERMISSION_DENIED).',
-      resolve: (error, _, { system }) =>
-        (error.reason === undefined ? system.engineFailure()?.detail : undefined) ?? error.detail,
+      resolve: (error, _, context) =>
+        (error.reason === undefined ? lastFailure(error, context)?.detail : undefined) ?? error.detail,
+    }),
+    environment: t.string({
+      nullable: true,
+      description: 'The environment whose engine does not answer, where berth knows it.',
+      resolve: (error) => error.environment ?? null,
     }),
   }),
 });
+
+/** The engine's last failure as its environment's system status keeps it (local when unnamed). */
+function lastFailure(error: EngineUnavailableError, { environments }: Context) {
+  const name = error.environment ?? LOCAL_ENVIRONMENT;
+  return environments.has(name) ? environments.get(name).system.engineFailure() : undefined;
+}
+
 builder.objectType(EngineRefusedError, {
   name: 'EngineRefusedError',
   interfaces: [ErrorInterface],

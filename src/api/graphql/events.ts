@@ -1,10 +1,12 @@
 import { validateContainerRef } from '../../domain/lifecycle/validation.js';
 import type { ContainerService } from '../../domain/lifecycle/service.js';
-import { NotFoundError } from '../../shared/errors.js';
+import { InvalidInputError, NotFoundError } from '../../shared/errors.js';
 import { CONTAINER_EVENT_TYPES, type ContainerEvent } from '../../domain/events/event-log.js';
 import { StreamFailure } from '../../shared/stream-failure.js';
 import type { HealthProbe } from '../../domain/containers/model.js';
 import { builder } from './builder.js';
+import { ENVIRONMENT_ARG, environmentOf } from './environment-scope.js';
+import { subscribeAcross } from '../../domain/events/spanning.js';
 import { ContainerRef, HealthStatusEnum } from './container.js';
 
 /** Container events and health changes, resumable by cursor. */
@@ -27,7 +29,12 @@ function unwrap(payload: ContainerEvent | StreamFailure): ContainerEvent {
 
 const ContainerEventRef = builder.objectRef<ContainerEvent>('ContainerEvent').implement({
   fields: (t) => ({
-    cursor: t.exposeString('cursor', { description: 'Pass the last one received as `after` to resume.' }),
+    cursor: t.exposeString('cursor', {
+      description:
+        'Pass the last one received as `after` to resume. From an allEnvironments stream it holds ' +
+        'where each environment stood, and resumes only such a stream.',
+    }),
+    environment: t.exposeString('environment', { description: 'The environment whose engine reported it.' }),
     type: t.field({ type: ContainerEventTypeEnum, resolve: (e) => e.type }),
     at: t.field({ type: 'DateTime', resolve: (e) => e.at }),
     containerId: t.exposeString('containerId'),
@@ -78,14 +85,35 @@ builder.subscriptionFields((t) => ({
     type: ContainerEventRef,
     description:
       'Create, start, die, stop, restart, oom, destroy and health events. With `after`, first the events ' +
-      'missed since that cursor (within the retention window, else CURSOR_EXPIRED), then live ones.',
+      'missed since that cursor (within the retention window, else CURSOR_EXPIRED), then live ones. ' +
+      'With allEnvironments, the events of every environment the token may use in one stream: each ' +
+      "environment's in its own order, a down one's arriving once its engine is back; its cursors " +
+      'resume each environment from where it stood (filter.containerId is refused there).',
     args: {
       filter: t.arg({ type: ContainerEventFilterInput }),
       after: t.arg.string({ description: 'The cursor of the last event received.' }),
+      environment: t.arg.string(ENVIRONMENT_ARG),
+      allEnvironments: t.arg.boolean({
+        required: true,
+        defaultValue: false,
+        description: 'Every environment the token may use instead of `environment`.',
+      }),
     },
-    subscribe: (_, { filter, after }, { containers, events }) => {
-      const id = watchedId(filter?.containerId, containers);
+    subscribe: (_, { filter, after, environment, allEnvironments }, context) => {
       const types = filter?.types ? new Set(filter.types) : undefined;
+      if (allEnvironments) {
+        if (filter?.containerId != null) {
+          throw new InvalidInputError(
+            'filter.containerId',
+            'watch one container in its own environment (without allEnvironments)',
+          );
+        }
+        return subscribeAcross(context.environments.list(context.principal), after ?? null, (e) =>
+          !types || types.has(e.type),
+        );
+      }
+      const { containers, events } = environmentOf(context, environment);
+      const id = watchedId(filter?.containerId, containers);
       return events.subscribe({
         after: after ?? null,
         filter: (e) => (!id || e.containerId === id) && (!types || types.has(e.type)),
@@ -97,8 +125,9 @@ builder.subscriptionFields((t) => ({
   healthChanged: t.field({
     type: HealthChangeRef,
     description: 'Each change of health, of one container (ending when it is removed) or of all.',
-    args: { containerId: t.arg.string() },
-    subscribe: (_, { containerId }, { containers, events }) => {
+    args: { containerId: t.arg.string(), environment: t.arg.string(ENVIRONMENT_ARG) },
+    subscribe: (_, { containerId, environment }, context) => {
+      const { containers, events } = environmentOf(context, environment);
       const id = watchedId(containerId, containers);
       return events.subscribe({
         filter: (e) => e.type === 'HEALTH' && (!id || e.containerId === id),

@@ -3,12 +3,14 @@ import { validateContainerRef } from '../../domain/lifecycle/validation.js';
 import {
   AmbiguousIdError,
   EngineUnavailableError,
+  EnvironmentNotFoundError,
   ExecTimeoutError,
   InvalidInputError,
   InvalidStateError,
   NotFoundError,
 } from '../../shared/errors.js';
 import { builder } from './builder.js';
+import { ENVIRONMENT_ARG, environmentOf } from './environment-scope.js';
 import { ErrorInterface } from './errors.js';
 import { KeyValueInput } from './container.js';
 
@@ -46,6 +48,7 @@ builder.mutationField('execInContainer', (t) =>
       env: t.arg({ type: [KeyValueInput] }),
       workingDir: t.arg.string(),
       timeoutSeconds: t.arg.float({ description: 'Default 30, at most 3600.' }),
+      environment: t.arg.string(ENVIRONMENT_ARG),
     },
     errors: {
       dataField: { name: 'result' },
@@ -56,9 +59,12 @@ builder.mutationField('execInContainer', (t) =>
         InvalidStateError,
         ExecTimeoutError,
         EngineUnavailableError,
+        EnvironmentNotFoundError,
       ],
     },
-    resolve: (_, { id, ...input }, { containers, exec }) =>
-      exec.run(containers.get(validateContainerRef(id)), input),
+    resolve: (_, { id, environment, ...input }, context) => {
+      const { containers, exec } = environmentOf(context, environment);
+      return exec.run(containers.get(validateContainerRef(id)), input);
+    },
   }),
 );

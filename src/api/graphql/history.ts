@@ -1,3 +1,4 @@
+import { LOCAL_ENVIRONMENT } from '../../domain/environments/model.js';
 import { builder } from './builder.js';
 import { ContainerRef } from './container.js';
 import { ContainerStatsRef } from './stats.js';
@@ -20,6 +21,8 @@ builder.objectField(ContainerRef, 'statsHistory', (t) =>
       to: t.arg({ type: 'DateTime' }),
       stepSeconds: t.arg.int(),
     },
-    resolve: (container, args, { history }) => history.query(container.id, args),
+    // berth records the local environment's samples only.
+    resolve: (container, args, { history }) =>
+      container.environment === LOCAL_ENVIRONMENT ? history.query(container.id, args) : [],
   }),
 );

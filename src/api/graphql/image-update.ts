@@ -14,6 +14,7 @@ import { WEEKDAYS, windowOpen, type MaintenanceWindow } from '../../domain/updat
 import { IMAGE_UPDATE_STATUSES, type ImageUpdate } from '../../domain/updates/model.js';
 import { validatePullRef } from '../../domain/images/reference.js';
 import { builder } from './builder.js';
+import { LOCAL_ENVIRONMENT } from '../../domain/environments/model.js';
 import { ContainerRef } from './container.js';
 import { StackServiceRef } from './stack.js';
 
@@ -114,7 +115,9 @@ builder.objectField(ContainerRef, 'imageUpdate', (t) =>
     type: ImageUpdateRef,
     nullable: true,
     description: imageUpdateDescription,
-    resolve: (container, _, { imageUpdates }) => imageUpdates.forContainer(container),
+    // Checks compare the local engine's images only.
+    resolve: (container, _, { imageUpdates }) =>
+      container.environment === LOCAL_ENVIRONMENT ? imageUpdates.forContainer(container) : null,
   }),
 );
 

@@ -1,5 +1,6 @@
 import {
   EngineUnavailableError,
+  EnvironmentNotFoundError,
   ImageInUseError,
   ImageNotFoundError,
   InvalidInputError,
@@ -18,6 +19,7 @@ import {
 import { validateImageRef, validatePullRef } from '../../domain/images/reference.js';
 import type { PullUpdate } from '../../domain/images/service.js';
 import { builder } from './builder.js';
+import { ENVIRONMENT_ARG, environmentOf } from './environment-scope.js';
 import { CREDENTIAL_ERRORS } from './registry.js';
 import { ErrorInterface } from './errors.js';
 
@@ -115,7 +117,8 @@ builder.queryFields((t) => ({
   images: t.field({
     type: [ImageRef],
     description: 'Tagged and dangling images on the engine, newest first.',
-    resolve: (_, __, { images }) => images.list(),
+    args: { environment: t.arg.string(ENVIRONMENT_ARG) },
+    resolve: (_, { environment }, context) => environmentOf(context, environment).images.list(),
   }),
 }));
 
@@ -128,6 +131,7 @@ builder.mutationFields((t) => ({
       'Follow its progress with the imagePullProgress subscription. The pull goes on if the client leaves.',
     args: {
       reference: t.arg.string({ required: true, description: '`repository[:tag]` or `repository@digest`.' }),
+      environment: t.arg.string(ENVIRONMENT_ARG),
     },
     errors: {
       dataField: { name: 'image' },
@@ -137,9 +141,11 @@ builder.mutationFields((t) => ({
         RegistryUnavailableError,
         ...CREDENTIAL_ERRORS,
         EngineUnavailableError,
+        EnvironmentNotFoundError,
       ],
     },
-    resolve: (_, { reference }, { images }) => images.pullImage(validatePullRef(reference)),
+    resolve: (_, { reference, environment }, context) =>
+      environmentOf(context, environment).images.pullImage(validatePullRef(reference)),
   }),
   removeImage: t.field({
     type: RemoveImageSuccessRef,
@@ -154,6 +160,7 @@ builder.mutationFields((t) => ({
           'Delete it from under a stopped container (a running one’s image only loses the tag), ' +
           'or an id with several tags (INVALID_STATE without).',
       }),
+      environment: t.arg.string(ENVIRONMENT_ARG),
     },
     errors: {
       directResult: true,
@@ -163,16 +170,21 @@ builder.mutationFields((t) => ({
         ImageInUseError,
         InvalidStateError,
         EngineUnavailableError,
+        EnvironmentNotFoundError,
       ],
     },
-    resolve: (_, { reference, force }, { images }) =>
-      images.remove(validateImageRef(reference), force ?? false),
+    resolve: (_, { reference, force, environment }, context) =>
+      environmentOf(context, environment).images.remove(validateImageRef(reference), force ?? false),
   }),
   pruneImages: t.field({
     type: PruneImagesSuccessRef,
     description: 'Deletes dangling images (no tag, no container), as `docker image prune` does.',
-    errors: { directResult: true, types: [InvalidStateError, EngineUnavailableError] },
-    resolve: (_, __, { images }) => images.prune(),
+    args: { environment: t.arg.string(ENVIRONMENT_ARG) },
+    errors: {
+      directResult: true,
+      types: [InvalidStateError, EngineUnavailableError, EnvironmentNotFoundError],
+    },
+    resolve: (_, { environment }, context) => environmentOf(context, environment).images.prune(),
   }),
 }));
 
@@ -185,8 +197,9 @@ builder.subscriptionFields((t) => ({
       'message says where things stand: the latest progress of a pull in flight; DONE at once when ' +
       'none runs and the engine has the image; WAITING when it lacks it, and then the next pull of it ' +
       '(pullImage, or createContainer’s implicit pull) is followed. Slow readers get the newest snapshot.',
-    args: { reference: t.arg.string({ required: true }) },
-    subscribe: (_, { reference }, { images }) => images.watch(validatePullRef(reference)),
+    args: { reference: t.arg.string({ required: true }), environment: t.arg.string(ENVIRONMENT_ARG) },
+    subscribe: (_, { reference, environment }, context) =>
+      environmentOf(context, environment).images.watch(validatePullRef(reference)),
     resolve: unwrap,
   }),
 }));

@@ -1,6 +1,7 @@
 import type { LogLine } from '../../domain/logs/service.js';
 import { validateContainerRef } from '../../domain/lifecycle/validation.js';
 import { builder } from './builder.js';
+import { ENVIRONMENT_ARG, environmentOf } from './environment-scope.js';
 import { ContainerRef } from './container.js';
 
 /** Container output: the `logs` field and the `containerLogs` subscription. */
@@ -33,7 +34,8 @@ builder.objectField(ContainerRef, 'logs', (t) =>
       stdout: t.arg.boolean({ defaultValue: true }),
       stderr: t.arg.boolean({ defaultValue: true }),
     },
-    resolve: (container, args, { logs }) => logs.lines(container, args),
+    resolve: (container, args, { environments }) =>
+      environments.get(container.environment).logs.lines(container, args),
   }),
 );
 
@@ -50,9 +52,12 @@ builder.subscriptionField('containerLogs', (t) =>
       since: t.arg({ type: 'DateTime' }),
       stdout: t.arg.boolean({ defaultValue: true }),
       stderr: t.arg.boolean({ defaultValue: true }),
+      environment: t.arg.string(ENVIRONMENT_ARG),
     },
-    subscribe: (_, { id, ...request }, { containers, logs }) =>
-      logs.follow(containers.get(validateContainerRef(id)), request),
+    subscribe: (_, { id, environment, ...request }, context) => {
+      const { containers, logs } = environmentOf(context, environment);
+      return logs.follow(containers.get(validateContainerRef(id)), request);
+    },
     resolve: (line) => line,
   }),
 );

@@ -2,6 +2,7 @@ import {
   AmbiguousIdError,
   BuiltInNetworkError,
   EngineUnavailableError,
+  EnvironmentNotFoundError,
   InvalidInputError,
   InvalidStateError,
   NetworkExistsError,
@@ -21,6 +22,7 @@ import {
   validateNetworkRef,
 } from '../../domain/networks/validation.js';
 import { builder } from './builder.js';
+import { ENVIRONMENT_ARG, environmentOf, inEnvironment, type InEnvironment } from './environment-scope.js';
 import { ContainerRef, KeyValueInput, KeyValueRef } from './container.js';
 import { ErrorInterface } from './errors.js';
 
@@ -46,8 +48,9 @@ const NetworkIpamRef = builder.objectRef<NetworkIpam>('NetworkIpam').implement({
   }),
 });
 
-export const NetworkRef = builder.objectRef<Network>('Network').implement({
+export const NetworkRef = builder.objectRef<InEnvironment<Network>>('Network').implement({
   fields: (t) => ({
+    environment: t.exposeString('environment', { description: 'The environment (Docker host) it is on.' }),
     id: t.exposeString('id'),
     name: t.exposeString('name'),
     driver: t.exposeString('driver', {
@@ -77,14 +80,14 @@ export const NetworkRef = builder.objectRef<Network>('Network').implement({
       description:
         'Containers attached to it, running or not, newest first; each one’s `networks` says its ' +
         'aliases and address here.',
-      resolve: (n, _, { networks }) => networks.containersOn(n.id),
+      resolve: (n, _, { environments }) => environments.get(n.environment).networks.containersOn(n.id),
     }),
   }),
 });
 
-const NetworkConnectionRef = builder.objectRef<NetworkConnection>('NetworkConnection').implement({
+const NetworkConnectionRef = builder.objectRef<InEnvironment<NetworkConnection>>('NetworkConnection').implement({
   fields: (t) => ({
-    network: t.field({ type: NetworkRef, resolve: (c) => c.network }),
+    network: t.field({ type: NetworkRef, resolve: (c) => inEnvironment(c.network, c.environment) }),
     container: t.field({
       type: ContainerRef,
       description: 'The container afterwards, with its networks.',
@@ -145,15 +148,21 @@ builder.queryFields((t) => ({
   networks: t.field({
     type: [NetworkRef],
     description: 'The engine’s networks, its own (bridge, host, none) included, by name.',
-    args: { filter: t.arg({ type: NetworkFilterInput }) },
-    resolve: (_, { filter }, { networks }) => networks.list(validateNetworkFilter(filter)),
+    args: { filter: t.arg({ type: NetworkFilterInput }), environment: t.arg.string(ENVIRONMENT_ARG) },
+    resolve: async (_, { filter, environment }, context) => {
+      const found = await environmentOf(context, environment).networks.list(validateNetworkFilter(filter));
+      return found.map((network) => inEnvironment(network, environment));
+    },
   }),
   network: t.field({
     type: NetworkRef,
     nullable: true,
     description: 'By full id, unique id prefix or name; null when nothing matches.',
-    args: { id: t.arg.string({ required: true }) },
-    resolve: (_, { id }, { networks }) => networks.find(validateNetworkRef(id, 'id')),
+    args: { id: t.arg.string({ required: true }), environment: t.arg.string(ENVIRONMENT_ARG) },
+    resolve: async (_, { id, environment }, context) => {
+      const found = await environmentOf(context, environment).networks.find(validateNetworkRef(id, 'id'));
+      return found && inEnvironment(found, environment);
+    },
   }),
 }));
 
@@ -164,6 +173,7 @@ const connectionErrors = [
   AmbiguousIdError,
   InvalidStateError,
   EngineUnavailableError,
+  EnvironmentNotFoundError,
 ];
 
 builder.mutationFields((t) => ({
@@ -194,6 +204,7 @@ builder.mutationFields((t) => ({
           'An address inside `subnet`, of its family, neither its first nor its last; without it the ' +
           'engine takes the first host address (`10.10.0.1` in `10.10.0.0/24`).',
       }),
+      environment: t.arg.string(ENVIRONMENT_ARG),
     },
     errors: {
       dataField: { name: 'network' },
@@ -203,16 +214,24 @@ builder.mutationFields((t) => ({
         SubnetOverlapError,
         NotSwarmManagerError,
         EngineUnavailableError,
+        EnvironmentNotFoundError,
       ],
     },
-    resolve: (_, args, { networks }) => networks.create(validateCreateNetwork(args)),
+    resolve: async (_, { environment, ...args }, context) =>
+      inEnvironment(
+        await environmentOf(context, environment).networks.create(validateCreateNetwork(args)),
+        environment,
+      ),
   }),
   removeNetwork: t.field({
     type: NetworkRef,
     description:
       'Removes a network and returns it as it was. Refused while any container is attached, ' +
       'running or not (NETWORK_IN_USE), and for the engine’s own networks (BUILT_IN_NETWORK).',
-    args: { id: t.arg.string({ required: true, description: 'Full id, unique id prefix or name.' }) },
+    args: {
+      id: t.arg.string({ required: true, description: 'Full id, unique id prefix or name.' }),
+      environment: t.arg.string(ENVIRONMENT_ARG),
+    },
     errors: {
       dataField: { name: 'network' },
       types: [
@@ -221,9 +240,14 @@ builder.mutationFields((t) => ({
         BuiltInNetworkError,
         NetworkInUseError,
         EngineUnavailableError,
+        EnvironmentNotFoundError,
       ],
     },
-    resolve: (_, { id }, { networks }) => networks.remove(validateNetworkRef(id, 'id')),
+    resolve: async (_, { id, environment }, context) =>
+      inEnvironment(
+        await environmentOf(context, environment).networks.remove(validateNetworkRef(id, 'id')),
+        environment,
+      ),
   }),
   connectContainer: t.field({
     type: NetworkConnectionRef,
@@ -234,13 +258,17 @@ builder.mutationFields((t) => ({
       network: t.arg.string({ required: true }),
       container: t.arg.string({ required: true }),
       aliases: t.arg.stringList(),
+      environment: t.arg.string(ENVIRONMENT_ARG),
     },
     errors: { directResult: true, types: connectionErrors },
-    resolve: (_, args, { networks }) =>
-      networks.connect(
-        validateNetworkRef(args.network),
-        validateContainerRef(args.container, 'container'),
-        validateAliases(args.aliases),
+    resolve: async (_, args, context) =>
+      inEnvironment(
+        await environmentOf(context, args.environment).networks.connect(
+          validateNetworkRef(args.network),
+          validateContainerRef(args.container, 'container'),
+          validateAliases(args.aliases),
+        ),
+        args.environment,
       ),
   }),
   disconnectContainer: t.field({
@@ -253,13 +281,17 @@ builder.mutationFields((t) => ({
         defaultValue: false,
         description: 'Drop the endpoint even when the engine cannot clean up the container’s side.',
       }),
+      environment: t.arg.string(ENVIRONMENT_ARG),
     },
     errors: { directResult: true, types: connectionErrors },
-    resolve: (_, args, { networks }) =>
-      networks.disconnect(
-        validateNetworkRef(args.network),
-        validateContainerRef(args.container, 'container'),
-        args.force ?? false,
+    resolve: async (_, args, context) =>
+      inEnvironment(
+        await environmentOf(context, args.environment).networks.disconnect(
+          validateNetworkRef(args.network),
+          validateContainerRef(args.container, 'container'),
+          args.force ?? false,
+        ),
+        args.environment,
       ),
   }),
 }));

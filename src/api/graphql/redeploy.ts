@@ -2,6 +2,7 @@ import { validateContainerRef } from '../../domain/lifecycle/validation.js';
 import {
   AmbiguousIdError,
   EngineUnavailableError,
+  EnvironmentNotFoundError,
   ImageNotFoundError,
   InvalidInputError,
   InvalidStateError,
@@ -28,6 +29,7 @@ import {
 } from '../../domain/redeploy/model.js';
 import { validateRedeploy } from '../../domain/redeploy/validation.js';
 import { builder, deployable } from './builder.js';
+import { ENVIRONMENT_ARG, environmentOf, inEnvironment, type InEnvironment } from './environment-scope.js';
 import { ContainerRef, KeyValueInput } from './container.js';
 import { ErrorInterface } from './errors.js';
 import { HealthProbeRef } from './events.js';
@@ -178,7 +180,7 @@ const RedeployProgressRef = builder.objectRef<RedeployProgress>('RedeployProgres
   }),
 });
 
-const RedeployContainerSuccessRef = builder.objectRef<RedeployResult>('RedeployContainerSuccess').implement({
+const RedeployContainerSuccessRef = builder.objectRef<InEnvironment<RedeployResult>>('RedeployContainerSuccess').implement({
   fields: (t) => ({
     dryRun: t.exposeBoolean('dryRun'),
     plan: t.field({ type: RedeployPlanRef, resolve: (r) => r.plan }),
@@ -186,10 +188,10 @@ const RedeployContainerSuccessRef = builder.objectRef<RedeployResult>('RedeployC
       type: ContainerRef,
       nullable: true,
       description: 'The container now serving under the name; null for a dry run.',
-      resolve: (r, _, { containers }) => {
+      resolve: (r, _, { environments }) => {
         if (r.containerId === null) return null;
         try {
-          return containers.get(r.containerId);
+          return environments.get(r.environment).containers.get(r.containerId);
         } catch (error) {
           if (error instanceof NotFoundError) return null;
           throw error;
@@ -274,6 +276,7 @@ builder.mutationFields((t) => ({
       stopTimeoutSeconds: t.arg.int({
         description: 'Grace period of the old container’s stop; its own default when omitted.',
       }),
+      environment: t.arg.string(ENVIRONMENT_ARG),
     },
     errors: {
       directResult: true,
@@ -288,9 +291,14 @@ builder.mutationFields((t) => ({
         ImageNotFoundError,
         RegistryUnavailableError,
         EngineUnavailableError,
+        EnvironmentNotFoundError,
       ],
     },
-    resolve: (_, args, { redeploy }) => redeploy.redeploy(validateRedeploy(args)),
+    resolve: async (_, { environment, ...args }, context) =>
+      inEnvironment(
+        await environmentOf(context, environment).redeploy.redeploy(validateRedeploy(args)),
+        environment,
+      ),
   }),
 }));
 
@@ -301,8 +309,9 @@ builder.subscriptionFields((t) => ({
       'Follows the container’s redeploy step by step and ends after DONE or FAILED. A redeploy in progress is ' +
       'replayed from its first step; with none, the first message is IDLE and the next redeploy is followed ' +
       '(subscribe, take IDLE, then call redeployContainer, and nothing is missed). Ends when the container is removed meanwhile.',
-    args: { id: t.arg.string({ required: true }) },
-    subscribe: (_, { id }, { redeploy }) => redeploy.watch(validateContainerRef(id)),
+    args: { id: t.arg.string({ required: true }), environment: t.arg.string(ENVIRONMENT_ARG) },
+    subscribe: (_, { id, environment }, context) =>
+      environmentOf(context, environment).redeploy.watch(validateContainerRef(id)),
     resolve: (progress) => progress,
   }),
 }));

@@ -5,7 +5,9 @@ import { InvalidInputError } from '../../shared/errors.js';
 import type { StatsHub } from '../../domain/stats/hub.js';
 import type { ContainerStats } from '../../domain/stats/model.js';
 import type { ContainerService } from '../../domain/lifecycle/service.js';
-import { builder } from './builder.js';
+import type { EnvironmentServices } from '../../domain/environments/model.js';
+import { builder, type Context } from './builder.js';
+import { ENVIRONMENT_ARG, environmentOf } from './environment-scope.js';
 import { ContainerFilterInput, ContainerRef } from './container.js';
 
 /** Live resource figures: the sample type, the fields on Container, and the stats subscriptions. */
@@ -45,9 +47,12 @@ const StatsBatchRef = builder.objectRef<StatsBatch>('StatsBatch').implement({
   }),
 });
 
-/** Only a running container has figures; reading them keeps its collector warm for a while. */
-function figures(container: Container, stats: StatsHub): ContainerStats | null {
-  return container.status === 'RUNNING' ? stats.look(container.id) : null;
+/**
+ * Only a running container has figures, from its own environment's hub; reading them keeps its
+ * collector warm for a while.
+ */
+function figures(container: Container, { environments }: Context): ContainerStats | null {
+  return container.status === 'RUNNING' ? environments.get(container.environment).stats.look(container.id) : null;
 }
 
 builder.objectFields(ContainerRef, (t) => ({
@@ -55,18 +60,18 @@ builder.objectFields(ContainerRef, (t) => ({
     type: ContainerStatsRef,
     nullable: true,
     description: 'The newest sample; null before the first (asking starts the collector).',
-    resolve: (c, _, { stats }) => figures(c, stats),
+    resolve: (c, _, context) => figures(c, context),
   }),
   cpu: t.float({
     nullable: true,
     description: 'CPU use in percent, as `docker stats` (100 = one core); null before the first sample.',
-    resolve: (c, _, { stats }) => figures(c, stats)?.cpuPercent ?? null,
+    resolve: (c, _, context) => figures(c, context)?.cpuPercent ?? null,
   }),
   memory: t.field({
     type: 'SafeInt',
     nullable: true,
     description: 'Memory use in bytes, as `docker stats`; null before the first sample.',
-    resolve: (c, _, { stats }) => figures(c, stats)?.memoryUsageBytes ?? null,
+    resolve: (c, _, context) => figures(c, context)?.memoryUsageBytes ?? null,
   }),
 }));
 
@@ -114,6 +119,32 @@ function containerStatsStream(
   }, new SlidingBuffer(1));
 }
 
+/** Leases the running containers matching `filter` and releases those that no longer do. */
+function followMatching(
+  filter: ContainerFilter,
+  stats: StatsHub,
+  containers: ContainerService,
+  leases: Map<string, () => void>,
+): void {
+  let matching: Set<string>;
+  try {
+    matching = new Set(
+      containers
+        .list(filter)
+        .filter((c) => c.status === 'RUNNING')
+        .map((c) => c.id),
+    );
+  } catch {
+    return; // The engine is away: keep the current leases until the index is back.
+  }
+  for (const id of matching) if (!leases.has(id)) leases.set(id, stats.acquire(id));
+  for (const [id, release] of leases) {
+    if (matching.has(id)) continue;
+    release();
+    leases.delete(id);
+  }
+}
+
 /**
  * One batch per tick with the samples of every running container matching `filter`. The set of
  * containers follows the index: collectors are leased as containers start or match, and released
@@ -126,25 +157,7 @@ function containersStatsStream(
 ): AsyncIterableIterator<StatsBatch> {
   return new Repeater<StatsBatch>(async (push, stop) => {
     const leases = new Map<string, () => void>();
-    const follow = () => {
-      let matching: Set<string>;
-      try {
-        matching = new Set(
-          containers
-            .list(filter)
-            .filter((c) => c.status === 'RUNNING')
-            .map((c) => c.id),
-        );
-      } catch {
-        return; // The engine is away: keep the current leases until the index is back.
-      }
-      for (const id of matching) if (!leases.has(id)) leases.set(id, stats.acquire(id));
-      for (const [id, release] of leases) {
-        if (matching.has(id)) continue;
-        release();
-        leases.delete(id);
-      }
-    };
+    const follow = () => followMatching(filter, stats, containers, leases);
     follow();
     const offChanges = containers.onChange(follow);
     const offTick = stats.onTick(({ at, samples }) => {
@@ -158,6 +171,55 @@ function containersStatsStream(
   }, new SlidingBuffer(1));
 }
 
+/** One environment's part of a spanning stats stream: its leases, and the samples of its last tick. */
+interface EnvironmentShare {
+  readonly leases: Map<string, () => void>;
+  last: { at: Date; samples: ContainerStats[] } | null;
+  off(): void;
+}
+
+/**
+ * Every environment's running containers matching `filter`, one batch per tick of berth's own
+ * clock. Each environment samples on its own hub's tick; a batch carries every environment's
+ * newest samples that are fresh (at most two ticks old), so one slow or down engine only leaves its
+ * own containers out and never delays the others'. Environments are those the principal may use at
+ * subscribe time.
+ */
+function spanningStatsStream(
+  filter: ContainerFilter,
+  environments: readonly EnvironmentServices[],
+  tickMs: number,
+): AsyncIterableIterator<StatsBatch> {
+  return new Repeater<StatsBatch>(async (push, stop) => {
+    const shares = environments.map((environment): EnvironmentShare => {
+      const { stats, containers } = environment;
+      const share: EnvironmentShare = { leases: new Map(), last: null, off: () => undefined };
+      const follow = () => followMatching(filter, stats, containers, share.leases);
+      follow();
+      const offChanges = containers.onChange(follow);
+      const offTick = stats.onTick(({ at, samples }) => {
+        share.last = { at, samples: [...share.leases.keys()].flatMap((id) => samples.get(id) ?? []) };
+      });
+      share.off = () => {
+        offTick();
+        offChanges();
+        for (const release of share.leases.values()) release();
+      };
+      return share;
+    });
+    const timer = setInterval(() => {
+      const now = Date.now();
+      const batch = shares.flatMap((share) =>
+        share.last && now - share.last.at.getTime() <= 2 * tickMs ? share.last.samples : [],
+      );
+      if (batch.length > 0) void push({ at: new Date(now), samples: batch });
+    }, tickMs);
+    await stop;
+    clearInterval(timer);
+    for (const share of shares) share.off();
+  }, new SlidingBuffer(1));
+}
+
 builder.subscriptionFields((t) => ({
   containerStats: t.field({
     type: ContainerStatsRef,
@@ -165,8 +227,10 @@ builder.subscriptionFields((t) => ({
     args: {
       id: t.arg.string({ required: true }),
       intervalSeconds: t.arg.float({ description: 'At least 1, at most 3600.' }),
+      environment: t.arg.string(ENVIRONMENT_ARG),
     },
-    subscribe: (_, { id, intervalSeconds }, { containers, stats }) => {
+    subscribe: (_, { id, intervalSeconds, environment }, context) => {
+      const { containers, stats } = environmentOf(context, environment);
       const interval = validateInterval(intervalSeconds);
       const container = containers.get(validateContainerRef(id));
       return containerStatsStream(container.id, interval * 1000, stats, containers);
@@ -175,10 +239,26 @@ builder.subscriptionFields((t) => ({
   }),
   containersStats: t.field({
     type: StatsBatchRef,
-    description: 'One batch per tick with a sample for every running container that matches.',
-    args: { filter: t.arg({ type: ContainerFilterInput }) },
-    subscribe: (_, { filter }, { containers, stats }) => {
+    description:
+      'One batch per tick with a sample for every running container that matches. With ' +
+      'allEnvironments, of every environment the token may use: each batch carries every answering ' +
+      "environment's containers, and one that is slow or down leaves only its own out.",
+    args: {
+      filter: t.arg({ type: ContainerFilterInput }),
+      environment: t.arg.string(ENVIRONMENT_ARG),
+      allEnvironments: t.arg.boolean({
+        required: true,
+        defaultValue: false,
+        description: 'Every environment the token may use instead of `environment`.',
+      }),
+    },
+    subscribe: (_, { filter, environment, allEnvironments }, context) => {
       const parsed = validateFilter(filter);
+      if (allEnvironments) {
+        const all = context.environments.list(context.principal);
+        return spanningStatsStream(parsed, all, context.environments.local.stats.tickMs);
+      }
+      const { containers, stats } = environmentOf(context, environment);
       containers.list(parsed); // fails now, typed, when the engine is away
       return containersStatsStream(parsed, stats, containers);
     },

@@ -1,6 +1,7 @@
 import type { HealthcheckSpec } from '../../domain/containers/model.js';
 import {
   EngineUnavailableError,
+  EnvironmentNotFoundError,
   InvalidInputError,
   InvalidStateError,
   NotSwarmManagerError,
@@ -35,6 +36,7 @@ import {
   validateServiceSpec,
 } from '../../domain/swarm/validation.js';
 import { builder } from './builder.js';
+import { ENVIRONMENT_ARG, environmentOf } from './environment-scope.js';
 import { HealthcheckInput, KeyValueInput, KeyValueRef, PortProtocolEnum } from './container.js';
 import { ErrorInterface } from './errors.js';
 
@@ -378,7 +380,7 @@ const UpdateServiceInput = builder.inputType('UpdateServiceInput', {
   }),
 });
 
-const swarmErrors = [NotSwarmManagerError, EngineUnavailableError];
+const swarmErrors = [NotSwarmManagerError, EngineUnavailableError, EnvironmentNotFoundError];
 const serviceErrors = [InvalidInputError, ServiceNotFoundError, ...swarmErrors];
 const serviceResult = { dataField: { name: 'service' } } as const;
 
@@ -387,20 +389,23 @@ builder.queryFields((t) => ({
     type: [SwarmNodeRef],
     description:
       'The swarm’s nodes, managers and workers. NOT_SWARM_MANAGER when the engine is not a manager.',
-    resolve: (_, __, { swarm }) => swarm.nodes(),
+    args: { environment: t.arg.string(ENVIRONMENT_ARG) },
+    resolve: (_, { environment }, context) => environmentOf(context, environment).swarm.nodes(),
   }),
   services: t.field({
     type: [ServiceRef],
     description:
       'Every swarm service, by name, with its tasks. NOT_SWARM_MANAGER when the engine is not a manager.',
-    resolve: (_, __, { swarm }) => swarm.list(),
+    args: { environment: t.arg.string(ENVIRONMENT_ARG) },
+    resolve: (_, { environment }, context) => environmentOf(context, environment).swarm.list(),
   }),
   service: t.field({
     type: ServiceRef,
     nullable: true,
     description: 'By id, unique id prefix or name; null when none matches.',
-    args: { id: t.arg.string({ required: true }) },
-    resolve: (_, { id }, { swarm }) => swarm.find(validateServiceRef(id)),
+    args: { id: t.arg.string({ required: true }), environment: t.arg.string(ENVIRONMENT_ARG) },
+    resolve: (_, { id, environment }, context) =>
+      environmentOf(context, environment).swarm.find(validateServiceRef(id)),
   }),
 }));
 
@@ -410,9 +415,10 @@ builder.mutationFields((t) => ({
     description:
       'Creates a replicated service. Answers once the swarm has it; its tasks are scheduled right ' +
       'after (query `tasks`, or follow `serviceRollout` for later updates).',
-    args: { input: t.arg({ type: DeployServiceInput, required: true }) },
+    args: { input: t.arg({ type: DeployServiceInput, required: true }), environment: t.arg.string(ENVIRONMENT_ARG) },
     errors: { ...serviceResult, types: [InvalidInputError, ServiceExistsError, ...swarmErrors] },
-    resolve: (_, { input }, { swarm }) => swarm.deploy(validateServiceSpec(input, ['input'])),
+    resolve: (_, { input, environment }, context) =>
+      environmentOf(context, environment).swarm.deploy(validateServiceSpec(input, ['input'])),
   }),
   updateService: t.field({
     type: ServiceRef,
@@ -423,34 +429,41 @@ builder.mutationFields((t) => ({
     args: {
       id: t.arg.string({ required: true }),
       input: t.arg({ type: UpdateServiceInput, required: true }),
+      environment: t.arg.string(ENVIRONMENT_ARG),
     },
     errors: { ...serviceResult, types: [...serviceErrors, InvalidStateError] },
-    resolve: (_, { id, input }, { swarm }) =>
-      swarm.update(validateServiceRef(id), validateServiceChange(input, ['input'])),
+    resolve: (_, { id, input, environment }, context) =>
+      environmentOf(context, environment).swarm.update(validateServiceRef(id), validateServiceChange(input, ['input'])),
   }),
   rollbackService: t.field({
     type: ServiceRef,
     description:
       'Rolls the service back to its spec before the last update (as `docker service rollback`), ' +
       'task by task as rollbackConfig says. INVALID_STATE when it was never updated.',
-    args: { id: t.arg.string({ required: true }) },
+    args: { id: t.arg.string({ required: true }), environment: t.arg.string(ENVIRONMENT_ARG) },
     errors: { ...serviceResult, types: [...serviceErrors, InvalidStateError] },
-    resolve: (_, { id }, { swarm }) => swarm.rollback(validateServiceRef(id)),
+    resolve: (_, { id, environment }, context) =>
+      environmentOf(context, environment).swarm.rollback(validateServiceRef(id)),
   }),
   scaleService: t.field({
     type: ServiceRef,
     description: 'Sets the number of replicas (0 stops every task, keeping the service).',
-    args: { id: t.arg.string({ required: true }), replicas: t.arg.int({ required: true }) },
+    args: {
+      id: t.arg.string({ required: true }),
+      replicas: t.arg.int({ required: true }),
+      environment: t.arg.string(ENVIRONMENT_ARG),
+    },
     errors: { ...serviceResult, types: [...serviceErrors, InvalidStateError] },
-    resolve: (_, { id, replicas }, { swarm }) =>
-      swarm.scale(validateServiceRef(id), validateReplicas(replicas)),
+    resolve: (_, { id, replicas, environment }, context) =>
+      environmentOf(context, environment).swarm.scale(validateServiceRef(id), validateReplicas(replicas)),
   }),
   removeService: t.field({
     type: ServiceRef,
     description: 'Removes the service; the swarm stops its tasks. Returns it as it was just before.',
-    args: { id: t.arg.string({ required: true }) },
+    args: { id: t.arg.string({ required: true }), environment: t.arg.string(ENVIRONMENT_ARG) },
     errors: { ...serviceResult, types: serviceErrors },
-    resolve: (_, { id }, { swarm }) => swarm.remove(validateServiceRef(id)),
+    resolve: (_, { id, environment }, context) =>
+      environmentOf(context, environment).swarm.remove(validateServiceRef(id)),
   }),
 }));
 
@@ -469,8 +482,9 @@ builder.subscriptionFields((t) => ({
       'first message says where things stand: when no rollout is in progress, the stream waits for ' +
       'the next one, so subscribe first, then update. Errors (SERVICE_NOT_FOUND, NOT_SWARM_MANAGER) ' +
       'arrive in errors[].extensions.code. berth looks at the service once a second while anyone follows it.',
-    args: { id: t.arg.string({ required: true }) },
-    subscribe: (_, { id }, { swarm }) => swarm.watchRollout(validateServiceRef(id)),
+    args: { id: t.arg.string({ required: true }), environment: t.arg.string(ENVIRONMENT_ARG) },
+    subscribe: (_, { id, environment }, context) =>
+      environmentOf(context, environment).swarm.watchRollout(validateServiceRef(id)),
     resolve: unwrap,
   }),
 }));

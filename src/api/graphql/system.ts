@@ -1,5 +1,6 @@
 import type { SystemReport } from '../../domain/system/status.js';
 import { builder } from './builder.js';
+import { ENVIRONMENT_ARG, environmentOf } from './environment-scope.js';
 import { EngineUnavailableReasonEnum } from './errors.js';
 
 /** berth's view of itself and its engine. */
@@ -36,5 +37,10 @@ const SystemRef = builder.objectRef<SystemReport>('System').implement({
 });
 
 builder.queryField('system', (t) =>
-  t.field({ type: SystemRef, resolve: (_, __, { system }) => system.report() }),
+  t.field({
+    type: SystemRef,
+    description: 'berth and one environment’s engine, as /healthz reports the local one.',
+    args: { environment: t.arg.string(ENVIRONMENT_ARG) },
+    resolve: (_, { environment }, context) => environmentOf(context, environment).system.report(),
+  }),
 );

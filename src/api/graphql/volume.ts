@@ -1,5 +1,6 @@
 import {
   EngineUnavailableError,
+  EnvironmentNotFoundError,
   InvalidInputError,
   VolumeExistsError,
   VolumeInUseError,
@@ -13,13 +14,15 @@ import {
   validateVolumeName,
 } from '../../domain/volumes/validation.js';
 import { builder } from './builder.js';
+import { ENVIRONMENT_ARG, environmentOf, inEnvironment, type InEnvironment } from './environment-scope.js';
 import { ContainerRef, KeyValueInput, KeyValueRef } from './container.js';
 import { ErrorInterface } from './errors.js';
 
 /** The volume domain: named volumes on the engine, who uses them, removal and pruning. */
 
-export const VolumeRef = builder.objectRef<Volume>('Volume').implement({
+export const VolumeRef = builder.objectRef<InEnvironment<Volume>>('Volume').implement({
   fields: (t) => ({
+    environment: t.exposeString('environment', { description: 'The environment (Docker host) it is on.' }),
     name: t.exposeString('name'),
     driver: t.exposeString('driver'),
     mountpoint: t.exposeString('mountpoint', { description: 'Where its data lives on the engine’s host.' }),
@@ -34,7 +37,7 @@ export const VolumeRef = builder.objectRef<Volume>('Volume').implement({
     usedBy: t.field({
       type: [ContainerRef],
       description: 'Containers that mount it, running or not, newest first.',
-      resolve: (v, _, { volumes }) => volumes.usedBy(v.name),
+      resolve: (v, _, { environments }) => environments.get(v.environment).volumes.usedBy(v.name),
     }),
   }),
 });
@@ -79,15 +82,21 @@ builder.queryFields((t) => ({
   volumes: t.field({
     type: [VolumeRef],
     description: 'The engine’s volumes, by name.',
-    args: { filter: t.arg({ type: VolumeFilterInput }) },
-    resolve: (_, { filter }, { volumes }) => volumes.list(validateVolumeFilter(filter)),
+    args: { filter: t.arg({ type: VolumeFilterInput }), environment: t.arg.string(ENVIRONMENT_ARG) },
+    resolve: async (_, { filter, environment }, context) => {
+      const found = await environmentOf(context, environment).volumes.list(validateVolumeFilter(filter));
+      return found.map((volume) => inEnvironment(volume, environment));
+    },
   }),
   volume: t.field({
     type: VolumeRef,
     nullable: true,
     description: 'By name; null when there is none.',
-    args: { name: t.arg.string({ required: true }) },
-    resolve: (_, { name }, { volumes }) => volumes.find(validateVolumeName(name)),
+    args: { name: t.arg.string({ required: true }), environment: t.arg.string(ENVIRONMENT_ARG) },
+    resolve: async (_, { name, environment }, context) => {
+      const found = await environmentOf(context, environment).volumes.find(validateVolumeName(name));
+      return found && inEnvironment(found, environment);
+    },
   }),
 }));
 
@@ -99,13 +108,17 @@ builder.mutationFields((t) => ({
     args: {
       name: t.arg.string({ required: true }),
       labels: t.arg({ type: [KeyValueInput] }),
+      environment: t.arg.string(ENVIRONMENT_ARG),
     },
     errors: {
       dataField: { name: 'volume' },
-      types: [InvalidInputError, VolumeExistsError, EngineUnavailableError],
+      types: [InvalidInputError, VolumeExistsError, EngineUnavailableError, EnvironmentNotFoundError],
     },
-    resolve: (_, { name, labels }, { volumes }) =>
-      volumes.create(validateVolumeName(name), validateLabels(labels)),
+    resolve: async (_, { name, labels, environment }, context) =>
+      inEnvironment(
+        await environmentOf(context, environment).volumes.create(validateVolumeName(name), validateLabels(labels)),
+        environment,
+      ),
   }),
   removeVolume: t.field({
     type: VolumeRef,
@@ -118,20 +131,38 @@ builder.mutationFields((t) => ({
         defaultValue: false,
         description: 'Remove it even when its driver fails to (as `docker volume rm -f`); never one in use.',
       }),
+      environment: t.arg.string(ENVIRONMENT_ARG),
     },
     errors: {
       dataField: { name: 'volume' },
-      types: [InvalidInputError, VolumeNotFoundError, VolumeInUseError, EngineUnavailableError],
+      types: [
+        InvalidInputError,
+        VolumeNotFoundError,
+        VolumeInUseError,
+        EngineUnavailableError,
+        EnvironmentNotFoundError,
+      ],
     },
-    resolve: (_, { name, force }, { volumes }) => volumes.remove(validateVolumeName(name), force ?? false),
+    resolve: async (_, { name, force, environment }, context) =>
+      inEnvironment(
+        await environmentOf(context, environment).volumes.remove(validateVolumeName(name), force ?? false),
+        environment,
+      ),
   }),
   pruneVolumes: t.field({
     type: PruneVolumesSuccessRef,
     description:
       'Removes the volumes no container uses that carry the label, named ones included. The label ' +
       'is required: an engine’s unused volumes may be anyone’s data.',
-    args: { label: t.arg.string({ required: true, description: '`key` or `key=value`.' }) },
-    errors: { directResult: true, types: [InvalidInputError, EngineUnavailableError] },
-    resolve: (_, { label }, { volumes }) => volumes.prune(validatePruneLabel(label)),
+    args: {
+      label: t.arg.string({ required: true, description: '`key` or `key=value`.' }),
+      environment: t.arg.string(ENVIRONMENT_ARG),
+    },
+    errors: {
+      directResult: true,
+      types: [InvalidInputError, EngineUnavailableError, EnvironmentNotFoundError],
+    },
+    resolve: (_, { label, environment }, context) =>
+      environmentOf(context, environment).volumes.prune(validatePruneLabel(label)),
   }),
 }));

@@ -3,7 +3,7 @@ import type { Logger } from '../../shared/logger.js';
 import type { ContainerEngine, EngineEvent, EngineEvents } from './ports.js';
 import { AmbiguousIdError, EngineUnavailableError, NotFoundError } from '../../shared/errors.js';
 import { byNewest, matchesFilter } from './filter.js';
-import type { Container, ContainerFilter } from './model.js';
+import type { Container, ContainerFilter, EngineContainer } from './model.js';
 
 /** What happened to one container, after the index applied it. */
 export interface ContainerChange {
@@ -53,6 +53,8 @@ export class ContainerIndex extends EventEmitter<ContainerIndexEvents> {
     private readonly engine: ContainerEngine,
     private readonly events: EngineEvents,
     private readonly log: Logger,
+    /** The environment this index mirrors: every container it keeps says so. */
+    readonly environment: string,
   ) {
     super();
     this.setMaxListeners(0);
@@ -116,7 +118,7 @@ export class ContainerIndex extends EventEmitter<ContainerIndexEvents> {
   async refresh(id: string): Promise<Container | undefined> {
     const sequence = ++this.#sequence;
     try {
-      const container = await this.engine.inspect(id);
+      const container = this.#stamp(await this.engine.inspect(id));
       this.#store(container, sequence);
       return this.#containers.get(container.id);
     } catch (error) {
@@ -146,6 +148,8 @@ export class ContainerIndex extends EventEmitter<ContainerIndexEvents> {
     if (!this.#synced) {
       throw new EngineUnavailableError(
         this.events.connected ? 'berth is catching up with the engine' : 'the engine does not answer',
+        undefined,
+        this.environment,
       );
     }
   }
@@ -154,6 +158,10 @@ export class ContainerIndex extends EventEmitter<ContainerIndexEvents> {
     this.#queue = this.#queue.then(task).catch((error: unknown) => {
       this.log.error('container index update failed', error);
     });
+  }
+
+  #stamp(described: EngineContainer): Container {
+    return { ...described, environment: this.environment };
   }
 
   #store(container: Container, sequence: number): void {
@@ -204,7 +212,7 @@ export class ContainerIndex extends EventEmitter<ContainerIndexEvents> {
     if (this.#stopped) return;
     const sequence = ++this.#sequence;
     const startedAtNano = BigInt(Date.now()) * 1_000_000n;
-    let all: Container[];
+    let all: EngineContainer[];
     try {
       all = await this.engine.listAll();
     } catch (error) {
@@ -214,9 +222,10 @@ export class ContainerIndex extends EventEmitter<ContainerIndexEvents> {
     const now = new Date();
     const seen = new Set<string>();
     const changes: ContainerChange[] = [];
-    for (const container of all) {
-      seen.add(container.id);
-      const previous = this.#containers.get(container.id);
+    for (const described of all) {
+      seen.add(described.id);
+      const previous = this.#containers.get(described.id);
+      const container = this.#stamp(described);
       this.#store(container, sequence);
       const action = derivedAction(previous, container);
       if (action)

@@ -34,6 +34,8 @@ export interface PortBinding {
 }
 
 export interface Container {
+  /** The environment (Docker host) it lives on; its environment's index stamps it, nothing else. */
+  environment: string;
   id: string;
   name: string;
   image: string;
@@ -63,6 +65,9 @@ export interface Container {
   networks: ContainerNetwork[];
   mounts: ContainerMount[];
 }
+
+/** A container as an engine describes it: it does not know which of berth's environments it is. */
+export type EngineContainer = Omit<Container, 'environment'>;
 
 export interface ContainerNetwork {
   name: string;

@@ -1,5 +1,5 @@
 import type { EventEmitter } from 'node:events';
-import type { Container, CreateContainerSpec } from './model.js';
+import type { CreateContainerSpec, EngineContainer } from './model.js';
 import type { ContainerReadBack, ImageDefaults } from './read-back.js';
 
 /**
@@ -9,9 +9,9 @@ import type { ContainerReadBack, ImageDefaults } from './read-back.js';
  */
 export interface ContainerEngine {
   /** By full id, unique id prefix or name, as the engine resolves them. */
-  inspect(reference: string): Promise<Container>;
+  inspect(reference: string): Promise<EngineContainer>;
   /** Every container, inspected in full. */
-  listAll(): Promise<Container[]>;
+  listAll(): Promise<EngineContainer[]>;
   /** Creates the container (joining every network it names) and returns its id. */
   create(spec: CreateContainerSpec): Promise<string>;
   /** Starting a running container is not an error. */

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { Repeater } from '@repeaterjs/repeater';
 import type { ContainerChange, ContainerIndex } from '../containers/container-index.js';
@@ -18,6 +19,8 @@ export const CONTAINER_EVENT_TYPES = [
 export type ContainerEventType = (typeof CONTAINER_EVENT_TYPES)[number];
 
 export interface ContainerEvent {
+  /** The environment whose engine reported it. */
+  environment: string;
   /** Opaque and ordered; pass the last one received as `after` to resume. */
   cursor: string;
   sequence: number;
@@ -63,7 +66,9 @@ function typeOf(action: string): ContainerEventType | undefined {
  * every subscriber through a bounded queue.
  */
 export class ContainerEventLog {
-  readonly #epoch = Date.now().toString(36);
+  // Tells this log's cursors from another environment's and from an earlier run's.
+  readonly #epoch = `${Date.now().toString(36)}${randomBytes(4).toString('hex')}`;
+  readonly #environment: string;
   readonly #events: ContainerEvent[] = [];
   readonly #emitter = new EventEmitter<{ event: [ContainerEvent] }>().setMaxListeners(0);
   readonly #lastHealth = new Map<string, HealthStatus>();
@@ -76,6 +81,7 @@ export class ContainerEventLog {
     this.#retainCount = options.retainCount ?? 10_000;
     this.#retainMs = options.retainMs ?? 15 * 60_000;
     this.#maxPending = options.maxPending ?? 1_000;
+    this.#environment = index.environment;
     index.on('change', (change) => this.#record(change));
   }
 
@@ -94,6 +100,7 @@ export class ContainerEventLog {
 
     this.#sequence += 1;
     const event: ContainerEvent = {
+      environment: this.#environment,
       cursor: `${this.#epoch}-${this.#sequence.toString(36)}`,
       sequence: this.#sequence,
       type,
@@ -115,6 +122,11 @@ export class ContainerEventLog {
     let drop = Math.max(0, this.#events.length - this.#retainCount);
     while (drop < this.#events.length && now - this.#events[drop]!.at.getTime() > this.#retainMs) drop += 1;
     if (drop > 0) this.#events.splice(0, drop);
+  }
+
+  /** A cursor for where the log stands now: `after` it, only events still to come. */
+  position(): string {
+    return `${this.#epoch}-${this.#sequence.toString(36)}`;
   }
 
   /** The events after `cursor`, or CURSOR_EXPIRED when some of them are no longer retained. */

@@ -1,4 +1,4 @@
-import type { Container } from '../containers/model.js';
+import type { EngineContainer } from '../containers/model.js';
 import type { RedeployFailure, RedeployHealthGate } from './model.js';
 
 /**
@@ -14,8 +14,8 @@ export interface HealthGateOptions {
   pollMs: number;
   signal: AbortSignal;
   /** Calls the listener with the container as the index sees it after each change; returns a stop. */
-  watch(id: string, listener: (container: Container) => void): () => void;
-  inspect(id: string): Promise<Container>;
+  watch(id: string, listener: (container: EngineContainer) => void): () => void;
+  inspect(id: string): Promise<EngineContainer>;
 }
 
 const preview = (text: string) => {
@@ -27,7 +27,7 @@ const preview = (text: string) => {
 export function waitUntilReady(options: HealthGateOptions): Promise<RedeployFailure | null> {
   const { id, gate, settleMs, timeoutMs, pollMs, signal } = options;
   return new Promise((resolve) => {
-    let latest: Container | undefined;
+    let latest: EngineContainer | undefined;
     let firstRestartCount: number | undefined;
     let settled = false;
     const timers: NodeJS.Timeout[] = [];
@@ -49,7 +49,7 @@ export function waitUntilReady(options: HealthGateOptions): Promise<RedeployFail
         exitCode: container?.exitCode ?? null,
       });
 
-    const evaluate = (container: Container) => {
+    const evaluate = (container: EngineContainer) => {
       if (settled) return;
       latest = container;
       firstRestartCount ??= container.restartCount;

@@ -409,6 +409,7 @@ export type DashboardCreateMutation = { createContainer:
     | { __typename: 'CreateContainerSuccess', container: { id: string, name: string, image: string, command: Array<string>, status: ContainerStatus, health: HealthStatus, restartCount: number, exitCode: number | null, createdAt: string, startedAt: string | null, ports: Array<{ containerPort: number, protocol: PortProtocol, hostIp: string | null, hostPort: number | null }>, restartPolicy: { name: RestartPolicyName, maximumRetryCount: number }, imageUpdate: { reference: string, status: ImageUpdateStatus, localDigest: string | null, since: string | null, checkedAt: string, error: string | null } | null } }
     | { __typename: 'EngineRefusedError', code: ErrorCode, message: string }
     | { __typename: 'EngineUnavailableError', code: ErrorCode, message: string }
+    | { __typename: 'EnvironmentNotFoundError', code: ErrorCode, message: string }
     | { __typename: 'ImageNotFoundError', code: ErrorCode, message: string }
     | { __typename: 'InvalidInputError', code: ErrorCode, message: string, field: string }
     | { __typename: 'NameConflictError', code: ErrorCode, message: string }
@@ -431,6 +432,7 @@ export type DashboardStartMutationVariables = Exact<{
 export type DashboardStartMutation = { result:
     | { __typename: 'AmbiguousIdError', code: ErrorCode, message: string }
     | { __typename: 'EngineUnavailableError', code: ErrorCode, message: string }
+    | { __typename: 'EnvironmentNotFoundError', code: ErrorCode, message: string }
     | { __typename: 'InvalidInputError', code: ErrorCode, message: string, field: string }
     | { __typename: 'InvalidStateError', code: ErrorCode, message: string }
     | { __typename: 'NotFoundError', code: ErrorCode, message: string }
@@ -447,6 +449,7 @@ export type DashboardStopMutationVariables = Exact<{
 export type DashboardStopMutation = { result:
     | { __typename: 'AmbiguousIdError', code: ErrorCode, message: string }
     | { __typename: 'EngineUnavailableError', code: ErrorCode, message: string }
+    | { __typename: 'EnvironmentNotFoundError', code: ErrorCode, message: string }
     | { __typename: 'InvalidInputError', code: ErrorCode, message: string, field: string }
     | { __typename: 'InvalidStateError', code: ErrorCode, message: string }
     | { __typename: 'NotFoundError', code: ErrorCode, message: string }
@@ -461,6 +464,7 @@ export type DashboardRestartMutationVariables = Exact<{
 export type DashboardRestartMutation = { result:
     | { __typename: 'AmbiguousIdError', code: ErrorCode, message: string }
     | { __typename: 'EngineUnavailableError', code: ErrorCode, message: string }
+    | { __typename: 'EnvironmentNotFoundError', code: ErrorCode, message: string }
     | { __typename: 'InvalidInputError', code: ErrorCode, message: string, field: string }
     | { __typename: 'InvalidStateError', code: ErrorCode, message: string }
     | { __typename: 'NotFoundError', code: ErrorCode, message: string }
@@ -477,6 +481,7 @@ export type DashboardRemoveMutationVariables = Exact<{
 export type DashboardRemoveMutation = { result:
     | { __typename: 'AmbiguousIdError', code: ErrorCode, message: string }
     | { __typename: 'EngineUnavailableError', code: ErrorCode, message: string }
+    | { __typename: 'EnvironmentNotFoundError', code: ErrorCode, message: string }
     | { __typename: 'InvalidInputError', code: ErrorCode, message: string, field: string }
     | { __typename: 'InvalidStateError', code: ErrorCode, message: string }
     | { __typename: 'NotFoundError', code: ErrorCode, message: string }
