@@ -7,6 +7,7 @@ import { graphql } from '../../gql/index.js';
  */
 export const ContainerFields = graphql(`
   fragment ContainerFields on Container {
+    environment
     id
     name
     image
@@ -65,8 +66,8 @@ export const ContainerFields = graphql(`
 
 // With its figures, which are null until the first sample: a created container's are read at once.
 export const CreateContainer = graphql(`
-  mutation CreateContainer($input: CreateContainerInput!) {
-    createContainer(input: $input) {
+  mutation CreateContainer($input: CreateContainerInput!, $environment: String! = "local") {
+    createContainer(input: $input, environment: $environment) {
       __typename
       ... on CreateContainerSuccess {
         container {
@@ -102,8 +103,8 @@ export const CreateContainer = graphql(`
 `);
 
 export const StartContainer = graphql(`
-  mutation StartContainer($id: String!) {
-    startContainer(id: $id) {
+  mutation StartContainer($id: String!, $environment: String! = "local") {
+    startContainer(id: $id, environment: $environment) {
       __typename
       ... on StartContainerSuccess {
         container {
@@ -119,8 +120,8 @@ export const StartContainer = graphql(`
 `);
 
 export const StopContainer = graphql(`
-  mutation StopContainer($id: String!, $timeoutSeconds: Int) {
-    stopContainer(id: $id, timeoutSeconds: $timeoutSeconds) {
+  mutation StopContainer($id: String!, $timeoutSeconds: Int, $environment: String! = "local") {
+    stopContainer(id: $id, timeoutSeconds: $timeoutSeconds, environment: $environment) {
       __typename
       ... on StopContainerSuccess {
         container {
@@ -156,8 +157,13 @@ export const RestartContainer = graphql(`
 `);
 
 export const RemoveContainer = graphql(`
-  mutation RemoveContainer($id: String!, $force: Boolean, $removeVolumes: Boolean) {
-    removeContainer(id: $id, force: $force, removeVolumes: $removeVolumes) {
+  mutation RemoveContainer(
+    $id: String!
+    $force: Boolean
+    $removeVolumes: Boolean
+    $environment: String! = "local"
+  ) {
+    removeContainer(id: $id, force: $force, removeVolumes: $removeVolumes, environment: $environment) {
       __typename
       ... on RemoveContainerSuccess {
         container {
@@ -176,8 +182,8 @@ export const RemoveContainer = graphql(`
 `);
 
 export const GetContainer = graphql(`
-  query GetContainer($id: String!) {
-    container(id: $id) {
+  query GetContainer($id: String!, $environment: String! = "local") {
+    container(id: $id, environment: $environment) {
       ...ContainerFields
       cpu
       memory
@@ -186,8 +192,12 @@ export const GetContainer = graphql(`
 `);
 
 export const ListContainers = graphql(`
-  query ListContainers($filter: ContainerFilter) {
-    containers(filter: $filter) {
+  query ListContainers(
+    $filter: ContainerFilter
+    $environment: String! = "local"
+    $allEnvironments: Boolean! = false
+  ) {
+    containers(filter: $filter, environment: $environment, allEnvironments: $allEnvironments) {
       ...ContainerFields
     }
   }

@@ -1,8 +1,19 @@
 import { graphql } from '../../gql/index.js';
 
 export const ContainerEventsSubscription = graphql(`
-  subscription ContainerEvents($filter: ContainerEventFilter, $after: String) {
-    containerEvents(filter: $filter, after: $after) {
+  subscription ContainerEvents(
+    $filter: ContainerEventFilter
+    $after: String
+    $environment: String! = "local"
+    $allEnvironments: Boolean! = false
+  ) {
+    containerEvents(
+      filter: $filter
+      after: $after
+      environment: $environment
+      allEnvironments: $allEnvironments
+    ) {
+      environment
       cursor
       type
       at

@@ -8,8 +8,9 @@ export const ContainerLogs = graphql(`
     $until: DateTime
     $stdout: Boolean
     $stderr: Boolean
+    $environment: String! = "local"
   ) {
-    container(id: $id) {
+    container(id: $id, environment: $environment) {
       id
       logs(tail: $tail, since: $since, until: $until, stdout: $stdout, stderr: $stderr) {
         stream
@@ -21,8 +22,8 @@ export const ContainerLogs = graphql(`
 `);
 
 export const ContainerLogsSubscription = graphql(`
-  subscription FollowLogs($id: String!, $tail: Int, $since: DateTime) {
-    containerLogs(id: $id, tail: $tail, since: $since) {
+  subscription FollowLogs($id: String!, $tail: Int, $since: DateTime, $environment: String! = "local") {
+    containerLogs(id: $id, tail: $tail, since: $since, environment: $environment) {
       stream
       at
       text

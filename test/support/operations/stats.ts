@@ -18,16 +18,20 @@ export const StatsFields = graphql(`
 `);
 
 export const ContainerStatsSubscription = graphql(`
-  subscription ContainerStats($id: String!, $intervalSeconds: Float) {
-    containerStats(id: $id, intervalSeconds: $intervalSeconds) {
+  subscription ContainerStats($id: String!, $intervalSeconds: Float, $environment: String! = "local") {
+    containerStats(id: $id, intervalSeconds: $intervalSeconds, environment: $environment) {
       ...StatsFields
     }
   }
 `);
 
 export const ContainersStatsSubscription = graphql(`
-  subscription ContainersStats($filter: ContainerFilter) {
-    containersStats(filter: $filter) {
+  subscription ContainersStats(
+    $filter: ContainerFilter
+    $environment: String! = "local"
+    $allEnvironments: Boolean! = false
+  ) {
+    containersStats(filter: $filter, environment: $environment, allEnvironments: $allEnvironments) {
       at
       samples {
         ...StatsFields

@@ -1,0 +1,278 @@
+import { execute } from 'graphql';
+import type { Client } from 'graphql-ws';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { schema } from '../../src/api/graphql/index.js';
+import type { Principal } from '../../src/platform/auth/principal.js';
+import type {
+  ContainerEventsSubscription as ContainerEventsMessage,
+  ListContainersQuery,
+} from '../gql/graphql.js';
+import { TEST_LABEL, cleanupLabelled, parseDockerHost, testDocker } from '../harness/docker.js';
+import {
+  ensureTestImage,
+  haltEngine,
+  restartEngine,
+  startEngine,
+  stopEngine,
+  type StartedEngine,
+} from '../harness/engine.js';
+import { startBerth, uniqueName, type RunningBerth } from '../support/berth.js';
+import {
+  ContainerEventsSubscription,
+  ContainerLogs,
+  ContainersStatsSubscription,
+  ContainerStatsSubscription,
+  CreateContainer,
+  GetContainer,
+  ListContainers,
+  RemoveContainer,
+  RestartContainer,
+  StartContainer,
+  StopContainer,
+} from '../support/operations/index.js';
+import { subscribe, wsClient, type Subscription } from '../support/subscriptions.js';
+import { waitFor } from '../support/wait.js';
+
+/**
+ * Every engine-bound field takes `environment`; `containers`, `containersStats` and
+ * `containerEvents` span every environment. A second, private engine (its own bridge, so it lives
+ * beside the shared one) is added through berth's registry in process, then reached over HTTP and
+ * graphql-ws like any client would, and halted and restarted to show a lost host holds no one back.
+ */
+
+const LABEL = uniqueName('envs');
+const SECOND = uniqueName('second').toLowerCase();
+
+let second: StartedEngine;
+let berth: RunningBerth;
+let client: Client;
+let secondImage: string;
+
+const labelled = { label: `${TEST_LABEL}=${LABEL}` };
+
+async function create(environment: string, name: string, extra: Record<string, unknown> = {}) {
+  const { createContainer } = await berth.query(CreateContainer, {
+    environment,
+    input: {
+      name,
+      image: environment === 'local' ? inject('testImage') : secondImage,
+      command: ['sh', '-c', 'trap "exit 0" TERM; echo hello from $HOSTNAME; while :; do sleep 1; done'],
+      labels: [{ name: TEST_LABEL, value: LABEL }],
+      ...extra,
+    },
+  });
+  if (createContainer.__typename !== 'CreateContainerSuccess')
+    throw new Error(JSON.stringify(createContainer));
+  return createContainer.container;
+}
+
+beforeAll(async () => {
+  second = await startEngine({ isolatedBridge: true, extraArgs: ['--shutdown-timeout=2'] });
+  secondImage = await ensureTestImage(second.dockerHost);
+  berth = await startBerth({}, { label: LABEL });
+  const address = parseDockerHost(second.dockerHost);
+  if (address.kind !== 'unix') throw new Error(`expected a socket, got ${second.dockerHost}`);
+  const { environments } = berth.app.context;
+  const added = await environments.add({
+    name: SECOND,
+    endpoint: second.dockerHost,
+    connection: { kind: 'socket', socketPath: address.socketPath },
+    source: 'API',
+  });
+  await added.index.whenSynced();
+  client = wsClient(berth.url);
+}, 120_000);
+
+afterAll(async () => {
+  await client?.dispose();
+  await berth?.stop();
+  await cleanupLabelled(testDocker(inject('dockerHost')), `${TEST_LABEL}=${LABEL}`);
+  if (second) await stopEngine(second);
+}, 120_000);
+
+describe('environments in the API', () => {
+  let localId: string;
+  let secondId: string;
+
+  it('runs the lifecycle on the second environment: create, start, logs, stats, events, stop, remove', async () => {
+    const events = subscribe(client, ContainerEventsSubscription, {
+      environment: SECOND,
+      filter: { types: ['CREATE', 'START', 'DIE', 'DESTROY'] },
+    });
+    const created = await create(SECOND, uniqueName('cycle'), { start: false });
+    expect(created.environment).toBe(SECOND);
+    expect(created.status).toBe('CREATED');
+    // Not on the local engine: the same id is unknown there.
+    expect((await berth.query(GetContainer, { id: created.id })).container).toBeNull();
+
+    const { startContainer } = await berth.query(StartContainer, { id: created.id, environment: SECOND });
+    expect(startContainer).toMatchObject({ __typename: 'StartContainerSuccess' });
+
+    const logs = await waitFor(async () => {
+      const { container } = await berth.query(ContainerLogs, { id: created.id, environment: SECOND });
+      const text = container?.logs.map((line) => line.text).join('\n') ?? '';
+      expect(text).toContain('hello from');
+      return text;
+    }, 10_000);
+    expect(logs).toContain('hello from');
+
+    const stats = subscribe(client, ContainerStatsSubscription, { id: created.id, environment: SECOND });
+    expect((await stats.next(20_000)).containerStats.containerId).toBe(created.id);
+    stats.unsubscribe();
+
+    const { stopContainer } = await berth.query(StopContainer, { id: created.id, environment: SECOND });
+    expect(stopContainer).toMatchObject({
+      __typename: 'StopContainerSuccess',
+      container: { status: 'EXITED' },
+    });
+    const { removeContainer } = await berth.query(RemoveContainer, { id: created.id, environment: SECOND });
+    expect(removeContainer).toMatchObject({ __typename: 'RemoveContainerSuccess' });
+
+    const seen: string[] = [];
+    while (!seen.includes('DESTROY')) {
+      const { containerEvents } = await events.next(10_000);
+      expect(containerEvents.environment).toBe(SECOND);
+      if (containerEvents.containerId === created.id) seen.push(containerEvents.type);
+    }
+    expect(seen).toEqual(['CREATE', 'START', 'DIE', 'DESTROY']);
+    events.unsubscribe();
+  });
+
+  it('lists both engines in one answer, each container saying where it is', async () => {
+    localId = (await create('local', uniqueName('here'))).id;
+    secondId = (await create(SECOND, uniqueName('there'), { restartPolicy: { name: 'ALWAYS' } })).id;
+
+    const { containers: localOnly } = await berth.query(ListContainers, { filter: labelled });
+    expect(localOnly.map((c) => c.id)).toEqual([localId]);
+    const { containers: secondOnly } = await berth.query(ListContainers, {
+      filter: labelled,
+      environment: SECOND,
+    });
+    expect(secondOnly.map((c) => [c.id, c.environment])).toEqual([[secondId, SECOND]]);
+
+    const all = await berth.graphql(ListContainers, { filter: labelled, allEnvironments: true });
+    expect(all.errors).toBeUndefined();
+    expect(all.data?.containers.map((c) => [c.id, c.environment])).toEqual([
+      [localId, 'local'],
+      [secondId, SECOND],
+    ]);
+  });
+
+  it('sends all-environments stats batches that carry both engines’ running containers', async () => {
+    const stats = subscribe(client, ContainersStatsSubscription, { filter: labelled, allEnvironments: true });
+    // The first batches may come before every collector has its first sample.
+    await waitFor(async () => {
+      const { containersStats } = await stats.next(10_000);
+      expect(containersStats.samples.map((s) => s.containerId).sort()).toEqual([localId, secondId].sort());
+    }, 30_000);
+    stats.unsubscribe();
+  });
+
+  it('refuses an unknown environment with ENVIRONMENT_NOT_FOUND, in queries and in payloads', async () => {
+    const query = await berth.graphql(ListContainers, { environment: 'nowhere' });
+    expect(query.errors?.[0]?.extensions?.['code']).toBe('ENVIRONMENT_NOT_FOUND');
+    const { startContainer } = await berth.query(StartContainer, { id: localId, environment: 'nowhere' });
+    expect(startContainer).toMatchObject({
+      __typename: 'EnvironmentNotFoundError',
+      code: 'ENVIRONMENT_NOT_FOUND',
+    });
+  });
+
+  it('refuses a principal limited to another environment (FORBIDDEN) and spans only what it may use', async () => {
+    const limited: Principal = { tokenId: 'limited', name: 'limited', role: 'admin', environments: [SECOND] };
+    const contextValue = { ...berth.app.context, principal: limited };
+    const local = await execute({
+      schema,
+      document: ListContainers,
+      contextValue,
+      variableValues: { filter: labelled },
+    });
+    expect(local.errors?.map((e) => (e.originalError as { code?: string } | undefined)?.code)).toEqual([
+      'FORBIDDEN',
+    ]);
+    const start = await execute({
+      schema,
+      document: StartContainer,
+      contextValue,
+      variableValues: { id: localId },
+    });
+    expect(start.errors?.map((e) => (e.originalError as { code?: string } | undefined)?.code)).toEqual([
+      'FORBIDDEN',
+    ]);
+    const spanning = await execute({
+      schema,
+      document: ListContainers,
+      contextValue,
+      variableValues: { filter: labelled, allEnvironments: true },
+    });
+    expect(spanning.errors).toBeUndefined();
+    expect((spanning.data as ListContainersQuery | null)?.containers.map((c) => c.id)).toEqual([secondId]);
+  });
+
+  it('answers for the others while the second engine is down, and its events resume after it returns', async () => {
+    const spanning = subscribe(client, ContainerEventsSubscription, {
+      filter: { types: ['START', 'DIE'] },
+      allEnvironments: true,
+    });
+    const own = subscribe(client, ContainerEventsSubscription, {
+      environment: SECOND,
+      filter: { containerId: secondId, types: ['START'] },
+    });
+    // A cursor from before the halt: resuming from it must replay what the second engine did since.
+    const { restartContainer } = await berth.query(RestartContainer, { id: localId });
+    expect(restartContainer.__typename).toBe('RestartContainerSuccess');
+    const before = await nextFrom(spanning, (e) => e.containerId === localId && e.type === 'START');
+
+    await haltEngine(second);
+    // The local engine answers as before, and the spanning list answers with it, naming the lost one.
+    const { containers: local } = await berth.query(ListContainers, { filter: labelled });
+    expect(local.map((c) => c.id)).toEqual([localId]);
+    const partial = await waitFor(async () => {
+      const answer = await berth.graphql(ListContainers, { filter: labelled, allEnvironments: true });
+      expect(answer.errors).toHaveLength(1);
+      return answer;
+    }, 20_000);
+    expect(partial.data?.containers.map((c) => c.id)).toEqual([localId]);
+    expect(partial.errors?.[0]?.extensions).toMatchObject({
+      code: 'ENGINE_UNAVAILABLE',
+      environment: SECOND,
+    });
+
+    second = await restartEngine(second);
+    // The container with restart policy ALWAYS comes back: both streams see it start again.
+    expect((await own.next(30_000)).containerEvents).toMatchObject({ type: 'START', containerId: secondId });
+    await nextFrom(spanning, (e) => e.containerId === secondId && e.type === 'START', 30_000);
+    spanning.unsubscribe();
+    own.unsubscribe();
+
+    // Resumed from the cursor taken before the halt, the second environment replays from its own place.
+    const resumed = subscribe(client, ContainerEventsSubscription, {
+      filter: { types: ['START', 'DIE'] },
+      allEnvironments: true,
+      after: before.cursor,
+    });
+    const replayed = await nextFrom(resumed, (e) => e.containerId === secondId && e.type === 'START');
+    expect(replayed.environment).toBe(SECOND);
+    resumed.unsubscribe();
+
+    const all = await waitFor(async () => {
+      const answer = await berth.graphql(ListContainers, { filter: labelled, allEnvironments: true });
+      expect(answer.errors).toBeUndefined();
+      return answer;
+    }, 30_000);
+    expect(all.data?.containers.map((c) => c.id)).toEqual([localId, secondId]);
+  }, 120_000);
+});
+
+/** The first event matching `wanted`, taking (and dropping) those before it. */
+async function nextFrom(
+  events: Subscription<ContainerEventsMessage>,
+  wanted: (event: { containerId: string; type: string }) => boolean,
+  timeoutMs = 15_000,
+) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const { containerEvents } = await events.next(Math.max(1, deadline - Date.now()));
+    if (wanted(containerEvents)) return containerEvents;
+  }
+}
