@@ -379,7 +379,10 @@ builder.mutationFields((t) => ({
     },
     errors: { ...containerResult, types: [...referenceErrors, InvalidStateError] },
     resolve: (_, { id, timeoutSeconds, environment }, context) =>
-      environmentOf(context, environment).containers.stop(validateContainerRef(id), validateStopTimeout(timeoutSeconds)),
+      environmentOf(context, environment).containers.stop(
+        validateContainerRef(id),
+        validateStopTimeout(timeoutSeconds),
+      ),
   }),
   restartContainer: t.field({
     type: ContainerRef,
@@ -393,7 +396,10 @@ builder.mutationFields((t) => ({
       types: [...referenceErrors, PortUnavailableError, StartFailedError, InvalidStateError],
     },
     resolve: (_, { id, timeoutSeconds, environment }, context) =>
-      environmentOf(context, environment).containers.restart(validateContainerRef(id), validateStopTimeout(timeoutSeconds)),
+      environmentOf(context, environment).containers.restart(
+        validateContainerRef(id),
+        validateStopTimeout(timeoutSeconds),
+      ),
   }),
   removeContainer: t.field({
     type: ContainerRef,

@@ -108,8 +108,10 @@ builder.subscriptionFields((t) => ({
             'watch one container in its own environment (without allEnvironments)',
           );
         }
-        return subscribeAcross(context.environments.list(context.principal), after ?? null, (e) =>
-          !types || types.has(e.type),
+        return subscribeAcross(
+          context.environments.list(context.principal),
+          after ?? null,
+          (e) => !types || types.has(e.type),
         );
       }
       const { containers, events } = environmentOf(context, environment);

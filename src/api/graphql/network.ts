@@ -85,16 +85,18 @@ export const NetworkRef = builder.objectRef<InEnvironment<Network>>('Network').i
   }),
 });
 
-const NetworkConnectionRef = builder.objectRef<InEnvironment<NetworkConnection>>('NetworkConnection').implement({
-  fields: (t) => ({
-    network: t.field({ type: NetworkRef, resolve: (c) => inEnvironment(c.network, c.environment) }),
-    container: t.field({
-      type: ContainerRef,
-      description: 'The container afterwards, with its networks.',
-      resolve: (c) => c.container,
+const NetworkConnectionRef = builder
+  .objectRef<InEnvironment<NetworkConnection>>('NetworkConnection')
+  .implement({
+    fields: (t) => ({
+      network: t.field({ type: NetworkRef, resolve: (c) => inEnvironment(c.network, c.environment) }),
+      container: t.field({
+        type: ContainerRef,
+        description: 'The container afterwards, with its networks.',
+        resolve: (c) => c.container,
+      }),
     }),
-  }),
-});
+  });
 
 builder.objectType(NetworkNotFoundError, {
   name: 'NetworkNotFoundError',

@@ -180,40 +180,42 @@ const RedeployProgressRef = builder.objectRef<RedeployProgress>('RedeployProgres
   }),
 });
 
-const RedeployContainerSuccessRef = builder.objectRef<InEnvironment<RedeployResult>>('RedeployContainerSuccess').implement({
-  fields: (t) => ({
-    dryRun: t.exposeBoolean('dryRun'),
-    plan: t.field({ type: RedeployPlanRef, resolve: (r) => r.plan }),
-    container: t.field({
-      type: ContainerRef,
-      nullable: true,
-      description: 'The container now serving under the name; null for a dry run.',
-      resolve: (r, _, { environments }) => {
-        if (r.containerId === null) return null;
-        try {
-          return environments.get(r.environment).containers.get(r.containerId);
-        } catch (error) {
-          if (error instanceof NotFoundError) return null;
-          throw error;
-        }
-      },
+const RedeployContainerSuccessRef = builder
+  .objectRef<InEnvironment<RedeployResult>>('RedeployContainerSuccess')
+  .implement({
+    fields: (t) => ({
+      dryRun: t.exposeBoolean('dryRun'),
+      plan: t.field({ type: RedeployPlanRef, resolve: (r) => r.plan }),
+      container: t.field({
+        type: ContainerRef,
+        nullable: true,
+        description: 'The container now serving under the name; null for a dry run.',
+        resolve: (r, _, { environments }) => {
+          if (r.containerId === null) return null;
+          try {
+            return environments.get(r.environment).containers.get(r.containerId);
+          } catch (error) {
+            if (error instanceof NotFoundError) return null;
+            throw error;
+          }
+        },
+      }),
+      replacedContainerId: t.exposeString('replacedContainerId', { nullable: true }),
+      handover: t.field({
+        type: [NetworkHandoverRef],
+        description: 'How the old container left each network that has DNS.',
+        resolve: (r) => r.handover,
+      }),
+      hostPortGapMs: t.exposeInt('hostPortGapMs', {
+        nullable: true,
+        description: 'HOST_PORT swaps: how long the host ports had no container behind them.',
+      }),
+      warnings: t.exposeStringList('warnings', {
+        description:
+          'What went wrong after the new container took over (e.g. the old one could not be removed).',
+      }),
     }),
-    replacedContainerId: t.exposeString('replacedContainerId', { nullable: true }),
-    handover: t.field({
-      type: [NetworkHandoverRef],
-      description: 'How the old container left each network that has DNS.',
-      resolve: (r) => r.handover,
-    }),
-    hostPortGapMs: t.exposeInt('hostPortGapMs', {
-      nullable: true,
-      description: 'HOST_PORT swaps: how long the host ports had no container behind them.',
-    }),
-    warnings: t.exposeStringList('warnings', {
-      description:
-        'What went wrong after the new container took over (e.g. the old one could not be removed).',
-    }),
-  }),
-});
+  });
 
 builder.objectType(RedeployInProgressError, {
   name: 'RedeployInProgressError',

@@ -52,7 +52,9 @@ const StatsBatchRef = builder.objectRef<StatsBatch>('StatsBatch').implement({
  * collector warm for a while.
  */
 function figures(container: Container, { environments }: Context): ContainerStats | null {
-  return container.status === 'RUNNING' ? environments.get(container.environment).stats.look(container.id) : null;
+  return container.status === 'RUNNING'
+    ? environments.get(container.environment).stats.look(container.id)
+    : null;
 }
 
 builder.objectFields(ContainerRef, (t) => ({

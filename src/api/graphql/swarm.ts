@@ -415,7 +415,10 @@ builder.mutationFields((t) => ({
     description:
       'Creates a replicated service. Answers once the swarm has it; its tasks are scheduled right ' +
       'after (query `tasks`, or follow `serviceRollout` for later updates).',
-    args: { input: t.arg({ type: DeployServiceInput, required: true }), environment: t.arg.string(ENVIRONMENT_ARG) },
+    args: {
+      input: t.arg({ type: DeployServiceInput, required: true }),
+      environment: t.arg.string(ENVIRONMENT_ARG),
+    },
     errors: { ...serviceResult, types: [InvalidInputError, ServiceExistsError, ...swarmErrors] },
     resolve: (_, { input, environment }, context) =>
       environmentOf(context, environment).swarm.deploy(validateServiceSpec(input, ['input'])),
@@ -433,7 +436,10 @@ builder.mutationFields((t) => ({
     },
     errors: { ...serviceResult, types: [...serviceErrors, InvalidStateError] },
     resolve: (_, { id, input, environment }, context) =>
-      environmentOf(context, environment).swarm.update(validateServiceRef(id), validateServiceChange(input, ['input'])),
+      environmentOf(context, environment).swarm.update(
+        validateServiceRef(id),
+        validateServiceChange(input, ['input']),
+      ),
   }),
   rollbackService: t.field({
     type: ServiceRef,

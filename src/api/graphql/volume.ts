@@ -116,7 +116,10 @@ builder.mutationFields((t) => ({
     },
     resolve: async (_, { name, labels, environment }, context) =>
       inEnvironment(
-        await environmentOf(context, environment).volumes.create(validateVolumeName(name), validateLabels(labels)),
+        await environmentOf(context, environment).volumes.create(
+          validateVolumeName(name),
+          validateLabels(labels),
+        ),
         environment,
       ),
   }),
