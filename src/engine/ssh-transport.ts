@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import http from 'node:http';
+import { inspect } from 'node:util';
 import type { Duplex } from 'node:stream';
 import { Client, type ClientChannel } from 'ssh2';
 import type { EngineConnection } from '../platform/config.js';
@@ -47,6 +48,36 @@ export function hostKeySha256Of(key: Buffer): string {
   return `SHA256:${createHash('sha256').update(key).digest('base64').replace(/=+$/, '')}`;
 }
 
+/**
+ * Brief requests in flight at once, each on its own channel; more wait for one to finish. A burst
+ * (the container index inspects every container at once) then reuses a few channels instead of
+ * opening one per request, each a session and a `docker` process on the remote.
+ */
+const DEFAULT_REQUEST_CHANNELS = 4;
+/** Finished channels kept open for the next request, and for how long. */
+const DEFAULT_IDLE_CHANNELS = 4;
+const DEFAULT_IDLE_CHANNEL_MS = 15_000;
+
+/**
+ * A read that answers at once: what may wait behind the cap. Everything else gets a channel of its
+ * own at once: streams (events, a followed log, stats, an attach, an export), and every change,
+ * since one can take as long as the engine takes (a stop waits out its grace period, a pull or a
+ * prune its work), and four of them would otherwise hold every other request up.
+ */
+function isBrief(options: http.ClientRequestArgs): boolean {
+  const method = (options.method ?? 'GET').toUpperCase();
+  if (method !== 'GET' && method !== 'HEAD') return false;
+  const headers = (options.headers ?? {}) as Record<string, unknown>;
+  if (headers['Upgrade'] !== undefined || headers['upgrade'] !== undefined) return false;
+  const path = options.path ?? '';
+  if (/[?&](follow|stream)=(1|true)(&|$)/.test(path)) return false;
+  // A stats request without stream=false streams, as do the others named here.
+  if (/\/stats(\?|$)/.test(path) && !/[?&]stream=(0|false)(&|$)/.test(path)) return false;
+  return !/^(\/v[\d.]+)?\/(events|containers\/[^/?]+\/(attach|export|archive)|images\/(get|[^?]+\/get)|system\/df)(\/|\?|$)/.test(
+    path,
+  );
+}
+
 export interface SshTransportOptions {
   /** Told the server's host key fingerprint whenever a connection sees one (trust on first use). */
   onHostKey?: (sha256: string) => void;
@@ -54,6 +85,147 @@ export interface SshTransportOptions {
   channelsPerConnection?: number;
   /** How long a new SSH connection may take up to authentication (ms). */
   readyTimeoutMs?: number;
+  /** Brief reads in flight at once (see isBrief); more wait for a channel. */
+  requestChannels?: number;
+  /**
+   * Finished channels kept for the next request (HTTP keep-alive through dial-stdio; 0: none), and
+   * how long one may wait unused (ms). Each holds a session and a `docker` process on the remote.
+   */
+  idleChannels?: number;
+  idleChannelMs?: number;
+}
+
+interface RequestTaker {
+  addRequest(request: http.ClientRequest, options: http.ClientRequestArgs): void;
+}
+
+/** http.Agent's pools, per connection name, as Node keeps them. */
+interface Pools {
+  sockets: Record<string, Duplex[] | undefined>;
+  freeSockets: Record<string, Duplex[] | undefined>;
+  requests: Record<string, http.ClientRequest[] | undefined>;
+}
+
+/**
+ * An http.Agent whose connections are channels. A finished one is kept (up to `maxFreeSockets`)
+ * for the next request: a new channel costs a round trip and a `docker system dial-stdio` process
+ * started on the remote, a kept one nothing. An idle one is closed after `idleMs`, and leaves the
+ * agent's pool ('agentRemove') so it is never handed out while closing.
+ */
+class DialStdioAgent extends http.Agent {
+  readonly #open: () => Promise<Duplex>;
+  readonly #idleMs: number;
+  readonly #idle = new Map<Duplex, NodeJS.Timeout>();
+  readonly #watched = new WeakSet<Duplex>();
+  /** Channels asked for and not yet open. */
+  #opening = 0;
+
+  /** Where all but brief reads go: uncapped, each channel closed when its request ends. */
+  readonly #streams: http.Agent | undefined;
+
+  constructor(
+    open: () => Promise<Duplex>,
+    limits: { requestChannels: number; idleChannels: number; idleMs: number } | undefined,
+  ) {
+    super(
+      limits === undefined
+        ? { keepAlive: false }
+        : {
+            keepAlive: limits.idleChannels > 0,
+            maxSockets: limits.requestChannels,
+            maxFreeSockets: Math.max(limits.idleChannels, 1),
+          },
+    );
+    this.#open = open;
+    this.#idleMs = limits?.idleMs ?? 0;
+    this.#streams = limits === undefined ? undefined : new DialStdioAgent(open, undefined);
+  }
+
+  /**
+   * Node's ClientRequest hands every request to its agent here (public, though not in @types/node).
+   * Node counts a connection against maxSockets only once it exists, and a channel opens
+   * asynchronously: without counting those still opening, a burst would open one per request.
+   */
+  addRequest(request: http.ClientRequest, options: http.ClientRequestArgs): void {
+    if (this.#streams !== undefined && !isBrief(options)) {
+      (http.Agent.prototype as unknown as RequestTaker).addRequest.call(this.#streams, request, options);
+      return;
+    }
+    const name = this.getName(options);
+    const pools = this as unknown as Pools;
+    const free = pools.freeSockets[name]?.length ?? 0;
+    const busy = (pools.sockets[name]?.length ?? 0) + this.#opening;
+    if (free === 0 && busy >= this.maxSockets) {
+      // The agent hands a finished channel to its first waiting request, and opens a new one for it
+      // when a channel closes.
+      (pools.requests[name] ??= []).push(request);
+      return;
+    }
+    (http.Agent.prototype as unknown as RequestTaker).addRequest.call(this, request, options);
+  }
+
+  override createConnection(
+    options: http.ClientRequestArgs,
+    callback?: (error: Error | null, stream: Duplex) => void,
+  ): undefined {
+    this.#opening += 1;
+    this.#open().then(
+      (channel) => {
+        this.#opening -= 1;
+        callback?.(null, channel);
+      },
+      (error: Error) => {
+        this.#opening -= 1;
+        callback?.(error, undefined as unknown as Duplex);
+        // A request waiting for this channel would wait for ever (Node serves its queue only from
+        // channels that opened and then freed or closed): the next one tries for itself.
+        const next = (this as unknown as Pools).requests[this.getName(options)]?.shift();
+        if (next) this.addRequest(next, options);
+      },
+    );
+    return undefined;
+  }
+
+  override keepSocketAlive(socket: Duplex): boolean {
+    const timer = setTimeout(() => {
+      this.#idle.delete(socket);
+      // Ended first: the agent drops a free socket from its pool only once it is no longer writable.
+      socket.destroy();
+      socket.emit('agentRemove');
+    }, this.#idleMs);
+    timer.unref();
+    this.#idle.set(socket, timer);
+    if (!this.#watched.has(socket)) {
+      this.#watched.add(socket);
+      socket.once('close', () => {
+        clearTimeout(this.#idle.get(socket));
+        this.#idle.delete(socket);
+      });
+    }
+    return true;
+  }
+
+  override reuseSocket(socket: Duplex, request: http.ClientRequest): void {
+    clearTimeout(this.#idle.get(socket));
+    this.#idle.delete(socket);
+    super.reuseSocket(socket, request);
+  }
+
+  /**
+   * docker-modem logs every request's options through util.inspect (showHidden, unlimited depth),
+   * evaluated even when its debug log is off; the agent, with its pools of channels and waiting
+   * requests, would make that cost grow with every request in flight.
+   */
+  [inspect.custom](): string {
+    return 'DialStdioAgent';
+  }
+
+  override destroy(): void {
+    for (const timer of this.#idle.values()) clearTimeout(timer);
+    this.#idle.clear();
+    this.#streams?.destroy();
+    super.destroy();
+  }
 }
 
 /** One SSH connection and the channels it carries. */
@@ -95,15 +267,11 @@ export class SshTransport {
   constructor(endpoint: SshEndpoint, options: SshTransportOptions = {}) {
     this.#endpoint = endpoint;
     this.#options = options;
-    const agent = new http.Agent({ keepAlive: false });
-    agent.createConnection = (_options, callback) => {
-      this.openChannel().then(
-        (channel) => callback?.(null, channel),
-        (error: Error) => callback?.(error, undefined as unknown as Duplex),
-      );
-      return undefined;
-    };
-    this.agent = agent;
+    this.agent = new DialStdioAgent(() => this.openChannel(), {
+      requestChannels: options.requestChannels ?? DEFAULT_REQUEST_CHANNELS,
+      idleChannels: options.idleChannels ?? DEFAULT_IDLE_CHANNELS,
+      idleMs: options.idleChannelMs ?? DEFAULT_IDLE_CHANNEL_MS,
+    });
   }
 
   /** The host key fingerprint (`SHA256:…`) the last connection was offered; undefined before one. */
@@ -168,6 +336,9 @@ export class SshTransport {
       ready: new Promise<void>((resolve, reject) => {
         client.once('ready', () => {
           settled = true;
+          // Many small request-answer exchanges share the connection: Nagle's algorithm would hold
+          // each request back until the last packet is acknowledged (tens of ms per request).
+          client.setNoDelay(true);
           resolve();
         });
         client.on('error', (error: Error & { level?: string }) => {
@@ -244,6 +415,8 @@ export class SshTransport {
         }
         let released = false;
         channel.once('close', () => {
+          // The agent drops a closed socket from its pool of free ones only when it is not writable.
+          if (channel.writable) channel.end();
           if (released) return;
           released = true;
           link.channels -= 1;

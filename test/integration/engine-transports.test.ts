@@ -13,7 +13,7 @@ import { EngineUnavailableError } from '../../src/shared/errors.js';
 import { TEST_LABEL } from '../harness/docker.js';
 import { TEST_IMAGE } from '../harness/engine.js';
 import { startSshEngine, startTlsEngine, type SshEngine, type TlsEngine } from '../harness/remote-engines.js';
-import { makeSshKey, startSshd, type Sshd } from '../support/sshd.js';
+import { freePort, makeSshKey, startSshd, type Sshd } from '../support/sshd.js';
 import { recordingLogger } from '../support/log.js';
 import { waitFor } from '../support/wait.js';
 
@@ -250,14 +250,14 @@ describe('ssh:// with docker system dial-stdio', () => {
       );
       await connected;
       for (let round = 0; round < 10; round += 1) {
-        const answers = await Promise.all([
-          engine.ping(10_000),
-          engine.inspect(id),
-          engine.listAll(),
-          engine.info(),
-        ]);
+        const answers = await Promise.all([engine.ping(10_000), engine.inspect(id), engine.info()]);
         expect(answers[0]).toBe(true);
+        expect((await engine.listAll()).map((container) => container.id)).toContain(id);
       }
+      // A burst waits for a few channels instead of opening one per request (which, past sshd's
+      // MaxSessions of 10, would also take more SSH connections).
+      const burst = await Promise.all(Array.from({ length: 50 }, () => engine.inspect(id)));
+      expect(new Set(burst.map((container) => container.id))).toEqual(new Set([id]));
       await waitFor(async () => (await collector.sample()) ?? false, 20_000);
       expect(logins(ssh!.sshd) - before).toBe(1);
     } finally {
@@ -324,6 +324,22 @@ describe('ssh:// with docker system dial-stdio', () => {
       await setup.remove(sleeper, { force: true, removeVolumes: true }).catch(() => undefined);
     }
   }, 90_000);
+
+  it('fails every request of a burst, none left waiting, when nothing listens for SSH', async () => {
+    const engine = gateway(sshConnection(ssh!, { port: await freePort() }));
+    const failures = await Promise.all(
+      Array.from({ length: 12 }, () =>
+        engine.inspect(id).then(
+          () => undefined,
+          (error: unknown) => error,
+        ),
+      ),
+    );
+    for (const failure of failures) {
+      expect(failure).toBeInstanceOf(EngineUnavailableError);
+      expect(failure).toMatchObject({ reason: 'REFUSED' });
+    }
+  });
 
   it('refuses a host key other than the one it was told, as ENGINE_UNAVAILABLE naming both', async () => {
     const expected = `SHA256:${'A'.repeat(43)}`;
