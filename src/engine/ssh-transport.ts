@@ -245,10 +245,10 @@ interface Link {
  *
  * docker-modem's own ssh agent opens a new SSH connection (TCP, key exchange, authentication:
  * several round trips and a sshd process on the remote) for every request and ends it after. Here
- * one connection is kept and each request is a channel on it, which costs one round trip; a
- * followed log, the event stream and a stats stream are channels too. Only when the connection
- * already carries as many channels as the server allows (OpenSSH's MaxSessions, 10 by default) does
- * another connection open, and it closes again once its last channel does.
+ * one connection is kept and each HTTP connection is a channel on it (kept between requests, see
+ * DialStdioAgent); a followed log, the event stream and a stats stream are channels too. Only when
+ * the connection already carries as many channels as the server allows (OpenSSH's MaxSessions, 10
+ * by default) does another connection open, and it closes again once its last channel does.
  *
  * A dropped connection is not re-dialled at once: the next request opens a new one. Requests in
  * flight on it fail as they would on a dropped socket (ECONNRESET, "socket hang up").
@@ -261,8 +261,6 @@ export class SshTransport {
   readonly #links: Link[] = [];
   #hostKeySha256: string | undefined;
   #closed = false;
-  /** SSH connections opened so far, for tests and for whoever counts reconnects. */
-  #opened = 0;
 
   constructor(endpoint: SshEndpoint, options: SshTransportOptions = {}) {
     this.#endpoint = endpoint;
@@ -282,11 +280,6 @@ export class SshTransport {
   /** SSH connections open now. */
   get connections(): number {
     return this.#links.filter((link) => link.alive).length;
-  }
-
-  /** SSH connections opened since the transport was made. */
-  get connectionsOpened(): number {
-    return this.#opened;
   }
 
   /** A `docker system dial-stdio` channel: one HTTP connection's worth of the engine's API. */
@@ -360,7 +353,6 @@ export class SshTransport {
     // Nobody may be waiting on `ready` when it fails (the request that opened it gave up).
     link.ready.catch(() => undefined);
     this.#links.push(link);
-    this.#opened += 1;
     try {
       client.connect({
         host,
