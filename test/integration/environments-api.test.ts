@@ -1,12 +1,6 @@
-import { execute } from 'graphql';
 import type { Client } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { schema } from '../../src/api/graphql/index.js';
-import type { Principal } from '../../src/platform/auth/principal.js';
-import type {
-  ContainerEventsSubscription as ContainerEventsMessage,
-  ListContainersQuery,
-} from '../gql/graphql.js';
+import type { ContainerEventsSubscription as ContainerEventsMessage } from '../gql/graphql.js';
 import { TEST_LABEL, cleanupLabelled, parseDockerHost, testDocker } from '../harness/docker.js';
 import {
   ensureTestImage,
@@ -16,7 +10,7 @@ import {
   stopEngine,
   type StartedEngine,
 } from '../harness/engine.js';
-import { startBerth, uniqueName, type RunningBerth } from '../support/berth.js';
+import { startBerth, uniqueName, type BerthClient, type RunningBerth } from '../support/berth.js';
 import {
   ContainerEventsSubscription,
   ContainerLogs,
@@ -30,7 +24,7 @@ import {
   StartContainer,
   StopContainer,
 } from '../support/operations/index.js';
-import { subscribe, wsClient, type Subscription } from '../support/subscriptions.js';
+import { subscribe, type Subscription } from '../support/subscriptions.js';
 import { waitFor } from '../support/wait.js';
 
 /**
@@ -45,13 +39,15 @@ const SECOND = uniqueName('second').toLowerCase();
 
 let second: StartedEngine;
 let berth: RunningBerth;
+/** berth runs with authentication on (so a limited token is a real one): everything else is this admin. */
+let admin: BerthClient;
 let client: Client;
 let secondImage: string;
 
 const labelled = { label: `${TEST_LABEL}=${LABEL}` };
 
 async function create(environment: string, name: string, extra: Record<string, unknown> = {}) {
-  const { createContainer } = await berth.query(CreateContainer, {
+  const { createContainer } = await admin.query(CreateContainer, {
     environment,
     input: {
       name,
@@ -69,7 +65,8 @@ async function create(environment: string, name: string, extra: Record<string, u
 beforeAll(async () => {
   second = await startEngine({ isolatedBridge: true, extraArgs: ['--shutdown-timeout=2'] });
   secondImage = await ensureTestImage(second.dockerHost);
-  berth = await startBerth({}, { label: LABEL });
+  berth = await startBerth({ BERTH_AUTH: 'on' }, { label: LABEL });
+  admin = berth.asRole('admin', uniqueName('envs-admin'));
   const address = parseDockerHost(second.dockerHost);
   if (address.kind !== 'unix') throw new Error(`expected a socket, got ${second.dockerHost}`);
   const { environments } = berth.app.context;
@@ -80,7 +77,7 @@ beforeAll(async () => {
     source: 'API',
   });
   await added.index.whenSynced();
-  client = wsClient(berth.url);
+  client = admin.ws();
 }, 120_000);
 
 afterAll(async () => {
@@ -103,13 +100,13 @@ describe('environments in the API', () => {
     expect(created.environment).toBe(SECOND);
     expect(created.status).toBe('CREATED');
     // Not on the local engine: the same id is unknown there.
-    expect((await berth.query(GetContainer, { id: created.id })).container).toBeNull();
+    expect((await admin.query(GetContainer, { id: created.id })).container).toBeNull();
 
-    const { startContainer } = await berth.query(StartContainer, { id: created.id, environment: SECOND });
+    const { startContainer } = await admin.query(StartContainer, { id: created.id, environment: SECOND });
     expect(startContainer).toMatchObject({ __typename: 'StartContainerSuccess' });
 
     const logs = await waitFor(async () => {
-      const { container } = await berth.query(ContainerLogs, { id: created.id, environment: SECOND });
+      const { container } = await admin.query(ContainerLogs, { id: created.id, environment: SECOND });
       const text = container?.logs.map((line) => line.text).join('\n') ?? '';
       expect(text).toContain('hello from');
       return text;
@@ -120,12 +117,12 @@ describe('environments in the API', () => {
     expect((await stats.next(20_000)).containerStats.containerId).toBe(created.id);
     stats.unsubscribe();
 
-    const { stopContainer } = await berth.query(StopContainer, { id: created.id, environment: SECOND });
+    const { stopContainer } = await admin.query(StopContainer, { id: created.id, environment: SECOND });
     expect(stopContainer).toMatchObject({
       __typename: 'StopContainerSuccess',
       container: { status: 'EXITED' },
     });
-    const { removeContainer } = await berth.query(RemoveContainer, { id: created.id, environment: SECOND });
+    const { removeContainer } = await admin.query(RemoveContainer, { id: created.id, environment: SECOND });
     expect(removeContainer).toMatchObject({ __typename: 'RemoveContainerSuccess' });
 
     const seen: string[] = [];
@@ -142,15 +139,15 @@ describe('environments in the API', () => {
     localId = (await create('local', uniqueName('here'))).id;
     secondId = (await create(SECOND, uniqueName('there'), { restartPolicy: { name: 'ALWAYS' } })).id;
 
-    const { containers: localOnly } = await berth.query(ListContainers, { filter: labelled });
+    const { containers: localOnly } = await admin.query(ListContainers, { filter: labelled });
     expect(localOnly.map((c) => c.id)).toEqual([localId]);
-    const { containers: secondOnly } = await berth.query(ListContainers, {
+    const { containers: secondOnly } = await admin.query(ListContainers, {
       filter: labelled,
       environment: SECOND,
     });
     expect(secondOnly.map((c) => [c.id, c.environment])).toEqual([[secondId, SECOND]]);
 
-    const all = await berth.graphql(ListContainers, { filter: labelled, allEnvironments: true });
+    const all = await admin.graphql(ListContainers, { filter: labelled, allEnvironments: true });
     expect(all.errors).toBeUndefined();
     expect(all.data?.containers.map((c) => [c.id, c.environment])).toEqual([
       [localId, 'local'],
@@ -169,44 +166,33 @@ describe('environments in the API', () => {
   });
 
   it('refuses an unknown environment with ENVIRONMENT_NOT_FOUND, in queries and in payloads', async () => {
-    const query = await berth.graphql(ListContainers, { environment: 'nowhere' });
+    const query = await admin.graphql(ListContainers, { environment: 'nowhere' });
     expect(query.errors?.[0]?.extensions?.['code']).toBe('ENVIRONMENT_NOT_FOUND');
-    const { startContainer } = await berth.query(StartContainer, { id: localId, environment: 'nowhere' });
+    const { startContainer } = await admin.query(StartContainer, { id: localId, environment: 'nowhere' });
     expect(startContainer).toMatchObject({
       __typename: 'EnvironmentNotFoundError',
       code: 'ENVIRONMENT_NOT_FOUND',
     });
   });
 
-  it('refuses a principal limited to another environment (FORBIDDEN) and spans only what it may use', async () => {
-    const limited: Principal = { tokenId: 'limited', name: 'limited', role: 'admin', environments: [SECOND] };
-    const contextValue = { ...berth.app.context, principal: limited };
-    const local = await execute({
-      schema,
-      document: ListContainers,
-      contextValue,
-      variableValues: { filter: labelled },
+  it('refuses a token limited to another environment (FORBIDDEN) and spans only what it may use', async () => {
+    const { token } = berth.app.tokens.create({
+      name: uniqueName('limited'),
+      role: 'operator',
+      environments: [SECOND],
     });
-    expect(local.errors?.map((e) => (e.originalError as { code?: string } | undefined)?.code)).toEqual([
-      'FORBIDDEN',
-    ]);
-    const start = await execute({
-      schema,
-      document: StartContainer,
-      contextValue,
-      variableValues: { id: localId },
-    });
-    expect(start.errors?.map((e) => (e.originalError as { code?: string } | undefined)?.code)).toEqual([
-      'FORBIDDEN',
-    ]);
-    const spanning = await execute({
-      schema,
-      document: ListContainers,
-      contextValue,
-      variableValues: { filter: labelled, allEnvironments: true },
-    });
-    expect(spanning.errors).toBeUndefined();
-    expect((spanning.data as ListContainersQuery | null)?.containers.map((c) => c.id)).toEqual([secondId]);
+    const limited = berth.as(token);
+    const local = await limited.graphql(ListContainers, { filter: labelled });
+    expect(local.errors?.map((e) => e.extensions?.['code'])).toEqual(['FORBIDDEN']);
+    const start = await limited.graphql(StartContainer, { id: localId });
+    expect(start.errors?.map((e) => e.extensions?.['code'])).toEqual(['FORBIDDEN']);
+    const events = subscribe(limited.ws(), ContainerEventsSubscription, {});
+    await expect(events.completed).rejects.toThrow(/FORBIDDEN/);
+
+    const spanning = await limited.query(ListContainers, { filter: labelled, allEnvironments: true });
+    expect(spanning.containers.map((c) => c.id)).toEqual([secondId]);
+    const there = await limited.query(ListContainers, { filter: labelled, environment: SECOND });
+    expect(there.containers.map((c) => c.id)).toEqual([secondId]);
   });
 
   it('answers for the others while the second engine is down, and its events resume after it returns', async () => {
@@ -219,16 +205,16 @@ describe('environments in the API', () => {
       filter: { containerId: secondId, types: ['START'] },
     });
     // A cursor from before the halt: resuming from it must replay what the second engine did since.
-    const { restartContainer } = await berth.query(RestartContainer, { id: localId });
+    const { restartContainer } = await admin.query(RestartContainer, { id: localId });
     expect(restartContainer.__typename).toBe('RestartContainerSuccess');
     const before = await nextFrom(spanning, (e) => e.containerId === localId && e.type === 'START');
 
     await haltEngine(second);
     // The local engine answers as before, and the spanning list answers with it, naming the lost one.
-    const { containers: local } = await berth.query(ListContainers, { filter: labelled });
+    const { containers: local } = await admin.query(ListContainers, { filter: labelled });
     expect(local.map((c) => c.id)).toEqual([localId]);
     const partial = await waitFor(async () => {
-      const answer = await berth.graphql(ListContainers, { filter: labelled, allEnvironments: true });
+      const answer = await admin.graphql(ListContainers, { filter: labelled, allEnvironments: true });
       expect(answer.errors).toHaveLength(1);
       return answer;
     }, 20_000);
@@ -256,7 +242,7 @@ describe('environments in the API', () => {
     resumed.unsubscribe();
 
     const all = await waitFor(async () => {
-      const answer = await berth.graphql(ListContainers, { filter: labelled, allEnvironments: true });
+      const answer = await admin.graphql(ListContainers, { filter: labelled, allEnvironments: true });
       expect(answer.errors).toBeUndefined();
       return answer;
     }, 30_000);
