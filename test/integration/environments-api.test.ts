@@ -161,6 +161,7 @@ describe('environments in the API', () => {
     await waitFor(async () => {
       const { containersStats } = await stats.next(10_000);
       expect(containersStats.samples.map((s) => s.containerId).sort()).toEqual([localId, secondId].sort());
+      expect(containersStats.leftOut).toEqual([]);
     }, 30_000);
     stats.unsubscribe();
   });
@@ -209,7 +210,15 @@ describe('environments in the API', () => {
     expect(restartContainer.__typename).toBe('RestartContainerSuccess');
     const before = await nextFrom(spanning, (e) => e.containerId === localId && e.type === 'START');
 
+    const stats = subscribe(client, ContainersStatsSubscription, { filter: labelled, allEnvironments: true });
     await haltEngine(second);
+    // Batches go on without the lost engine, saying it is left out, with the local container's samples.
+    await waitFor(async () => {
+      const { containersStats } = await stats.next(10_000);
+      expect(containersStats.leftOut).toEqual([SECOND]);
+      expect(containersStats.samples.map((s) => s.containerId)).toEqual([localId]);
+    }, 20_000);
+    stats.unsubscribe();
     // The local engine answers as before, and the spanning list answers with it, naming the lost one.
     const { containers: local } = await admin.query(ListContainers, { filter: labelled });
     expect(local.map((c) => c.id)).toEqual([localId]);

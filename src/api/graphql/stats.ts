@@ -38,12 +38,20 @@ export const ContainerStatsRef = builder.objectRef<ContainerStats>('ContainerSta
 interface StatsBatch {
   at: Date;
   samples: ContainerStats[];
+  /** Spanning batches: the environments whose containers this batch lacks. */
+  leftOut?: string[];
 }
 
 const StatsBatchRef = builder.objectRef<StatsBatch>('StatsBatch').implement({
   fields: (t) => ({
     at: t.field({ type: 'DateTime', resolve: (b) => b.at }),
     samples: t.field({ type: [ContainerStatsRef], resolve: (b) => b.samples }),
+    leftOut: t.stringList({
+      description:
+        'With allEnvironments: the environments whose containers this batch lacks, because their ' +
+        'engine does not answer or has not sampled within two ticks. Empty otherwise.',
+      resolve: (b) => b.leftOut ?? [],
+    }),
   }),
 });
 
@@ -175,6 +183,9 @@ function containersStatsStream(
 
 /** One environment's part of a spanning stats stream: its leases, and the samples of its last tick. */
 interface EnvironmentShare {
+  readonly name: string;
+  /** Whether its index matches its engine now. */
+  readonly available: () => boolean;
   readonly leases: Map<string, () => void>;
   last: { at: Date; samples: ContainerStats[] } | null;
   off(): void;
@@ -194,8 +205,14 @@ function spanningStatsStream(
 ): AsyncIterableIterator<StatsBatch> {
   return new Repeater<StatsBatch>(async (push, stop) => {
     const shares = environments.map((environment): EnvironmentShare => {
-      const { stats, containers } = environment;
-      const share: EnvironmentShare = { leases: new Map(), last: null, off: () => undefined };
+      const { name, stats, containers, index } = environment;
+      const share: EnvironmentShare = {
+        name,
+        available: () => index.available,
+        leases: new Map(),
+        last: null,
+        off: () => undefined,
+      };
       const follow = () => followMatching(filter, stats, containers, share.leases);
       follow();
       const offChanges = containers.onChange(follow);
@@ -211,10 +228,14 @@ function spanningStatsStream(
     });
     const timer = setInterval(() => {
       const now = Date.now();
-      const batch = shares.flatMap((share) =>
-        share.last && now - share.last.at.getTime() <= 2 * tickMs ? share.last.samples : [],
-      );
-      if (batch.length > 0) void push({ at: new Date(now), samples: batch });
+      const fresh = (share: EnvironmentShare) =>
+        share.available() && share.last !== null && now - share.last.at.getTime() <= 2 * tickMs;
+      const batch = shares.flatMap((share) => (fresh(share) ? share.last!.samples : []));
+      // An environment with nothing to sample is not missing; one that is down always is.
+      const leftOut = shares
+        .filter((share) => !share.available() || (share.leases.size > 0 && !fresh(share)))
+        .map((share) => share.name);
+      if (batch.length > 0 || leftOut.length > 0) void push({ at: new Date(now), samples: batch, leftOut });
     }, tickMs);
     await stop;
     clearInterval(timer);

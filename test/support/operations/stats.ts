@@ -33,6 +33,7 @@ export const ContainersStatsSubscription = graphql(`
   ) {
     containersStats(filter: $filter, environment: $environment, allEnvironments: $allEnvironments) {
       at
+      leftOut
       samples {
         ...StatsFields
       }
