@@ -15,12 +15,14 @@ import {
   ContainerEventsSubscription,
   ContainerLogs,
   ContainersStatsSubscription,
+  CreateContainerFromTemplate,
   ContainerStatsSubscription,
   CreateContainer,
   GetContainer,
   ListContainers,
   RemoveContainer,
   RestartContainer,
+  SaveTemplate,
   StartContainer,
   StopContainer,
 } from '../support/operations/index.js';
@@ -124,6 +126,22 @@ describe('environments in the API', () => {
     });
     const { removeContainer } = await admin.query(RemoveContainer, { id: created.id, environment: SECOND });
     expect(removeContainer).toMatchObject({ __typename: 'RemoveContainerSuccess' });
+
+    // A template is berth's own; the container made from it goes where the call says.
+    const template = uniqueName('tpl');
+    const { saveTemplate } = await admin.query(SaveTemplate, {
+      name: template,
+      spec: { image: secondImage, command: ['sleep', '300'], labels: [{ name: TEST_LABEL, value: LABEL }] },
+    });
+    expect(saveTemplate.__typename).toBe('SaveTemplateSuccess');
+    const { createContainerFromTemplate: fromTemplate } = await admin.query(CreateContainerFromTemplate, {
+      name: template,
+      environment: SECOND,
+    });
+    if (fromTemplate.__typename !== 'CreateContainerFromTemplateSuccess')
+      throw new Error(JSON.stringify(fromTemplate));
+    expect(fromTemplate.container.environment).toBe(SECOND);
+    await admin.query(RemoveContainer, { id: fromTemplate.container.id, environment: SECOND, force: true });
 
     const seen: string[] = [];
     while (!seen.includes('DESTROY')) {

@@ -1,5 +1,6 @@
 import {
   EngineRefusedError,
+  EnvironmentNotFoundError,
   EngineUnavailableError,
   ImageNotFoundError,
   InvalidInputError,
@@ -13,6 +14,7 @@ import {
 } from '../../shared/errors.js';
 import type { ImportItem, Template } from '../../domain/templates/service.js';
 import { builder } from './builder.js';
+import { ENVIRONMENT_ARG, environmentOf } from './environment-scope.js';
 import { CREDENTIAL_ERRORS } from './registry.js';
 import {
   ContainerRef,
@@ -161,6 +163,7 @@ builder.mutationFields((t) => ({
     args: {
       name: t.arg.string({ required: true }),
       overrides: t.arg({ type: ContainerOverridesInput }),
+      environment: t.arg.string(ENVIRONMENT_ARG),
     },
     errors: {
       dataField: { name: 'container' },
@@ -177,14 +180,20 @@ builder.mutationFields((t) => ({
         QuotaExceededError,
         EngineUnavailableError,
         EngineRefusedError,
+        EnvironmentNotFoundError,
       ],
     },
-    resolve: (_, { name, overrides }, { templates, principal }) =>
-      templates.createContainer(name, overrides, {
-        tokenId: principal?.tokenId ?? null,
-        tokenName: principal?.name ?? null,
-        action: 'createContainerFromTemplate',
-      }),
+    resolve: (_, { name, overrides, environment }, context) =>
+      context.templates.createContainer(
+        name,
+        overrides,
+        {
+          tokenId: context.principal?.tokenId ?? null,
+          tokenName: context.principal?.name ?? null,
+          action: 'createContainerFromTemplate',
+        },
+        environmentOf(context, environment).containers,
+      ),
   }),
   importTemplates: t.field({
     type: ImportResultRef,

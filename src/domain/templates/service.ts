@@ -145,14 +145,20 @@ export class TemplateService {
 
   /**
    * Merges `overrides` into the template's spec (see `applyOverrides` for the rules), validates
-   * the result as createContainer validates its input, and creates the container.
+   * the result as createContainer validates its input, and creates the container: on `on`, an
+   * environment's container service, or the local one berth was built with.
    */
-  async createContainer(name: string, overrides: unknown, actor?: CreateActor): Promise<Container> {
+  async createContainer(
+    name: string,
+    overrides: unknown,
+    actor?: CreateActor,
+    on: Pick<ContainerService, 'create'> = this.containers,
+  ): Promise<Container> {
     const parsedOverrides = parseOverrides(overrides, ['overrides']);
     const template = this.get(name);
     const merged = applyOverrides(template.spec, parsedOverrides);
     // A template saved under older rules may fail today's: the error names the merged `spec`.
-    return this.containers.create(validateCreateSpec(merged, ['spec']), {
+    return on.create(validateCreateSpec(merged, ['spec']), {
       fieldPrefix: 'spec.',
       ...(actor && { actor }),
     });

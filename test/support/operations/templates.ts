@@ -65,8 +65,12 @@ export const DeleteTemplate = graphql(`
 `);
 
 export const CreateContainerFromTemplate = graphql(`
-  mutation CreateContainerFromTemplate($name: String!, $overrides: ContainerOverridesInput) {
-    createContainerFromTemplate(name: $name, overrides: $overrides) {
+  mutation CreateContainerFromTemplate(
+    $name: String!
+    $overrides: ContainerOverridesInput
+    $environment: String! = "local"
+  ) {
+    createContainerFromTemplate(name: $name, overrides: $overrides, environment: $environment) {
       __typename
       ... on CreateContainerFromTemplateSuccess {
         container {
