@@ -229,7 +229,17 @@ describe('environments in the API', () => {
     const before = await nextFrom(spanning, (e) => e.containerId === localId && e.type === 'START');
 
     const stats = subscribe(client, ContainersStatsSubscription, { filter: labelled, allEnvironments: true });
+    const secondStats = subscribe(client, ContainersStatsSubscription, {
+      filter: labelled,
+      environment: SECOND,
+    });
+    await secondStats.next(20_000);
     await haltEngine(second);
+    // The second environment's own stream says its engine is gone.
+    await waitFor(async () => {
+      const { containersStats } = await secondStats.next(10_000);
+      expect(containersStats).toMatchObject({ samples: [], leftOut: [SECOND] });
+    }, 20_000);
     // Batches go on without the lost engine, saying it is left out, with the local container's samples.
     await waitFor(async () => {
       const { containersStats } = await stats.next(10_000);
@@ -254,6 +264,12 @@ describe('environments in the API', () => {
     second = await restartEngine(second);
     // The container with restart policy ALWAYS comes back: both streams see it start again.
     expect((await own.next(30_000)).containerEvents).toMatchObject({ type: 'START', containerId: secondId });
+    // And samples again, on the same subscription.
+    await waitFor(async () => {
+      const { containersStats } = await secondStats.next(10_000);
+      expect(containersStats.samples.map((sample) => sample.containerId)).toEqual([secondId]);
+    }, 30_000);
+    secondStats.unsubscribe();
     await nextFrom(spanning, (e) => e.containerId === secondId && e.type === 'START', 30_000);
     spanning.unsubscribe();
     own.unsubscribe();

@@ -48,8 +48,9 @@ const StatsBatchRef = builder.objectRef<StatsBatch>('StatsBatch').implement({
     samples: t.field({ type: [ContainerStatsRef], resolve: (b) => b.samples }),
     leftOut: t.stringList({
       description:
-        'With allEnvironments: the environments whose containers this batch lacks, because their ' +
-        'engine does not answer or has not sampled within two ticks. Empty otherwise.',
+        'The environments whose containers this batch lacks because their engine does not answer ' +
+        '(or, with allEnvironments, has not sampled within two ticks). One environment’s stream sends ' +
+        'one empty batch naming it when its engine stops answering, and samples again once it is back.',
       resolve: (b) => b.leftOut ?? [],
     }),
   }),
@@ -162,10 +163,12 @@ function followMatching(
  */
 function containersStatsStream(
   filter: ContainerFilter,
-  stats: StatsHub,
-  containers: ContainerService,
+  { name, stats, containers, index }: EnvironmentServices,
 ): AsyncIterableIterator<StatsBatch> {
   return new Repeater<StatsBatch>(async (push, stop) => {
+    // The engine stopped answering: one batch says so; samples come again once it is back.
+    const onUnavailable = () => void push({ at: new Date(), samples: [], leftOut: [name] });
+    index.on('unavailable', onUnavailable);
     const leases = new Map<string, () => void>();
     const follow = () => followMatching(filter, stats, containers, leases);
     follow();
@@ -175,6 +178,7 @@ function containersStatsStream(
       if (batch.length > 0) void push({ at, samples: batch });
     });
     await stop;
+    index.off('unavailable', onUnavailable);
     offTick();
     offChanges();
     for (const release of leases.values()) release();
@@ -281,9 +285,9 @@ builder.subscriptionFields((t) => ({
         const all = context.environments.list(context.principal);
         return spanningStatsStream(parsed, all, context.environments.local.stats.tickMs);
       }
-      const { containers, stats } = environmentOf(context, environment);
-      containers.list(parsed); // fails now, typed, when the engine is away
-      return containersStatsStream(parsed, stats, containers);
+      const services = environmentOf(context, environment);
+      services.containers.list(parsed); // fails now, typed, when the engine is away
+      return containersStatsStream(parsed, services);
     },
     resolve: (batch) => batch,
   }),
