@@ -163,7 +163,11 @@ export function buildApp(config: Config, options: BuildAppOptions = {}): App {
   );
   const environments = new Environments(
     local.runtime,
-    (definition) => buildEnvironment(definition, shared).runtime,
+    (definition) =>
+      buildEnvironment(definition, {
+        ...shared,
+        onHostKey: (sha256) => environmentService.recordHostKey(definition.name, sha256),
+      }).runtime,
   );
   const environmentService = new EnvironmentService(environments, new EnvironmentStore(database), secretBox, {
     declared: config.environments,
@@ -339,6 +343,8 @@ interface EnvironmentShared {
   readonly policy: PolicyStore;
   /** Told of every engine call (the local engine's feed berth's metrics). */
   readonly onCall?: (call: EngineCall) => void;
+  /** An ssh environment without a fingerprint: told the host key its first connection trusted. */
+  readonly onHostKey?: (sha256: string) => void;
 }
 
 /**
@@ -348,10 +354,13 @@ interface EnvironmentShared {
  */
 function buildEnvironment(
   definition: EnvironmentDefinition,
-  { config, log, audit, registries, policy, onCall }: EnvironmentShared,
+  { config, log, audit, registries, policy, onCall, onHostKey }: EnvironmentShared,
 ): { runtime: EnvironmentRuntime; engine: DockerEngine } {
   const isLocal = definition.name === LOCAL_ENVIRONMENT;
-  const engine = new DockerEngine(definition.connection, onCall ? { onCall } : {});
+  const engine = new DockerEngine(definition.connection, {
+    ...(onCall && { onCall }),
+    ...(onHostKey && { onHostKey }),
+  });
   const engineEvents = engine.eventStream(log);
   const index = new ContainerIndex(engine, engineEvents, log, definition.name);
   // Says once, at the first failed try, why the engine cannot be reached and how to fix it.

@@ -29,7 +29,7 @@ export type { EngineCall } from './calls.js';
 export interface DockerEngineOptions {
   /** Told of every engine call, after it settles (see EngineCalls). */
   onCall?: (call: EngineCall) => void;
-  /** An `ssh://` engine: told the server's host key fingerprint (`SHA256:…`) each time one is seen. */
+  /** An `ssh://` engine without a fingerprint to check: told the first one seen (`SHA256:…`), which later connections must offer. */
   onHostKey?: (sha256: string) => void;
 }
 

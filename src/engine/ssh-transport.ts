@@ -79,7 +79,7 @@ function isBrief(options: http.ClientRequestArgs): boolean {
 }
 
 export interface SshTransportOptions {
-  /** Told the server's host key fingerprint whenever a connection sees one (trust on first use). */
+  /** Told the server's host key fingerprint when, with none to check, the first one seen is trusted (trust on first use). */
   onHostKey?: (sha256: string) => void;
   /** How many exec channels one SSH connection carries before another connection is opened. */
   channelsPerConnection?: number;
@@ -260,6 +260,11 @@ export class SshTransport {
   readonly #options: SshTransportOptions;
   readonly #links: Link[] = [];
   #hostKeySha256: string | undefined;
+  /**
+   * Without a fingerprint to check, the first key seen is trusted and every later connection must
+   * offer the same one: a reconnect is where a man in the middle would step in.
+   */
+  #pinned: string | undefined;
   #closed = false;
 
   constructor(endpoint: SshEndpoint, options: SshTransportOptions = {}) {
@@ -317,7 +322,8 @@ export class SshTransport {
   }
 
   #connect(): Link {
-    const { host, port, username, privateKey, passphrase, hostKeySha256: expected } = this.#endpoint;
+    const { host, port, username, privateKey, passphrase } = this.#endpoint;
+    const expected = this.#endpoint.hostKeySha256 ?? this.#pinned;
     const client = new Client();
     let refusedKey: string | undefined;
     let settled = false;
@@ -371,7 +377,10 @@ export class SshTransport {
             refusedKey = seen;
             return false;
           }
-          this.#options.onHostKey?.(seen);
+          if (expected === undefined) {
+            this.#pinned = seen;
+            this.#options.onHostKey?.(seen);
+          }
           return true;
         },
       });
@@ -450,7 +459,8 @@ export class SshTransport {
   }
 
   #translate(error: Error & { level?: string; code?: string }, refusedKey: string | undefined): Error {
-    const { host, port, username, hostKeySha256 } = this.#endpoint;
+    const { host, port, username } = this.#endpoint;
+    const hostKeySha256 = this.#endpoint.hostKeySha256 ?? this.#pinned;
     if (refusedKey !== undefined) {
       return this.#error(
         'ESSHHOSTKEY',

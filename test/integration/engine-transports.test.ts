@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { createConnection, createServer, type Socket } from 'node:net';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -359,6 +360,50 @@ describe('ssh:// with docker system dial-stdio', () => {
     expect(await engine.ping(10_000)).toBe(true);
     expect(seen).toEqual([ssh!.hostKeySha256]);
     expect(engine.sshHostKeySha256).toBe(ssh!.hostKeySha256);
+  });
+
+  it('keeps the first host key it took: a reconnect that meets another server is refused', async () => {
+    // A TCP relay the test can point at another sshd, as a host taken over between two connections.
+    const impostor = await startSshd({
+      authorizedKeys: [ssh!.publicKey],
+      config: [`SetEnv DOCKER_HOST=${ssh!.dockerHost}`],
+    });
+    let targetPort = ssh!.port;
+    const open = new Set<Socket>();
+    const relay = createServer((client) => {
+      const upstream = createConnection({ host: '127.0.0.1', port: targetPort });
+      open.add(client).add(upstream);
+      const close = () => (client.destroy(), upstream.destroy(), open.delete(client), open.delete(upstream));
+      client.pipe(upstream).pipe(client);
+      client.on('error', close).on('close', close);
+      upstream.on('error', close).on('close', close);
+    });
+    await new Promise<void>((resolve) => relay.listen(0, '127.0.0.1', resolve));
+    try {
+      const port = (relay.address() as { port: number }).port;
+      const seen: string[] = [];
+      const { hostKeySha256: _omitted, ...connection } = sshConnection(ssh!, { port });
+      const engine = gateway(connection, { onHostKey: (sha256) => seen.push(sha256) });
+      expect(await engine.ping(10_000)).toBe(true);
+      expect(seen).toEqual([ssh!.hostKeySha256]);
+
+      targetPort = impostor.port;
+      for (const socket of open) socket.destroy();
+      // A request already on the cut connection fails as a hang-up; the next one dials again.
+      let failure: unknown;
+      await waitFor(async () => {
+        failure = await engine.info().catch((error: unknown) => error);
+        return failure instanceof Error && /host key/.test(failure.message);
+      }, 10_000);
+      expect(failure).toBeInstanceOf(EngineUnavailableError);
+      expect((failure as Error).message).toContain(impostor.hostKeySha256);
+      expect((failure as Error).message).toContain(ssh!.hostKeySha256);
+      expect(seen).toEqual([ssh!.hostKeySha256]);
+    } finally {
+      for (const socket of open) socket.destroy();
+      await new Promise((resolve) => relay.close(resolve));
+      await impostor.stop();
+    }
   });
 
   it('is refused with a key the server does not take, naming the user and not the key', async () => {

@@ -204,6 +204,22 @@ describe('environments', () => {
     }, 30_000);
   }, 60_000);
 
+  it('adds an ssh:// engine without a host key, and keeps the first one it met', async () => {
+    const { addEnvironment } = await admin.query(AddEnvironment, {
+      name: 'ssh-first-key',
+      endpoint: sshEngine.endpoint,
+      ssh: { privateKey: sshEngine.privateKey.toString() },
+    });
+    expect(addEnvironment).toMatchObject({ __typename: 'AddEnvironmentSuccess' });
+    await waitFor(async () => {
+      const found = await environment('ssh-first-key');
+      expect(found.status).toBe('UP');
+      expect(found.hostKeySha256).toBe(sshEngine.hostKeySha256);
+    }, 30_000);
+    const { removeEnvironment } = await admin.query(RemoveEnvironment, { name: 'ssh-first-key' });
+    expect(removeEnvironment).toMatchObject({ __typename: 'RemoveEnvironmentSuccess' });
+  }, 60_000);
+
   it('keeps no key or certificate in the clear in the database file', async () => {
     const files = await Promise.all(
       ['berth.db', 'berth.db-wal'].map((file) => readFile(join(dataDir, file)).catch(() => Buffer.alloc(0))),

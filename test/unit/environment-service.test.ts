@@ -10,6 +10,7 @@ import type { DockerContext } from '../../src/platform/docker-contexts.js';
 import { SecretBox } from '../../src/platform/secrets/secret-box.js';
 import { BerthDatabase } from '../../src/platform/store/database.js';
 import { makeCertificates, type TestCertificates } from '../support/certificates.js';
+import { makeSshKey } from '../support/sshd.js';
 
 /**
  * The rules of adding, storing and removing environments, with runtimes that never reach an engine
@@ -117,6 +118,26 @@ describe('EnvironmentService', () => {
     await expect(environments.remove('filed')).rejects.toMatchObject({ code: 'ENVIRONMENT_PROTECTED' });
     await expect(environments.remove('local')).rejects.toMatchObject({ code: 'ENVIRONMENT_PROTECTED' });
     await expect(environments.remove('nowhere')).rejects.toMatchObject({ code: 'ENVIRONMENT_NOT_FOUND' });
+  });
+
+  it('keeps the host key an ssh environment added without one first trusted, across a restart', async () => {
+    const box = SecretBox.fromSetting('environment-service-test-key-of-32-characters');
+    const first = service({ box });
+    await first.load();
+    const privateKey = (await makeSshKey(join(dir, 'id_ed25519'), 'environment-service-test')).privateKey;
+    await first.add({ name: 'edge', endpoint: 'ssh://deploy@127.0.0.1:2222', ssh: { privateKey } });
+    expect(first.list()).toMatchObject([
+      { name: 'local', hostKeySha256: null },
+      { name: 'edge', hostKeySha256: null },
+    ]);
+
+    first.recordHostKey('edge', 'SHA256:first');
+    first.recordHostKey('edge', 'SHA256:second');
+    expect(first.list()[1]).toMatchObject({ name: 'edge', hostKeySha256: 'SHA256:first' });
+
+    const restarted = service({ box });
+    await restarted.load();
+    expect(restarted.list()[1]).toMatchObject({ name: 'edge', hostKeySha256: 'SHA256:first' });
   });
 
   it('imports contexts; without a secret key a tcp one refuses the import whole', async () => {

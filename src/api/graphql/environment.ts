@@ -75,6 +75,11 @@ export const EnvironmentRef = builder.objectRef<EnvironmentView>('Environment').
         'The engine’s version, as it said when berth last connected; null before it ever answered.',
       resolve: (environment) => environment.state.engineVersion,
     }),
+    hostKeySha256: t.exposeString('hostKeySha256', {
+      nullable: true,
+      description:
+        'An ssh environment’s host key fingerprint (`SHA256:…`): the one it was added with, or, added without one, the first key its engine offered, which every later connection must offer too. Null for other kinds, and before a first connection.',
+    }),
     swarmRole: t.string({
       nullable: true,
       description:

@@ -30,6 +30,8 @@ export interface EnvironmentView {
   kind: 'SOCKET' | 'TCP' | 'SSH';
   source: EnvironmentSource;
   state: EngineState;
+  /** An ssh environment's host key fingerprint: the one it was given, or the first one it trusted. */
+  hostKeySha256: string | null;
 }
 
 /** What addEnvironment takes: PEM text for TLS, a private key (and what opens it) for SSH. */
@@ -75,6 +77,8 @@ const purposeOf = (name: string) => `environment:${name}`;
  */
 export class EnvironmentService {
   readonly #sources = new Map<string, EnvironmentSource>();
+  /** Host keys ssh environments without a fingerprint trusted at their first connection, by name. */
+  readonly #trustedHostKeys = new Map<string, string>();
   /** Stored environments that could not be loaded (their material does not open): listed DOWN, removable. */
   readonly #unloadable = new Map<string, { stored: StoredEnvironment; reason: string }>();
 
@@ -203,8 +207,21 @@ export class EnvironmentService {
     const view = this.#view(this.environments.definitions().find((definition) => definition.name === name)!);
     this.store.delete(name);
     this.#sources.delete(name);
+    this.#trustedHostKeys.delete(name);
     await this.environments.remove(name);
     return view;
+  }
+
+  /**
+   * An ssh environment added without a host key fingerprint trusts the first key its connection
+   * meets; kept here, so that after a restart a different server is refused as it is until then.
+   */
+  recordHostKey(name: string, sha256: string): void {
+    if (this.#trustedHostKeys.has(name)) return;
+    this.#trustedHostKeys.set(name, sha256);
+    if (this.store.pinHostKey(name, sha256)) {
+      this.options.log.info(`environment "${name}": trusting the SSH host key ${sha256} from now on`);
+    }
   }
 
   /**
@@ -313,6 +330,10 @@ export class EnvironmentService {
       kind: KINDS[definition.connection.kind],
       source: definition.source,
       state: this.environments.get(definition.name).system.engineState(),
+      hostKeySha256:
+        definition.connection.kind === 'ssh'
+          ? (definition.connection.hostKeySha256 ?? this.#trustedHostKeys.get(definition.name) ?? null)
+          : null,
     };
   }
 }
@@ -373,5 +394,6 @@ function unloadableView(stored: StoredEnvironment, reason: string): EnvironmentV
     kind: KINDS[stored.kind],
     source: stored.source,
     state: { status: 'DOWN', downSince: null, lastError: reason, engineVersion: null, swarmRole: null },
+    hostKeySha256: stored.hostKeySha256,
   };
 }

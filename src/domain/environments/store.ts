@@ -28,6 +28,7 @@ export class EnvironmentStore {
   readonly #get;
   readonly #insert;
   readonly #delete;
+  readonly #pinHostKey;
 
   constructor(database: BerthDatabase) {
     this.#all = database.prepare<[], Row>('SELECT * FROM environments ORDER BY name');
@@ -37,6 +38,9 @@ export class EnvironmentStore {
        VALUES (@name, @endpoint, @kind, @source, @host_key_sha256, @secret, @created_at)`,
     );
     this.#delete = database.prepare<[string]>('DELETE FROM environments WHERE name = ?');
+    this.#pinHostKey = database.prepare<[string, string]>(
+      'UPDATE environments SET host_key_sha256 = ? WHERE name = ? AND host_key_sha256 IS NULL',
+    );
   }
 
   list(): StoredEnvironment[] {
@@ -57,6 +61,11 @@ export class EnvironmentStore {
       secret: environment.secret,
       created_at: environment.createdAt.getTime(),
     });
+  }
+
+  /** Records the host key an ssh environment first met, unless it already has one; true when recorded. */
+  pinHostKey(name: string, sha256: string): boolean {
+    return this.#pinHostKey.run(sha256, name).changes > 0;
   }
 
   delete(name: string): boolean {

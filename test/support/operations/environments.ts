@@ -11,6 +11,7 @@ export const EnvironmentFields = graphql(`
     lastError
     engineVersion
     swarmRole
+    hostKeySha256
   }
 `);
 
