@@ -24,7 +24,9 @@ const USAGE = `usage: npm run token -- <command>
       makes a token and prints it, once, on standard output (details on standard error);
       --environments limits it to those environments (Docker hosts), by name
   create-deploy --name <name> --operation <${DEPLOY_OPERATIONS.join('|')}> --target <stack or container name>
-      makes a deploy token, whose only power is that operation on that target; printed once
+                [--environment <name>]
+      makes a deploy token, whose only power is that operation on that target; printed once;
+      it is limited to the target's environment (default local, where stacks are)
   list [--json]
       every token: id, name, role or deploy scope, created, last used, revoked; never a secret
   revoke <id|name>
@@ -102,19 +104,24 @@ const COMMANDS: Record<string, Command> = {
     return 0;
   },
 
-  'create-deploy'(tokens, args) {
+  'create-deploy'(tokens, args, knownEnvironments) {
     const { values } = parse(args, {
       name: { type: 'string' },
       operation: { type: 'string' },
       target: { type: 'string' },
+      environment: { type: 'string' },
     });
     for (const option of ['name', 'operation', 'target']) {
       if (values[option] === undefined) throw new UsageError(`create-deploy needs --${option}`);
     }
+    const environment =
+      values['environment'] === undefined ? LOCAL_ENVIRONMENT : String(values['environment']);
+    if (!knownEnvironments().has(environment)) throw new EnvironmentNotFoundError(environment);
     const { token, record } = tokens.createDeploy({
       name: String(values['name']),
       operation: String(values['operation']) as DeployOperation,
       target: String(values['target']),
+      environment,
     });
     console.error(
       `created deploy token ${record.id} "${record.name}" (${scopeText(record)}); this is the only time it is shown:`,

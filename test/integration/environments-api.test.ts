@@ -16,10 +16,12 @@ import {
   ContainerLogs,
   ContainersStatsSubscription,
   CreateContainerFromTemplate,
+  CreateDeployToken,
   ContainerStatsSubscription,
   CreateContainer,
   GetContainer,
   ListContainers,
+  RedeployContainer,
   RemoveContainer,
   RestartContainer,
   SaveTemplate,
@@ -212,6 +214,29 @@ describe('environments in the API', () => {
     expect(spanning.containers.map((c) => c.id)).toEqual([secondId]);
     const there = await limited.query(ListContainers, { filter: labelled, environment: SECOND });
     expect(there.containers.map((c) => c.id)).toEqual([secondId]);
+  });
+
+  it('holds a container deploy token to its target’s environment: the same target elsewhere is FORBIDDEN', async () => {
+    const { createDeployToken } = await admin.query(CreateDeployToken, {
+      name: uniqueName('deploy-there'),
+      operation: 'REDEPLOY_CONTAINER',
+      target: localId,
+      environment: SECOND,
+    });
+    if (createDeployToken.__typename !== 'CreateDeployTokenSuccess')
+      throw new Error(createDeployToken.__typename);
+    expect(createDeployToken.created.token.environments).toEqual([SECOND]);
+    const deployer = berth.as(createDeployToken.created.secret);
+    const here = await deployer.graphql(RedeployContainer, { id: localId });
+    expect(here.errors?.map((e) => e.extensions?.['code'])).toEqual(['FORBIDDEN']);
+
+    const { createDeployToken: nowhere } = await admin.query(CreateDeployToken, {
+      name: uniqueName('deploy-nowhere'),
+      operation: 'REDEPLOY_CONTAINER',
+      target: localId,
+      environment: 'nowhere',
+    });
+    expect(nowhere).toMatchObject({ __typename: 'EnvironmentNotFoundError', code: 'ENVIRONMENT_NOT_FOUND' });
   });
 
   it('answers for the others while the second engine is down, and its events resume after it returns', async () => {

@@ -344,6 +344,11 @@ describe('create, list and revoke', () => {
   ])('create refuses %o naming %s', (input, field) => {
     const tokens = new TokenService(open());
     expect(invalidInput(() => tokens.create(input as { name: string; role: Role })).field).toBe(field);
+    expect(
+      invalidInput(() =>
+        tokens.createDeploy({ name: 'ci', operation: 'SYNC_STACK', target: 'shop', environment: 'edge' }),
+      ).field,
+    ).toBe('environment');
     expect(tokens.list()).toEqual([]);
   });
 
@@ -362,8 +367,11 @@ describe('deploy tokens', () => {
       name: 'ci-shop',
       operation: 'REDEPLOY_STACK',
       target: 'shop',
+      environment: 'local',
     });
     expect(record.scope).toEqual({ operation: 'REDEPLOY_STACK', target: 'shop' });
+    // Held to its target's environment: the same name elsewhere is out of its reach.
+    expect(record.environments).toEqual(['local']);
     const verified = tokens.verify(token);
     expect(verified?.scope).toEqual({ operation: 'REDEPLOY_STACK', target: 'shop' });
     const principal = { tokenId: record.id, name: record.name, role: record.role, scope: record.scope };
@@ -387,7 +395,7 @@ describe('deploy tokens', () => {
   it('refuses an unknown operation or a target that is not a name', () => {
     const tokens = new TokenService(open());
     const make = (operation: string, target: string) => () =>
-      tokens.createDeploy({ name: 'ci', operation: operation as 'SYNC_STACK', target });
+      tokens.createDeploy({ name: 'ci', operation: operation as 'SYNC_STACK', target, environment: 'local' });
     expect(invalidInput(make('DELETE_EVERYTHING', 'shop')).field).toBe('operation');
     for (const target of ['', '../x', 'a b', '-x', 'x'.repeat(200)]) {
       expect(invalidInput(make('SYNC_STACK', target)).field).toBe('target');

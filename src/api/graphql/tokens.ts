@@ -2,6 +2,7 @@ import type { AuditEntry, AuditPage } from '../../platform/audit/log.js';
 import { DEPLOY_OPERATIONS, type DeployScope, type TokenRecord } from '../../platform/auth/tokens.js';
 import { EnvironmentNotFoundError, InvalidInputError, TokenNotFoundError } from '../../shared/errors.js';
 import { validateStackName } from '../../domain/stacks/labels.js';
+import { LOCAL_ENVIRONMENT } from '../../domain/environments/model.js';
 import { builder } from './builder.js';
 import { ErrorInterface } from './errors.js';
 
@@ -165,11 +166,18 @@ builder.mutationFields((t) => ({
       name: t.arg.string({ required: true }),
       operation: t.arg({ type: DeployOperationEnum, required: true }),
       target: t.arg.string({ required: true }),
+      environment: t.arg.string({
+        required: true,
+        defaultValue: LOCAL_ENVIRONMENT,
+        description:
+          'Where the target is: the token is limited to this environment. Stacks are on `local`, so a stack operation takes only it.',
+      }),
     },
-    errors: { dataField: { name: 'created' }, types: [InvalidInputError] },
-    resolve: (_, { name, operation, target }, { tokens }) => {
+    errors: { dataField: { name: 'created' }, types: [InvalidInputError, EnvironmentNotFoundError] },
+    resolve: (_, { name, operation, target, environment }, { tokens, environmentService }) => {
       if (operation !== 'REDEPLOY_CONTAINER') validateStackName(target, 'target');
-      return tokens.createDeploy({ name, operation, target });
+      if (!environmentService.has(environment)) throw new EnvironmentNotFoundError(environment);
+      return tokens.createDeploy({ name, operation, target, environment });
     },
   }),
   revokeToken: t.field({

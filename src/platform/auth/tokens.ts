@@ -280,17 +280,22 @@ export class TokenService {
    * Makes a deploy token: its only power is `operation` on `target` (see DeployScope). Its row holds
    * the least role, viewer, and hasRole refuses it every role anyway; the scope is what counts.
    */
-  createDeploy(input: { name: string; operation: DeployOperation; target: string }): {
+  createDeploy(input: { name: string; operation: DeployOperation; target: string; environment: string }): {
     token: string;
     record: TokenRecord;
   } {
     const name = checkName(input.name);
     const scope = checkScope(input);
+    // A target is a name, and names repeat across hosts: the token is held to its target's one.
+    const environments = checkEnvironments([input.environment]);
+    if (scope.operation !== 'REDEPLOY_CONTAINER' && input.environment !== 'local') {
+      throw new InvalidInputError('environment', 'stacks run on the local environment only');
+    }
     return this.#db.transaction(() => {
       if (this.#statements.activeByName.get(name)) {
         throw new InvalidInputError('name', `an active token is already named "${name}"; revoke it first`);
       }
-      return this.#insert(name, 'viewer', 'created', scope);
+      return this.#insert(name, 'viewer', 'created', scope, environments);
     });
   }
 

@@ -68,8 +68,13 @@ export const RevokeToken = graphql(`
 `);
 
 export const CreateDeployToken = graphql(`
-  mutation CreateDeployToken($name: String!, $operation: DeployOperation!, $target: String!) {
-    createDeployToken(name: $name, operation: $operation, target: $target) {
+  mutation CreateDeployToken(
+    $name: String!
+    $operation: DeployOperation!
+    $target: String!
+    $environment: String! = "local"
+  ) {
+    createDeployToken(name: $name, operation: $operation, target: $target, environment: $environment) {
       __typename
       ... on CreateDeployTokenSuccess {
         created {
