@@ -37,7 +37,7 @@ import {
 } from '../../shared/errors.js';
 import { builder } from './builder.js';
 import { reportEnvironmentGap } from './environment-gaps.js';
-import { ENVIRONMENT_ARG, environmentOf } from './environment-scope.js';
+import { ALL_ENVIRONMENTS_ARG, ENVIRONMENT_ARG, environmentOf } from './environment-scope.js';
 import { CREDENTIAL_ERRORS } from './registry.js';
 
 /** The container domain: its types, queries and lifecycle mutations, beside each other. */
@@ -277,11 +277,7 @@ builder.queryFields((t) => ({
     args: {
       filter: t.arg({ type: ContainerFilterInput }),
       environment: t.arg.string(ENVIRONMENT_ARG),
-      allEnvironments: t.arg.boolean({
-        required: true,
-        defaultValue: false,
-        description: 'Every environment the token may use instead of `environment`.',
-      }),
+      allEnvironments: t.arg.boolean(ALL_ENVIRONMENTS_ARG),
     },
     resolve: (_, { filter, environment, allEnvironments }, context, info) => {
       const parsed = validateFilter(filter);

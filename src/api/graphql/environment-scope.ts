@@ -11,6 +11,13 @@ export const ENVIRONMENT_ARG = {
   description: 'The environment (Docker host) it is about; `local` (DOCKER_HOST) when omitted.',
 } as const;
 
+/** The `allEnvironments` argument of the fields that can span every environment (with t.arg.boolean). */
+export const ALL_ENVIRONMENTS_ARG = {
+  required: true,
+  defaultValue: false,
+  description: 'Every environment the token may use instead of `environment`.',
+} as const;
+
 /** The environment's services for this caller: the only way a resolver reaches an engine. */
 export function environmentOf(context: Context, name: string): EnvironmentServices {
   return context.environments.get(name, context.principal);

@@ -5,7 +5,7 @@ import { CONTAINER_EVENT_TYPES, type ContainerEvent } from '../../domain/events/
 import { StreamFailure } from '../../shared/stream-failure.js';
 import type { HealthProbe } from '../../domain/containers/model.js';
 import { builder } from './builder.js';
-import { ENVIRONMENT_ARG, environmentOf } from './environment-scope.js';
+import { ALL_ENVIRONMENTS_ARG, ENVIRONMENT_ARG, environmentOf } from './environment-scope.js';
 import { subscribeAcross } from '../../domain/events/spanning.js';
 import { ContainerRef, HealthStatusEnum } from './container.js';
 
@@ -93,11 +93,7 @@ builder.subscriptionFields((t) => ({
       filter: t.arg({ type: ContainerEventFilterInput }),
       after: t.arg.string({ description: 'The cursor of the last event received.' }),
       environment: t.arg.string(ENVIRONMENT_ARG),
-      allEnvironments: t.arg.boolean({
-        required: true,
-        defaultValue: false,
-        description: 'Every environment the token may use instead of `environment`.',
-      }),
+      allEnvironments: t.arg.boolean(ALL_ENVIRONMENTS_ARG),
     },
     subscribe: (_, { filter, after, environment, allEnvironments }, context) => {
       const types = filter?.types ? new Set(filter.types) : undefined;

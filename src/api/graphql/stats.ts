@@ -7,7 +7,7 @@ import type { ContainerStats } from '../../domain/stats/model.js';
 import type { ContainerService } from '../../domain/lifecycle/service.js';
 import type { EnvironmentServices } from '../../domain/environments/model.js';
 import { builder, type Context } from './builder.js';
-import { ENVIRONMENT_ARG, environmentOf } from './environment-scope.js';
+import { ALL_ENVIRONMENTS_ARG, ENVIRONMENT_ARG, environmentOf } from './environment-scope.js';
 import { ContainerFilterInput, ContainerRef } from './container.js';
 
 /** Live resource figures: the sample type, the fields on Container, and the stats subscriptions. */
@@ -273,11 +273,7 @@ builder.subscriptionFields((t) => ({
     args: {
       filter: t.arg({ type: ContainerFilterInput }),
       environment: t.arg.string(ENVIRONMENT_ARG),
-      allEnvironments: t.arg.boolean({
-        required: true,
-        defaultValue: false,
-        description: 'Every environment the token may use instead of `environment`.',
-      }),
+      allEnvironments: t.arg.boolean(ALL_ENVIRONMENTS_ARG),
     },
     subscribe: (_, { filter, environment, allEnvironments }, context) => {
       const parsed = validateFilter(filter);
