@@ -24,6 +24,7 @@ import { dashboardBenchmark } from './b7-dashboard.js';
 import { inProcessBenchmark } from './b8-in-process.js';
 import { stackDeployBenchmark } from './b9-stack-deploy.js';
 import { startupBenchmark } from './b10-startup.js';
+import { hostsBenchmark } from './b11-hosts.js';
 import { cleanUp, cleanUpOnSignals, wasInterrupted } from './lib/cleanup.js';
 import { benchContext, type BenchContext } from './lib/context.js';
 import { BenchEngine } from './lib/engine.js';
@@ -56,6 +57,7 @@ const BENCHMARKS: Benchmark[] = [
   { id: 'B8', title: 'in-process costs', run: inProcessBenchmark },
   { id: 'B9', title: 'stack deploy', run: stackDeployBenchmark },
   { id: 'B10', title: 'start-up and idle memory', run: startupBenchmark },
+  { id: 'B11', title: 'several hosts', run: hostsBenchmark },
   { id: 'B4', title: 'staleness', run: stalenessBenchmark },
 ];
 

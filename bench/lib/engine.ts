@@ -28,6 +28,7 @@ export class BenchEngine {
   #docker: Docker;
   #raw: HttpClient;
   image = '';
+  #unregister: () => void = () => undefined;
 
   private constructor(started: StartedEngine) {
     this.#started = started;
@@ -39,7 +40,7 @@ export class BenchEngine {
     // Not --bridge=none: dockerd would delete docker0 from under another engine (the harness refuses it).
     const started = await startEngine({ isolatedBridge: true, extraArgs: ['--shutdown-timeout=2'] });
     const engine = new BenchEngine(started);
-    onCleanUp('the private engine', () => engine.#stop());
+    engine.#unregister = onCleanUp('the private engine', () => engine.#stop());
     engine.image = await ensureTestImage(started.dockerHost);
     return engine;
   }
@@ -112,6 +113,12 @@ export class BenchEngine {
     const starting = Date.now();
     this.#started = await restartEngine(this.#started);
     return { haltMs: starting - halting, startMs: Date.now() - starting };
+  }
+
+  /** Stops it now, for a benchmark's engines of its own (the runner's engine stops at clean-up). */
+  async stop(): Promise<void> {
+    this.#unregister();
+    await this.#stop();
   }
 
   async #stop(): Promise<void> {
