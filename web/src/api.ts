@@ -9,6 +9,8 @@ export class ApiError extends Error {
     readonly code: string,
     message: string,
     readonly field?: string,
+    /** The environment a partial answer left out (`containers(allEnvironments: true)`). */
+    readonly environment?: string,
   ) {
     super(message);
     this.name = 'ApiError';
@@ -21,7 +23,7 @@ export class ApiError extends Error {
 
 interface GraphQLErrorShape {
   message: string;
-  extensions?: { code?: string; field?: string };
+  extensions?: { code?: string; field?: string; environment?: string };
 }
 
 function toApiError(errors: readonly GraphQLErrorShape[]): ApiError {
@@ -30,6 +32,7 @@ function toApiError(errors: readonly GraphQLErrorShape[]): ApiError {
     first?.extensions?.code ?? 'ERROR',
     first?.message ?? 'unknown error',
     first?.extensions?.field,
+    first?.extensions?.environment,
   );
 }
 
@@ -112,6 +115,22 @@ export class BerthApi {
     }
   }
 
+  /**
+   * Like request, but an answer with data and errors beside it (an environment left out of a
+   * spanning list) is the data and those errors; it throws only when there is no data.
+   */
+  async requestPartial<TResult, TVariables extends Variables>(
+    document: TypedDocumentNode<TResult, TVariables>,
+    ...variables: VariablesOf<TVariables>
+  ): Promise<{ data: TResult; errors: ApiError[] }> {
+    try {
+      return await postGraphQLPartial(this.#token, document, ...variables);
+    } catch (error) {
+      if (error instanceof ApiError && error.code === 'UNAUTHENTICATED') this.#onTokenRefused(error.message);
+      throw error;
+    }
+  }
+
   /** Subscribes over the shared WebSocket; returns the unsubscribe function. */
   subscribe<TResult, TVariables extends Variables>(
     document: TypedDocumentNode<TResult, TVariables>,
@@ -176,8 +195,19 @@ function textOf(document: TypedDocumentNode<unknown, never>): string {
 export async function postGraphQL<TResult, TVariables extends Variables>(
   token: string,
   document: TypedDocumentNode<TResult, TVariables>,
-  ...[variables]: VariablesOf<TVariables>
+  ...variables: VariablesOf<TVariables>
 ): Promise<TResult> {
+  const { data, errors } = await postGraphQLPartial(token, document, ...variables);
+  if (errors.length > 0) throw errors[0]!;
+  return data;
+}
+
+/** POST /graphql; the data with the errors beside it, an ApiError when there is no data. */
+async function postGraphQLPartial<TResult, TVariables extends Variables>(
+  token: string,
+  document: TypedDocumentNode<TResult, TVariables>,
+  ...[variables]: VariablesOf<TVariables>
+): Promise<{ data: TResult; errors: ApiError[] }> {
   const headers: Record<string, string> = {
     'content-type': 'application/json',
     accept: 'application/graphql-response+json, application/json',
@@ -199,7 +229,7 @@ export async function postGraphQL<TResult, TVariables extends Variables>(
   } catch {
     throw new ApiError(`HTTP_${response.status}`, `berth answered ${response.status} without a GraphQL body`);
   }
-  if (body.errors?.length) throw toApiError(body.errors);
-  if (!body.data) throw new ApiError(`HTTP_${response.status}`, 'berth answered no data');
-  return body.data;
+  const errors = (body.errors ?? []).map((error) => toApiError([error]));
+  if (!body.data) throw errors[0] ?? new ApiError(`HTTP_${response.status}`, 'berth answered no data');
+  return { data: body.data, errors };
 }

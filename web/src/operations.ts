@@ -2,6 +2,7 @@ import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { graphql } from './gql/index.js';
 import type {
   DashboardContainerFragment,
+  DashboardEnvironmentsQuery,
   DashboardImageUpdateFragment,
   DashboardCheckImageUpdatesMutation,
   DashboardRegistryCredentialsQuery,
@@ -58,6 +59,7 @@ graphql(`
   fragment DashboardContainer on Container {
     id
     name
+    environment
     image
     command
     status
@@ -93,12 +95,25 @@ graphql(`
 export type Container = DashboardContainerFragment;
 
 export const CONTAINERS = graphql(`
-  query DashboardContainers {
-    containers {
+  query DashboardContainers($environment: String!, $allEnvironments: Boolean!) {
+    containers(environment: $environment, allEnvironments: $allEnvironments) {
       ...DashboardContainer
     }
   }
 `);
+
+/** The Docker hosts berth drives, `local` first, for the switcher. */
+export const ENVIRONMENTS = graphql(`
+  query DashboardEnvironments {
+    environments {
+      name
+      status
+      downSince
+      lastError
+    }
+  }
+`);
+export type Environment = DashboardEnvironmentsQuery['environments'][number];
 
 /** Asked once, with the token, to tell a refused token from a working one. */
 export const WHO_AM_I = graphql(`
@@ -126,8 +141,14 @@ export type StatsPoint = DashboardStatsPointFragment;
 
 /** The samples berth kept for a container, oldest first: charts open with them. */
 export const STATS_HISTORY = graphql(`
-  query DashboardStatsHistory($id: String!, $from: DateTime, $to: DateTime, $stepSeconds: Int) {
-    container(id: $id) {
+  query DashboardStatsHistory(
+    $id: String!
+    $environment: String!
+    $from: DateTime
+    $to: DateTime
+    $stepSeconds: Int
+  ) {
+    container(id: $id, environment: $environment) {
       statsHistory(from: $from, to: $to, stepSeconds: $stepSeconds) {
         ...DashboardStatsPoint
       }
@@ -137,9 +158,10 @@ export const STATS_HISTORY = graphql(`
 
 /** One message per tick with a sample of every running container: the only stats stream. */
 export const STATS_BATCHES = graphql(`
-  subscription DashboardStats {
-    containersStats {
+  subscription DashboardStats($environment: String!, $allEnvironments: Boolean!) {
+    containersStats(environment: $environment, allEnvironments: $allEnvironments) {
       at
+      leftOut
       samples {
         containerId
         ...DashboardStatsPoint
@@ -150,9 +172,10 @@ export const STATS_BATCHES = graphql(`
 export type StatsSample = DashboardStatsSubscription['containersStats']['samples'][number];
 
 export const CONTAINER_EVENTS = graphql(`
-  subscription DashboardEvents($after: String) {
-    containerEvents(after: $after) {
+  subscription DashboardEvents($environment: String!, $allEnvironments: Boolean!, $after: String) {
+    containerEvents(environment: $environment, allEnvironments: $allEnvironments, after: $after) {
       cursor
+      environment
       type
       at
       containerId
@@ -167,8 +190,8 @@ export const CONTAINER_EVENTS = graphql(`
 export type ContainerEvent = DashboardEventsSubscription['containerEvents'];
 
 export const CONTAINER_LOGS = graphql(`
-  subscription DashboardLogs($id: String!, $tail: Int, $since: DateTime) {
-    containerLogs(id: $id, tail: $tail, since: $since) {
+  subscription DashboardLogs($id: String!, $environment: String!, $tail: Int, $since: DateTime) {
+    containerLogs(id: $id, environment: $environment, tail: $tail, since: $since) {
       stream
       at
       text
@@ -178,8 +201,8 @@ export const CONTAINER_LOGS = graphql(`
 export type LogLine = DashboardLogsSubscription['containerLogs'];
 
 export const CREATE_CONTAINER = graphql(`
-  mutation DashboardCreate($input: CreateContainerInput!) {
-    createContainer(input: $input) {
+  mutation DashboardCreate($environment: String!, $input: CreateContainerInput!) {
+    createContainer(environment: $environment, input: $input) {
       __typename
       ... on CreateContainerSuccess {
         container {
@@ -210,10 +233,10 @@ export type LifecycleResult =
   DashboardStartMutation | DashboardStopMutation | DashboardRestartMutation | DashboardRemoveMutation;
 
 /** The lifecycle mutations, one document each. */
-export const LIFECYCLE: Record<LifecycleAction, TypedDocumentNode<LifecycleResult, { id: string }>> = {
+export const LIFECYCLE: Record<LifecycleAction, TypedDocumentNode<LifecycleResult, { id: string; environment: string }>> = {
   start: graphql(`
-    mutation DashboardStart($id: String!) {
-      result: startContainer(id: $id) {
+    mutation DashboardStart($id: String!, $environment: String!) {
+      result: startContainer(id: $id, environment: $environment) {
         __typename
         ... on StartContainerSuccess {
           container {
@@ -231,8 +254,8 @@ export const LIFECYCLE: Record<LifecycleAction, TypedDocumentNode<LifecycleResul
     }
   `),
   stop: graphql(`
-    mutation DashboardStop($id: String!) {
-      result: stopContainer(id: $id) {
+    mutation DashboardStop($id: String!, $environment: String!) {
+      result: stopContainer(id: $id, environment: $environment) {
         __typename
         ... on StopContainerSuccess {
           container {
@@ -250,8 +273,8 @@ export const LIFECYCLE: Record<LifecycleAction, TypedDocumentNode<LifecycleResul
     }
   `),
   restart: graphql(`
-    mutation DashboardRestart($id: String!) {
-      result: restartContainer(id: $id) {
+    mutation DashboardRestart($id: String!, $environment: String!) {
+      result: restartContainer(id: $id, environment: $environment) {
         __typename
         ... on RestartContainerSuccess {
           container {
@@ -270,8 +293,8 @@ export const LIFECYCLE: Record<LifecycleAction, TypedDocumentNode<LifecycleResul
   `),
   // Force: the button says it kills a running container, as `docker rm -f` does.
   remove: graphql(`
-    mutation DashboardRemove($id: String!) {
-      result: removeContainer(id: $id, force: true) {
+    mutation DashboardRemove($id: String!, $environment: String!) {
+      result: removeContainer(id: $id, environment: $environment, force: true) {
         __typename
         ... on RemoveContainerSuccess {
           container {

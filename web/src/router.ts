@@ -6,17 +6,28 @@ import { useEffect, useState } from 'preact/hooks';
  * link keeps, while the server sees `/` only.
  */
 export type Route =
-  | { page: 'containers' }
+  | { page: 'containers'; environment: Scope }
   | { page: 'stacks'; stack: null }
   | { page: 'stacks'; stack: string }
   | { page: 'registries' };
+
+/**
+ * Which containers the page shows: one environment (Docker host) by name, or ALL_HOSTS. `local`,
+ * berth's own engine, is the default, so `#/` means what it always did.
+ */
+export type Scope = string;
+/** No environment is named `*` (names are lowercase letters, digits, `-` and `_`). */
+export const ALL_HOSTS: Scope = '*';
+export const LOCAL: Scope = 'local';
 
 export function parseRoute(hash: string): Route {
   const parts = hash.replace(/^#\/?/, '').split('/').filter(Boolean).map(decodePart);
   if (parts[0] === 'stacks')
     return parts[1] ? { page: 'stacks', stack: parts[1] } : { page: 'stacks', stack: null };
   if (parts[0] === 'registries') return { page: 'registries' };
-  return { page: 'containers' };
+  if (parts[0] === 'all') return { page: 'containers', environment: ALL_HOSTS };
+  if (parts[0] === 'env' && parts[1]) return { page: 'containers', environment: parts[1] };
+  return { page: 'containers', environment: LOCAL };
 }
 
 function decodePart(part: string): string {
@@ -28,7 +39,10 @@ function decodePart(part: string): string {
 }
 
 export function href(route: Route): string {
-  if (route.page === 'containers') return '#/';
+  if (route.page === 'containers') {
+    if (route.environment === LOCAL) return '#/';
+    return route.environment === ALL_HOSTS ? '#/all' : `#/env/${encodeURIComponent(route.environment)}`;
+  }
   if (route.page === 'registries') return '#/registries';
   return route.stack === null ? '#/stacks' : `#/stacks/${encodeURIComponent(route.stack)}`;
 }

@@ -1,5 +1,6 @@
 import { bytes, percent } from './format.js';
-import type { Container, ContainerEvent, ImageUpdate, StatsPoint, StatsSample } from './operations.js';
+import type { Container, ContainerEvent, Environment, ImageUpdate, StatsPoint, StatsSample } from './operations.js';
+import { LOCAL, type Scope } from './router.js';
 
 /** What a row shows of a container's latest sample, as text: a row re-renders only when it changes. */
 export interface RowStats {
@@ -9,7 +10,7 @@ export interface RowStats {
   readonly cpuBar: number;
 }
 
-export type Topic = 'containers' | 'stats' | 'events' | 'selection' | 'connection' | 'access';
+export type Topic = 'containers' | 'stats' | 'events' | 'selection' | 'connection' | 'access' | 'hosts';
 /** `waiting`: berth closed with 1013 (a rate passed) and the dashboard backs off before its retry. */
 export type ConnectionState = 'connecting' | 'live' | 'reconnecting' | 'waiting';
 
@@ -35,7 +36,20 @@ export class DashboardStore {
    * is learned from the first refusal, for as long as the dashboard has this token.
    */
   readOnly = false;
+  /** The environment whose containers the page shows, or ALL_HOSTS. */
+  scope: Scope = LOCAL;
+  /** Every environment the token may use, with its state, for the switcher. */
+  environments: readonly Environment[] = [];
+  /**
+   * Environments whose containers the page lacks now: left out of the list (their engine did not
+   * answer) or of the latest stats batch (`leftOut`). Sorted, so that a tick that names the same
+   * ones changes nothing.
+   */
+  leftOut: readonly string[] = [];
+  #listLeftOut: readonly string[] = [];
+  #statsLeftOut: readonly string[] = [];
 
+  #pendingSelection: string | null = null;
   #sorted: readonly Container[] | null = null;
   readonly #listeners = new Map<Topic, Set<() => void>>();
 
@@ -64,6 +78,15 @@ export class DashboardStore {
     }
     this.#containersChanged();
     if (this.selectedId && !this.containers.has(this.selectedId)) this.select(null);
+    if (this.#pendingSelection && this.containers.has(this.#pendingSelection)) {
+      this.select(this.#pendingSelection);
+    }
+  }
+
+  /** Selects it now, or once a list that holds it is loaded (after a switch of environment). */
+  selectWhenListed(id: string): void {
+    this.#pendingSelection = this.containers.has(id) ? null : id;
+    this.select(id);
   }
 
   upsert(container: Container): void {
@@ -119,8 +142,49 @@ export class DashboardStore {
     else if (event.container) this.upsert(event.container);
   }
 
+  /** Another environment (or all): what the page showed belongs to the one before. */
+  setScope(scope: Scope): void {
+    if (scope === this.scope) return;
+    this.scope = scope;
+    this.events = [];
+    this.stats.clear();
+    this.#listLeftOut = [];
+    this.#statsLeftOut = [];
+    this.load([]);
+    this.#leftOutChanged();
+    this.#emit('hosts');
+    this.#emit('events');
+    this.#emit('stats');
+  }
+
+  setEnvironments(environments: readonly Environment[]): void {
+    this.environments = environments;
+    this.#emit('hosts');
+  }
+
+  /** The environments the last read of the list had to leave out. */
+  get listLeftOut(): readonly string[] {
+    return this.#listLeftOut;
+  }
+
+  setListLeftOut(names: readonly string[]): void {
+    this.#listLeftOut = [...names].sort();
+    this.#leftOutChanged();
+  }
+
+  #leftOutChanged(): void {
+    const names = [...new Set([...this.#listLeftOut, ...this.#statsLeftOut])].sort();
+    if (names.join('\n') === this.leftOut.join('\n')) return;
+    this.leftOut = names;
+    this.#emit('hosts');
+  }
+
   /** One tick: every running container's sample. The work here is what must stay under a frame. */
-  applyBatch(samples: readonly StatsSample[]): void {
+  applyBatch(samples: readonly StatsSample[], leftOut: readonly string[] = []): void {
+    if (leftOut.length > 0 || this.#statsLeftOut.length > 0) {
+      this.#statsLeftOut = [...leftOut].sort();
+      this.#leftOutChanged();
+    }
     let changed = false;
     for (const sample of samples) {
       if (sample.containerId === this.selectedId) this.series?.push(sample);
@@ -142,6 +206,7 @@ export class DashboardStore {
   /** A bound function, so that memoized rows can all be handed the same one. */
   readonly select = (id: string | null): void => {
     if (id === this.selectedId || (id !== null && !this.containers.has(id))) return;
+    this.#pendingSelection = null;
     this.selectedId = id;
     this.series = id === null ? null : new LiveSeries();
     this.#emit('selection');

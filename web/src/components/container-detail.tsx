@@ -40,6 +40,7 @@ function Detail(props: { api: BerthApi; store: DashboardStore; container: Contai
     api
       .request(STATS_HISTORY, {
         id: container.id,
+        environment: container.environment,
         from: from.toISOString(),
         to: to.toISOString(),
         stepSeconds: 1,
@@ -50,14 +51,17 @@ function Detail(props: { api: BerthApi; store: DashboardStore; container: Contai
           // A berth without stats history (older, or its history store failing) still charts live.
           series.historyUnavailable(failure instanceof ApiError ? failure.message : String(failure)),
       );
-  }, [api, series, container.id]);
+  }, [api, series, container.id, container.environment]);
 
   const run = async (action: LifecycleAction) => {
     setBusy(action);
     setError(null);
     setConfirmRemove(false);
     try {
-      const { result } = await api.request(LIFECYCLE[action], { id: container.id });
+      const { result } = await api.request(LIFECYCLE[action], {
+        id: container.id,
+        environment: container.environment,
+      });
       if (!('container' in result)) {
         const field = 'field' in result ? result.field : undefined;
         setError(new ApiError(result.code, result.message, field).toString());
@@ -80,7 +84,10 @@ function Detail(props: { api: BerthApi; store: DashboardStore; container: Contai
           <UpdateBadge update={container.imageUpdate} />
         </h2>
         <p class="meta">
-          <code>{shortId(container.id)}</code> · {container.image}
+          <span class="host" data-environment={container.environment}>
+            on {container.environment}
+          </span>{' '}
+          · <code>{shortId(container.id)}</code> · {container.image}
           {container.command.length > 0 && (
             <>
               {' '}
@@ -148,7 +155,12 @@ function Detail(props: { api: BerthApi; store: DashboardStore; container: Contai
               : 'No history yet: live from now'
             : `Live only: no history (${history.reason})`}
       </p>
-      <LogsPane api={api} containerId={container.id} restartedAt={restartedAt} />
+      <LogsPane
+        api={api}
+        containerId={container.id}
+        environment={container.environment}
+        restartedAt={restartedAt}
+      />
     </section>
   );
 }

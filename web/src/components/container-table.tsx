@@ -3,6 +3,7 @@ import { useMemo, useState } from 'preact/hooks';
 import { ports, shortId } from '../format.js';
 import { useTopics } from '../hooks.js';
 import type { Container } from '../operations.js';
+import { ALL_HOSTS } from '../router.js';
 import type { DashboardStore, RowStats } from '../store.js';
 import type { BerthApi } from '../api.js';
 import { HealthBadge, StatusBadge, UpdateBadge } from './badges.js';
@@ -12,6 +13,8 @@ interface RowProps {
   container: Container;
   stats: RowStats | undefined;
   selected: boolean;
+  /** Every host's containers are listed: each row says whose it is. */
+  showHost: boolean;
   onSelect: (id: string) => void;
 }
 
@@ -19,18 +22,20 @@ interface RowProps {
  * One container. Memoized: on a stats tick the table hands every row the same `container` and,
  * unless its text changed, the same `stats` object, so unchanged rows are not rendered again.
  */
-const Row = memo(function Row({ container, stats, selected, onSelect }: RowProps) {
+const Row = memo(function Row({ container, stats, selected, showHost, onSelect }: RowProps) {
   return (
     <tr
       class={selected ? 'selected' : undefined}
       data-id={container.id}
       data-name={container.name}
+      data-environment={container.environment}
       onClick={() => onSelect(container.id)}
       aria-selected={selected}
     >
       <td>
         <StatusBadge status={container.status} /> <HealthBadge health={container.health} />
       </td>
+      {showHost && <td class="host">{container.environment}</td>}
       <td class="name" title={container.id}>
         {container.name}
         <small>{shortId(container.id)}</small>
@@ -54,7 +59,8 @@ const Row = memo(function Row({ container, stats, selected, onSelect }: RowProps
 
 export function ContainerTable(props: { api: BerthApi; store: DashboardStore }) {
   const { api, store } = props;
-  useTopics(store, 'containers', 'stats', 'selection');
+  useTopics(store, 'containers', 'stats', 'selection', 'hosts');
+  const showHost = store.scope === ALL_HOSTS;
   const [filter, setFilter] = useState('');
   const sorted = store.sorted();
   const shown = useMemo(() => {
@@ -64,9 +70,10 @@ export function ContainerTable(props: { api: BerthApi; store: DashboardStore }) 
       (c) =>
         c.name.toLowerCase().includes(needle) ||
         c.image.toLowerCase().includes(needle) ||
+        (showHost && c.environment.toLowerCase().includes(needle)) ||
         c.id.startsWith(needle),
     );
-  }, [sorted, filter]);
+  }, [sorted, filter, showHost]);
   const running = useMemo(() => sorted.filter((c) => c.status === 'RUNNING').length, [sorted]);
 
   return (
@@ -88,6 +95,7 @@ export function ContainerTable(props: { api: BerthApi; store: DashboardStore }) 
           <thead>
             <tr>
               <th>state</th>
+              {showHost && <th>host</th>}
               <th>name</th>
               <th>image</th>
               <th class="num">CPU</th>
@@ -103,6 +111,7 @@ export function ContainerTable(props: { api: BerthApi; store: DashboardStore }) 
                 container={container}
                 stats={store.stats.get(container.id)}
                 selected={container.id === store.selectedId}
+                showHost={showHost}
                 onSelect={store.select}
               />
             ))}

@@ -2,6 +2,8 @@ import { useState } from 'preact/hooks';
 import { ApiError, type BerthApi } from '../api.js';
 import { CREATE_CONTAINER, type CreateContainerInput, type RestartPolicyName } from '../operations.js';
 import { FormError, parseKeyValues, parsePorts, splitCommand } from '../parse.js';
+import { useTopics } from '../hooks.js';
+import { ALL_HOSTS, LOCAL } from '../router.js';
 import type { DashboardStore } from '../store.js';
 
 interface Fields {
@@ -64,6 +66,10 @@ export function CreateForm(props: { api: BerthApi; store: DashboardStore }) {
       setFields((current) => ({ ...current, [key]: (event.currentTarget as HTMLInputElement).value })),
   });
 
+  useTopics(store, 'hosts');
+  // With every host shown, a new container goes to berth's own engine.
+  const target = store.scope === ALL_HOSTS ? LOCAL : store.scope;
+
   const submit = async (event: Event) => {
     event.preventDefault();
     setError(null);
@@ -77,7 +83,7 @@ export function CreateForm(props: { api: BerthApi; store: DashboardStore }) {
     }
     setCreating(true);
     try {
-      const { createContainer: payload } = await api.request(CREATE_CONTAINER, { input });
+      const { createContainer: payload } = await api.request(CREATE_CONTAINER, { environment: target, input });
       if (payload.__typename === 'CreateContainerSuccess') {
         store.upsert(payload.container);
         store.select(payload.container.id);
@@ -99,7 +105,8 @@ export function CreateForm(props: { api: BerthApi; store: DashboardStore }) {
         <h2>
           <button type="button" class="link" aria-expanded={open} onClick={() => setOpen(!open)}>
             {open ? '▾' : '▸'} Create a container
-          </button>
+          </button>{' '}
+          <small data-target-environment={target}>on {target}</small>
         </h2>
       </header>
       {open && (

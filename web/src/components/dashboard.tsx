@@ -2,9 +2,16 @@ import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { useEffect, useMemo } from 'preact/hooks';
 import { BerthApi } from '../api.js';
 import { useTopics } from '../hooks.js';
-import { applyImageUpdates, reloadContainers } from '../container-list.js';
-import { CONTAINER_EVENTS, IMAGE_UPDATES, STATS_BATCHES, type StatsSample } from '../operations.js';
-import { href, useRoute, type Route } from '../router.js';
+import { applyImageUpdates, reloadContainers, scopeVariables } from '../container-list.js';
+import {
+  CONTAINER_EVENTS,
+  ENVIRONMENTS,
+  IMAGE_UPDATES,
+  STATS_BATCHES,
+  type Environment,
+  type StatsSample,
+} from '../operations.js';
+import { ALL_HOSTS, href, navigate, useRoute, type Route } from '../router.js';
 import { DashboardStore, type ConnectionState } from '../store.js';
 import { ContainerDetail } from './container-detail.js';
 import { ContainerTable } from './container-table.js';
@@ -39,24 +46,41 @@ export function Dashboard(props: {
     return { api, store };
   }, [token]);
 
+  const route = useRoute();
+  // The stacks and registries pages are berth's own: the list keeps the environment it showed last.
+  const scope = route.page === 'containers' ? route.environment : store.scope;
+
   useEffect(() => {
     const stops = [
-      keepSubscribed(api, CONTAINER_EVENTS, (data) => store.applyEvent(data.containerEvents), {
-        // What happened while the stream was down is in the list, not in the feed.
-        onRestart: () => void reloadContainers(api, store),
-      }),
-      keepSubscribed(api, STATS_BATCHES, (data) => onTick(store, data.containersStats.samples)),
       // Badges follow the scheduled checks and anyone's checkImageUpdates.
-      keepSubscribed(api, IMAGE_UPDATES, (data) => applyImageUpdates(api, store, [data.imageUpdates])),
+      keepSubscribed(api, IMAGE_UPDATES, {}, (data) => applyImageUpdates(api, store, [data.imageUpdates])),
+      keepEnvironmentsFresh(api, store),
     ];
-    void reloadContainers(api, store);
     return () => {
       stops.forEach((stop) => stop());
       api.dispose();
     };
   }, [api, store]);
 
-  const route = useRoute();
+  useEffect(() => {
+    store.setScope(scope);
+    const variables = scopeVariables(scope);
+    const stops = [
+      keepSubscribed(api, CONTAINER_EVENTS, variables, (data) => store.applyEvent(data.containerEvents), {
+        // What happened while the stream was down is in the list, not in the feed.
+        onRestart: () => void reloadContainers(api, store),
+      }),
+      keepSubscribed(api, STATS_BATCHES, variables, (data) => {
+        const { samples, leftOut } = data.containersStats;
+        onTick(store, samples, leftOut);
+        // An environment the list had to leave out is sampled again: its containers are back.
+        if (store.listLeftOut.some((name) => !leftOut.includes(name))) void reloadContainers(api, store);
+      }),
+    ];
+    void reloadContainers(api, store);
+    return () => stops.forEach((stop) => stop());
+  }, [api, store, scope]);
+
   return (
     <div class="dashboard">
       <TopBar store={store} route={route} onSignOut={props.onSignOut} />
@@ -68,6 +92,7 @@ export function Dashboard(props: {
         <div class="columns">
           <div class="column">
             <CreateForm api={api} store={store} />
+            <HostsNotice store={store} />
             <ContainerTable api={api} store={store} />
           </div>
           <div class="column">
@@ -84,9 +109,10 @@ export function Dashboard(props: {
  * A subscription that berth ended with an error (an events reader too slow, the engine away)
  * is opened again after a second. Connection losses are graphql-ws's to retry, not ours.
  */
-function keepSubscribed<T>(
+function keepSubscribed<T, V extends Record<string, unknown>>(
   api: BerthApi,
-  document: TypedDocumentNode<T, Record<string, never>>,
+  document: TypedDocumentNode<T, V>,
+  variables: V,
   next: (data: T) => void,
   options: { onRestart?: () => void } = {},
 ): () => void {
@@ -96,7 +122,7 @@ function keepSubscribed<T>(
   const open = () => {
     unsubscribe = api.subscribe(
       document,
-      {},
+      variables,
       {
         next,
         error: () => {
@@ -117,15 +143,37 @@ function keepSubscribed<T>(
   };
 }
 
+/** How often the switcher's states are read again: berth has no stream of environment changes. */
+const ENVIRONMENTS_REFRESH_MS = 5000;
+
+function keepEnvironmentsFresh(api: BerthApi, store: DashboardStore): () => void {
+  let stopped = false;
+  let timer = 0;
+  const read = async () => {
+    try {
+      const { environments } = await api.request(ENVIRONMENTS);
+      if (!stopped) store.setEnvironments(environments);
+    } catch {
+      // The header shows the connection state; the next read tries again.
+    }
+    if (!stopped) timer = window.setTimeout(() => void read(), ENVIRONMENTS_REFRESH_MS);
+  };
+  void read();
+  return () => {
+    stopped = true;
+    window.clearTimeout(timer);
+  };
+}
+
 /**
  * One stats tick. The store updates the rows' text and the selected chart; Preact renders the
  * rows that changed in a microtask queued by the store's listeners, before ours, so the measure
  * spans the data, the DOM updates and the chart drawing: the page's whole work for a tick.
  */
-function onTick(store: DashboardStore, samples: readonly StatsSample[]): void {
+function onTick(store: DashboardStore, samples: readonly StatsSample[], leftOut: readonly string[]): void {
   const start = `${TICK_MEASURE}:start`;
   performance.mark(start);
-  store.applyBatch(samples);
+  store.applyBatch(samples, leftOut);
   queueMicrotask(() => {
     performance.measure(TICK_MEASURE, start);
     // Observers still get the entries; the timeline buffer must not grow for as long as the tab is open.
@@ -142,15 +190,78 @@ const CONNECTION_LABELS: Record<ConnectionState, string> = {
   waiting: 'waiting: berth asked to retry later',
 };
 
+/** The environments as the switcher lists them: each with its state unless it answers. */
+function environmentLabel(environment: Environment): string {
+  return environment.status === 'UP' ? environment.name : `${environment.name} (${environment.status})`;
+}
+
+/**
+ * Which environment the container list, its figures and actions are about, or all of them at
+ * once. Kept in the URL's fragment (`#/env/edge`, `#/all`), like the pages.
+ */
+function EnvironmentSwitcher(props: { store: DashboardStore }) {
+  const { store } = props;
+  useTopics(store, 'hosts', 'containers');
+  const known = store.environments;
+  // The one in the URL, even before berth listed it (or if it does not know it).
+  const shown =
+    store.scope === ALL_HOSTS || known.some((environment) => environment.name === store.scope)
+      ? known
+      : [{ name: store.scope, status: 'CONNECTING' as const, downSince: null, lastError: null }, ...known];
+  return (
+    <label class="environment-switcher">
+      <span>Host</span>
+      <select
+        aria-label="Environment"
+        value={store.scope}
+        onChange={(event) => navigate({ page: 'containers', environment: event.currentTarget.value })}
+      >
+        <option value={ALL_HOSTS}>All hosts</option>
+        {shown.map((environment) => (
+          <option
+            key={environment.name}
+            value={environment.name}
+            data-status={environment.status}
+            title={environment.lastError ?? undefined}
+          >
+            {environmentLabel(environment)}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
+
+/** Says which environments' containers the page lacks now, and why when berth said. */
+function HostsNotice(props: { store: DashboardStore }) {
+  const { store } = props;
+  useTopics(store, 'hosts');
+  const down = store.environments.filter(
+    (environment) =>
+      environment.status === 'DOWN' && (store.scope === ALL_HOSTS || store.scope === environment.name),
+  );
+  const names = [...new Set([...store.leftOut, ...down.map((environment) => environment.name)])].sort();
+  if (names.length === 0) return null;
+  const describe = (name: string) => {
+    const environment = store.environments.find((candidate) => candidate.name === name);
+    return environment?.status === 'DOWN' ? `${name} (down)` : name;
+  };
+  return (
+    <p class="notice hosts-notice" role="status" data-left-out={names.join(' ')}>
+      {`Left out, its engine does not answer: ${names.map(describe).join(', ')}.`}
+    </p>
+  );
+}
+
 function TopBar(props: { store: DashboardStore; route: Route; onSignOut: () => void }) {
-  useTopics(props.store, 'connection');
+  useTopics(props.store, 'connection', 'hosts');
   const state = props.store.connection;
   const page = props.route.page;
   return (
     <header class="topbar">
       <h1>berth</h1>
       <nav aria-label="Pages">
-        <a href={href({ page: 'containers' })} aria-current={page === 'containers' ? 'page' : undefined}>
+        <a href={href({ page: 'containers', environment: props.store.scope })} aria-current={page === 'containers' ? 'page' : undefined}>
           Containers
         </a>
         <a href={href({ page: 'stacks', stack: null })} aria-current={page === 'stacks' ? 'page' : undefined}>
@@ -160,6 +271,7 @@ function TopBar(props: { store: DashboardStore; route: Route; onSignOut: () => v
           Registries
         </a>
       </nav>
+      <EnvironmentSwitcher store={props.store} />
       <span class={`connection connection-${state}`} data-connection={state}>
         {CONNECTION_LABELS[state]}
       </span>

@@ -12,8 +12,13 @@ const TAIL = 200;
  * LINES_KEPT; the view sticks to the bottom unless the reader scrolled up.
  * `restartedAt` changes when the container starts again: following resumes from then.
  */
-export function LogsPane(props: { api: BerthApi; containerId: string; restartedAt: string | null }) {
-  const { api, containerId, restartedAt } = props;
+export function LogsPane(props: {
+  api: BerthApi;
+  containerId: string;
+  environment: string;
+  restartedAt: string | null;
+}) {
+  const { api, containerId, environment, restartedAt } = props;
   const view = useRef<HTMLDivElement>(null);
   const [state, setState] = useState<'following' | 'ended' | string>('following');
 
@@ -46,7 +51,9 @@ export function LogsPane(props: { api: BerthApi; containerId: string; restartedA
     setState('following');
     if (restartedAt !== null) enqueue({ stream: 'SYSTEM', at: restartedAt, text: '— started again —' });
     const variables =
-      restartedAt === null ? { id: containerId, tail: TAIL } : { id: containerId, since: restartedAt };
+      restartedAt === null
+        ? { id: containerId, environment, tail: TAIL }
+        : { id: containerId, environment, since: restartedAt };
     const unsubscribe = api.subscribe(CONTAINER_LOGS, variables, {
       next: (data) => enqueue(data.containerLogs),
       error: (error) => setState(error.toString()),
@@ -56,7 +63,7 @@ export function LogsPane(props: { api: BerthApi; containerId: string; restartedA
       unsubscribe();
       cancelAnimationFrame(frame);
     };
-  }, [api, containerId, restartedAt]);
+  }, [api, containerId, environment, restartedAt]);
 
   return (
     <section class="logs" aria-label="Logs">

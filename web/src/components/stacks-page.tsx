@@ -16,7 +16,7 @@ import {
   type StackService,
   type StackSummary,
 } from '../operations.js';
-import { href, navigate } from '../router.js';
+import { ALL_HOSTS, LOCAL, href, navigate } from '../router.js';
 import { runFollowed } from '../stack-follow.js';
 import type { DashboardStore } from '../store.js';
 import { HealthBadge, StatusBadge, UpdateBadge } from './badges.js';
@@ -439,8 +439,9 @@ function ServiceRow(props: {
   const valid = replicas.trim() !== '' && Number.isInteger(wanted) && wanted >= 0;
   const open = (id: string) => {
     // The container's own page: its charts, logs and actions.
-    props.store.select(id);
-    navigate({ page: 'containers' });
+    // Stacks run on the local engine: the list shows it unless it shows every host.
+    props.store.selectWhenListed(id);
+    navigate({ page: 'containers', environment: props.store.scope === ALL_HOSTS ? ALL_HOSTS : LOCAL });
   };
   return (
     <tr
