@@ -3,6 +3,7 @@ import { buildSchema, print, validate } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import * as operations from '../../web/src/operations.js';
 import { FormError, parseKeyValues, parsePorts, splitCommand } from '../../web/src/parse.js';
+import { ALL_HOSTS, href, parseRoute } from '../../web/src/router.js';
 import { CHART_SECONDS, DashboardStore } from '../../web/src/store.js';
 import type { Container, StatsSample } from '../../web/src/operations.js';
 
@@ -80,10 +81,16 @@ describe('the create form’s fields', () => {
   });
 });
 
-function container(id: string, name: string, status: Container['status'] = 'RUNNING'): Container {
+function container(
+  id: string,
+  name: string,
+  status: Container['status'] = 'RUNNING',
+  environment = 'local',
+): Container {
   return {
     id,
     name,
+    environment,
     image: 'busybox',
     command: [],
     status,
@@ -144,6 +151,7 @@ describe('the dashboard’s store', () => {
     expect(store.stats.has('a')).toBe(false);
     store.applyEvent({
       cursor: '1',
+      environment: 'local',
       type: 'DESTROY',
       at: '2026-11-29T10:00:05.000Z',
       containerId: 'a',
@@ -209,5 +217,56 @@ describe('the dashboard’s store', () => {
       store.applyBatch([sample('a', second, 1)]);
     expect(series.length).toBe(CHART_SECONDS);
     expect(series.memory).toHaveLength(CHART_SECONDS);
+  });
+
+  it('names the environments left out of the list or the latest batch, and starts afresh on another scope', () => {
+    const store = new DashboardStore();
+    let hosts = 0;
+    store.on('hosts', () => (hosts += 1));
+    store.setScope(ALL_HOSTS);
+    store.load([container('a', 'alpha'), container('b', 'beta', 'RUNNING', 'edge')]);
+    store.setListLeftOut(['gone']);
+    store.applyBatch([sample('a', 1, 10)], ['slow', 'gone']);
+    expect(store.leftOut).toEqual(['gone', 'slow']);
+    const before = hosts;
+    // The same names again tell no one.
+    store.applyBatch([sample('a', 2, 10)], ['gone', 'slow']);
+    expect(hosts).toBe(before);
+    store.applyBatch([sample('a', 3, 10)], []);
+    expect(store.leftOut).toEqual(['gone']);
+    expect(store.listLeftOut).toEqual(['gone']);
+
+    store.select('b');
+    store.setScope('edge');
+    expect(store.containers.size).toBe(0);
+    expect(store.selectedId).toBeNull();
+    expect(store.leftOut).toEqual([]);
+    expect(store.stats.size).toBe(0);
+  });
+
+  it('selects a container asked for before the list that holds it is loaded', () => {
+    const store = new DashboardStore();
+    store.setScope('edge');
+    store.load([container('b', 'beta', 'RUNNING', 'edge')]);
+    store.selectWhenListed('a');
+    expect(store.selectedId).toBeNull();
+    store.setScope('local');
+    store.load([container('a', 'alpha')]);
+    expect(store.selectedId).toBe('a');
+  });
+});
+
+describe('the dashboard’s routes', () => {
+  it('keeps the environment in the fragment: #/ is local, #/all every host, #/env/<name> one', () => {
+    expect(parseRoute('')).toEqual({ page: 'containers', environment: 'local' });
+    expect(parseRoute('#/')).toEqual({ page: 'containers', environment: 'local' });
+    expect(parseRoute('#/all')).toEqual({ page: 'containers', environment: ALL_HOSTS });
+    expect(parseRoute('#/env/edge-1')).toEqual({ page: 'containers', environment: 'edge-1' });
+    expect(parseRoute('#/stacks/web')).toEqual({ page: 'stacks', stack: 'web' });
+    for (const environment of ['local', ALL_HOSTS, 'edge-1'])
+      expect(parseRoute(href({ page: 'containers', environment }))).toEqual({
+        page: 'containers',
+        environment,
+      });
   });
 });

@@ -233,7 +233,10 @@ export type LifecycleResult =
   DashboardStartMutation | DashboardStopMutation | DashboardRestartMutation | DashboardRemoveMutation;
 
 /** The lifecycle mutations, one document each. */
-export const LIFECYCLE: Record<LifecycleAction, TypedDocumentNode<LifecycleResult, { id: string; environment: string }>> = {
+export const LIFECYCLE: Record<
+  LifecycleAction,
+  TypedDocumentNode<LifecycleResult, { id: string; environment: string }>
+> = {
   start: graphql(`
     mutation DashboardStart($id: String!, $environment: String!) {
       result: startContainer(id: $id, environment: $environment) {

@@ -1,5 +1,12 @@
 import { bytes, percent } from './format.js';
-import type { Container, ContainerEvent, Environment, ImageUpdate, StatsPoint, StatsSample } from './operations.js';
+import type {
+  Container,
+  ContainerEvent,
+  Environment,
+  ImageUpdate,
+  StatsPoint,
+  StatsSample,
+} from './operations.js';
 import { LOCAL, type Scope } from './router.js';
 
 /** What a row shows of a container's latest sample, as text: a row re-renders only when it changes. */

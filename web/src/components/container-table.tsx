@@ -35,7 +35,11 @@ const Row = memo(function Row({ container, stats, selected, showHost, onSelect }
       <td>
         <StatusBadge status={container.status} /> <HealthBadge health={container.health} />
       </td>
-      {showHost && <td class="host">{container.environment}</td>}
+      {showHost && (
+        <td class="host" title={container.environment}>
+          {container.environment}
+        </td>
+      )}
       <td class="name" title={container.id}>
         {container.name}
         <small>{shortId(container.id)}</small>

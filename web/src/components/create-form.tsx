@@ -83,7 +83,10 @@ export function CreateForm(props: { api: BerthApi; store: DashboardStore }) {
     }
     setCreating(true);
     try {
-      const { createContainer: payload } = await api.request(CREATE_CONTAINER, { environment: target, input });
+      const { createContainer: payload } = await api.request(CREATE_CONTAINER, {
+        environment: target,
+        input,
+      });
       if (payload.__typename === 'CreateContainerSuccess') {
         store.upsert(payload.container);
         store.select(payload.container.id);

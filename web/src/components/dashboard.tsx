@@ -120,20 +120,16 @@ function keepSubscribed<T, V extends Record<string, unknown>>(
   let timer = 0;
   let stopped = false;
   const open = () => {
-    unsubscribe = api.subscribe(
-      document,
-      variables,
-      {
-        next,
-        error: () => {
-          if (stopped) return;
-          timer = window.setTimeout(() => {
-            options.onRestart?.();
-            open();
-          }, 1000);
-        },
+    unsubscribe = api.subscribe(document, variables, {
+      next,
+      error: () => {
+        if (stopped) return;
+        timer = window.setTimeout(() => {
+          options.onRestart?.();
+          open();
+        }, 1000);
       },
-    );
+    });
   };
   open();
   return () => {
@@ -261,7 +257,10 @@ function TopBar(props: { store: DashboardStore; route: Route; onSignOut: () => v
     <header class="topbar">
       <h1>berth</h1>
       <nav aria-label="Pages">
-        <a href={href({ page: 'containers', environment: props.store.scope })} aria-current={page === 'containers' ? 'page' : undefined}>
+        <a
+          href={href({ page: 'containers', environment: props.store.scope })}
+          aria-current={page === 'containers' ? 'page' : undefined}
+        >
           Containers
         </a>
         <a href={href({ page: 'stacks', stack: null })} aria-current={page === 'stacks' ? 'page' : undefined}>
