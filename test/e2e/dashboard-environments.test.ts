@@ -6,7 +6,14 @@ import type Docker from 'dockerode';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { TEST_LABEL, cleanupLabelled, parseDockerHost, testDocker } from '../harness/docker.js';
-import { ensureTestImage, startEngine, stopEngine, type StartedEngine } from '../harness/engine.js';
+import {
+  ensureTestImage,
+  haltEngine,
+  restartEngine,
+  startEngine,
+  stopEngine,
+  type StartedEngine,
+} from '../harness/engine.js';
 import { startBerth, uniqueName, type RunningBerth } from '../support/berth.js';
 import { waitFor } from '../support/wait.js';
 import { ensureDashboardBuilt, launchChromium, type Browser } from './browser.js';
@@ -175,5 +182,25 @@ describe('the environment switcher in Chromium', () => {
     expect(locals.map((container) => container.Names[0])).toEqual([`/${localName}`]);
     expect(locals[0]?.State).toBe('running');
     expect(await detail.locator('[role="alert"]').count()).toBe(0);
+  });
+
+  it('names the second engine while it is halted, and lists its containers again once it is back', async () => {
+    await switcher().selectOption({ label: 'All hosts' });
+    await row(secondName).waitFor({ timeout: 15_000 });
+    const notice = page.locator('.hosts-notice');
+    await haltEngine(second);
+    await page
+      .locator(`.hosts-notice[data-left-out="${[GONE, SECOND].sort().join(' ')}"]`)
+      .waitFor({ timeout: 30_000 });
+    // Read while it is away, the list has only what answers.
+    await page.reload();
+    await row(localName).waitFor({ timeout: 15_000 });
+    expect(await row(secondName).count()).toBe(0);
+    expect(await notice.textContent()).toContain(SECOND);
+
+    second = await restartEngine(second);
+    await row(secondName).waitFor({ timeout: 60_000 });
+    await page.locator(`.hosts-notice[data-left-out="${GONE}"]`).waitFor({ timeout: 30_000 });
+    expect(await row(secondName).locator('td.host').textContent()).toBe(SECOND);
   });
 });

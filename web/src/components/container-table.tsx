@@ -63,7 +63,7 @@ const Row = memo(function Row({ container, stats, selected, showHost, onSelect }
 
 export function ContainerTable(props: { api: BerthApi; store: DashboardStore }) {
   const { api, store } = props;
-  useTopics(store, 'containers', 'stats', 'selection', 'hosts');
+  useTopics(store, 'containers', 'stats', 'selection');
   const showHost = store.scope === ALL_HOSTS;
   const [filter, setFilter] = useState('');
   const sorted = store.sorted();

@@ -51,6 +51,33 @@ export function Dashboard(props: {
   const scope = route.page === 'containers' ? route.environment : store.scope;
 
   useEffect(() => {
+    store.setScope(scope);
+    const variables = scopeVariables(scope);
+    // One read at a time for the ticks below: an engine the list still misses is asked once a read.
+    let reading = false;
+    const readBack = () => {
+      if (reading) return;
+      reading = true;
+      void reloadContainers(api, store).finally(() => (reading = false));
+    };
+    const stops = [
+      keepSubscribed(api, CONTAINER_EVENTS, variables, (data) => store.applyEvent(data.containerEvents), {
+        // What happened while the stream was down is in the list, not in the feed.
+        onRestart: () => void reloadContainers(api, store),
+      }),
+      keepSubscribed(api, STATS_BATCHES, variables, (data) => {
+        const { samples, leftOut } = data.containersStats;
+        onTick(store, samples, leftOut);
+        // An environment the list had to leave out is sampled again: its containers are back.
+        if (store.listLeftOut.some((name) => !leftOut.includes(name))) readBack();
+      }),
+    ];
+    void reloadContainers(api, store);
+    return () => stops.forEach((stop) => stop());
+  }, [api, store, scope]);
+
+  // Declared last, so that on unmount the streams above are closed before the client is.
+  useEffect(() => {
     const stops = [
       // Badges follow the scheduled checks and anyone's checkImageUpdates.
       keepSubscribed(api, IMAGE_UPDATES, {}, (data) => applyImageUpdates(api, store, [data.imageUpdates])),
@@ -61,25 +88,6 @@ export function Dashboard(props: {
       api.dispose();
     };
   }, [api, store]);
-
-  useEffect(() => {
-    store.setScope(scope);
-    const variables = scopeVariables(scope);
-    const stops = [
-      keepSubscribed(api, CONTAINER_EVENTS, variables, (data) => store.applyEvent(data.containerEvents), {
-        // What happened while the stream was down is in the list, not in the feed.
-        onRestart: () => void reloadContainers(api, store),
-      }),
-      keepSubscribed(api, STATS_BATCHES, variables, (data) => {
-        const { samples, leftOut } = data.containersStats;
-        onTick(store, samples, leftOut);
-        // An environment the list had to leave out is sampled again: its containers are back.
-        if (store.listLeftOut.some((name) => !leftOut.includes(name))) void reloadContainers(api, store);
-      }),
-    ];
-    void reloadContainers(api, store);
-    return () => stops.forEach((stop) => stop());
-  }, [api, store, scope]);
 
   return (
     <div class="dashboard">
@@ -197,7 +205,7 @@ function environmentLabel(environment: Environment): string {
  */
 function EnvironmentSwitcher(props: { store: DashboardStore }) {
   const { store } = props;
-  useTopics(store, 'hosts', 'containers');
+  useTopics(store, 'hosts');
   const known = store.environments;
   // The one in the URL, even before berth listed it (or if it does not know it).
   const shown =
