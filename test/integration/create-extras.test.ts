@@ -203,7 +203,12 @@ describe('createContainer with the fields compose stacks need', () => {
 
     // Off and on again without the aliases, at the same address: what moving the names off a replica does.
     await berth.app.context.environments.local.networks.disconnect(second.network.name, container.id, false);
-    await berth.app.context.environments.local.networks.connect(second.network.name, container.id, [], address);
+    await berth.app.context.environments.local.networks.connect(
+      second.network.name,
+      container.id,
+      [],
+      address,
+    );
     const again = (await docker.getContainer(container.id).inspect()).NetworkSettings.Networks[
       second.network.name
     ];
@@ -245,7 +250,10 @@ describe('createContainer with the fields compose stacks need', () => {
       expect(await docker.listContainers({ all: true, filters: { name: [name] } })).toEqual([]);
     }
 
-    const other = await berth.app.context.environments.local.containers.create({ ...base, name: uniqueName(FILE) });
+    const other = await berth.app.context.environments.local.containers.create({
+      ...base,
+      name: uniqueName(FILE),
+    });
     const connect = (address: string) =>
       berth.app.context.environments.local.networks.connect(net.network.name, other.id, [], address).then(
         () => null,

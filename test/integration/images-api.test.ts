@@ -248,7 +248,9 @@ describe('pullImage and imagePullProgress', () => {
     expect((await progress.next()).imagePullProgress.state).toBe('WAITING');
     expect(berth.app.context.environments.local.images.watchers(reference)).toBe(1);
     progress.unsubscribe();
-    await waitFor(async () => expect(berth.app.context.environments.local.images.watchers(reference)).toBe(0));
+    await waitFor(async () =>
+      expect(berth.app.context.environments.local.images.watchers(reference)).toBe(0),
+    );
   });
 });
 

@@ -88,7 +88,8 @@ describe('logs', () => {
     const before = berth.app.context.environments.local.logs.openFollows;
     const follow = subscribe(client, ContainerLogsSubscription, { id: container.id });
     await waitFor(async () => {
-      if (berth.app.context.environments.local.logs.openFollows !== before + 1) throw new Error('not open yet');
+      if (berth.app.context.environments.local.logs.openFollows !== before + 1)
+        throw new Error('not open yet');
     });
     await say(container.id, 'hello from later');
     // Live, not polled: berth holds one engine follow stream for it (above). How fast a line comes
@@ -195,7 +196,8 @@ describe('logs', () => {
     });
     expect(response.headers.get('content-type')).toContain('text/event-stream');
     await waitFor(async () => {
-      if (berth.app.context.environments.local.logs.openFollows !== followsBefore + 1) throw new Error('not open yet');
+      if (berth.app.context.environments.local.logs.openFollows !== followsBefore + 1)
+        throw new Error('not open yet');
     });
     await say(container.id, 'streamed');
     const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
@@ -204,7 +206,8 @@ describe('logs', () => {
     expect(text).toMatch(/^data: \{"stream":"stdout","at":"[^"]+","text":"streamed"\}/m);
     abort.abort();
     await waitFor(async () => {
-      if (berth.app.context.environments.local.logs.openFollows !== followsBefore) throw new Error('REST follow still open');
+      if (berth.app.context.environments.local.logs.openFollows !== followsBefore)
+        throw new Error('REST follow still open');
     });
 
     const bad = await fetch(`${berth.url}/containers/${container.id}/logs?tail=abc`);
