@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import type Docker from 'dockerode';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { TEST_LABEL, cleanupLabelled, parseDockerHost, testDocker } from '../harness/docker.js';
+import { TEST_LABEL, cleanupLabelled, testDocker } from '../harness/docker.js';
 import {
   ensureTestImage,
   haltEngine,
@@ -15,6 +15,7 @@ import {
   type StartedEngine,
 } from '../harness/engine.js';
 import { startBerth, uniqueName, type RunningBerth } from '../support/berth.js';
+import { addSocketEnvironment } from '../support/environments.js';
 import { waitFor } from '../support/wait.js';
 import { ensureDashboardBuilt, launchChromium, type Browser } from './browser.js';
 
@@ -69,23 +70,10 @@ beforeAll(async () => {
 
   berth = await startBerth({ BERTH_AUTH: 'on', BERTH_AUTH_FAILURES_PER_MINUTE: '1000' }, { label: LABEL });
   token = berth.asRole('operator', 'dashboard-environments-e2e').token;
-  const address = parseDockerHost(second.dockerHost);
-  if (address.kind !== 'unix') throw new Error(`expected a socket, got ${second.dockerHost}`);
-  const { environments } = berth.app.context;
-  const added = await environments.add({
-    name: SECOND,
-    endpoint: second.dockerHost,
-    connection: { kind: 'socket', socketPath: address.socketPath },
-    source: 'API',
-  });
-  await added.index.whenSynced();
+  await addSocketEnvironment(berth.app, SECOND, second.dockerHost);
   // Nothing listens on this socket: an environment that is down from the start.
-  const nowhere = join(tmpdir(), `${GONE}.sock`);
-  await environments.add({
-    name: GONE,
-    endpoint: `unix://${nowhere}`,
-    connection: { kind: 'socket', socketPath: nowhere },
-    source: 'API',
+  await addSocketEnvironment(berth.app, GONE, `unix://${join(tmpdir(), `${GONE}.sock`)}`, {
+    waitForSync: false,
   });
 
   browser = await launchChromium();

@@ -1,7 +1,7 @@
 import type { Client } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { ContainerEventsSubscription as ContainerEventsMessage } from '../gql/graphql.js';
-import { TEST_LABEL, cleanupLabelled, parseDockerHost, testDocker } from '../harness/docker.js';
+import { TEST_LABEL, cleanupLabelled, testDocker } from '../harness/docker.js';
 import {
   ensureTestImage,
   haltEngine,
@@ -11,6 +11,7 @@ import {
   type StartedEngine,
 } from '../harness/engine.js';
 import { startBerth, uniqueName, type BerthClient, type RunningBerth } from '../support/berth.js';
+import { addSocketEnvironment } from '../support/environments.js';
 import {
   ContainerEventsSubscription,
   ContainerLogs,
@@ -71,16 +72,7 @@ beforeAll(async () => {
   secondImage = await ensureTestImage(second.dockerHost);
   berth = await startBerth({ BERTH_AUTH: 'on' }, { label: LABEL });
   admin = berth.asRole('admin', uniqueName('envs-admin'));
-  const address = parseDockerHost(second.dockerHost);
-  if (address.kind !== 'unix') throw new Error(`expected a socket, got ${second.dockerHost}`);
-  const { environments } = berth.app.context;
-  const added = await environments.add({
-    name: SECOND,
-    endpoint: second.dockerHost,
-    connection: { kind: 'socket', socketPath: address.socketPath },
-    source: 'API',
-  });
-  await added.index.whenSynced();
+  await addSocketEnvironment(berth.app, SECOND, second.dockerHost);
   client = admin.ws();
 }, 120_000);
 
