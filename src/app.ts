@@ -48,7 +48,7 @@ import { StackStore } from './domain/stacks/store.js';
 import { StackWebhooks } from './domain/stacks/webhooks.js';
 import { SwarmStacks } from './domain/stacks/swarm/stacks.js';
 import { SwarmService } from './domain/swarm/service.js';
-import { EngineAvailability } from './domain/system/engine-availability.js';
+import { ENGINE_FACTS_REFRESH_MS, EngineAvailability } from './domain/system/engine-availability.js';
 import { SystemStatus } from './domain/system/status.js';
 import { TemplateService } from './domain/templates/service.js';
 import { ImageUpdateService } from './domain/updates/service.js';
@@ -141,6 +141,8 @@ export interface BuildAppOptions {
   logger?: YogaLogger;
   /** How long a minute of a git stack's pollMinutes lasts: only tests shorten it. */
   gitPollMinuteMs?: number;
+  /** How often each engine's version and swarm role are read again: only tests shorten it. */
+  engineFactsRefreshMs?: number;
 }
 
 /** Builds berth from its configuration: every piece made once, then wired; nothing runs yet. */
@@ -156,7 +158,14 @@ export function buildApp(config: Config, options: BuildAppOptions = {}): App {
   const secretBox = config.secretKey === undefined ? undefined : SecretBox.fromSetting(config.secretKey);
   const registries = new RegistryCredentials(database, secretBox);
   const policy = new PolicyStore(database);
-  const shared: EnvironmentShared = { config, log, audit, registries, policy };
+  const shared: EnvironmentShared = {
+    config,
+    log,
+    audit,
+    registries,
+    policy,
+    engineFactsRefreshMs: options.engineFactsRefreshMs ?? ENGINE_FACTS_REFRESH_MS,
+  };
   const local = buildEnvironment(
     { name: LOCAL_ENVIRONMENT, endpoint: config.dockerHost, connection: config.engine, source: 'LOCAL' },
     { ...shared, onCall: (call) => metrics.recordEngineCall(call) },
@@ -172,6 +181,7 @@ export function buildApp(config: Config, options: BuildAppOptions = {}): App {
   const environmentService = new EnvironmentService(environments, new EnvironmentStore(database), secretBox, {
     declared: config.environments,
     contexts: () => readDockerContexts(config.dockerConfigDir),
+    sshKey: config.sshKey,
     log,
   });
   // berth's own parts (stacks, alerts, history, metrics, image updates) run on the local engine.
@@ -341,6 +351,7 @@ interface EnvironmentShared {
   readonly audit: AuditLog;
   readonly registries: RegistryCredentials;
   readonly policy: PolicyStore;
+  readonly engineFactsRefreshMs: number;
   /** Told of every engine call (the local engine's feed berth's metrics). */
   readonly onCall?: (call: EngineCall) => void;
   /** An ssh environment without a fingerprint: told the host key its first connection trusted. */
@@ -354,7 +365,7 @@ interface EnvironmentShared {
  */
 function buildEnvironment(
   definition: EnvironmentDefinition,
-  { config, log, audit, registries, policy, onCall, onHostKey }: EnvironmentShared,
+  { config, log, audit, registries, policy, engineFactsRefreshMs, onCall, onHostKey }: EnvironmentShared,
 ): { runtime: EnvironmentRuntime; engine: DockerEngine } {
   const isLocal = definition.name === LOCAL_ENVIRONMENT;
   const engine = new DockerEngine(definition.connection, {
@@ -364,7 +375,14 @@ function buildEnvironment(
   const engineEvents = engine.eventStream(log);
   const index = new ContainerIndex(engine, engineEvents, log, definition.name);
   // Says once, at the first failed try, why the engine cannot be reached and how to fix it.
-  const availability = new EngineAvailability(engineEvents, definition.endpoint, log, engine);
+  const availability = new EngineAvailability(
+    engineEvents,
+    definition.endpoint,
+    log,
+    engine,
+    Date.now,
+    engineFactsRefreshMs,
+  );
   const stats = new StatsHub(log, { pidOf: (id) => index.peek(id)?.pid ?? null });
   const statsConfig: Config = isLocal
     ? config
@@ -405,6 +423,8 @@ function buildEnvironment(
     // Before the index starts, to see its first sync.
     { name: 'stats source', start: () => statsBinding.start(), stop: () => statsBinding.stop() },
     { name: 'container index', start: () => index.start(), stop: () => index.stop() },
+    // Reads the engine's version and swarm role again while it answers (`docker swarm init` on the host).
+    { name: 'engine facts', start: () => availability.start(), stop: () => availability.stop() },
     // Creates a previous run left unfinished, checked against the engine once the index has synced.
     { name: 'create reconciliation', start: () => void journal.reconcile(index), stop: () => journal.stop() },
     ...(isLocal && config.stats.sample === 'all'

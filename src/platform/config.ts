@@ -106,6 +106,12 @@ export interface Config {
   environments: DeclaredEnvironment[];
   /** The Docker CLI's configuration directory (DOCKER_CONFIG, or ~/.docker): where importDockerContexts looks. */
   dockerConfigDir: string;
+  /**
+   * berth's own SSH key (BERTH_SSH_KEY_FILE, its passphrase): what importDockerContexts logs in
+   * to an ssh:// context with, since the Docker CLI keeps none in it (it uses the user's ssh
+   * setup). Undefined without BERTH_SSH_KEY_FILE. Never logged.
+   */
+  sshKey: { privateKey: Buffer; passphrase?: string } | undefined;
   /** Absolute directory of berth's own state: the SQLite database `berth.db` (tokens, audit log). */
   dataDir: string;
   /** An admin token the operator supplies (BERTH_ADMIN_TOKEN), stored only as a hash; never logged. */
@@ -697,6 +703,18 @@ function readBasePath(value: string): string {
   return path;
 }
 
+/** BERTH_SSH_KEY_FILE's key, read once at start: an unreadable file stops berth, naming it. */
+function readSshKey(keyFile: string | undefined, passphrase: string | undefined): Config['sshKey'] {
+  if (keyFile === undefined) return undefined;
+  let privateKey: Buffer;
+  try {
+    privateKey = readFileSync(keyFile);
+  } catch (error) {
+    throw new ConfigError(`BERTH_SSH_KEY_FILE: cannot read ${keyFile}: ${(error as Error).message}`);
+  }
+  return { privateKey, ...(passphrase !== undefined && { passphrase }) };
+}
+
 function commaList(list: string): string[] {
   return list
     .split(',')
@@ -807,6 +825,7 @@ export function loadConfig(
         : parseEnvironmentsFile(values.BERTH_ENVIRONMENTS_FILE),
     // As the Docker CLI finds its contexts.
     dockerConfigDir: resolve(values.DOCKER_CONFIG ?? join(env['HOME'] ?? homedir(), '.docker')),
+    sshKey: readSshKey(values.BERTH_SSH_KEY_FILE, values.BERTH_SSH_KEY_PASSPHRASE),
     dataDir: resolve(values.BERTH_DATA_DIR),
     tls: readTls(values.BERTH_TLS_CERT, values.BERTH_TLS_KEY, values.BERTH_TLS_CLIENT_CA),
     graphql: {

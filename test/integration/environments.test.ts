@@ -251,15 +251,22 @@ describe('environments', () => {
       expect(text).not.toContain(pem.toString().split('\n')[1]);
   });
 
-  it('imports the Docker CLI contexts: a tcp one with its TLS files; ssh and plain tcp ones skipped with why', async () => {
+  it('imports the Docker CLI contexts: a tcp one with its TLS files; ssh (no BERTH_SSH_KEY_FILE) and plain tcp ones skipped with why', async () => {
     const { importDockerContexts } = await admin.query(ImportDockerContexts, {});
     if (importDockerContexts.__typename !== 'ImportDockerContextsSuccess')
       throw new Error(JSON.stringify(importDockerContexts));
     const { imported, skipped } = importDockerContexts.result;
     expect(imported.map((e) => [e.name, e.source, e.kind])).toEqual([['ctx-tls', 'DOCKER_CONTEXT', 'TCP']]);
     expect(skipped.map((s) => s.context).sort()).toEqual(['ctx-plain', 'ctx-ssh']);
-    expect(skipped.find((s) => s.context === 'ctx-ssh')?.reason).toMatch(/no private key/);
-    expect(skipped.find((s) => s.context === 'ctx-plain')?.reason).toMatch(/TLS client certificates/);
+    // This berth has no BERTH_SSH_KEY_FILE: the ssh context has nothing to log in with.
+    expect(skipped.find((s) => s.context === 'ctx-ssh')).toMatchObject({
+      code: 'NO_SSH_KEY',
+      reason: expect.stringMatching(/no private key.*BERTH_SSH_KEY_FILE/),
+    });
+    expect(skipped.find((s) => s.context === 'ctx-plain')).toMatchObject({
+      code: 'NO_TLS_CERTIFICATES',
+      reason: expect.stringMatching(/TLS client certificates/),
+    });
     await waitFor(async () => expect((await environment('ctx-tls')).status).toBe('UP'), 30_000);
     // Imported once: a second import skips it by name.
     const second = await admin.query(ImportDockerContexts, {});

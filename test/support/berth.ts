@@ -123,6 +123,8 @@ export async function startBerth(
     logger?: YogaLogger;
     /** How long a minute of a git stack's pollMinutes lasts (the git stacks' polling test). */
     gitPollMinuteMs?: number;
+    /** How often each engine's version and swarm role are read again (the engine-facts test). */
+    engineFactsRefreshMs?: number;
   } = {},
 ): Promise<RunningBerth> {
   // Each berth has its own data directory; tests that are not about security run with
@@ -140,6 +142,7 @@ export async function startBerth(
   const app = buildApp(config, {
     logger: options.logger ?? createLogger(env['LOG_LEVEL'] === 'debug' ? 'debug' : 'error'),
     ...(options.gitPollMinuteMs !== undefined && { gitPollMinuteMs: options.gitPollMinuteMs }),
+    ...(options.engineFactsRefreshMs !== undefined && { engineFactsRefreshMs: options.engineFactsRefreshMs }),
   });
   const { url } = await app.start();
   if (options.waitForEngine !== false) await app.index.whenSynced();

@@ -1,4 +1,8 @@
-import type { EnvironmentView, SkippedContext } from '../../domain/environments/service.js';
+import type {
+  EnvironmentChangeView,
+  EnvironmentView,
+  SkippedContext,
+} from '../../domain/environments/service.js';
 import {
   EnvironmentExistsError,
   EnvironmentNotFoundError,
@@ -89,10 +93,50 @@ export const EnvironmentRef = builder.objectRef<EnvironmentView>('Environment').
   }),
 });
 
+const EnvironmentChangeKindEnum = builder.enumType('EnvironmentChangeKind', {
+  description:
+    'ADDED (addEnvironment, importDockerContexts), REMOVED (removeEnvironment), DOWN (its engine stopped ' +
+    'answering: downSince, lastError), UP (its engine answers, the first time or again; engineVersion and ' +
+    'swarmRole as it says now), UPDATED (its engineVersion or swarmRole changed while it answers).',
+  values: ['ADDED', 'REMOVED', 'DOWN', 'UP', 'UPDATED'] as const,
+});
+
+const EnvironmentChangeRef = builder.objectRef<EnvironmentChangeView>('EnvironmentChange').implement({
+  description: 'One change of an environment, and the environment right after it.',
+  fields: (t) => ({
+    kind: t.field({ type: EnvironmentChangeKindEnum, resolve: (change) => change.kind }),
+    environment: t.field({
+      type: EnvironmentRef,
+      description: 'As `environments` would answer it right after the change; for REMOVED, as it was.',
+      resolve: (change) => change.environment,
+    }),
+    at: t.field({ type: 'DateTime', resolve: (change) => change.at }),
+  }),
+});
+
+const SkippedDockerContextCodeEnum = builder.enumType('SkippedDockerContextCode', {
+  description:
+    'Why a context was not added: UNREADABLE (its meta.json), INVALID_NAME (not an environment’s name), ' +
+    'NAME_IN_USE, NO_ENDPOINT, NO_SSH_KEY (an ssh context, and BERTH_SSH_KEY_FILE names no key for berth), ' +
+    'SKIPS_TLS_VERIFY, NO_TLS_CERTIFICATES (a tcp context without client certificates), INVALID_ENDPOINT ' +
+    '(what addEnvironment would refuse: the endpoint or its material; `reason` says which).',
+  values: [
+    'UNREADABLE',
+    'INVALID_NAME',
+    'NAME_IN_USE',
+    'NO_ENDPOINT',
+    'NO_SSH_KEY',
+    'SKIPS_TLS_VERIFY',
+    'NO_TLS_CERTIFICATES',
+    'INVALID_ENDPOINT',
+  ] as const,
+});
+
 const SkippedDockerContextRef = builder.objectRef<SkippedContext>('SkippedDockerContext').implement({
   description: 'A Docker CLI context importDockerContexts did not add, and why.',
   fields: (t) => ({
     context: t.exposeString('context'),
+    code: t.field({ type: SkippedDockerContextCodeEnum, resolve: (skipped) => skipped.code }),
     reason: t.exposeString('reason'),
   }),
 });
@@ -135,6 +179,19 @@ builder.queryFields((t) => ({
     description:
       'The Docker hosts berth drives, `local` first, each with its state. A token limited to some environments sees only those.',
     resolve: (_, __, { environmentService, principal }) => environmentService.list(principal),
+  }),
+}));
+
+builder.subscriptionFields((t) => ({
+  environmentChanged: t.field({
+    type: EnvironmentChangeRef,
+    description:
+      'Each change of an environment the token may use, from the moment of subscribing: added, removed, its ' +
+      'engine down or up again, its engine version or swarm role changed (read again every 30 s while it ' +
+      'answers). Read `environments` once after subscribing for where each stands; a newly added one sends ' +
+      'ADDED (CONNECTING), then UP or DOWN.',
+    subscribe: (_, __, { environmentService, principal }) => environmentService.watch(principal),
+    resolve: (change) => change,
   }),
 }));
 
@@ -182,8 +239,9 @@ builder.mutationFields((t) => ({
     type: DockerContextImportRef,
     description:
       'Adds the Docker CLI contexts found in berth’s Docker configuration directory (DOCKER_CONFIG, or ~/.docker), ' +
-      'tcp ones with their TLS files; each context that cannot be added (an ssh context carries no key, a name in ' +
-      'use, no client certificates) is in `skipped` with the reason.',
+      'tcp ones with their TLS files, ssh ones with berth’s own key (BERTH_SSH_KEY_FILE; the host key is trusted ' +
+      'at the first connection and pinned). Each context that cannot be added (an ssh context without ' +
+      'BERTH_SSH_KEY_FILE, a name in use, no client certificates) is in `skipped` with a code and the reason.',
     errors: { dataField: { name: 'result' }, types: [SecretKeyMissingError] },
     resolve: (_, __, { environmentService }) => environmentService.importDockerContexts(),
   }),

@@ -2,6 +2,8 @@ import { mayUseEnvironment, type Principal } from '../../platform/auth/principal
 import { EnvironmentNotFoundError, ForbiddenError } from '../../shared/errors.js';
 import {
   LOCAL_ENVIRONMENT,
+  type EnvironmentChange,
+  type EnvironmentChangeKind,
   type EnvironmentDefinition,
   type EnvironmentFactory,
   type EnvironmentRuntime,
@@ -11,17 +13,37 @@ import {
 /**
  * Every Docker host berth drives, by name: `local` (DOCKER_HOST) and those added since. The one
  * owner of their runtimes: it starts one when it is added and stops it when it is removed or berth
- * stops, so no environment's streams outlive it.
+ * stops, so no environment's streams outlive it. The one publisher of their changes too: added,
+ * removed, and each change of its engine's state, to every listener (see {@link onChange}).
  */
 export class Environments {
   readonly #runtimes = new Map<string, EnvironmentRuntime>();
+  /** What stops listening to each environment's engine state. */
+  readonly #unwatch = new Map<string, () => void>();
+  readonly #listeners = new Set<(change: EnvironmentChange) => void>();
   #started = false;
 
   constructor(
     local: EnvironmentRuntime,
     private readonly build: EnvironmentFactory,
+    private readonly now: () => number = Date.now,
   ) {
     this.#runtimes.set(LOCAL_ENVIRONMENT, local);
+    this.#watch(local);
+  }
+
+  /**
+   * Tells `listener` of every environment's changes from now on (whoever it is for: the caller
+   * filters by principal); returns what stops it, which a subscriber that leaves must call.
+   */
+  onChange(listener: (change: EnvironmentChange) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  /** Listeners now: a subscriber that left is no longer one. */
+  listeners(): number {
+    return this.#listeners.size;
   }
 
   /** The local environment's services: what berth's own parts (stacks, alerts, history) run on. */
@@ -71,6 +93,9 @@ export class Environments {
     }
     const runtime = this.build(definition);
     this.#runtimes.set(definition.name, runtime);
+    this.#watch(runtime);
+    // Told before it starts: its first UP (or DOWN) follows its ADDED.
+    this.#publish('ADDED', runtime);
     if (this.#started) await runtime.start();
     return runtime.services;
   }
@@ -81,6 +106,10 @@ export class Environments {
     const runtime = this.#runtimes.get(name);
     if (!runtime) throw new EnvironmentNotFoundError(name);
     this.#runtimes.delete(name);
+    this.#unwatch.get(name)?.();
+    this.#unwatch.delete(name);
+    // With its state as it was: stopping it is not its engine going down.
+    this.#publish('REMOVED', runtime);
     if (this.#started) await runtime.stop();
   }
 
@@ -88,6 +117,22 @@ export class Environments {
   async start(): Promise<void> {
     this.#started = true;
     await Promise.all([...this.#runtimes.values()].map((runtime) => runtime.start()));
+  }
+
+  #watch(runtime: EnvironmentRuntime): void {
+    const stop = runtime.services.system.onEngineStateChange((kind) => this.#publish(kind, runtime));
+    this.#unwatch.set(runtime.definition.name, stop);
+  }
+
+  #publish(kind: EnvironmentChangeKind, runtime: EnvironmentRuntime): void {
+    const change: EnvironmentChange = {
+      kind,
+      definition: runtime.definition,
+      state: runtime.services.system.engineState(),
+      at: new Date(this.now()),
+    };
+    // A listener is a subscriber's queue: it only pushes, so none can throw into the next.
+    for (const listener of this.#listeners) listener(change);
   }
 
   async stop(): Promise<void> {

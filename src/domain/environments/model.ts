@@ -9,6 +9,7 @@ import type { NetworkService } from '../networks/service.js';
 import type { RedeployService } from '../redeploy/service.js';
 import type { StatsHub } from '../stats/hub.js';
 import type { SwarmService } from '../swarm/service.js';
+import type { EngineState } from '../system/engine-availability.js';
 import type { SystemStatus } from '../system/status.js';
 import type { VolumeService } from '../volumes/service.js';
 
@@ -59,3 +60,17 @@ export interface EnvironmentRuntime {
 
 /** Builds an environment's runtime from its definition; nothing runs until `start`. */
 export type EnvironmentFactory = (definition: EnvironmentDefinition) => EnvironmentRuntime;
+
+/**
+ * How an environment changed: added or removed (the registry), its engine stopped answering
+ * (DOWN), answers again (UP), or its version or swarm role changed while it answers (UPDATED).
+ */
+export type EnvironmentChangeKind = 'ADDED' | 'REMOVED' | 'DOWN' | 'UP' | 'UPDATED';
+
+/** One change of an environment, with its definition and its engine's state right after it. */
+export interface EnvironmentChange {
+  readonly kind: EnvironmentChangeKind;
+  readonly definition: EnvironmentDefinition;
+  readonly state: EngineState;
+  readonly at: Date;
+}

@@ -1,3 +1,4 @@
+import { Repeater } from '@repeaterjs/repeater';
 import { mayUseEnvironment, type Principal } from '../../platform/auth/principal.js';
 import {
   EndpointProblem,
@@ -20,7 +21,12 @@ import type { Logger } from '../../shared/logger.js';
 import { environmentNameProblem } from '../../shared/validation.js';
 import type { EngineState } from '../system/engine-availability.js';
 import type { Environments } from './environments.js';
-import { LOCAL_ENVIRONMENT, type EnvironmentDefinition, type EnvironmentSource } from './model.js';
+import {
+  LOCAL_ENVIRONMENT,
+  type EnvironmentChangeKind,
+  type EnvironmentDefinition,
+  type EnvironmentSource,
+} from './model.js';
 import type { EnvironmentStore, StoredEnvironment } from './store.js';
 
 /** An environment as the API shows it: how it is reached (no secret), where it was declared, its state. */
@@ -32,6 +38,14 @@ export interface EnvironmentView {
   state: EngineState;
   /** An ssh environment's host key fingerprint: the one it was given, or the first one it trusted. */
   hostKeySha256: string | null;
+}
+
+/** One change of an environment the subscriber may use, as the `environmentChanged` subscription sends it. */
+export interface EnvironmentChangeView {
+  kind: EnvironmentChangeKind;
+  /** The environment right after the change; for REMOVED, as it was when removed. */
+  environment: EnvironmentView;
+  at: Date;
 }
 
 /** What addEnvironment takes: PEM text for TLS, a private key (and what opens it) for SSH. */
@@ -49,9 +63,21 @@ export interface AddEnvironmentInput {
     | undefined;
 }
 
+/** Why importDockerContexts left a Docker CLI context alone, as a client can branch on it. */
+export type SkippedContextCode =
+  | 'UNREADABLE'
+  | 'INVALID_NAME'
+  | 'NAME_IN_USE'
+  | 'NO_ENDPOINT'
+  | 'NO_SSH_KEY'
+  | 'SKIPS_TLS_VERIFY'
+  | 'NO_TLS_CERTIFICATES'
+  | 'INVALID_ENDPOINT';
+
 /** A Docker CLI context importDockerContexts left alone, and why. */
 export interface SkippedContext {
   context: string;
+  code: SkippedContextCode;
   reason: string;
 }
 
@@ -90,6 +116,8 @@ export class EnvironmentService {
       declared: readonly DeclaredEnvironment[];
       /** The Docker CLI's contexts, read when importDockerContexts asks. */
       contexts: () => DockerContext[];
+      /** berth's SSH key (BERTH_SSH_KEY_FILE): what an imported ssh:// context logs in with. */
+      sshKey?: { privateKey: Buffer; passphrase?: string } | undefined;
       log: Logger;
       now?: () => number;
     },
@@ -136,6 +164,26 @@ export class EnvironmentService {
     return [...loaded, ...unloadable].sort((a, b) =>
       a.name === LOCAL_ENVIRONMENT ? -1 : b.name === LOCAL_ENVIRONMENT ? 1 : a.name.localeCompare(b.name),
     );
+  }
+
+  /**
+   * Each change of an environment the principal may use, from now on: added, removed, its engine
+   * down, up again, or its version or swarm role changed. The listener goes when the caller
+   * returns the iterator (a subscriber that leaves).
+   */
+  watch(principal?: Principal): AsyncIterableIterator<EnvironmentChangeView> {
+    return new Repeater<EnvironmentChangeView>(async (push, stop) => {
+      const unlisten = this.environments.onChange((change) => {
+        if (principal !== undefined && !mayUseEnvironment(principal, change.definition.name)) return;
+        void push({
+          kind: change.kind,
+          environment: this.#view(change.definition, change.state),
+          at: change.at,
+        });
+      });
+      await stop;
+      unlisten();
+    });
   }
 
   /** Whether an environment has that name (loaded, or stored and not loadable). */
@@ -226,24 +274,29 @@ export class EnvironmentService {
 
   /**
    * Adds the Docker CLI contexts found in berth's Docker configuration directory, as
-   * DOCKER_CONTEXT environments; each one that cannot be is skipped with the reason. An ssh
-   * context is always skipped: the Docker CLI keeps no key in it (ssh uses the user's agent and
-   * ~/.ssh), so it is added with addEnvironment and its key.
+   * DOCKER_CONTEXT environments; each one that cannot be is skipped with a code and the reason.
+   * An ssh context carries no key (the Docker CLI uses the user's ssh-agent and ~/.ssh): it logs
+   * in with berth's own key (BERTH_SSH_KEY_FILE), sealed and stored as addEnvironment's, and
+   * trusts the host key its first connection meets, as an ssh environment added without a
+   * fingerprint does; without BERTH_SSH_KEY_FILE it is skipped (NO_SSH_KEY).
    */
   async importDockerContexts(): Promise<{ imported: EnvironmentView[]; skipped: SkippedContext[] }> {
     const imported: EnvironmentView[] = [];
     const skipped: SkippedContext[] = [];
     const candidates: DockerContext[] = [];
     for (const context of this.options.contexts()) {
-      const reason = this.#unimportable(context);
-      if (reason === null) candidates.push(context);
-      else skipped.push({ context: context.name, reason });
+      const problem = this.#unimportable(context);
+      if (problem === null) candidates.push(context);
+      else skipped.push({ context: context.name, ...problem });
     }
     // Refused whole, as addEnvironment is, rather than some contexts added and the rest skipped.
-    const needsKey = candidates.find((context) => context.host?.startsWith('tcp://'));
+    const needsKey = candidates.find(
+      (context) => context.host?.startsWith('tcp://') || context.host?.startsWith('ssh://'),
+    );
     if (needsKey && !this.box) {
-      throw new SecretKeyMissingError(`storing the TLS files of Docker context "${needsKey.name}"`);
+      throw new SecretKeyMissingError(`storing the key material of Docker context "${needsKey.name}"`);
     }
+    const sshKey = this.options.sshKey;
     for (const context of candidates) {
       const { ca, cert, key } = context.tls;
       try {
@@ -256,31 +309,52 @@ export class EnvironmentService {
                 ca && cert && key
                   ? { ca: ca.toString('utf8'), cert: cert.toString('utf8'), key: key.toString('utf8') }
                   : null,
+              ssh:
+                context.host?.startsWith('ssh://') && sshKey
+                  ? { privateKey: sshKey.privateKey.toString('utf8'), passphrase: sshKey.passphrase ?? null }
+                  : null,
             },
             'DOCKER_CONTEXT',
           ),
         );
       } catch (error) {
         if (!(error instanceof BerthError)) throw error;
-        skipped.push({ context: context.name, reason: error.message });
+        skipped.push({ context: context.name, code: 'INVALID_ENDPOINT', reason: error.message });
       }
     }
     return { imported, skipped };
   }
 
-  #unimportable(context: DockerContext): string | null {
-    if (context.problem !== undefined) return context.problem;
+  #unimportable(context: DockerContext): Omit<SkippedContext, 'context'> | null {
+    if (context.problem !== undefined) return { code: 'UNREADABLE', reason: context.problem };
     const nameProblem = environmentNameProblem(context.name);
-    if (nameProblem !== null) return `its name is not an environment's name: ${nameProblem}`;
-    if (this.has(context.name)) return `an environment is already named "${context.name}"`;
-    if (context.host === undefined) return 'it has no Docker endpoint';
-    if (context.host.startsWith('ssh://')) {
-      return 'an ssh context carries no private key (the Docker CLI uses ssh-agent and ~/.ssh): add it with addEnvironment and its key';
+    if (nameProblem !== null) {
+      return { code: 'INVALID_NAME', reason: `its name is not an environment's name: ${nameProblem}` };
     }
-    if (context.skipTlsVerify)
-      return 'it skips verifying the engine’s certificate (SkipTLSVerify), which berth does not do';
+    if (this.has(context.name)) {
+      return { code: 'NAME_IN_USE', reason: `an environment is already named "${context.name}"` };
+    }
+    if (context.host === undefined) return { code: 'NO_ENDPOINT', reason: 'it has no Docker endpoint' };
+    if (context.host.startsWith('ssh://') && this.options.sshKey === undefined) {
+      return {
+        code: 'NO_SSH_KEY',
+        reason:
+          'an ssh context carries no private key (the Docker CLI uses ssh-agent and ~/.ssh) and BERTH_SSH_KEY_FILE ' +
+          'names none for berth: set it, or add the context with addEnvironment and its key',
+      };
+    }
+    if (context.skipTlsVerify) {
+      return {
+        code: 'SKIPS_TLS_VERIFY',
+        reason: 'it skips verifying the engine’s certificate (SkipTLSVerify), which berth does not do',
+      };
+    }
     if (context.host.startsWith('tcp://') && !(context.tls.ca && context.tls.cert && context.tls.key)) {
-      return 'a tcp context needs TLS client certificates (ca.pem, cert.pem and key.pem in its TLS directory)';
+      return {
+        code: 'NO_TLS_CERTIFICATES',
+        reason:
+          'a tcp context needs TLS client certificates (ca.pem, cert.pem and key.pem in its TLS directory)',
+      };
     }
     return null;
   }
@@ -323,13 +397,13 @@ export class EnvironmentService {
     return parse(stored.endpoint, toEndpointMaterial({ ...material, ...(ssh && { ssh }) })).connection;
   }
 
-  #view(definition: EnvironmentDefinition): EnvironmentView {
+  #view(definition: EnvironmentDefinition, state?: EngineState): EnvironmentView {
     return {
       name: definition.name,
       endpoint: definition.endpoint,
       kind: KINDS[definition.connection.kind],
       source: definition.source,
-      state: this.environments.get(definition.name).system.engineState(),
+      state: state ?? this.environments.get(definition.name).system.engineState(),
       hostKeySha256:
         definition.connection.kind === 'ssh'
           ? (definition.connection.hostKeySha256 ?? this.#trustedHostKeys.get(definition.name) ?? null)

@@ -72,12 +72,23 @@ export interface EngineState {
 }
 
 /**
+ * What changed in an engine's state: it stopped answering (DOWN), answers again or for the first
+ * time (UP, once its version and swarm role are read), or what it is changed while it answers
+ * (UPDATED: engineVersion or swarmRole).
+ */
+export type EngineStateChange = 'DOWN' | 'UP' | 'UPDATED';
+
+/** How often a reachable engine is asked what it is: a swarm joined with the CLI shows up within this. */
+export const ENGINE_FACTS_REFRESH_MS = 30_000;
+
+/**
  * Whether berth can reach its engine, and if not why, as the engine's event stream finds out: it
  * retries on its own with back-off for as long as the engine is away, which makes it the probe.
  * Says so in the log once per reason (at start, the first failed try), not at every retry; again
  * only when the reason changes, and once when the engine answers again. Each time the stream
- * connects it asks the engine what it is (`engine`: version, swarm role): once per connection, no
- * poller of its own.
+ * connects it asks the engine what it is (`engine`: version, swarm role), and again every
+ * `refreshMs` while it answers (one `GET /info`), since `docker swarm init` on the host says
+ * nothing on the container event stream. Listeners hear each change of state.
  */
 export class EngineAvailability {
   #failure: EngineFailure | null = null;
@@ -85,6 +96,10 @@ export class EngineAvailability {
   #downSince: Date | null = null;
   #lastError: string | null = null;
   #identity: Pick<EngineState, 'engineVersion' | 'swarmRole'> = { engineVersion: null, swarmRole: null };
+  readonly #listeners = new Set<(change: EngineStateChange) => void>();
+  /** The read of what the engine is in flight: a refresh during it joins it rather than asking twice. */
+  #identifying: Promise<boolean> | null = null;
+  #timer: ReturnType<typeof setInterval> | undefined;
 
   constructor(
     events: Pick<EngineEvents, 'on'>,
@@ -92,6 +107,7 @@ export class EngineAvailability {
     private readonly log: Logger,
     private readonly engine?: Pick<EngineHost, 'info'>,
     private readonly now: () => number = Date.now,
+    private readonly refreshMs: number = ENGINE_FACTS_REFRESH_MS,
   ) {
     events.on('disconnected', (error) => this.#failed(error));
     events.on('connected', () => this.#answered());
@@ -111,14 +127,55 @@ export class EngineAvailability {
     };
   }
 
+  /** Tells `listener` of each change of state from now on; returns what stops it. */
+  onChange(listener: (change: EngineStateChange) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  /** Starts asking the engine what it is every `refreshMs` while it answers. */
+  start(): void {
+    if (this.#timer !== undefined || !this.engine) return;
+    this.#timer = setInterval(() => void this.refresh(), this.refreshMs);
+    this.#timer.unref();
+  }
+
+  stop(): void {
+    clearInterval(this.#timer);
+    this.#timer = undefined;
+  }
+
+  /**
+   * Asks the engine what it is now (after a change berth made, or on the timer); listeners hear
+   * UPDATED when its version or swarm role changed. Nothing while it does not answer: it is asked
+   * when it does again.
+   */
+  async refresh(): Promise<void> {
+    if (this.#status !== 'UP') return;
+    const changed = await this.#identify();
+    if (changed && this.#status === 'UP') this.#emit('UPDATED');
+  }
+
+  #emit(change: EngineStateChange): void {
+    for (const listener of this.#listeners) {
+      try {
+        listener(change);
+      } catch (error) {
+        // One listener's bug must not keep the others (or the event stream) from hearing it.
+        this.log.error(`a listener of the Docker Engine at ${this.dockerHost} failed`, error);
+      }
+    }
+  }
+
   #failed(error: Error): void {
     // A stream the engine ended is not a failure to reach it: the event stream says so itself,
     // and its next try tells which it is.
     if (!(error instanceof EngineUnavailableError)) return;
     const failure: EngineFailure = { reason: error.reason ?? 'OTHER', detail: error.detail };
     const changed = this.#failure?.reason !== failure.reason;
+    const wentDown = this.#status !== 'DOWN';
     this.#failure = failure;
-    if (this.#status !== 'DOWN') this.#downSince = new Date(this.now());
+    if (wentDown) this.#downSince = new Date(this.now());
     this.#status = 'DOWN';
     this.#lastError = failure.detail;
     if (changed) {
@@ -127,29 +184,48 @@ export class EngineAvailability {
           'berth keeps serving (ENGINE_UNAVAILABLE) and works again as soon as the engine answers',
       );
     }
+    if (wentDown) this.#emit('DOWN');
   }
 
   #answered(): void {
+    const cameUp = this.#status !== 'UP';
     this.#status = 'UP';
     this.#downSince = null;
-    void this.#identify();
+    // UP is told once the engine said what it is, so that it carries its version and role.
+    void this.#identify().then((changed) => {
+      if (this.#status !== 'UP') return;
+      if (cameUp) this.#emit('UP');
+      else if (changed) this.#emit('UPDATED');
+    });
     if (this.#failure === null) return;
     this.#failure = null;
     this.log.info(`the Docker Engine at ${this.dockerHost} answers again`);
   }
 
-  async #identify(): Promise<void> {
-    if (!this.engine) return;
+  /** Reads what the engine is; answers whether its version or swarm role changed. */
+  #identify(): Promise<boolean> {
+    this.#identifying ??= this.#readIdentity().finally(() => (this.#identifying = null));
+    return this.#identifying;
+  }
+
+  async #readIdentity(): Promise<boolean> {
+    if (!this.engine) return false;
     try {
       const info = await this.engine.info();
       const inSwarm = info.swarm.nodeState === 'active';
-      this.#identity = {
+      const identity: Pick<EngineState, 'engineVersion' | 'swarmRole'> = {
         engineVersion: info.serverVersion || null,
         swarmRole: inSwarm ? (info.swarm.manager ? 'manager' : 'worker') : null,
       };
+      const changed =
+        identity.engineVersion !== this.#identity.engineVersion ||
+        identity.swarmRole !== this.#identity.swarmRole;
+      this.#identity = identity;
+      return changed;
     } catch (error) {
       // The stream connected, so the engine answers: a failed info is told by the next try.
       this.log.debug(`the Docker Engine at ${this.dockerHost} did not say what it is`, error);
+      return false;
     }
   }
 }

@@ -1,6 +1,11 @@
 import type { ContainerIndex } from '../containers/container-index.js';
 import type { EngineUnavailableReason } from '../../shared/errors.js';
-import type { EngineFailure, EngineState } from './engine-availability.js';
+import type {
+  EngineAvailability,
+  EngineFailure,
+  EngineState,
+  EngineStateChange,
+} from './engine-availability.js';
 import type { EngineHost } from './ports.js';
 import type { StatsHub } from '../stats/hub.js';
 
@@ -25,8 +30,21 @@ export class SystemStatus {
     private readonly index: ContainerIndex,
     private readonly stats: StatsHub,
     private readonly dockerHost: string,
-    private readonly availability: { readonly failure: EngineFailure | null; readonly state: EngineState },
+    private readonly availability: Pick<EngineAvailability, 'failure' | 'state' | 'onChange' | 'refresh'>,
   ) {}
+
+  /** Tells `listener` of each change of the engine's state (see EngineAvailability); returns what stops it. */
+  onEngineStateChange(listener: (change: EngineStateChange) => void): () => void {
+    return this.availability.onChange(listener);
+  }
+
+  /**
+   * Reads the engine's version and swarm role again now, rather than at the next periodic read:
+   * for a change berth itself made to what the engine is.
+   */
+  refreshEngineFacts(): Promise<void> {
+    return this.availability.refresh();
+  }
 
   /** Whether the engine answers, since when it does not, and what it is: the `environments` query's state. */
   engineState(): EngineState {

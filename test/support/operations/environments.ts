@@ -76,6 +76,7 @@ export const ImportDockerContexts = graphql(`
           }
           skipped {
             context
+            code
             reason
           }
         }
@@ -83,6 +84,18 @@ export const ImportDockerContexts = graphql(`
       ... on Error {
         code
         message
+      }
+    }
+  }
+`);
+
+export const EnvironmentChanged = graphql(`
+  subscription EnvironmentChanged {
+    environmentChanged {
+      kind
+      at
+      environment {
+        ...EnvironmentFields
       }
     }
   }
