@@ -32,6 +32,7 @@ const SCREENSHOT = fileURLToPath(new URL('../../test-results/dashboard-environme
 const LABEL = uniqueName('dash-envs');
 const SECOND = uniqueName('second').toLowerCase();
 const GONE = uniqueName('gone').toLowerCase();
+const LATE = uniqueName('late').toLowerCase();
 const localName = uniqueName('dash-env-local');
 const secondName = uniqueName('dash-env-second');
 // A quick exit on SIGTERM: busybox sh as PID 1 would otherwise ignore it and the stop would wait.
@@ -188,5 +189,23 @@ describe('the environment switcher in Chromium', () => {
     await row(secondName).waitFor({ timeout: 60_000 });
     await page.locator(`.hosts-notice[data-left-out="${GONE}"]`).waitFor({ timeout: 30_000 });
     expect(await row(secondName).locator('td.host').textContent()).toBe(SECOND);
+  });
+
+  it('follows environmentChanged: one added while the page is open joins the switcher, removed it leaves', async () => {
+    // The page's one stream of changes is what tells it, not a poll.
+    await waitFor(async () => expect(berth.app.context.environments.listeners()).toBe(1), 15_000);
+    await addSocketEnvironment(berth.app, LATE, `unix://${join(tmpdir(), `${LATE}.sock`)}`, {
+      waitForSync: false,
+    });
+    await waitFor(
+      async () => expect(await switcher().locator('option').allTextContents()).toContain(`${LATE} (DOWN)`),
+      15_000,
+    );
+    await berth.app.context.environments.remove(LATE);
+    await waitFor(
+      async () =>
+        expect((await switcher().locator('option').allTextContents()).join('\n')).not.toContain(LATE),
+      15_000,
+    );
   });
 });

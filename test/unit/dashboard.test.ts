@@ -26,6 +26,8 @@ describe('the dashboard’s GraphQL documents', () => {
     operations.DEPLOY_STACK_FROM_GIT,
     operations.STACK_WEBHOOK,
     operations.ROTATE_STACK_WEBHOOK,
+    operations.ENVIRONMENTS,
+    operations.ENVIRONMENT_CHANGES,
   ];
 
   // Codegen validates them when it writes web/src/gql/; this holds them to the schema as it is now.
@@ -242,6 +244,34 @@ describe('the dashboard’s store', () => {
     expect(store.selectedId).toBeNull();
     expect(store.leftOut).toEqual([]);
     expect(store.stats.size).toBe(0);
+  });
+
+  it('keeps the switcher’s environments current from environmentChanged: local first, then by name', () => {
+    const store = new DashboardStore();
+    let hosts = 0;
+    store.on('hosts', () => (hosts += 1));
+    const up = (name: string) => ({ name, status: 'UP' as const, downSince: null, lastError: null });
+    store.setEnvironments([up('local'), up('edge')]);
+    store.applyEnvironmentChange({
+      kind: 'ADDED',
+      environment: { name: 'alpha', status: 'CONNECTING', downSince: null, lastError: null },
+    });
+    expect(store.environments.map(({ name, status }) => `${name} ${status}`)).toEqual([
+      'local UP',
+      'alpha CONNECTING',
+      'edge UP',
+    ]);
+    const down = {
+      name: 'edge',
+      status: 'DOWN' as const,
+      downSince: '2026-12-04T14:00:00.000Z',
+      lastError: 'gone',
+    };
+    store.applyEnvironmentChange({ kind: 'DOWN', environment: down });
+    expect(store.environments[2]).toEqual(down);
+    store.applyEnvironmentChange({ kind: 'REMOVED', environment: up('alpha') });
+    expect(store.environments.map(({ name }) => name)).toEqual(['local', 'edge']);
+    expect(hosts).toBe(4);
   });
 
   it('selects a container asked for before the list that holds it is loaded', () => {

@@ -2,7 +2,8 @@ import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { graphql } from './gql/index.js';
 import type {
   DashboardContainerFragment,
-  DashboardEnvironmentsQuery,
+  DashboardEnvironmentFragment,
+  DashboardEnvironmentChangedSubscription,
   DashboardImageUpdateFragment,
   DashboardCheckImageUpdatesMutation,
   DashboardRegistryCredentialsQuery,
@@ -102,18 +103,37 @@ export const CONTAINERS = graphql(`
   }
 `);
 
+graphql(`
+  fragment DashboardEnvironment on Environment {
+    name
+    status
+    downSince
+    lastError
+  }
+`);
+
 /** The Docker hosts berth drives, `local` first, for the switcher. */
 export const ENVIRONMENTS = graphql(`
   query DashboardEnvironments {
     environments {
-      name
-      status
-      downSince
-      lastError
+      ...DashboardEnvironment
     }
   }
 `);
-export type Environment = DashboardEnvironmentsQuery['environments'][number];
+export type Environment = DashboardEnvironmentFragment;
+
+/** Each change of an environment the token may use: what keeps the switcher's states current. */
+export const ENVIRONMENT_CHANGES = graphql(`
+  subscription DashboardEnvironmentChanged {
+    environmentChanged {
+      kind
+      environment {
+        ...DashboardEnvironment
+      }
+    }
+  }
+`);
+export type EnvironmentChange = DashboardEnvironmentChangedSubscription['environmentChanged'];
 
 /** Asked once, with the token, to tell a refused token from a working one. */
 export const WHO_AM_I = graphql(`

@@ -3,6 +3,7 @@ import type {
   Container,
   ContainerEvent,
   Environment,
+  EnvironmentChange,
   ImageUpdate,
   StatsPoint,
   StatsSample,
@@ -167,6 +168,16 @@ export class DashboardStore {
   setEnvironments(environments: readonly Environment[]): void {
     this.environments = environments;
     this.#emit('hosts');
+  }
+
+  /** One change from environmentChanged: a removed one leaves the list, any other takes its place in it. */
+  applyEnvironmentChange(change: EnvironmentChange): void {
+    const others = this.environments.filter(({ name }) => name !== change.environment.name);
+    const next = change.kind === 'REMOVED' ? others : [...others, change.environment];
+    // As berth lists them: local first, then by name.
+    this.setEnvironments(
+      next.sort((a, b) => (a.name === LOCAL ? -1 : b.name === LOCAL ? 1 : a.name.localeCompare(b.name))),
+    );
   }
 
   /** The environments the last read of the list had to leave out. */

@@ -5,6 +5,7 @@ import { useTopics } from '../hooks.js';
 import { applyImageUpdates, reloadContainers, scopeVariables } from '../container-list.js';
 import {
   CONTAINER_EVENTS,
+  ENVIRONMENT_CHANGES,
   ENVIRONMENTS,
   IMAGE_UPDATES,
   STATS_BATCHES,
@@ -34,16 +35,21 @@ export function Dashboard(props: {
   onSignOut: () => void;
 }) {
   const { token, onTokenRefused } = props;
-  const { api, store } = useMemo(() => {
+  const { api, store, reconnected } = useMemo(() => {
     const store = new DashboardStore();
+    /** What else reads again after a reconnection (the environments' states). */
+    const reconnected = new Set<() => void>();
     const api: BerthApi = new BerthApi({
       token,
       onTokenRefused,
       onConnection: (state) => store.setConnection(state),
-      // Events sent while the connection was down are lost to us: read the list again.
-      onReconnected: () => void reloadContainers(api, store),
+      // Events and changes sent while the connection was down are lost to us: read again.
+      onReconnected: () => {
+        void reloadContainers(api, store);
+        reconnected.forEach((reread) => reread());
+      },
     });
-    return { api, store };
+    return { api, store, reconnected };
   }, [token]);
 
   const route = useRoute();
@@ -78,16 +84,19 @@ export function Dashboard(props: {
 
   // Declared last, so that on unmount the streams above are closed before the client is.
   useEffect(() => {
+    const environments = keepEnvironmentsFresh(api, store);
+    reconnected.add(environments.reread);
     const stops = [
       // Badges follow the scheduled checks and anyone's checkImageUpdates.
       keepSubscribed(api, IMAGE_UPDATES, {}, (data) => applyImageUpdates(api, store, [data.imageUpdates])),
-      keepEnvironmentsFresh(api, store),
+      environments.stop,
+      () => reconnected.delete(environments.reread),
     ];
     return () => {
       stops.forEach((stop) => stop());
       api.dispose();
     };
-  }, [api, store]);
+  }, [api, store, reconnected]);
 
   return (
     <div class="dashboard">
@@ -147,25 +156,53 @@ function keepSubscribed<T, V extends Record<string, unknown>>(
   };
 }
 
-/** How often the switcher's states are read again: berth has no stream of environment changes. */
-const ENVIRONMENTS_REFRESH_MS = 5000;
+/** How soon the list is read again, and the stream opened again, after environmentChanged failed. */
+const ENVIRONMENTS_RETRY_MS = 5000;
 
-function keepEnvironmentsFresh(api: BerthApi, store: DashboardStore): () => void {
+/**
+ * The switcher's states: read once, then kept current by environmentChanged. Should the stream
+ * fail (berth ended it, the token lost access), the list is read again and the stream reopened
+ * every 5 s until it holds: the poll is only the fallback. `reread` is for when changes may have
+ * been missed (the WebSocket reconnected).
+ */
+function keepEnvironmentsFresh(
+  api: BerthApi,
+  store: DashboardStore,
+): { stop: () => void; reread: () => void } {
   let stopped = false;
   let timer = 0;
+  let unsubscribe = () => {};
   const read = async () => {
     try {
       const { environments } = await api.request(ENVIRONMENTS);
       if (!stopped) store.setEnvironments(environments);
     } catch {
-      // The header shows the connection state; the next read tries again.
+      // The header shows the connection state; the stream's changes (or the next read) catch up.
     }
-    if (!stopped) timer = window.setTimeout(() => void read(), ENVIRONMENTS_REFRESH_MS);
   };
-  void read();
-  return () => {
-    stopped = true;
-    window.clearTimeout(timer);
+  const open = () => {
+    // Subscribed before the read, so that no change falls between the two.
+    unsubscribe = api.subscribe(
+      ENVIRONMENT_CHANGES,
+      {},
+      {
+        next: (data) => store.applyEnvironmentChange(data.environmentChanged),
+        error: () => {
+          if (stopped) return;
+          timer = window.setTimeout(open, ENVIRONMENTS_RETRY_MS);
+        },
+      },
+    );
+    void read();
+  };
+  open();
+  return {
+    stop: () => {
+      stopped = true;
+      window.clearTimeout(timer);
+      unsubscribe();
+    },
+    reread: () => void read(),
   };
 }
 

@@ -17,7 +17,9 @@ type Documents = {
     "\n  fragment DashboardImageUpdate on ImageUpdate {\n    reference\n    status\n    localDigest\n    since\n    checkedAt\n    error\n  }\n": typeof types.DashboardImageUpdateFragmentDoc,
     "\n  fragment DashboardContainer on Container {\n    id\n    name\n    environment\n    image\n    command\n    status\n    health\n    restartCount\n    exitCode\n    createdAt\n    startedAt\n    ports {\n      containerPort\n      protocol\n      hostIp\n      hostPort\n    }\n    restartPolicy {\n      name\n      maximumRetryCount\n    }\n    # Spelled out, not the DashboardImageUpdate fragment: every fragment counts towards berth's query\n    # depth limit, and createContainer's answer reaches it with one more.\n    imageUpdate {\n      reference\n      status\n      localDigest\n      since\n      checkedAt\n      error\n    }\n  }\n": typeof types.DashboardContainerFragmentDoc,
     "\n  query DashboardContainers($environment: String!, $allEnvironments: Boolean!) {\n    containers(environment: $environment, allEnvironments: $allEnvironments) {\n      ...DashboardContainer\n    }\n  }\n": typeof types.DashboardContainersDocument,
-    "\n  query DashboardEnvironments {\n    environments {\n      name\n      status\n      downSince\n      lastError\n    }\n  }\n": typeof types.DashboardEnvironmentsDocument,
+    "\n  fragment DashboardEnvironment on Environment {\n    name\n    status\n    downSince\n    lastError\n  }\n": typeof types.DashboardEnvironmentFragmentDoc,
+    "\n  query DashboardEnvironments {\n    environments {\n      ...DashboardEnvironment\n    }\n  }\n": typeof types.DashboardEnvironmentsDocument,
+    "\n  subscription DashboardEnvironmentChanged {\n    environmentChanged {\n      kind\n      environment {\n        ...DashboardEnvironment\n      }\n    }\n  }\n": typeof types.DashboardEnvironmentChangedDocument,
     "\n  query DashboardSystem {\n    system {\n      engine {\n        up\n      }\n      statsSource\n    }\n  }\n": typeof types.DashboardSystemDocument,
     "\n  fragment DashboardStatsPoint on ContainerStats {\n    at\n    cpuPercent\n    memoryUsageBytes\n    memoryLimitBytes\n  }\n": typeof types.DashboardStatsPointFragmentDoc,
     "\n  query DashboardStatsHistory(\n    $id: String!\n    $environment: String!\n    $from: DateTime\n    $to: DateTime\n    $stepSeconds: Int\n  ) {\n    container(id: $id, environment: $environment) {\n      statsHistory(from: $from, to: $to, stepSeconds: $stepSeconds) {\n        ...DashboardStatsPoint\n      }\n    }\n  }\n": typeof types.DashboardStatsHistoryDocument,
@@ -53,7 +55,9 @@ const documents: Documents = {
     "\n  fragment DashboardImageUpdate on ImageUpdate {\n    reference\n    status\n    localDigest\n    since\n    checkedAt\n    error\n  }\n": types.DashboardImageUpdateFragmentDoc,
     "\n  fragment DashboardContainer on Container {\n    id\n    name\n    environment\n    image\n    command\n    status\n    health\n    restartCount\n    exitCode\n    createdAt\n    startedAt\n    ports {\n      containerPort\n      protocol\n      hostIp\n      hostPort\n    }\n    restartPolicy {\n      name\n      maximumRetryCount\n    }\n    # Spelled out, not the DashboardImageUpdate fragment: every fragment counts towards berth's query\n    # depth limit, and createContainer's answer reaches it with one more.\n    imageUpdate {\n      reference\n      status\n      localDigest\n      since\n      checkedAt\n      error\n    }\n  }\n": types.DashboardContainerFragmentDoc,
     "\n  query DashboardContainers($environment: String!, $allEnvironments: Boolean!) {\n    containers(environment: $environment, allEnvironments: $allEnvironments) {\n      ...DashboardContainer\n    }\n  }\n": types.DashboardContainersDocument,
-    "\n  query DashboardEnvironments {\n    environments {\n      name\n      status\n      downSince\n      lastError\n    }\n  }\n": types.DashboardEnvironmentsDocument,
+    "\n  fragment DashboardEnvironment on Environment {\n    name\n    status\n    downSince\n    lastError\n  }\n": types.DashboardEnvironmentFragmentDoc,
+    "\n  query DashboardEnvironments {\n    environments {\n      ...DashboardEnvironment\n    }\n  }\n": types.DashboardEnvironmentsDocument,
+    "\n  subscription DashboardEnvironmentChanged {\n    environmentChanged {\n      kind\n      environment {\n        ...DashboardEnvironment\n      }\n    }\n  }\n": types.DashboardEnvironmentChangedDocument,
     "\n  query DashboardSystem {\n    system {\n      engine {\n        up\n      }\n      statsSource\n    }\n  }\n": types.DashboardSystemDocument,
     "\n  fragment DashboardStatsPoint on ContainerStats {\n    at\n    cpuPercent\n    memoryUsageBytes\n    memoryLimitBytes\n  }\n": types.DashboardStatsPointFragmentDoc,
     "\n  query DashboardStatsHistory(\n    $id: String!\n    $environment: String!\n    $from: DateTime\n    $to: DateTime\n    $stepSeconds: Int\n  ) {\n    container(id: $id, environment: $environment) {\n      statsHistory(from: $from, to: $to, stepSeconds: $stepSeconds) {\n        ...DashboardStatsPoint\n      }\n    }\n  }\n": types.DashboardStatsHistoryDocument,
@@ -115,7 +119,15 @@ export function graphql(source: "\n  query DashboardContainers($environment: Str
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query DashboardEnvironments {\n    environments {\n      name\n      status\n      downSince\n      lastError\n    }\n  }\n"): (typeof documents)["\n  query DashboardEnvironments {\n    environments {\n      name\n      status\n      downSince\n      lastError\n    }\n  }\n"];
+export function graphql(source: "\n  fragment DashboardEnvironment on Environment {\n    name\n    status\n    downSince\n    lastError\n  }\n"): (typeof documents)["\n  fragment DashboardEnvironment on Environment {\n    name\n    status\n    downSince\n    lastError\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query DashboardEnvironments {\n    environments {\n      ...DashboardEnvironment\n    }\n  }\n"): (typeof documents)["\n  query DashboardEnvironments {\n    environments {\n      ...DashboardEnvironment\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription DashboardEnvironmentChanged {\n    environmentChanged {\n      kind\n      environment {\n        ...DashboardEnvironment\n      }\n    }\n  }\n"): (typeof documents)["\n  subscription DashboardEnvironmentChanged {\n    environmentChanged {\n      kind\n      environment {\n        ...DashboardEnvironment\n      }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
