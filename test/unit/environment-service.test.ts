@@ -29,7 +29,10 @@ function runtime(definition: EnvironmentDefinition): EnvironmentRuntime {
   };
   return {
     definition,
-    services: { name: definition.name, system: { engineState: () => state } } as never,
+    services: {
+      name: definition.name,
+      system: { engineState: () => state, onEngineStateChange: () => () => undefined },
+    } as never,
     start: async () => undefined,
     stop: async () => undefined,
   };
@@ -50,7 +53,12 @@ afterEach(async () => {
 });
 
 function service(
-  options: { box?: SecretBox; contexts?: DockerContext[]; declared?: EnvironmentDefinition[] } = {},
+  options: {
+    box?: SecretBox;
+    contexts?: DockerContext[];
+    declared?: EnvironmentDefinition[];
+    sshKey?: { privateKey: Buffer };
+  } = {},
 ) {
   const db = BerthDatabase.open({ dataDir: join(dir, 'data') });
   opened.push(db);
@@ -64,6 +72,7 @@ function service(
   return new EnvironmentService(environments, new EnvironmentStore(db), options.box, {
     declared: options.declared ?? [],
     contexts: () => options.contexts ?? [],
+    sshKey: options.sshKey,
     log: silent,
   });
 }
@@ -160,8 +169,50 @@ describe('EnvironmentService', () => {
       ['prod', 'DOCKER_CONTEXT'],
     ]);
     expect(skipped).toEqual([
-      { context: 'insecure', reason: expect.stringMatching(/SkipTLSVerify/) },
-      { context: 'My.Laptop', reason: expect.stringMatching(/not an environment's name/) },
+      { context: 'insecure', code: 'SKIPS_TLS_VERIFY', reason: expect.stringMatching(/SkipTLSVerify/) },
+      {
+        context: 'My.Laptop',
+        code: 'INVALID_NAME',
+        reason: expect.stringMatching(/not an environment's name/),
+      },
+    ]);
+  });
+
+  it('imports an ssh context with BERTH_SSH_KEY_FILE’s key, skips it (NO_SSH_KEY) without one, and needs the secret key to store it', async () => {
+    const contexts: DockerContext[] = [
+      { name: 'remote', host: 'ssh://deploy@127.0.0.1:2222', skipTlsVerify: false, tls: {} },
+      // The Docker CLI takes ssh://host with the user from ~/.ssh/config; berth needs the user.
+      { name: 'nouser', host: 'ssh://127.0.0.1', skipTlsVerify: false, tls: {} },
+    ];
+    const keyless = await service({
+      contexts,
+      box: SecretBox.fromSetting('environment-service-test-key-of-32-characters'),
+    }).importDockerContexts();
+    expect(keyless.imported).toEqual([]);
+    expect(keyless.skipped.map(({ context, code }) => [context, code])).toEqual([
+      ['remote', 'NO_SSH_KEY'],
+      ['nouser', 'NO_SSH_KEY'],
+    ]);
+
+    const sshKey = {
+      privateKey: Buffer.from((await makeSshKey(join(dir, 'id_ed25519'), 'context-test')).privateKey),
+    };
+    await expect(service({ contexts, sshKey }).importDockerContexts()).rejects.toMatchObject({
+      code: 'SECRET_KEY_MISSING',
+    });
+    const box = SecretBox.fromSetting('environment-service-test-key-of-32-characters');
+    const { imported, skipped } = await service({ box, contexts, sshKey }).importDockerContexts();
+    expect(imported).toMatchObject([
+      {
+        name: 'remote',
+        kind: 'SSH',
+        source: 'DOCKER_CONTEXT',
+        endpoint: 'ssh://deploy@127.0.0.1:2222',
+        hostKeySha256: null,
+      },
+    ]);
+    expect(skipped).toEqual([
+      { context: 'nouser', code: 'INVALID_ENDPOINT', reason: expect.stringMatching(/ssh:\/\/user@host/) },
     ]);
   });
 });
