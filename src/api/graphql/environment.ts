@@ -76,7 +76,8 @@ export const EnvironmentRef = builder.objectRef<EnvironmentView>('Environment').
     engineVersion: t.string({
       nullable: true,
       description:
-        'The engine’s version, as it said when berth last connected; null before it ever answered.',
+        'The engine’s version, as it said when berth last asked (at each connection, and every 30 s while it ' +
+        'answers); null before it ever answered.',
       resolve: (environment) => environment.state.engineVersion,
     }),
     hostKeySha256: t.exposeString('hostKeySha256', {
@@ -87,7 +88,8 @@ export const EnvironmentRef = builder.objectRef<EnvironmentView>('Environment').
     swarmRole: t.string({
       nullable: true,
       description:
-        '`manager` or `worker` in a Docker Swarm; null when standalone (as of berth’s last connection).',
+        '`manager` or `worker` in a Docker Swarm; null when standalone. Read at each connection and every 30 s ' +
+        'while the engine answers, so a swarm joined with the Docker CLI shows within that (environmentChanged: UPDATED).',
       resolve: (environment) => environment.state.swarmRole,
     }),
   }),

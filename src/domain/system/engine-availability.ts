@@ -65,9 +65,9 @@ export interface EngineState {
   downSince: Date | null;
   /** Why the engine could not be reached the last time it could not, and the fix; kept once it answers again. */
   lastError: string | null;
-  /** The engine's version as it said at its last connection; null before it ever answered. */
+  /** The engine's version as it said when last asked (each connection, then every refresh); null before it ever answered. */
   engineVersion: string | null;
-  /** `manager` or `worker` in a Docker Swarm, null when standalone, as at its last connection. */
+  /** `manager` or `worker` in a Docker Swarm, null when standalone, as when last asked. */
   swarmRole: 'manager' | 'worker' | null;
 }
 
