@@ -43,7 +43,7 @@ import { ReplicaAliasGuard } from './domain/stacks/aliases.js';
 import { GitCheckouts } from './domain/stacks/git/checkouts.js';
 import { GitStackService } from './domain/stacks/git/service.js';
 import { GitSourceStore } from './domain/stacks/git/store.js';
-import { StackService } from './domain/stacks/service.js';
+import { StackService, type StackSources } from './domain/stacks/service.js';
 import { StackStore } from './domain/stacks/store.js';
 import { StackWebhooks } from './domain/stacks/webhooks.js';
 import { SwarmStacks } from './domain/stacks/swarm/stacks.js';
@@ -164,11 +164,15 @@ export function buildApp(config: Config, options: BuildAppOptions = {}): App {
     audit,
     registries,
     policy,
+    database,
     engineFactsRefreshMs: options.engineFactsRefreshMs ?? ENGINE_FACTS_REFRESH_MS,
   };
+  const gitSources = new GitSourceStore(database);
+  const checkouts = new GitCheckouts(join(config.dataDir, 'git-stacks'), gitSources);
   const local = buildEnvironment(
     { name: LOCAL_ENVIRONMENT, endpoint: config.dockerHost, connection: config.engine, source: 'LOCAL' },
-    { ...shared, onCall: (call) => metrics.recordEngineCall(call) },
+    // Git stacks are the local environment's: only its stacks have files in a checkout.
+    { ...shared, onCall: (call) => metrics.recordEngineCall(call), stackSources: checkouts },
   );
   const environments = new Environments(
     local.runtime,
@@ -184,9 +188,10 @@ export function buildApp(config: Config, options: BuildAppOptions = {}): App {
     sshKey: config.sshKey,
     log,
   });
-  // berth's own parts (stacks, alerts, history, metrics, image updates) run on the local engine.
+  // berth's own parts (git stacks, automatic updates, backups, alerts, history, metrics, image
+  // updates) run on the local engine; every environment has its own stacks.
   const { engine } = local;
-  const { index, stats, images, networks, volumes, swarm, containers, redeploy } = local.runtime.services;
+  const { index, stats, images, swarm, containers, redeploy, stacks } = local.runtime.services;
   const history = new StatsHistory(database, {
     retention: {
       rawMs: config.history.rawRetentionSeconds * 1000,
@@ -196,22 +201,6 @@ export function buildApp(config: Config, options: BuildAppOptions = {}): App {
   });
   metrics.watchContainers(index, stats);
   const templates = new TemplateService(database, containers);
-  const gitSources = new GitSourceStore(database);
-  const checkouts = new GitCheckouts(join(config.dataDir, 'git-stacks'), gitSources);
-  const stacks = new StackService(
-    containers,
-    networks,
-    volumes,
-    new StackStore(database),
-    () => policy.get(),
-    {
-      stacks: new SwarmStacks(swarm, networks, log, { policy: () => policy.get() }),
-      isManager: async () => (await engine.info()).swarm.manager,
-    },
-    log,
-    images,
-    { sources: checkouts },
-  );
   const gitStacks = new GitStackService(stacks, gitSources, checkouts, new GitCli(), secretBox, {
     defaultPollMinutes: config.git.pollMinutes,
     log,
@@ -223,7 +212,6 @@ export function buildApp(config: Config, options: BuildAppOptions = {}): App {
     log,
     urlOf: (stack) => stackWebhookPath(config.http.basePath, stack),
   });
-  const aliasGuard = new ReplicaAliasGuard(containers, networks, log);
   const imageUpdates = new ImageUpdateService(index, engine.imageDigests, new RegistryApi(), {
     intervalMinutes: config.imageUpdates.checkIntervalMinutes,
     log,
@@ -284,7 +272,6 @@ export function buildApp(config: Config, options: BuildAppOptions = {}): App {
     alerts,
     templates,
     backup,
-    stacks,
     webhooks,
     gitStacks,
     imageUpdates,
@@ -314,10 +301,11 @@ export function buildApp(config: Config, options: BuildAppOptions = {}): App {
     // Polls the git stacks that ask for it. Stopped after the stacks, whose close makes a sync's
     // deploy give up waiting for replicas, so the syncs it waits for end soon.
     { name: 'git polling', start: () => gitStacks.start(), stop: () => gitStacks.stop() },
-    // Deploys still waiting for a replica give up; unhealthy replicas keep leaving their aliases until then.
     // Stops after the stacks aborted their deploys: the syncs still running end and record how.
     { name: 'stack webhooks', stop: () => webhooks.close() },
-    { name: 'stacks', start: () => aliasGuard.start(), stop: () => (stacks.close(), aliasGuard.stop()) },
+    // The local stacks' deploys still waiting for a replica give up here, before the syncs above wait
+    // for them; the environments part closes every environment's stacks again (a no-op for these).
+    { name: 'stacks', stop: () => stacks.close() },
     // Its registry requests in flight are given up.
     { name: 'image update checks', start: () => imageUpdates.start(), stop: () => imageUpdates.stop() },
     { name: 'api server', stop: () => api.close() },
@@ -352,6 +340,9 @@ interface EnvironmentShared {
   readonly registries: RegistryCredentials;
   readonly policy: PolicyStore;
   readonly engineFactsRefreshMs: number;
+  readonly database: BerthDatabase;
+  /** Where stacks with files (from git) keep them: the local environment's only. */
+  readonly stackSources?: StackSources;
   /** Told of every engine call (the local engine's feed berth's metrics). */
   readonly onCall?: (call: EngineCall) => void;
   /** An ssh environment without a fingerprint: told the host key its first connection trusted. */
@@ -365,7 +356,18 @@ interface EnvironmentShared {
  */
 function buildEnvironment(
   definition: EnvironmentDefinition,
-  { config, log, audit, registries, policy, engineFactsRefreshMs, onCall, onHostKey }: EnvironmentShared,
+  {
+    config,
+    log,
+    audit,
+    registries,
+    policy,
+    engineFactsRefreshMs,
+    database,
+    stackSources,
+    onCall,
+    onHostKey,
+  }: EnvironmentShared,
 ): { runtime: EnvironmentRuntime; engine: DockerEngine } {
   const isLocal = definition.name === LOCAL_ENVIRONMENT;
   const engine = new DockerEngine(definition.connection, {
@@ -397,6 +399,23 @@ function buildEnvironment(
   const images = new ImageService(engine.images, index, log, registries);
   const journal = new CreateJournal(audit, log);
   const containers = new ContainerService(engine, index, log, images, () => policy.get(), journal);
+  const networks = new NetworkService(engine, index);
+  const swarm = new SwarmService(engine.swarm, log, { credentials: registries });
+  const stacks = new StackService(
+    containers,
+    networks,
+    new VolumeService(engine.volumes, index),
+    new StackStore(database, definition.name),
+    () => policy.get(),
+    {
+      stacks: new SwarmStacks(swarm, networks, log, { policy: () => policy.get() }),
+      isManager: async () => (await engine.info()).swarm.manager,
+    },
+    log,
+    images,
+    stackSources ? { sources: stackSources } : {},
+  );
+  const aliasGuard = new ReplicaAliasGuard(containers, networks, log);
   const services: EnvironmentServices = {
     name: definition.name,
     containers,
@@ -411,10 +430,11 @@ function buildEnvironment(
       log,
     }),
     images,
-    networks: new NetworkService(engine, index),
+    networks,
     volumes: new VolumeService(engine.volumes, index),
-    swarm: new SwarmService(engine.swarm, log, { credentials: registries }),
+    swarm,
     redeploy: new RedeployService(engine, index, images, () => policy.get(), log),
+    stacks,
   };
   const parts: Part[] = [
     // Stopped last: an ssh:// engine's one SSH connection outlives every part that talks through it.
@@ -432,6 +452,8 @@ function buildEnvironment(
       : []),
     { name: 'swarm rollouts', stop: () => services.swarm.close() },
     { name: 'redeploys', stop: () => services.redeploy.close() },
+    // Deploys still waiting for a replica give up; unhealthy replicas keep leaving their aliases until then.
+    { name: 'stacks', start: () => aliasGuard.start(), stop: () => (stacks.close(), aliasGuard.stop()) },
   ];
   const lifecycle = new PartLifecycle(parts, `environment ${definition.name}`);
   return {

@@ -9,7 +9,6 @@ import type { DeployScope, TokenService } from '../../platform/auth/tokens.js';
 import type { StatsHistory } from '../../domain/history/service.js';
 import type { TemplateService } from '../../domain/templates/service.js';
 import type { BackupService } from '../../domain/backup/service.js';
-import type { StackService } from '../../domain/stacks/service.js';
 import type { StackWebhooks } from '../../domain/stacks/webhooks.js';
 import type { GitStackService } from '../../domain/stacks/git/service.js';
 import type { ImageUpdateService } from '../../domain/updates/service.js';
@@ -22,7 +21,7 @@ import type { RegistryCredentials } from '../../domain/registries/credentials.js
 export interface Context {
   /**
    * Every Docker host berth drives. The engine-bound services (containers, stats, events, logs,
-   * exec, images, networks, volumes, swarm, redeploys, system) are reached only through it, by the
+   * exec, images, networks, volumes, swarm, redeploys, stacks, system) are reached only through it, by the
    * environment a field names: `environmentOf` in environment-scope.ts.
    */
   environments: Environments;
@@ -35,7 +34,6 @@ export interface Context {
   alerts: AlertService;
   templates: TemplateService;
   backup: BackupService;
-  stacks: StackService;
   webhooks: StackWebhooks;
   gitStacks: GitStackService;
   imageUpdates: ImageUpdateService;

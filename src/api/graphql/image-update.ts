@@ -126,8 +126,11 @@ builder.objectField(StackServiceRef, 'imageUpdate', (t) =>
     type: ImageUpdateRef,
     nullable: true,
     description: `${imageUpdateDescription} The first of the service's containers that is behind, else its first; null without containers.`,
+    // Checks compare the local engine's images only: another environment's stack has none.
     resolve: (service, _, { imageUpdates }) => {
-      const updates = service.containers.map((container) => imageUpdates.forContainer(container));
+      const updates = service.containers
+        .filter((container) => container.environment === LOCAL_ENVIRONMENT)
+        .map((container) => imageUpdates.forContainer(container));
       return updates.find((update) => update?.status === 'AVAILABLE') ?? updates[0] ?? null;
     },
   }),

@@ -12,6 +12,7 @@ import {
   SubnetOverlapError,
   VolumeNotFoundError,
 } from '../../shared/errors.js';
+import { LOCAL_ENVIRONMENT } from '../../domain/environments/model.js';
 import type { GitDeployResult, SyncResult } from '../../domain/stacks/git/service.js';
 import { GIT_AUTH_KINDS, type GitSource } from '../../domain/stacks/git/store.js';
 import { builder, deployable } from './builder.js';
@@ -72,7 +73,9 @@ builder.objectField(StackRef, 'source', (t) =>
     nullable: true,
     description:
       'The git repository the stack is deployed from; null for a stack deployed from a compose text.',
-    resolve: (stack, _, { gitStacks }) => gitStacks.source(stack.name),
+    // Git stacks are the local environment's: another host's stack of the same name is not from git.
+    resolve: (stack, _, { gitStacks }) =>
+      stack.environment === LOCAL_ENVIRONMENT ? gitStacks.source(stack.name) : null,
   }),
 );
 

@@ -1,5 +1,6 @@
 import {
   EngineUnavailableError,
+  EnvironmentNotFoundError,
   ImageNotFoundError,
   InvalidComposeError,
   InvalidInputError,
@@ -38,6 +39,8 @@ import type { CreateActor } from '../../domain/lifecycle/journal.js';
 import { builder, deployable, type Context } from './builder.js';
 import { ContainerRef } from './container.js';
 import { ErrorInterface } from './errors.js';
+import { reportEnvironmentGap } from './environment-gaps.js';
+import { ALL_ENVIRONMENTS_ARG, ENVIRONMENT_ARG, environmentOf } from './environment-scope.js';
 import { CREDENTIAL_ERRORS } from './registry.js';
 
 /** Compose stacks: deploy a file (plan, then apply what changed), scale, start, stop, remove, follow. */
@@ -164,6 +167,10 @@ const forRole = (text: string | null, context: Context) =>
 export const StackRef = builder.objectRef<StackState>('Stack').implement({
   fields: (t) => ({
     name: t.exposeString('name'),
+    environment: t.exposeString('environment', {
+      description:
+        'The environment (Docker host) the stack is on: the same name on another host is another stack.',
+    }),
     managed: t.exposeBoolean('managed', {
       description: 'Whether berth deployed it (it has the file); false for a stack the Compose CLI started.',
     }),
@@ -259,20 +266,49 @@ const DeployStackInput = builder.inputType('DeployStackInput', {
   }),
 });
 
-export const stackErrors = [InvalidInputError, StackNotFoundError, StackBusyError, EngineUnavailableError];
+export const stackErrors = [
+  InvalidInputError,
+  StackNotFoundError,
+  StackBusyError,
+  EngineUnavailableError,
+  EnvironmentNotFoundError,
+];
 
 builder.queryFields((t) => ({
   stacks: t.field({
     type: [StackRef],
     description:
-      'Every compose stack: those berth deployed and those whose containers carry Compose’s labels (started by the Compose CLI).',
-    resolve: (_, __, { stacks }) => stacks.list(),
+      'Every compose stack of the environment: those berth deployed and those whose containers carry Compose’s labels ' +
+      '(started by the Compose CLI). With allEnvironments, those of every environment the token may use, `local`’s ' +
+      'first, each with its environment; an environment whose engine does not answer is left out at once, and the ' +
+      'answer carries one error per such environment beside the data (code ENGINE_UNAVAILABLE, extensions.environment its name).',
+    args: {
+      environment: t.arg.string(ENVIRONMENT_ARG),
+      allEnvironments: t.arg.boolean(ALL_ENVIRONMENTS_ARG),
+    },
+    resolve: async (_, { environment, allEnvironments }, context, info) => {
+      if (!allEnvironments) return environmentOf(context, environment).stacks.list();
+      // Asked of every environment at once: a host that does not answer holds no other back.
+      const answers = await Promise.all(
+        context.environments.list(context.principal).map(async ({ name, stacks }) => {
+          try {
+            return await stacks.list();
+          } catch (error) {
+            if (!(error instanceof EngineUnavailableError)) throw error;
+            reportEnvironmentGap(context, info, name, error);
+            return [];
+          }
+        }),
+      );
+      return answers.flat();
+    },
   }),
   stack: t.field({
     type: StackRef,
     nullable: true,
-    args: { name: t.arg.string({ required: true }) },
-    resolve: async (_, { name }, { stacks }) => {
+    args: { name: t.arg.string({ required: true }), environment: t.arg.string(ENVIRONMENT_ARG) },
+    resolve: async (_, { name, environment }, context) => {
+      const { stacks } = environmentOf(context, environment);
       try {
         return await stacks.get(validateStackName(name));
       } catch (error) {
@@ -284,12 +320,16 @@ builder.queryFields((t) => ({
   stackHistory: t.field({
     type: [HistoryRef],
     description: 'Who deployed, scaled, started, stopped or removed the stack and when, newest first.',
-    args: { name: t.arg.string({ required: true }), limit: t.arg.int({ defaultValue: 100 }) },
-    errors: { types: [InvalidInputError] },
-    resolve: (_, { name, limit: asked }, { stacks }) => {
+    args: {
+      name: t.arg.string({ required: true }),
+      limit: t.arg.int({ defaultValue: 100 }),
+      environment: t.arg.string(ENVIRONMENT_ARG),
+    },
+    errors: { types: [InvalidInputError, EnvironmentNotFoundError] },
+    resolve: (_, { name, limit: asked, environment }, context) => {
       const limit = asked ?? 100;
       if (limit < 1 || limit > 1000) throw new InvalidInputError('limit', 'must be from 1 to 1000');
-      return stacks.history(validateStackName(name), limit);
+      return environmentOf(context, environment).stacks.history(validateStackName(name), limit);
     },
   }),
 }));
@@ -302,7 +342,10 @@ builder.mutationFields((t) => ({
       'refused by name), planned per service against what runs (by config hash), and, unless dryRun, applied: only what ' +
       'changed, in dependency order, each replaced replica health-gated (the old one keeps serving when the new one ' +
       'fails; `outcomes` says why). On a swarm manager the file deploys as Swarm services. Follow it with stackDeployProgress.',
-    args: { input: t.arg({ type: DeployStackInput, required: true }) },
+    args: {
+      input: t.arg({ type: DeployStackInput, required: true }),
+      environment: t.arg.string(ENVIRONMENT_ARG),
+    },
     errors: {
       directResult: true,
       types: [
@@ -316,7 +359,7 @@ builder.mutationFields((t) => ({
         ...stackErrors,
       ],
     },
-    resolve: (_, { input }, context) => {
+    resolve: (_, { input, environment }, context) => {
       if (Buffer.byteLength(input.compose, 'utf8') > MAX_COMPOSE_BYTES) {
         throw new InvalidInputError('input.compose', 'must be at most 1 MiB');
       }
@@ -327,7 +370,7 @@ builder.mutationFields((t) => ({
       if (timeoutSeconds < 1 || timeoutSeconds > 3600) {
         throw new InvalidInputError('input.timeoutSeconds', 'must be from 1 to 3600');
       }
-      return context.stacks.deploy(
+      return environmentOf(context, environment).stacks.deploy(
         {
           name: validateStackName(input.name, 'input.name'),
           compose: input.compose,
@@ -349,9 +392,10 @@ builder.mutationFields((t) => ({
       'registry credentials apply): a service whose containers run another image than its reference names now is ' +
       'recreated (health-gated, as deployStack), the others are left alone. History action REDEPLOY. A stack the Compose ' +
       'CLI started, or one that runs as Swarm services, is STACK_NOT_REDEPLOYABLE. Follow it with stackDeployProgress. ' +
-      'Operator, or a deploy token scoped REDEPLOY_STACK on this stack.',
+      'Operator, or a deploy token scoped REDEPLOY_STACK on this stack (of the environment the token is limited to).',
     args: {
       name: t.arg.string({ required: true }),
+      environment: t.arg.string(ENVIRONMENT_ARG),
       pull: t.arg.boolean({ defaultValue: true, description: 'Pull every service’s image first.' }),
     },
     errors: {
@@ -368,10 +412,14 @@ builder.mutationFields((t) => ({
         ...stackErrors,
       ],
     },
-    resolve: (_, { name, pull }, context) =>
-      context.stacks.redeploy(validateStackName(name), actorOf(context, 'redeployStack'), {
-        pull: pull ?? true,
-      }),
+    resolve: (_, { name, pull, environment }, context) =>
+      environmentOf(context, environment).stacks.redeploy(
+        validateStackName(name),
+        actorOf(context, 'redeployStack'),
+        {
+          pull: pull ?? true,
+        },
+      ),
   }),
   scaleStackService: t.field({
     type: StackRef,
@@ -382,13 +430,14 @@ builder.mutationFields((t) => ({
       stack: t.arg.string({ required: true }),
       service: t.arg.string({ required: true }),
       replicas: t.arg.int({ required: true }),
+      environment: t.arg.string(ENVIRONMENT_ARG),
     },
     errors: {
       directResult: true,
       types: [...stackErrors, PolicyViolationError, QuotaExceededError, ServiceNotFoundError],
     },
     resolve: (_, args, context) =>
-      context.stacks.scale(
+      environmentOf(context, args.environment).stacks.scale(
         validateStackName(args.stack, 'stack'),
         args.service,
         args.replicas,
@@ -397,26 +446,37 @@ builder.mutationFields((t) => ({
   }),
   startStack: t.field({
     type: StackRef,
-    args: { name: t.arg.string({ required: true }) },
+    args: { name: t.arg.string({ required: true }), environment: t.arg.string(ENVIRONMENT_ARG) },
     errors: { directResult: true, types: stackErrors },
-    resolve: (_, { name }, context) =>
-      context.stacks.start(validateStackName(name), actorOf(context, 'startStack')),
+    resolve: (_, { name, environment }, context) =>
+      environmentOf(context, environment).stacks.start(
+        validateStackName(name),
+        actorOf(context, 'startStack'),
+      ),
   }),
   stopStack: t.field({
     type: StackRef,
-    args: { name: t.arg.string({ required: true }) },
+    args: { name: t.arg.string({ required: true }), environment: t.arg.string(ENVIRONMENT_ARG) },
     errors: { directResult: true, types: stackErrors },
-    resolve: (_, { name }, context) =>
-      context.stacks.stop(validateStackName(name), actorOf(context, 'stopStack')),
+    resolve: (_, { name, environment }, context) =>
+      environmentOf(context, environment).stacks.stop(validateStackName(name), actorOf(context, 'stopStack')),
   }),
   removeStack: t.field({
     type: StackRef,
     description:
       'Removes the stack’s containers and networks, and its volumes when asked; answers it as it was.',
-    args: { name: t.arg.string({ required: true }), volumes: t.arg.boolean({ defaultValue: false }) },
+    args: {
+      name: t.arg.string({ required: true }),
+      volumes: t.arg.boolean({ defaultValue: false }),
+      environment: t.arg.string(ENVIRONMENT_ARG),
+    },
     errors: { directResult: true, types: stackErrors },
-    resolve: (_, { name, volumes }, context) =>
-      context.stacks.remove(validateStackName(name), volumes ?? false, actorOf(context, 'removeStack')),
+    resolve: (_, { name, volumes, environment }, context) =>
+      environmentOf(context, environment).stacks.remove(
+        validateStackName(name),
+        volumes ?? false,
+        actorOf(context, 'removeStack'),
+      ),
   }),
 }));
 
@@ -427,8 +487,9 @@ builder.subscriptionFields((t) => ({
       'Follows the stack’s deploy (or scale) step by step and ends after DONE or FAILED. One in progress is replayed ' +
       'from its first step; with none, the first message is IDLE and the next one is followed (subscribe, take IDLE, ' +
       'then deploy, and nothing is missed).',
-    args: { name: t.arg.string({ required: true }) },
-    subscribe: (_, { name }, { stacks }) => stacks.watch(validateStackName(name)),
+    args: { name: t.arg.string({ required: true }), environment: t.arg.string(ENVIRONMENT_ARG) },
+    subscribe: (_, { name, environment }, context) =>
+      environmentOf(context, environment).stacks.watch(validateStackName(name)),
     resolve: (progress) => progress,
   }),
 }));

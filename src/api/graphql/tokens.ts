@@ -170,7 +170,7 @@ builder.mutationFields((t) => ({
         required: true,
         defaultValue: LOCAL_ENVIRONMENT,
         description:
-          'Where the target is: the token is limited to this environment. Stacks are on `local`, so a stack operation takes only it.',
+          'Where the target is: the token is limited to this environment. Stacks from git are on `local`, so SYNC_STACK takes only it.',
       }),
     },
     errors: { dataField: { name: 'created' }, types: [InvalidInputError, EnvironmentNotFoundError] },

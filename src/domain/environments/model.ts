@@ -7,6 +7,7 @@ import type { ContainerService } from '../lifecycle/service.js';
 import type { LogService } from '../logs/service.js';
 import type { NetworkService } from '../networks/service.js';
 import type { RedeployService } from '../redeploy/service.js';
+import type { StackService } from '../stacks/service.js';
 import type { StatsHub } from '../stats/hub.js';
 import type { SwarmService } from '../swarm/service.js';
 import type { EngineState } from '../system/engine-availability.js';
@@ -46,6 +47,8 @@ export interface EnvironmentServices {
   readonly volumes: VolumeService;
   readonly swarm: SwarmService;
   readonly redeploy: RedeployService;
+  /** Its compose stacks, recorded apart from every other environment's (same name, another stack). */
+  readonly stacks: StackService;
 }
 
 /** An environment's services and the parts that run them, started and stopped as one. */

@@ -211,6 +211,8 @@ export interface StackDeployResult {
 /** A stack as it runs: found from the Compose labels of containers, whoever made them. */
 export interface StackState {
   name: string;
+  /** The environment (Docker host) the stack is on. */
+  environment: string;
   /** Whether berth deployed it (it has the file); a stack the Compose CLI started has none. */
   managed: boolean;
   services: StackServiceState[];

@@ -93,7 +93,7 @@ const MANAGER_TTL_MS = 5_000;
 const projectLabel = (stack: string) => `${COMPOSE_LABELS.project}=${stack}`;
 
 /**
- * Compose stacks on one engine: deploy (plan, then apply only what changed), scale, start, stop,
+ * Compose stacks on one engine (one environment's; its store sees only that environment's records): deploy (plan, then apply only what changed), scale, start, stop,
  * remove, and what runs now. On a swarm manager, the same files deploy as Swarm services through
  * `SwarmStacks`. One deploy, scale or removal runs per stack at a time.
  */
@@ -125,6 +125,11 @@ export class StackService {
     this.#pollMs = options.pollMs ?? 1_000;
     this.#drainMs = options.drainMs ?? 2_000;
     this.#sources = options.sources;
+  }
+
+  /** The environment (Docker host) whose stacks these are. */
+  get environment(): string {
+    return this.store.environment;
   }
 
   /** Loads, validates and plans; applies unless `dryRun`. Only INVALID_COMPOSE and friends throw. */
@@ -760,6 +765,7 @@ export class StackService {
     const record = this.store.get(stack);
     const fields = {
       name: stack,
+      environment: this.store.environment,
       managed: record !== null,
       compose: record?.compose ?? null,
       env: record?.env ?? null,

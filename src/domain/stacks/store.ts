@@ -55,7 +55,11 @@ function parseScales(text: string): Record<string, number> {
   }
 }
 
-/** Stacks and their history in the embedded database (migration 9). */
+/**
+ * One environment's stacks and their history in the embedded database (migrations 9 and 20): a
+ * stack is keyed by (environment, name), so the same name on two hosts is two stacks, and this store
+ * sees only its environment's rows.
+ */
 export class StackStore {
   readonly #all;
   readonly #byName;
@@ -64,35 +68,44 @@ export class StackStore {
   readonly #record;
   readonly #history;
 
-  constructor(private readonly db: BerthDatabase) {
-    this.#all = db.prepare<[], StackRow>('SELECT * FROM stacks ORDER BY name');
-    this.#byName = db.prepare<[string], StackRow>('SELECT * FROM stacks WHERE name = ?');
-    this.#upsert = db.prepare<[string, string, string, string, number, string, string]>(
-      `INSERT INTO stacks (name, compose, env, hash, deployed_at, deployed_by, scales) VALUES (?, ?, ?, ?, ?, ?, ?)
-       ON CONFLICT (name) DO UPDATE SET compose = excluded.compose, env = excluded.env,
+  constructor(
+    private readonly db: BerthDatabase,
+    /** The environment whose stacks these are. */
+    readonly environment: string,
+  ) {
+    this.#all = db.prepare<[string], StackRow>('SELECT * FROM stacks WHERE environment = ? ORDER BY name');
+    this.#byName = db.prepare<[string, string], StackRow>(
+      'SELECT * FROM stacks WHERE environment = ? AND name = ?',
+    );
+    this.#upsert = db.prepare<[string, string, string, string, string, number, string, string]>(
+      `INSERT INTO stacks (environment, name, compose, env, hash, deployed_at, deployed_by, scales)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (environment, name) DO UPDATE SET compose = excluded.compose, env = excluded.env,
          hash = excluded.hash, deployed_at = excluded.deployed_at, deployed_by = excluded.deployed_by,
          scales = excluded.scales`,
     );
-    this.#delete = db.prepare<[string]>('DELETE FROM stacks WHERE name = ?');
-    this.#record = db.prepare<[string, string, string, string, number, string, number]>(
-      'INSERT INTO stack_history (stack, hash, actor, action, ok, summary, at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    this.#delete = db.prepare<[string, string]>('DELETE FROM stacks WHERE environment = ? AND name = ?');
+    this.#record = db.prepare<[string, string, string, string, string, number, string, number]>(
+      `INSERT INTO stack_history (environment, stack, hash, actor, action, ok, summary, at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
     );
-    this.#history = db.prepare<[string, number], HistoryRow>(
-      'SELECT * FROM stack_history WHERE stack = ? ORDER BY id DESC LIMIT ?',
+    this.#history = db.prepare<[string, string, number], HistoryRow>(
+      'SELECT * FROM stack_history WHERE environment = ? AND stack = ? ORDER BY id DESC LIMIT ?',
     );
   }
 
   list(): StackRecord[] {
-    return this.#all.all().map(toRecord);
+    return this.#all.all(this.environment).map(toRecord);
   }
 
   get(name: string): StackRecord | null {
-    const row = this.#byName.get(name);
+    const row = this.#byName.get(this.environment, name);
     return row ? toRecord(row) : null;
   }
 
   save(record: StackRecord): void {
     this.#upsert.run(
+      this.environment,
       record.name,
       record.compose,
       record.env,
@@ -104,7 +117,7 @@ export class StackStore {
   }
 
   delete(name: string): void {
-    this.#delete.run(name);
+    this.#delete.run(this.environment, name);
   }
 
   /** Records what happened to a stack; with `save`, in one transaction when both are given. */
@@ -112,6 +125,7 @@ export class StackStore {
     this.db.transaction(() => {
       if (save) this.save(save);
       this.#record.run(
+        this.environment,
         entry.stack,
         entry.hash,
         entry.actor,
@@ -125,7 +139,7 @@ export class StackStore {
 
   /** Newest first. */
   history(stack: string, limit: number): StackHistoryEntry[] {
-    return this.#history.all(stack, limit).map((row) => ({
+    return this.#history.all(this.environment, stack, limit).map((row) => ({
       stack: row.stack,
       hash: row.hash,
       actor: row.actor,

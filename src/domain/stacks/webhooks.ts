@@ -130,18 +130,21 @@ export class StackWebhooks {
     this.#log = deps.log;
     this.#urlOf = deps.urlOf;
     this.#now = deps.now ?? Date.now;
-    this.#get = database.prepare<[string], Row>('SELECT * FROM stack_webhooks WHERE stack = ?');
+    // Git stacks, and so their webhooks, are the local environment's.
+    this.#get = database.prepare<[string], Row>(
+      "SELECT * FROM stack_webhooks WHERE environment = 'local' AND stack = ?",
+    );
     this.#stackExists = database.prepare<[string], { found: number }>(
-      'SELECT 1 AS found FROM stacks WHERE name = ?',
+      "SELECT 1 AS found FROM stacks WHERE environment = 'local' AND name = ?",
     );
     // A new secret starts a new webhook: what the old one last saw is not this one's.
     this.#upsert = database.prepare<[{ stack: string; secret: string; at: number }]>(
-      `INSERT INTO stack_webhooks (stack, secret, created_at) VALUES (@stack, @secret, @at)
-       ON CONFLICT (stack) DO UPDATE SET secret = @secret, created_at = @at,
+      `INSERT INTO stack_webhooks (environment, stack, secret, created_at) VALUES ('local', @stack, @secret, @at)
+       ON CONFLICT (environment, stack) DO UPDATE SET secret = @secret, created_at = @at,
          last_delivery_at = NULL, last_outcome = NULL`,
     );
     this.#delivered = database.prepare<[number | null, string, string]>(
-      'UPDATE stack_webhooks SET last_delivery_at = COALESCE(?, last_delivery_at), last_outcome = ? WHERE stack = ?',
+      "UPDATE stack_webhooks SET last_delivery_at = COALESCE(?, last_delivery_at), last_outcome = ? WHERE environment = 'local' AND stack = ?",
     );
   }
 

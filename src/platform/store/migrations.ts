@@ -423,4 +423,48 @@ export const MIGRATIONS: readonly Migration[] = [
     // The environments a token is limited to, as a JSON array of names; null: every environment.
     up: `ALTER TABLE api_tokens ADD COLUMN environments TEXT;`,
   },
+  {
+    version: 20,
+    name: 'stacks per environment',
+    // A stack is a Compose project on one Docker host: the same name on two hosts is two stacks, so
+    // stacks, their history and their webhooks are keyed by (environment, name); the rows before
+    // this were all the local engine's. Rows of an environment that is removed stay (its stacks
+    // still run on that host; adding it again shows them). stack_webhooks refers to stacks, so it is
+    // set aside before stacks is made again (dropping stacks would cascade to it) and made after.
+    up: `
+      CREATE TABLE stack_webhooks_before AS SELECT * FROM stack_webhooks;
+      DROP TABLE stack_webhooks;
+      CREATE TABLE stacks_next (
+        environment TEXT NOT NULL DEFAULT 'local',
+        name TEXT NOT NULL,
+        compose TEXT NOT NULL,
+        env TEXT NOT NULL,
+        hash TEXT NOT NULL,
+        deployed_at INTEGER NOT NULL,
+        deployed_by TEXT NOT NULL,
+        scales TEXT NOT NULL DEFAULT '{}',
+        PRIMARY KEY (environment, name)
+      ) STRICT;
+      INSERT INTO stacks_next (environment, name, compose, env, hash, deployed_at, deployed_by, scales)
+        SELECT 'local', name, compose, env, hash, deployed_at, deployed_by, scales FROM stacks;
+      DROP TABLE stacks;
+      ALTER TABLE stacks_next RENAME TO stacks;
+      ALTER TABLE stack_history ADD COLUMN environment TEXT NOT NULL DEFAULT 'local';
+      DROP INDEX stack_history_by_stack;
+      CREATE INDEX stack_history_by_stack ON stack_history (environment, stack, id);
+      CREATE TABLE stack_webhooks (
+        environment TEXT NOT NULL DEFAULT 'local',
+        stack TEXT NOT NULL,
+        secret TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        last_delivery_at INTEGER,
+        last_outcome TEXT,
+        PRIMARY KEY (environment, stack),
+        FOREIGN KEY (environment, stack) REFERENCES stacks (environment, name) ON DELETE CASCADE
+      ) STRICT;
+      INSERT INTO stack_webhooks (environment, stack, secret, created_at, last_delivery_at, last_outcome)
+        SELECT 'local', stack, secret, created_at, last_delivery_at, last_outcome FROM stack_webhooks_before;
+      DROP TABLE stack_webhooks_before;
+    `,
+  },
 ];

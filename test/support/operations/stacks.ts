@@ -3,6 +3,7 @@ import { graphql } from '../../gql/index.js';
 export const StackFields = graphql(`
   fragment StackFields on Stack {
     name
+    environment
     managed
     status
     compose
@@ -34,8 +35,8 @@ export const StackFields = graphql(`
 `);
 
 export const DeployStack = graphql(`
-  mutation DeployStack($input: DeployStackInput!) {
-    deployStack(input: $input) {
+  mutation DeployStack($input: DeployStackInput!, $environment: String! = "local") {
+    deployStack(input: $input, environment: $environment) {
       __typename
       ... on DeployStackResult {
         applied
@@ -84,24 +85,24 @@ export const DeployStack = graphql(`
 `);
 
 export const Stacks = graphql(`
-  query Stacks {
-    stacks {
+  query Stacks($environment: String! = "local", $allEnvironments: Boolean! = false) {
+    stacks(environment: $environment, allEnvironments: $allEnvironments) {
       ...StackFields
     }
   }
 `);
 
 export const StackQuery = graphql(`
-  query Stack($name: String!) {
-    stack(name: $name) {
+  query Stack($name: String!, $environment: String! = "local") {
+    stack(name: $name, environment: $environment) {
       ...StackFields
     }
   }
 `);
 
 export const StackHistory = graphql(`
-  query StackHistory($name: String!) {
-    stackHistory(name: $name) {
+  query StackHistory($name: String!, $environment: String! = "local") {
+    stackHistory(name: $name, environment: $environment) {
       __typename
       ... on StackHistorySuccess {
         data {
@@ -123,8 +124,13 @@ export const StackHistory = graphql(`
 `);
 
 export const ScaleStackService = graphql(`
-  mutation ScaleStackService($stack: String!, $service: String!, $replicas: Int!) {
-    scaleStackService(stack: $stack, service: $service, replicas: $replicas) {
+  mutation ScaleStackService(
+    $stack: String!
+    $service: String!
+    $replicas: Int!
+    $environment: String! = "local"
+  ) {
+    scaleStackService(stack: $stack, service: $service, replicas: $replicas, environment: $environment) {
       __typename
       ... on Stack {
         ...StackFields
@@ -138,8 +144,8 @@ export const ScaleStackService = graphql(`
 `);
 
 export const StartStack = graphql(`
-  mutation StartStack($name: String!) {
-    startStack(name: $name) {
+  mutation StartStack($name: String!, $environment: String! = "local") {
+    startStack(name: $name, environment: $environment) {
       __typename
       ... on Stack {
         ...StackFields
@@ -153,8 +159,8 @@ export const StartStack = graphql(`
 `);
 
 export const StopStack = graphql(`
-  mutation StopStack($name: String!) {
-    stopStack(name: $name) {
+  mutation StopStack($name: String!, $environment: String! = "local") {
+    stopStack(name: $name, environment: $environment) {
       __typename
       ... on Stack {
         ...StackFields
@@ -168,8 +174,8 @@ export const StopStack = graphql(`
 `);
 
 export const RemoveStack = graphql(`
-  mutation RemoveStack($name: String!, $volumes: Boolean) {
-    removeStack(name: $name, volumes: $volumes) {
+  mutation RemoveStack($name: String!, $volumes: Boolean, $environment: String! = "local") {
+    removeStack(name: $name, volumes: $volumes, environment: $environment) {
       __typename
       ... on Stack {
         name
@@ -183,8 +189,8 @@ export const RemoveStack = graphql(`
 `);
 
 export const StackDeployProgressSubscription = graphql(`
-  subscription StackDeployProgress($name: String!) {
-    stackDeployProgress(name: $name) {
+  subscription StackDeployProgress($name: String!, $environment: String! = "local") {
+    stackDeployProgress(name: $name, environment: $environment) {
       stack
       step
       service
@@ -196,8 +202,8 @@ export const StackDeployProgressSubscription = graphql(`
 `);
 
 export const RedeployStack = graphql(`
-  mutation RedeployStack($name: String!, $pull: Boolean) {
-    redeployStack(name: $name, pull: $pull) {
+  mutation RedeployStack($name: String!, $pull: Boolean, $environment: String! = "local") {
+    redeployStack(name: $name, pull: $pull, environment: $environment) {
       __typename
       ... on DeployStackResult {
         applied

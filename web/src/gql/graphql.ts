@@ -549,6 +549,7 @@ export type DashboardStackHistoryQueryVariables = Exact<{
 
 
 export type DashboardStackHistoryQuery = { stackHistory:
+    | { __typename: 'EnvironmentNotFoundError', code: ErrorCode, message: string }
     | { __typename: 'InvalidInputError', code: ErrorCode, message: string }
     | { __typename: 'StackHistorySuccess', data: Array<{ at: string, action: string, actor: string, ok: boolean, hash: string, summary: string }> }
    };
@@ -561,6 +562,7 @@ export type DashboardDeployStackMutationVariables = Exact<{
 export type DashboardDeployStackMutation = { deployStack:
     | { __typename: 'DeployStackResult', applied: boolean, ok: boolean, plan: { stack: string, hash: string, changes: boolean, services: Array<{ service: string, action: StackServiceAction, currentReplicas: number, desiredReplicas: number, reason: string }>, resources: Array<{ kind: string, key: string, name: string, action: StackResourceAction }> }, outcomes: Array<{ service: string, outcome: StackServiceOutcome, message: string | null }> }
     | { __typename: 'EngineUnavailableError', code: ErrorCode, message: string }
+    | { __typename: 'EnvironmentNotFoundError', code: ErrorCode, message: string }
     | { __typename: 'InvalidComposeError', code: ErrorCode, message: string, problems: Array<{ path: string, line: number | null, column: number | null, message: string, key: string | null }> }
     | { __typename: 'InvalidInputError', code: ErrorCode, message: string, field: string }
     | { __typename: 'NetworkNotFoundError', code: ErrorCode, message: string }
@@ -589,6 +591,7 @@ export type DashboardScaleStackServiceMutationVariables = Exact<{
 
 export type DashboardScaleStackServiceMutation = { result:
     | { __typename: 'EngineUnavailableError', code: ErrorCode, message: string }
+    | { __typename: 'EnvironmentNotFoundError', code: ErrorCode, message: string }
     | { __typename: 'InvalidInputError', code: ErrorCode, message: string, field: string }
     | { __typename: 'PolicyViolationError', code: ErrorCode, message: string, field: string }
     | { __typename: 'QuotaExceededError', code: ErrorCode, message: string }
@@ -605,6 +608,7 @@ export type DashboardStartStackMutationVariables = Exact<{
 
 export type DashboardStartStackMutation = { result:
     | { __typename: 'EngineUnavailableError', code: ErrorCode, message: string }
+    | { __typename: 'EnvironmentNotFoundError', code: ErrorCode, message: string }
     | { __typename: 'InvalidInputError', code: ErrorCode, message: string, field: string }
     | { __typename: 'Stack', name: string, status: string, managed: boolean, hash: string | null, deployedAt: string | null, compose: string | null, env: string | null, source: { repository: string, ref: string, path: string, commit: string | null, syncedAt: string | null, pollMinutes: number, auth: GitAuthKind } | null, services: Array<{ name: string, desiredReplicas: number, runningReplicas: number, healthyReplicas: number, imageUpdate: { reference: string, status: ImageUpdateStatus, localDigest: string | null, since: string | null, checkedAt: string, error: string | null } | null, containers: Array<{ id: string, name: string, status: ContainerStatus, health: HealthStatus }> }> }
     | { __typename: 'StackBusyError', code: ErrorCode, message: string }
@@ -618,6 +622,7 @@ export type DashboardStopStackMutationVariables = Exact<{
 
 export type DashboardStopStackMutation = { result:
     | { __typename: 'EngineUnavailableError', code: ErrorCode, message: string }
+    | { __typename: 'EnvironmentNotFoundError', code: ErrorCode, message: string }
     | { __typename: 'InvalidInputError', code: ErrorCode, message: string, field: string }
     | { __typename: 'Stack', name: string, status: string, managed: boolean, hash: string | null, deployedAt: string | null, compose: string | null, env: string | null, source: { repository: string, ref: string, path: string, commit: string | null, syncedAt: string | null, pollMinutes: number, auth: GitAuthKind } | null, services: Array<{ name: string, desiredReplicas: number, runningReplicas: number, healthyReplicas: number, imageUpdate: { reference: string, status: ImageUpdateStatus, localDigest: string | null, since: string | null, checkedAt: string, error: string | null } | null, containers: Array<{ id: string, name: string, status: ContainerStatus, health: HealthStatus }> }> }
     | { __typename: 'StackBusyError', code: ErrorCode, message: string }
@@ -632,6 +637,7 @@ export type DashboardRemoveStackMutationVariables = Exact<{
 
 export type DashboardRemoveStackMutation = { result:
     | { __typename: 'EngineUnavailableError', code: ErrorCode, message: string }
+    | { __typename: 'EnvironmentNotFoundError', code: ErrorCode, message: string }
     | { __typename: 'InvalidInputError', code: ErrorCode, message: string, field: string }
     | { __typename: 'Stack', name: string }
     | { __typename: 'StackBusyError', code: ErrorCode, message: string }
@@ -687,6 +693,7 @@ export type DashboardSyncStackMutationVariables = Exact<{
 
 export type DashboardSyncStackMutation = { syncStack:
     | { __typename: 'EngineUnavailableError', code: ErrorCode, message: string }
+    | { __typename: 'EnvironmentNotFoundError', code: ErrorCode, message: string }
     | { __typename: 'GitFailedError', code: ErrorCode, message: string }
     | { __typename: 'InvalidComposeError', code: ErrorCode, message: string, problems: Array<{ path: string, line: number | null, column: number | null, message: string, key: string | null }> }
     | { __typename: 'InvalidInputError', code: ErrorCode, message: string, field: string }
@@ -711,6 +718,7 @@ export type DashboardDeployStackFromGitMutationVariables = Exact<{
 export type DashboardDeployStackFromGitMutation = { deployStackFromGit:
     | { __typename: 'DeployStackFromGitSuccess', source: { repository: string, ref: string, path: string, commit: string | null }, deploy: { applied: boolean, ok: boolean, plan: { stack: string, hash: string, changes: boolean, services: Array<{ service: string, action: StackServiceAction, currentReplicas: number, desiredReplicas: number, reason: string }>, resources: Array<{ kind: string, key: string, name: string, action: StackResourceAction }> }, outcomes: Array<{ service: string, outcome: StackServiceOutcome, message: string | null }> } }
     | { __typename: 'EngineUnavailableError', code: ErrorCode, message: string }
+    | { __typename: 'EnvironmentNotFoundError', code: ErrorCode, message: string }
     | { __typename: 'GitFailedError', code: ErrorCode, message: string }
     | { __typename: 'InvalidComposeError', code: ErrorCode, message: string, problems: Array<{ path: string, line: number | null, column: number | null, message: string, key: string | null }> }
     | { __typename: 'InvalidInputError', code: ErrorCode, message: string, field: string }
