@@ -21,7 +21,10 @@ interface ContainerIndexEvents {
   change: [ContainerChange];
   /** The index matches the engine again after a start or a gap. */
   synced: [];
+  /** The engine stopped answering while the index matched it: once per outage. */
   unavailable: [];
+  /** The index matches the engine again after an `unavailable`: the end of that outage. */
+  available: [];
 }
 
 // Actions that do not change what berth shows of a container.
@@ -41,6 +44,8 @@ export class ContainerIndex extends EventEmitter<ContainerIndexEvents> {
   readonly #applied = new Map<string, number>();
   #synced = false;
   #everSynced = false;
+  /** 'unavailable' was emitted and its 'available' is still due. */
+  #down = false;
   /**
    * What the last re-list reported on its own, by container, and when it looked: the engine may
    * replay those same events after reconnecting, and they are applied but not reported twice.
@@ -60,8 +65,12 @@ export class ContainerIndex extends EventEmitter<ContainerIndexEvents> {
     this.setMaxListeners(0);
     events.on('connected', () => this.#enqueue(() => this.#resync()));
     events.on('disconnected', () => {
-      if (this.#synced) this.emit('unavailable');
+      const wasSynced = this.#synced;
       this.#synced = false;
+      if (wasSynced) {
+        this.#down = true;
+        this.emit('unavailable');
+      }
     });
     events.on('event', (event) => this.#enqueue(() => this.#apply(event)));
   }
@@ -257,6 +266,10 @@ export class ContainerIndex extends EventEmitter<ContainerIndexEvents> {
     this.#derived = new Map();
     this.#derivedAtNano = startedAtNano;
     this.emit('synced');
+    if (this.#down) {
+      this.#down = false;
+      this.emit('available');
+    }
     if (initial) return;
     for (const change of changes) {
       const actions = this.#derived.get(change.containerId) ?? new Set<string>();
