@@ -100,10 +100,12 @@ describe('engine availability', () => {
     const id = created.createContainer.container.id;
     const client = wsClient(berth.url);
     // From right after its CREATE: the START below is delivered whenever the subscription opens.
-    const events = subscribe(client, ContainerEventsSubscription, {
-      filter: { containerId: id },
-      after: (await creation).cursor,
-    });
+    const events = subscribe(
+      client,
+      ContainerEventsSubscription,
+      { filter: { containerId: id }, after: (await creation).cursor },
+      { errorsGoOn: true },
+    );
     await docker.getContainer(id).start();
     expect((await events.next()).containerEvents.type).toBe('START');
 
@@ -125,6 +127,10 @@ describe('engine availability', () => {
     await expect(events.completed).resolves.toBeUndefined();
     expect(after.filter((type) => type === 'START')).toHaveLength(0);
     expect(after.filter((type) => type === 'DIE')).toHaveLength(1);
+    // The cut was said once, as the one result without data, and the stream went on.
+    expect(events.errors.map((error) => error.extensions)).toEqual([
+      { code: 'ENGINE_UNAVAILABLE', environment: 'local' },
+    ]);
     await client.dispose();
   });
 });

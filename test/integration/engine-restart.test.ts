@@ -67,10 +67,14 @@ describe('an engine restart', () => {
     });
     expect(other.__typename).toBe('CreateContainerSuccess');
 
-    const stats = subscribe(client, ContainerStatsSubscription, { id });
-    const events = subscribe(client, ContainerEventsSubscription, {
-      filter: { containerId: id, types: ['START'] },
-    });
+    // Each says once that the engine is gone, and goes on.
+    const stats = subscribe(client, ContainerStatsSubscription, { id }, { errorsGoOn: true });
+    const events = subscribe(
+      client,
+      ContainerEventsSubscription,
+      { filter: { containerId: id, types: ['START'] } },
+      { errorsGoOn: true },
+    );
     await stats.next();
     expect(await health()).toMatchObject({ engine: 'up' });
 
@@ -91,6 +95,11 @@ describe('an engine restart', () => {
     expect(sample.containerStats.containerId).toBe(id);
     const restarted = await events.next(20_000);
     expect(restarted.containerEvents).toMatchObject({ type: 'START', containerId: id });
+    for (const subscription of [stats, events]) {
+      expect(subscription.errors.map((error) => error.extensions)).toEqual([
+        { code: 'ENGINE_UNAVAILABLE', environment: 'local' },
+      ]);
+    }
 
     // And the index equals Docker's own list.
     await berth.app.index.whenSynced();

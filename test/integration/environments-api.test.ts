@@ -232,14 +232,19 @@ describe('environments in the API', () => {
   });
 
   it('answers for the others while the second engine is down, and its events resume after it returns', async () => {
-    const spanning = subscribe(client, ContainerEventsSubscription, {
-      filter: { types: ['START', 'DIE'] },
-      allEnvironments: true,
-    });
-    const own = subscribe(client, ContainerEventsSubscription, {
-      environment: SECOND,
-      filter: { containerId: secondId, types: ['START'] },
-    });
+    // Both say once that the second engine is gone (environment-outages.test.ts covers that) and go on.
+    const spanning = subscribe(
+      client,
+      ContainerEventsSubscription,
+      { filter: { types: ['START', 'DIE'] }, allEnvironments: true },
+      { errorsGoOn: true },
+    );
+    const own = subscribe(
+      client,
+      ContainerEventsSubscription,
+      { environment: SECOND, filter: { containerId: secondId, types: ['START'] } },
+      { errorsGoOn: true },
+    );
     // A cursor from before the halt: resuming from it must replay what the second engine did since.
     const { restartContainer } = await admin.query(RestartContainer, { id: localId });
     expect(restartContainer.__typename).toBe('RestartContainerSuccess');
@@ -288,6 +293,11 @@ describe('environments in the API', () => {
     }, 30_000);
     secondStats.unsubscribe();
     await nextFrom(spanning, (e) => e.containerId === secondId && e.type === 'START', 30_000);
+    for (const subscription of [spanning, own]) {
+      expect(subscription.errors.map((error) => error.extensions)).toEqual([
+        { code: 'ENGINE_UNAVAILABLE', environment: SECOND },
+      ]);
+    }
     spanning.unsubscribe();
     own.unsubscribe();
 

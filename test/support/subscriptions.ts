@@ -11,7 +11,7 @@ export interface Subscription<T> {
   readonly pending: T[];
   /** Resolves when the server completes the subscription (or rejects on an error). */
   readonly completed: Promise<void>;
-  /** Errors the server sent as payloads ({ errors }) */
+  /** Errors the server sent as payloads ({ errors }), in order */
   readonly errors: { message: string; extensions?: Record<string, unknown> }[];
   unsubscribe(): void;
 }
@@ -31,6 +31,13 @@ export function subscribe<TResult, TVariables>(
   client: Client,
   document: TypedDocumentNode<TResult, TVariables>,
   variables?: TVariables,
+  options: {
+    /**
+     * A message with errors is kept in `errors` and the subscription goes on (one that says its
+     * environment is down, then resumes); by default it fails the subscription.
+     */
+    errorsGoOn?: boolean;
+  } = {},
 ): Subscription<TResult> {
   const pending: TResult[] = [];
   const errors: Subscription<TResult>['errors'] = [];
@@ -51,6 +58,7 @@ export function subscribe<TResult, TVariables>(
       next: (message) => {
         if (message.errors?.length) {
           errors.push(...(message.errors as Subscription<TResult>['errors']));
+          if (options.errorsGoOn) return;
           fail(new Error(`subscription error: ${JSON.stringify(message.errors)}`));
           return;
         }

@@ -8,6 +8,12 @@ import { builder } from './builder.js';
 import { ALL_ENVIRONMENTS_ARG, ENVIRONMENT_ARG, environmentOf } from './environment-scope.js';
 import { subscribeAcross } from '../../domain/events/spanning.js';
 import { ContainerRef, HealthStatusEnum } from './container.js';
+import {
+  OUTAGE_DESCRIPTION,
+  sayingWhenDown,
+  throwIfDown,
+  type EnvironmentDown,
+} from './environment-outages.js';
 
 /** Container events and health changes, resumable by cursor. */
 
@@ -21,10 +27,13 @@ export const HealthProbeRef = builder.objectRef<HealthProbe>('HealthProbe').impl
   }),
 });
 
-/** A stream failure (SLOW_CONSUMER) reaches the client as this event's error, then the stream ends. */
-function unwrap(payload: ContainerEvent | StreamFailure): ContainerEvent {
+/**
+ * A stream failure (SLOW_CONSUMER) reaches the client as this event's error, then the stream ends;
+ * an environment going down as its ENGINE_UNAVAILABLE error, and the stream goes on.
+ */
+function unwrap(payload: ContainerEvent | StreamFailure | EnvironmentDown): ContainerEvent {
   if (payload instanceof StreamFailure) throw payload.error;
-  return payload;
+  return throwIfDown(payload);
 }
 
 const ContainerEventRef = builder.objectRef<ContainerEvent>('ContainerEvent').implement({
@@ -88,7 +97,10 @@ builder.subscriptionFields((t) => ({
       'missed since that cursor (within the retention window, else CURSOR_EXPIRED), then live ones. ' +
       'With allEnvironments, the events of every environment the token may use in one stream: each ' +
       "environment's in its own order, a down one's arriving once its engine is back; its cursors " +
-      'resume each environment from where it stood (filter.containerId is refused there).',
+      'resume each environment from where it stood (filter.containerId is refused there).' +
+      OUTAGE_DESCRIPTION +
+      ' What its containers did meanwhile comes then, and cursors from before stay valid; with ' +
+      'allEnvironments, each environment that goes down is named so while the others flow.',
     args: {
       filter: t.arg({ type: ContainerEventFilterInput }),
       after: t.arg.string({ description: 'The cursor of the last event received.' }),
@@ -104,33 +116,40 @@ builder.subscriptionFields((t) => ({
             'watch one container in its own environment (without allEnvironments)',
           );
         }
-        return subscribeAcross(
-          context.environments.list(context.principal),
-          after ?? null,
-          (e) => !types || types.has(e.type),
+        const all = context.environments.list(context.principal);
+        return sayingWhenDown(
+          subscribeAcross(all, after ?? null, (e) => !types || types.has(e.type)),
+          all,
         );
       }
-      const { containers, events } = environmentOf(context, environment);
-      const id = watchedId(filter?.containerId, containers);
-      return events.subscribe({
-        after: after ?? null,
-        filter: (e) => (!id || e.containerId === id) && (!types || types.has(e.type)),
-        ...(id && { endsWith: (e: ContainerEvent) => e.containerId === id && e.type === 'DESTROY' }),
-      });
+      const scope = environmentOf(context, environment);
+      const id = watchedId(filter?.containerId, scope.containers);
+      return sayingWhenDown(
+        scope.events.subscribe({
+          after: after ?? null,
+          filter: (e) => (!id || e.containerId === id) && (!types || types.has(e.type)),
+          ...(id && { endsWith: (e: ContainerEvent) => e.containerId === id && e.type === 'DESTROY' }),
+        }),
+        [scope],
+      );
     },
     resolve: unwrap,
   }),
   healthChanged: t.field({
     type: HealthChangeRef,
-    description: 'Each change of health, of one container (ending when it is removed) or of all.',
+    description:
+      'Each change of health, of one container (ending when it is removed) or of all.' + OUTAGE_DESCRIPTION,
     args: { containerId: t.arg.string(), environment: t.arg.string(ENVIRONMENT_ARG) },
     subscribe: (_, { containerId, environment }, context) => {
-      const { containers, events } = environmentOf(context, environment);
-      const id = watchedId(containerId, containers);
-      return events.subscribe({
-        filter: (e) => e.type === 'HEALTH' && (!id || e.containerId === id),
-        ...(id && { endsWith: (e: ContainerEvent) => e.containerId === id && e.type === 'DESTROY' }),
-      });
+      const scope = environmentOf(context, environment);
+      const id = watchedId(containerId, scope.containers);
+      return sayingWhenDown(
+        scope.events.subscribe({
+          filter: (e) => e.type === 'HEALTH' && (!id || e.containerId === id),
+          ...(id && { endsWith: (e: ContainerEvent) => e.containerId === id && e.type === 'DESTROY' }),
+        }),
+        [scope],
+      );
     },
     resolve: unwrap,
   }),

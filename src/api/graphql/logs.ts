@@ -3,6 +3,7 @@ import { validateContainerRef } from '../../domain/lifecycle/validation.js';
 import { builder } from './builder.js';
 import { ENVIRONMENT_ARG, environmentOf } from './environment-scope.js';
 import { ContainerRef } from './container.js';
+import { OUTAGE_DESCRIPTION, sayingWhenDown, throwIfDown } from './environment-outages.js';
 
 /** Container output: the `logs` field and the `containerLogs` subscription. */
 
@@ -45,7 +46,9 @@ builder.subscriptionField('containerLogs', (t) =>
     description:
       'New output lines as they are written (after the last `tail` lines or those `since`, when given), ' +
       'until the container stops or the client leaves. A reader that falls 10000 lines behind loses the ' +
-      'oldest, told by a SYSTEM line.',
+      'oldest, told by a SYSTEM line.' +
+      OUTAGE_DESCRIPTION +
+      ' It then follows on from the last line delivered: the lines the engine kept meanwhile come, none twice.',
     args: {
       id: t.arg.string({ required: true }),
       tail: t.arg.int(),
@@ -54,10 +57,15 @@ builder.subscriptionField('containerLogs', (t) =>
       stderr: t.arg.boolean({ defaultValue: true }),
       environment: t.arg.string(ENVIRONMENT_ARG),
     },
-    subscribe: (_, { id, environment, ...request }, context) => {
-      const { containers, logs } = environmentOf(context, environment);
-      return logs.follow(containers.get(validateContainerRef(id)), request);
+    subscribe: async (_, { id, environment, ...request }, context) => {
+      const scope = environmentOf(context, environment);
+      const lines = await scope.logs.follow(
+        scope.containers.get(validateContainerRef(id)),
+        request,
+        scope.index,
+      );
+      return sayingWhenDown(lines, [scope]);
     },
-    resolve: (line) => line,
+    resolve: throwIfDown,
   }),
 );

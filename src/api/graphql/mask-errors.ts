@@ -1,6 +1,6 @@
 import type { GraphQLError } from 'graphql';
 import { createGraphQLError, maskError } from 'graphql-yoga';
-import { BerthError } from '../../shared/errors.js';
+import { BerthError, EngineUnavailableError } from '../../shared/errors.js';
 
 /**
  * Expected failures that escape a resolver (queries have no error unions) keep their message and
@@ -9,7 +9,13 @@ import { BerthError } from '../../shared/errors.js';
 export function maskErrors(error: unknown, message: string, isDev?: boolean): Error {
   const original = rootCause(error);
   if (!(original instanceof BerthError)) return maskError(error, message, isDev);
-  const extensions = { code: original.code, ...('field' in original && { field: original.field }) };
+  const extensions = {
+    code: original.code,
+    ...('field' in original && { field: original.field }),
+    // Which engine does not answer, where berth knows: a subscription or spanning answer names it.
+    ...(original instanceof EngineUnavailableError &&
+      original.environment !== undefined && { environment: original.environment }),
+  };
   if (isGraphQLErrorLike(error)) {
     // Returned as is, so Yoga knows it was not masked and does not log an expected failure.
     Object.assign(error.extensions, extensions);

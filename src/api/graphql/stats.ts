@@ -9,6 +9,7 @@ import type { EnvironmentServices } from '../../domain/environments/model.js';
 import { builder, type Context } from './builder.js';
 import { ALL_ENVIRONMENTS_ARG, ENVIRONMENT_ARG, environmentOf } from './environment-scope.js';
 import { ContainerFilterInput, ContainerRef } from './container.js';
+import { OUTAGE_DESCRIPTION, sayingWhenDown, throwIfDown } from './environment-outages.js';
 
 /** Live resource figures: the sample type, the fields on Container, and the stats subscriptions. */
 
@@ -250,19 +251,22 @@ function spanningStatsStream(
 builder.subscriptionFields((t) => ({
   containerStats: t.field({
     type: ContainerStatsRef,
-    description: 'One sample per interval (default 1 s) until the container is removed.',
+    description: 'One sample per interval (default 1 s) until the container is removed.' + OUTAGE_DESCRIPTION,
     args: {
       id: t.arg.string({ required: true }),
       intervalSeconds: t.arg.float({ description: 'At least 1, at most 3600.' }),
       environment: t.arg.string(ENVIRONMENT_ARG),
     },
     subscribe: (_, { id, intervalSeconds, environment }, context) => {
-      const { containers, stats } = environmentOf(context, environment);
+      const scope = environmentOf(context, environment);
       const interval = validateInterval(intervalSeconds);
-      const container = containers.get(validateContainerRef(id));
-      return containerStatsStream(container.id, interval * 1000, stats, containers);
+      const container = scope.containers.get(validateContainerRef(id));
+      return sayingWhenDown(
+        containerStatsStream(container.id, interval * 1000, scope.stats, scope.containers),
+        [scope],
+      );
     },
-    resolve: (sample) => sample,
+    resolve: throwIfDown,
   }),
   containersStats: t.field({
     type: StatsBatchRef,

@@ -28,8 +28,8 @@ export const ContainerEventsSubscription = graphql(`
 `);
 
 export const HealthChangedSubscription = graphql(`
-  subscription HealthChanged($containerId: String) {
-    healthChanged(containerId: $containerId) {
+  subscription HealthChanged($containerId: String, $environment: String! = "local") {
+    healthChanged(containerId: $containerId, environment: $environment) {
       previous
       current
       at
