@@ -91,6 +91,22 @@ afterAll(async () => {
 const switcher = () => page.locator('select[aria-label="Environment"]');
 const row = (name: string) => page.locator(`tr[data-name="${name}"]`);
 
+/** berth's open WebSocket subscriptions (its /metrics gauge), once the count holds for a second. */
+async function settledSubscriptions(): Promise<number> {
+  const read = async () => {
+    const response = await fetch(`${berth.url}/metrics`, { headers: { authorization: `Bearer ${token}` } });
+    const found = /^berth_subscriptions_active\{transport="websocket"\} (\d+)$/m.exec(await response.text());
+    if (!found) throw new Error('no berth_subscriptions_active in /metrics');
+    return Number(found[1]);
+  };
+  return waitFor(async () => {
+    const first = await read();
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    expect(await read()).toBe(first);
+    return first;
+  }, 20_000);
+}
+
 describe('the environment switcher in Chromium', () => {
   it('lists All hosts and every environment, the down one with its state', async () => {
     await page.goto(`${berth.url}/`);
@@ -175,6 +191,7 @@ describe('the environment switcher in Chromium', () => {
     await switcher().selectOption({ label: 'All hosts' });
     await row(secondName).waitFor({ timeout: 15_000 });
     const notice = page.locator('.hosts-notice');
+    const open = await settledSubscriptions();
     await haltEngine(second);
     await page
       .locator(`.hosts-notice[data-left-out="${[GONE, SECOND].sort().join(' ')}"]`)
@@ -189,6 +206,8 @@ describe('the environment switcher in Chromium', () => {
     await row(secondName).waitFor({ timeout: 60_000 });
     await page.locator(`.hosts-notice[data-left-out="${GONE}"]`).waitFor({ timeout: 30_000 });
     expect(await row(secondName).locator('td.host').textContent()).toBe(SECOND);
+    // The event stream said the engine was gone and went on: the page did not open another one.
+    expect(await settledSubscriptions()).toBe(open);
   });
 
   it('follows environmentChanged: one added while the page is open joins the switcher, removed it leaves', async () => {

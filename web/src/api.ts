@@ -48,6 +48,11 @@ const TRY_AGAIN_LATER = 1013;
 export interface Sink<T> {
   next(data: T): void;
   error?(error: ApiError): void;
+  /**
+   * The environment's engine stopped answering (ENGINE_UNAVAILABLE naming it): the subscription
+   * stays open and goes on once the engine is back, so this is not an `error`.
+   */
+  down?(error: ApiError): void;
   complete?(): void;
 }
 
@@ -141,7 +146,10 @@ export class BerthApi {
       { query: textOf(document), variables },
       {
         next: (message) => {
-          if (message.errors?.length) sink.error?.(toApiError(message.errors as GraphQLErrorShape[]));
+          const errors = message.errors as GraphQLErrorShape[] | undefined;
+          if (errors?.length && errors.every((error) => error.extensions?.code === 'ENGINE_UNAVAILABLE'))
+            sink.down?.(toApiError(errors));
+          else if (errors?.length) sink.error?.(toApiError(errors));
           else if (message.data) sink.next(message.data as TResult);
         },
         error: (error) => {

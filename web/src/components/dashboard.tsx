@@ -123,8 +123,10 @@ export function Dashboard(props: {
 }
 
 /**
- * A subscription that berth ended with an error (an events reader too slow, the engine away)
- * is opened again after a second. Connection losses are graphql-ws's to retry, not ours.
+ * A subscription that berth ended with an error (an events reader too slow, the engine away as
+ * it was asked) is opened again after a second. One that says its engine stopped answering goes
+ * on by itself once the engine is back, unless it ends right after saying so (it could not start).
+ * Connection losses are graphql-ws's to retry, not ours.
  */
 function keepSubscribed<T, V extends Record<string, unknown>>(
   api: BerthApi,
@@ -137,14 +139,23 @@ function keepSubscribed<T, V extends Record<string, unknown>>(
   let timer = 0;
   let stopped = false;
   const open = () => {
+    let down = false;
+    const again = () => {
+      if (stopped) return;
+      timer = window.setTimeout(() => {
+        options.onRestart?.();
+        open();
+      }, 1000);
+    };
     unsubscribe = api.subscribe(document, variables, {
-      next,
-      error: () => {
-        if (stopped) return;
-        timer = window.setTimeout(() => {
-          options.onRestart?.();
-          open();
-        }, 1000);
+      next: (data) => {
+        down = false;
+        next(data);
+      },
+      down: () => (down = true),
+      error: again,
+      complete: () => {
+        if (down) again();
       },
     });
   };

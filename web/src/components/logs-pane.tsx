@@ -55,7 +55,12 @@ export function LogsPane(props: {
         ? { id: containerId, environment, tail: TAIL }
         : { id: containerId, environment, since: restartedAt };
     const unsubscribe = api.subscribe(CONTAINER_LOGS, variables, {
-      next: (data) => enqueue(data.containerLogs),
+      next: (data) => {
+        setState('following');
+        enqueue(data.containerLogs);
+      },
+      // The engine is away: said until it is back and lines come again.
+      down: (error) => setState(error.toString()),
       error: (error) => setState(error.toString()),
       complete: () => setState('ended'),
     });
