@@ -43,7 +43,7 @@ import { ReplicaAliasGuard } from './domain/stacks/aliases.js';
 import { GitCheckouts } from './domain/stacks/git/checkouts.js';
 import { GitStackService } from './domain/stacks/git/service.js';
 import { GitSourceStore } from './domain/stacks/git/store.js';
-import { StackService, type StackSources } from './domain/stacks/service.js';
+import { StackService } from './domain/stacks/service.js';
 import { StackStore } from './domain/stacks/store.js';
 import { StackWebhooks } from './domain/stacks/webhooks.js';
 import { SwarmStacks } from './domain/stacks/swarm/stacks.js';
@@ -166,13 +166,13 @@ export function buildApp(config: Config, options: BuildAppOptions = {}): App {
     policy,
     database,
     engineFactsRefreshMs: options.engineFactsRefreshMs ?? ENGINE_FACTS_REFRESH_MS,
+    secretBox,
+    git: new GitCli(),
+    ...(options.gitPollMinuteMs !== undefined && { gitPollMinuteMs: options.gitPollMinuteMs }),
   };
-  const gitSources = new GitSourceStore(database);
-  const checkouts = new GitCheckouts(join(config.dataDir, 'git-stacks'), gitSources);
   const local = buildEnvironment(
     { name: LOCAL_ENVIRONMENT, endpoint: config.dockerHost, connection: config.engine, source: 'LOCAL' },
-    // Git stacks are the local environment's: only its stacks have files in a checkout.
-    { ...shared, onCall: (call) => metrics.recordEngineCall(call), stackSources: checkouts },
+    { ...shared, onCall: (call) => metrics.recordEngineCall(call) },
   );
   const environments = new Environments(
     local.runtime,
@@ -188,10 +188,10 @@ export function buildApp(config: Config, options: BuildAppOptions = {}): App {
     sshKey: config.sshKey,
     log,
   });
-  // berth's own parts (git stacks, automatic updates, backups, alerts, history, metrics, image
-  // updates) run on the local engine; every environment has its own stacks.
+  // berth's own parts (automatic updates, backups, alerts, history, metrics, image updates) run on
+  // the local engine; every environment has its own stacks and git stacks.
   const { engine } = local;
-  const { index, stats, images, swarm, containers, redeploy, stacks } = local.runtime.services;
+  const { index, stats, images, swarm, containers, redeploy, stacks, gitStacks } = local.runtime.services;
   const history = new StatsHistory(database, {
     retention: {
       rawMs: config.history.rawRetentionSeconds * 1000,
@@ -201,17 +201,6 @@ export function buildApp(config: Config, options: BuildAppOptions = {}): App {
   });
   metrics.watchContainers(index, stats);
   const templates = new TemplateService(database, containers);
-  const gitStacks = new GitStackService(stacks, gitSources, checkouts, new GitCli(), secretBox, {
-    defaultPollMinutes: config.git.pollMinutes,
-    log,
-    ...(options.gitPollMinuteMs !== undefined && { pollMinuteMs: options.gitPollMinuteMs }),
-  });
-  const webhooks = new StackWebhooks(database, secretBox, {
-    sync: gitStacks,
-    audit,
-    log,
-    urlOf: (stack) => stackWebhookPath(config.http.basePath, stack),
-  });
   const imageUpdates = new ImageUpdateService(index, engine.imageDigests, new RegistryApi(), {
     intervalMinutes: config.imageUpdates.checkIntervalMinutes,
     log,
@@ -272,8 +261,6 @@ export function buildApp(config: Config, options: BuildAppOptions = {}): App {
     alerts,
     templates,
     backup,
-    webhooks,
-    gitStacks,
     imageUpdates,
     autoUpdates,
     registries,
@@ -298,13 +285,9 @@ export function buildApp(config: Config, options: BuildAppOptions = {}): App {
     { name: 'automatic updates', start: () => autoUpdates.start(), stop: () => autoUpdates.stop() },
     // A redeploy still waiting for its new container removes it and leaves the old one serving.
     { name: 'redeploys', stop: () => redeploy.close() },
-    // Polls the git stacks that ask for it. Stopped after the stacks, whose close makes a sync's
-    // deploy give up waiting for replicas, so the syncs it waits for end soon.
-    { name: 'git polling', start: () => gitStacks.start(), stop: () => gitStacks.stop() },
-    // Stops after the stacks aborted their deploys: the syncs still running end and record how.
-    { name: 'stack webhooks', stop: () => webhooks.close() },
-    // The local stacks' deploys still waiting for a replica give up here, before the syncs above wait
-    // for them; the environments part closes every environment's stacks again (a no-op for these).
+    // The local stacks' deploys still waiting for a replica give up here, before the automatic
+    // updates above wait for them; the environments part closes every environment's stacks again
+    // (a no-op for these), then its webhooks' and polls' syncs, which end soon after.
     { name: 'stacks', stop: () => stacks.close() },
     // Its registry requests in flight are given up.
     { name: 'image update checks', start: () => imageUpdates.start(), stop: () => imageUpdates.stop() },
@@ -341,8 +324,11 @@ interface EnvironmentShared {
   readonly policy: PolicyStore;
   readonly engineFactsRefreshMs: number;
   readonly database: BerthDatabase;
-  /** Where stacks with files (from git) keep them: the local environment's only. */
-  readonly stackSources?: StackSources;
+  readonly secretBox: SecretBox | undefined;
+  /** The git client of every environment's git stacks (git runs on this host). */
+  readonly git: GitCli;
+  /** How long a minute of a git stack's pollMinutes lasts: only tests shorten it. */
+  readonly gitPollMinuteMs?: number;
   /** Told of every engine call (the local engine's feed berth's metrics). */
   readonly onCall?: (call: EngineCall) => void;
   /** An ssh environment without a fingerprint: told the host key its first connection trusted. */
@@ -364,7 +350,9 @@ function buildEnvironment(
     policy,
     engineFactsRefreshMs,
     database,
-    stackSources,
+    secretBox,
+    git,
+    gitPollMinuteMs,
     onCall,
     onHostKey,
   }: EnvironmentShared,
@@ -401,6 +389,15 @@ function buildEnvironment(
   const containers = new ContainerService(engine, index, log, images, () => policy.get(), journal);
   const networks = new NetworkService(engine, index);
   const swarm = new SwarmService(engine.swarm, log, { credentials: registries });
+  // A stack from git keeps its checkout on this host: local's where they always were, another
+  // environment's in a directory of its own (no stack name can be `environments/…`).
+  const gitSources = new GitSourceStore(database, definition.name);
+  const checkouts = new GitCheckouts(
+    isLocal
+      ? join(config.dataDir, 'git-stacks')
+      : join(config.dataDir, 'environments', definition.name, 'git-stacks'),
+    gitSources,
+  );
   const stacks = new StackService(
     containers,
     networks,
@@ -413,9 +410,21 @@ function buildEnvironment(
     },
     log,
     images,
-    stackSources ? { sources: stackSources } : {},
+    { sources: checkouts },
   );
   const aliasGuard = new ReplicaAliasGuard(containers, networks, log);
+  const gitStacks = new GitStackService(stacks, gitSources, checkouts, git, secretBox, {
+    defaultPollMinutes: config.git.pollMinutes,
+    log,
+    ...(gitPollMinuteMs !== undefined && { pollMinuteMs: gitPollMinuteMs }),
+  });
+  const webhooks = new StackWebhooks(database, secretBox, {
+    environment: definition.name,
+    sync: gitStacks,
+    audit,
+    log,
+    urlOf: (stack) => stackWebhookPath(config.http.basePath, stack, definition.name),
+  });
   const services: EnvironmentServices = {
     name: definition.name,
     containers,
@@ -435,6 +444,8 @@ function buildEnvironment(
     swarm,
     redeploy: new RedeployService(engine, index, images, () => policy.get(), log),
     stacks,
+    gitStacks,
+    webhooks,
   };
   const parts: Part[] = [
     // Stopped last: an ssh:// engine's one SSH connection outlives every part that talks through it.
@@ -452,6 +463,11 @@ function buildEnvironment(
       : []),
     { name: 'swarm rollouts', stop: () => services.swarm.close() },
     { name: 'redeploys', stop: () => services.redeploy.close() },
+    // Polls the git stacks that ask for it. Stopped after the stacks, whose close makes a sync's
+    // deploy give up waiting for replicas, so the syncs it waits for end soon.
+    { name: 'git polling', start: () => gitStacks.start(), stop: () => gitStacks.stop() },
+    // Stops after the stacks aborted their deploys: the syncs still running end and record how.
+    { name: 'stack webhooks', stop: () => webhooks.close() },
     // Deploys still waiting for a replica give up; unhealthy replicas keep leaving their aliases until then.
     { name: 'stacks', start: () => aliasGuard.start(), stop: () => (stacks.close(), aliasGuard.stop()) },
   ];

@@ -26,7 +26,7 @@ const USAGE = `usage: npm run token -- <command>
   create-deploy --name <name> --operation <${DEPLOY_OPERATIONS.join('|')}> --target <stack or container name>
                 [--environment <name>]
       makes a deploy token, whose only power is that operation on that target; printed once;
-      it is limited to the target's environment (default local; stacks from git are local's)
+      it is limited to the target's environment (default local)
   list [--json]
       every token: id, name, role or deploy scope, created, last used, revoked; never a secret
   revoke <id|name>

@@ -100,7 +100,13 @@ export function createApiServer(
       useDashboard(),
       // Before authentication and the cross-site checks: a forge sends no token and no Origin; the
       // delivery's signature is its credential.
-      useStackWebhooks(services.webhooks, { guard, audit: services.audit, clientAddress }),
+      useStackWebhooks(
+        (environment) =>
+          services.environments.has(environment)
+            ? services.environments.get(environment).webhooks
+            : undefined,
+        { guard, audit: services.audit, clientAddress },
+      ),
       useCrossSiteChecks(crossSite, '/graphql'),
       useAuthentication(guard, { graphqlEndpoint: '/graphql', clientAddress, graphiql: graphiqlOn }),
       useGraphQLCsrfPrevention('/graphql', { graphiql: graphiqlOn }),

@@ -40,6 +40,12 @@ export function toInvalidInput(error: z.ZodError, prefix: readonly string[]): In
   return new InvalidInputError(path.join('.') || 'input', message);
 }
 
+/**
+ * The engine berth was started against (DOCKER_HOST): always there, never removed. Here rather than
+ * in domain/environments so that the services an environment is made of can name it too.
+ */
+export const LOCAL_ENVIRONMENT = 'local';
+
 /** An environment's name: like a stack's (lowercase letters, digits, `-`, `_`), at most 63. */
 export const ENVIRONMENT_NAME_PATTERN = /^[a-z0-9][a-z0-9_-]{0,62}$/;
 

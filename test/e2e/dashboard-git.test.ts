@@ -272,7 +272,7 @@ describe('stacks from git in Chromium', () => {
     expect(await deliverPush(secret)).toBe(401);
     expect(await deliverPush(rotated)).toBeLessThan(300);
     // Each accepted push syncs the stack: let that end before the stack is removed.
-    await waitFor(async () => !berth.app.context.webhooks.syncing(STACK), 60_000);
+    await waitFor(async () => !berth.app.context.environments.local.webhooks.syncing(STACK), 60_000);
     expect((await admin.query(StackWebhookQuery, { stack: STACK })).stackWebhook?.lastOutcome).toMatch(
       /^up to date at /,
     );

@@ -2,11 +2,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { GitSourceStore, type StoredGitSource } from '../../src/domain/stacks/git/store.js';
 import { StackStore, type StackRecord } from '../../src/domain/stacks/store.js';
 import { BerthDatabase } from '../../src/platform/store/database.js';
 import { MIGRATIONS } from '../../src/platform/store/migrations.js';
 
-/** Stacks per environment in berth's database (migration 20): one store per environment. */
+/** Stacks and their git sources per environment in berth's database (migrations 20, 21): one store per environment. */
 
 let dataDir: string;
 const opened: BerthDatabase[] = [];
@@ -101,5 +102,41 @@ describe('StackStore per environment', () => {
     // The webhook still hangs on its stack: removing the stack removes it.
     local.delete('shop');
     expect(db.prepare('SELECT * FROM stack_webhooks').all()).toEqual([]);
+  });
+
+  it('keeps git sources per environment, and migrates those made before it as local’s', () => {
+    const before = MIGRATIONS.filter((migration) => migration.version < 21);
+    const old = open(before);
+    old
+      .prepare(
+        `INSERT INTO stack_git_sources (stack, repository, ref, path, auth, secret, env, remove_orphans,
+         timeout_seconds, poll_minutes, commit_id, files_hash, synced_at)
+       VALUES ('shop', 'https://example.com/shop.git', 'main', 'compose.yaml', 'NONE', NULL, '', 0, 120, 5,
+         'c1', 'f1', 1)`,
+      )
+      .run();
+    old.close();
+
+    const db = open();
+    expect(db.migrations.applied).toContain('21 git stacks per environment');
+    const local = new GitSourceStore(db, 'local');
+    const edge = new GitSourceStore(db, 'edge');
+    expect(local.get('shop')).toMatchObject({ repository: 'https://example.com/shop.git', commit: 'c1' });
+    expect(edge.get('shop')).toBeNull();
+
+    const source: StoredGitSource = { ...local.get('shop')!, repository: 'https://example.com/edge.git' };
+    edge.save(source);
+    edge.touch('shop', new Date(5));
+    expect(edge.get('shop')).toMatchObject({
+      repository: 'https://example.com/edge.git',
+      syncedAt: new Date(5),
+    });
+    expect(local.get('shop')).toMatchObject({
+      repository: 'https://example.com/shop.git',
+      syncedAt: new Date(1),
+    });
+    local.delete('shop');
+    expect(local.list()).toEqual([]);
+    expect(edge.list().map((stored) => stored.stack)).toEqual(['shop']);
   });
 });

@@ -175,6 +175,7 @@ function controlledSync() {
 
 function webhooksWith(sync: StackSyncPort | null, options: { key?: boolean; log?: RecordingLogger } = {}) {
   return new StackWebhooks(database, options.key === false ? undefined : SecretBox.fromSetting(KEY), {
+    environment: 'local',
     sync,
     audit: new AuditLog(database),
     log: (options.log ?? recordingLogger()).logger,

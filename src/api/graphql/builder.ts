@@ -9,8 +9,6 @@ import type { DeployScope, TokenService } from '../../platform/auth/tokens.js';
 import type { StatsHistory } from '../../domain/history/service.js';
 import type { TemplateService } from '../../domain/templates/service.js';
 import type { BackupService } from '../../domain/backup/service.js';
-import type { StackWebhooks } from '../../domain/stacks/webhooks.js';
-import type { GitStackService } from '../../domain/stacks/git/service.js';
 import type { ImageUpdateService } from '../../domain/updates/service.js';
 import type { AutoUpdateService } from '../../domain/updates/auto-update.js';
 import type { Environments } from '../../domain/environments/environments.js';
@@ -21,7 +19,7 @@ import type { RegistryCredentials } from '../../domain/registries/credentials.js
 export interface Context {
   /**
    * Every Docker host berth drives. The engine-bound services (containers, stats, events, logs,
-   * exec, images, networks, volumes, swarm, redeploys, stacks, system) are reached only through it, by the
+   * exec, images, networks, volumes, swarm, redeploys, stacks and git stacks, system) are reached only through it, by the
    * environment a field names: `environmentOf` in environment-scope.ts.
    */
   environments: Environments;
@@ -34,8 +32,6 @@ export interface Context {
   alerts: AlertService;
   templates: TemplateService;
   backup: BackupService;
-  webhooks: StackWebhooks;
-  gitStacks: GitStackService;
   imageUpdates: ImageUpdateService;
   autoUpdates: AutoUpdateService;
   registries: RegistryCredentials;

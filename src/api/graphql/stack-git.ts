@@ -12,10 +12,10 @@ import {
   SubnetOverlapError,
   VolumeNotFoundError,
 } from '../../shared/errors.js';
-import { LOCAL_ENVIRONMENT } from '../../domain/environments/model.js';
 import type { GitDeployResult, SyncResult } from '../../domain/stacks/git/service.js';
 import { GIT_AUTH_KINDS, type GitSource } from '../../domain/stacks/git/store.js';
 import { builder, deployable } from './builder.js';
+import { ENVIRONMENT_ARG, environmentOf } from './environment-scope.js';
 import { ErrorInterface } from './errors.js';
 import { actorOf, DeployResultRef, MAX_COMPOSE_BYTES, stackErrors, StackRef } from './stack.js';
 
@@ -73,9 +73,11 @@ builder.objectField(StackRef, 'source', (t) =>
     nullable: true,
     description:
       'The git repository the stack is deployed from; null for a stack deployed from a compose text.',
-    // Git stacks are the local environment's: another host's stack of the same name is not from git.
-    resolve: (stack, _, { gitStacks }) =>
-      stack.environment === LOCAL_ENVIRONMENT ? gitStacks.source(stack.name) : null,
+    // The stack's own environment's: another host's stack of the same name has a source of its own.
+    resolve: (stack, _, { environments }) =>
+      environments.has(stack.environment)
+        ? environments.get(stack.environment).gitStacks.source(stack.name)
+        : null,
   }),
 );
 
@@ -168,9 +170,12 @@ builder.mutationFields((t) => ({
       "Fetches the repository's ref (depth 1) into the stack's checkout and deploys its compose file as deployStack does " +
       '(plan, health gate, rollback, progress, history); relative env_file and bind paths resolve inside the checkout. ' +
       'The stack records the commit it runs. See docs/stacks.md#stacks-from-git.',
-    args: { input: t.arg({ type: DeployStackFromGitInput, required: true }) },
+    args: {
+      input: t.arg({ type: DeployStackFromGitInput, required: true }),
+      environment: t.arg.string(ENVIRONMENT_ARG),
+    },
     errors: { directResult: true, types: deployErrors },
-    resolve: (_, { input }, context) => {
+    resolve: (_, { input, environment }, context) => {
       if (Buffer.byteLength(input.env ?? '', 'utf8') > MAX_COMPOSE_BYTES) {
         throw new InvalidInputError('input.env', 'must be at most 1 MiB');
       }
@@ -178,7 +183,7 @@ builder.mutationFields((t) => ({
       if (timeoutSeconds < 1 || timeoutSeconds > 3600) {
         throw new InvalidInputError('input.timeoutSeconds', 'must be from 1 to 3600');
       }
-      return context.gitStacks.deployFromGit(
+      return environmentOf(context, environment).gitStacks.deployFromGit(
         {
           name: input.name,
           repository: input.repository,
@@ -201,9 +206,10 @@ builder.mutationFields((t) => ({
     description:
       "Fetches the stack's repository again; when the commit or the files changed, deploys it (only the services " +
       'whose configuration changed are recreated), otherwise answers changed: false and touches nothing. ' +
-      'Operator, or a deploy token scoped SYNC_STACK on this stack.',
-    args: { name: t.arg.string({ required: true }) },
+      'Operator, or a deploy token scoped SYNC_STACK on this stack (of the environment the token is limited to).',
+    args: { name: t.arg.string({ required: true }), environment: t.arg.string(ENVIRONMENT_ARG) },
     errors: { directResult: true, types: deployErrors },
-    resolve: (_, { name }, context) => context.gitStacks.sync(name, actorOf(context, 'syncStack')),
+    resolve: (_, { name, environment }, context) =>
+      environmentOf(context, environment).gitStacks.sync(name, actorOf(context, 'syncStack')),
   }),
 }));

@@ -1,7 +1,13 @@
 import { validateStackName } from '../../domain/stacks/labels.js';
 import type { StackWebhook } from '../../domain/stacks/webhooks.js';
-import { InvalidInputError, SecretKeyMissingError, StackNotFoundError } from '../../shared/errors.js';
+import {
+  EnvironmentNotFoundError,
+  InvalidInputError,
+  SecretKeyMissingError,
+  StackNotFoundError,
+} from '../../shared/errors.js';
 import { builder } from './builder.js';
+import { ENVIRONMENT_ARG, environmentOf } from './environment-scope.js';
 
 /** Push webhooks of stacks: their URL and last delivery for operators; the secret, once, for admins. */
 
@@ -12,7 +18,8 @@ const StackWebhookRef = builder.objectRef<StackWebhook>('StackWebhook').implemen
   fields: (t) => ({
     url: t.exposeString('url', {
       description:
-        'Where the forge sends deliveries: the path under berth (with BERTH_BASE_PATH); prefix it with the address the forge reaches berth at.',
+        'Where the forge sends deliveries: the path under berth (with BERTH_BASE_PATH), `/hooks/stacks/<name>` for a local ' +
+        'stack and `/hooks/environments/<environment>/stacks/<name>` for another environment’s; prefix it with the address the forge reaches berth at.',
     }),
     createdAt: t.field({
       type: 'DateTime',
@@ -51,8 +58,9 @@ builder.queryFields((t) => ({
     type: StackWebhookRef,
     nullable: true,
     description: "The stack's push webhook; null when it has none (rotateStackWebhook makes one).",
-    args: { stack: t.arg.string({ required: true }) },
-    resolve: (_, { stack }, { webhooks }) => webhooks.get(validateStackName(stack, 'stack')),
+    args: { stack: t.arg.string({ required: true }), environment: t.arg.string(ENVIRONMENT_ARG) },
+    resolve: (_, { stack, environment }, context) =>
+      environmentOf(context, environment).webhooks.get(validateStackName(stack, 'stack')),
   }),
 }));
 
@@ -64,8 +72,12 @@ builder.mutationFields((t) => ({
       'Makes the push webhook of a stack deployed from git, or replaces its secret (the old one stops working at once), ' +
       'and answers the secret this once: 32 random bytes, base64url. Sealed with BERTH_SECRET_KEY; without one, ' +
       'SecretKeyMissingError and nothing is stored. A stack not from git is InvalidInputError. Removing the stack removes its webhook.',
-    args: { stack: t.arg.string({ required: true }) },
-    errors: { directResult: true, types: [InvalidInputError, StackNotFoundError, SecretKeyMissingError] },
-    resolve: (_, { stack }, { webhooks }) => webhooks.rotate(validateStackName(stack, 'stack')),
+    args: { stack: t.arg.string({ required: true }), environment: t.arg.string(ENVIRONMENT_ARG) },
+    errors: {
+      directResult: true,
+      types: [InvalidInputError, StackNotFoundError, SecretKeyMissingError, EnvironmentNotFoundError],
+    },
+    resolve: (_, { stack, environment }, context) =>
+      environmentOf(context, environment).webhooks.rotate(validateStackName(stack, 'stack')),
   }),
 }));

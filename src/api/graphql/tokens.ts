@@ -170,7 +170,7 @@ builder.mutationFields((t) => ({
         required: true,
         defaultValue: LOCAL_ENVIRONMENT,
         description:
-          'Where the target is: the token is limited to this environment. Stacks from git are on `local`, so SYNC_STACK takes only it.',
+          'Where the target is (the stack’s or container’s environment): the token is limited to this environment.',
       }),
     },
     errors: { dataField: { name: 'created' }, types: [InvalidInputError, EnvironmentNotFoundError] },

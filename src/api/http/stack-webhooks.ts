@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Plugin } from 'graphql-yoga';
-import type { StackWebhooks } from '../../domain/stacks/webhooks.js';
+import { LOCAL_ENVIRONMENT } from '../../domain/environments/model.js';
+import { webhookActorName, type StackWebhooks } from '../../domain/stacks/webhooks.js';
 import type { AuditLog } from '../../platform/audit/log.js';
 import type { AuthGuard } from '../../platform/auth/guard.js';
 import {
@@ -14,18 +15,27 @@ import {
 import { BodyReadError, readBody } from './body.js';
 import type { ClientAddressOf } from './client-address.js';
 
-/** The route's shape, as the audit log names it: never the stack's name, which a prober varies. */
+/**
+ * The route's shape, as the audit log names it: never the stack's (or environment's) name, which a
+ * prober varies. A local stack's path has no environment in it: forges set up before environments
+ * keep working.
+ */
 export const STACK_WEBHOOK_ROUTE = 'POST /hooks/stacks/{name}';
+export const ENVIRONMENT_STACK_WEBHOOK_ROUTE = 'POST /hooks/environments/{environment}/stacks/{name}';
 
-const PATH = /^\/hooks\/stacks\/([^/]+)\/?$/;
+const PATH = /^\/hooks\/(?:environments\/([^/]+)\/)?stacks\/([^/]+)\/?$/;
 
 /** Where a forge sends the deliveries of `stack`'s webhook, under BERTH_BASE_PATH. */
-export function stackWebhookPath(basePath: string, stack: string): string {
-  return `${basePath}/hooks/stacks/${encodeURIComponent(stack)}`;
+export function stackWebhookPath(basePath: string, stack: string, environment: string): string {
+  const name = encodeURIComponent(stack);
+  return environment === LOCAL_ENVIRONMENT
+    ? `${basePath}/hooks/stacks/${name}`
+    : `${basePath}/hooks/environments/${encodeURIComponent(environment)}/stacks/${name}`;
 }
 
 /**
- * `POST /hooks/stacks/<name>`: a forge's push webhook. No bearer token: the signature over the raw
+ * `POST /hooks/stacks/<name>` (a local stack) and `POST /hooks/environments/<environment>/stacks/<name>`:
+ * a forge's push webhook. No bearer token: the signature over the raw
  * body (or GitLab's token) is the credential, checked by the stack's webhooks before anything else
  * is read from the body. Runs before authentication, which would ask for a token. Every refusal of
  * the credential is one 401 (WEBHOOK_SIGNATURE_INVALID), audited and counted against the address's
@@ -34,7 +44,8 @@ export function stackWebhookPath(basePath: string, stack: string): string {
  * Neither the body nor the secret is ever logged.
  */
 export function useStackWebhooks(
-  webhooks: StackWebhooks,
+  /** The webhooks of an environment's stacks; undefined for one berth does not know. */
+  webhooksOf: (environment: string) => StackWebhooks | undefined,
   deps: { guard: AuthGuard; audit: AuditLog; clientAddress: ClientAddressOf },
 ): Plugin {
   const { guard, audit, clientAddress } = deps;
@@ -68,19 +79,20 @@ export function useStackWebhooks(
         fail(error.code, error.message);
         return;
       }
-      const stack = decodeSegment(match[1]!);
+      const environment = match[1] === undefined ? LOCAL_ENVIRONMENT : decodeSegment(match[1]);
+      const stack = decodeSegment(match[2]!);
+      const route = match[1] === undefined ? STACK_WEBHOOK_ROUTE : ENVIRONMENT_STACK_WEBHOOK_ROUTE;
       const req = (serverContext as { req?: IncomingMessage } | undefined)?.req;
       const address = req ? clientAddress(req) : 'unknown';
+      // An unknown environment is refused as an unknown stack is: neither is told apart from outside.
+      const webhooks = environment === null ? undefined : webhooksOf(environment);
       const answer =
-        stack === null
+        stack === null || webhooks === undefined
           ? ({ kind: 'refused' } as const)
           : webhooks.receive({ stack, headers: request.headers, body });
       switch (answer.kind) {
         case 'refused': {
-          const error = await guard.refuse(
-            { action: STACK_WEBHOOK_ROUTE, address },
-            new WebhookSignatureInvalidError(),
-          );
+          const error = await guard.refuse({ action: route, address }, new WebhookSignatureInvalidError());
           fail(
             error.code,
             error.message,
@@ -97,8 +109,8 @@ export function useStackWebhooks(
         case 'accepted':
           audit.record({
             tokenId: null,
-            tokenName: `webhook:${stack}`,
-            action: STACK_WEBHOOK_ROUTE,
+            tokenName: webhookActorName(environment ?? LOCAL_ENVIRONMENT, stack ?? ''),
+            action: route,
             target: stack,
             result: 'ok',
             detail: `push of ${answer.ref} at ${answer.commit ?? '(no commit named)'}${answer.queued ? '; queued after the running sync' : ''}`,

@@ -7,15 +7,16 @@ import type { ContainerService } from '../lifecycle/service.js';
 import type { LogService } from '../logs/service.js';
 import type { NetworkService } from '../networks/service.js';
 import type { RedeployService } from '../redeploy/service.js';
+import type { GitStackService } from '../stacks/git/service.js';
 import type { StackService } from '../stacks/service.js';
+import type { StackWebhooks } from '../stacks/webhooks.js';
 import type { StatsHub } from '../stats/hub.js';
 import type { SwarmService } from '../swarm/service.js';
 import type { EngineState } from '../system/engine-availability.js';
 import type { SystemStatus } from '../system/status.js';
 import type { VolumeService } from '../volumes/service.js';
 
-/** The engine berth was started against (DOCKER_HOST): always there, never removed. */
-export const LOCAL_ENVIRONMENT = 'local';
+export { LOCAL_ENVIRONMENT } from '../../shared/validation.js';
 
 /** Where an environment was declared: decides who may remove it. */
 export type EnvironmentSource = 'LOCAL' | 'API' | 'FILE' | 'DOCKER_CONTEXT';
@@ -49,6 +50,10 @@ export interface EnvironmentServices {
   readonly redeploy: RedeployService;
   /** Its compose stacks, recorded apart from every other environment's (same name, another stack). */
   readonly stacks: StackService;
+  /** Its stacks deployed from git (their sources, checkouts and polling). */
+  readonly gitStacks: GitStackService;
+  /** The push webhooks of its git stacks. */
+  readonly webhooks: StackWebhooks;
 }
 
 /** An environment's services and the parts that run them, started and stopped as one. */

@@ -10,6 +10,7 @@ import {
   StackBusyError,
   StackNotFoundError,
 } from '../../shared/errors.js';
+import { LOCAL_ENVIRONMENT } from '../../shared/validation.js';
 import type { Logger } from '../../shared/logger.js';
 import type { StackDeployResult } from './model.js';
 import {
@@ -83,8 +84,12 @@ interface Row {
   last_outcome: string | null;
 }
 
-/** What the secret is sealed for: a sealed secret copied onto another stack's row does not open there. */
-const purposeOf = (stack: string) => `stack-webhook:${stack}`;
+/**
+ * What the secret is sealed for: a sealed secret copied onto another stack's row, or another
+ * environment's stack of the same name, does not open there (local's keep their form from before).
+ */
+const purposeOf = (environment: string, stack: string) =>
+  environment === LOCAL_ENVIRONMENT ? `stack-webhook:${stack}` : `stack-webhook:${environment}/${stack}`;
 
 const SECRET_BYTES = 32;
 /** How long a sync waits for another deploy of its stack to end, and how often it looks. */
@@ -94,13 +99,14 @@ const MAX_OUTCOME = 1000;
 const short = (commit: string | null) => (commit === null ? '(none)' : commit.slice(0, 12));
 
 /**
- * Push webhooks of git stacks: one secret per stack, sealed by the SecretBox, that signs (GitHub,
+ * Push webhooks of one environment's git stacks: one secret per stack, sealed by the SecretBox, that signs (GitHub,
  * Gitea, Forgejo) or is (GitLab) each delivery; a verified push of the followed ref syncs the stack
  * in the background. One sync per stack at a time: pushes that arrive while one runs are coalesced
  * into one more sync after it, so none is lost and two never run at once.
  */
 export class StackWebhooks {
   readonly #box: SecretBox | undefined;
+  readonly #environment: string;
   readonly #sync: StackSyncPort | null;
   readonly #audit: AuditLog;
   readonly #log: Logger;
@@ -117,6 +123,8 @@ export class StackWebhooks {
     database: BerthDatabase,
     box: SecretBox | undefined,
     deps: {
+      /** The environment whose stacks' webhooks these are. */
+      environment: string;
       sync: StackSyncPort | null;
       audit: AuditLog;
       log: Logger;
@@ -125,26 +133,27 @@ export class StackWebhooks {
     },
   ) {
     this.#box = box;
+    this.#environment = deps.environment;
     this.#sync = deps.sync;
     this.#audit = deps.audit;
     this.#log = deps.log;
     this.#urlOf = deps.urlOf;
     this.#now = deps.now ?? Date.now;
-    // Git stacks, and so their webhooks, are the local environment's.
-    this.#get = database.prepare<[string], Row>(
-      "SELECT * FROM stack_webhooks WHERE environment = 'local' AND stack = ?",
+    this.#get = database.prepare<[string, string], Row>(
+      'SELECT * FROM stack_webhooks WHERE environment = ? AND stack = ?',
     );
-    this.#stackExists = database.prepare<[string], { found: number }>(
-      "SELECT 1 AS found FROM stacks WHERE environment = 'local' AND name = ?",
+    this.#stackExists = database.prepare<[string, string], { found: number }>(
+      'SELECT 1 AS found FROM stacks WHERE environment = ? AND name = ?',
     );
     // A new secret starts a new webhook: what the old one last saw is not this one's.
-    this.#upsert = database.prepare<[{ stack: string; secret: string; at: number }]>(
-      `INSERT INTO stack_webhooks (environment, stack, secret, created_at) VALUES ('local', @stack, @secret, @at)
+    this.#upsert = database.prepare<[{ environment: string; stack: string; secret: string; at: number }]>(
+      `INSERT INTO stack_webhooks (environment, stack, secret, created_at) VALUES (@environment, @stack, @secret, @at)
        ON CONFLICT (environment, stack) DO UPDATE SET secret = @secret, created_at = @at,
          last_delivery_at = NULL, last_outcome = NULL`,
     );
-    this.#delivered = database.prepare<[number | null, string, string]>(
-      "UPDATE stack_webhooks SET last_delivery_at = COALESCE(?, last_delivery_at), last_outcome = ? WHERE environment = 'local' AND stack = ?",
+    this.#delivered = database.prepare<[number | null, string, string, string]>(
+      `UPDATE stack_webhooks SET last_delivery_at = COALESCE(?, last_delivery_at), last_outcome = ?
+       WHERE environment = ? AND stack = ?`,
     );
   }
 
@@ -155,7 +164,7 @@ export class StackWebhooks {
   rotate(stack: string): { webhook: StackWebhook; secret: string } {
     if (!this.#box) throw new SecretKeyMissingError('making a stack webhook');
     // Only a stack berth keeps can have one (the row it hangs on), and only one from git syncs.
-    if (!this.#stackExists.get(stack)) throw new StackNotFoundError(stack);
+    if (!this.#stackExists.get(this.#environment, stack)) throw new StackNotFoundError(stack);
     if (this.#sync && this.#sync.followedRef(stack) === null) {
       throw new InvalidInputError(
         'stack',
@@ -163,7 +172,12 @@ export class StackWebhooks {
       );
     }
     const secret = randomBytes(SECRET_BYTES).toString('base64url');
-    this.#upsert.run({ stack, secret: this.#box.seal(secret, purposeOf(stack)), at: this.#now() });
+    this.#upsert.run({
+      environment: this.#environment,
+      stack,
+      secret: this.#box.seal(secret, purposeOf(this.#environment, stack)),
+      at: this.#now(),
+    });
     const webhook = this.get(stack);
     if (!webhook) throw new Error(`the webhook of ${stack} was saved and is gone`);
     return { webhook, secret };
@@ -171,7 +185,7 @@ export class StackWebhooks {
 
   /** The webhook of `stack`; null when it has none. Removing the stack removes it (its row cascades). */
   get(stack: string): StackWebhook | null {
-    const row = this.#get.get(stack);
+    const row = this.#get.get(this.#environment, stack);
     return row ? this.#toWebhook(row) : null;
   }
 
@@ -181,7 +195,7 @@ export class StackWebhooks {
    * which stacks exist.
    */
   receive(delivery: WebhookDelivery): DeliveryAnswer {
-    const row = this.#get.get(delivery.stack);
+    const row = this.#get.get(this.#environment, delivery.stack);
     const presented = presentedSignature(delivery.headers);
     const secret = row ? this.#open(row) : UNMATCHABLE_SECRET;
     if (!presented || !signatureMatches(secret ?? UNMATCHABLE_SECRET, presented, delivery.body)) {
@@ -228,7 +242,7 @@ export class StackWebhooks {
       problem = new SecretKeyMissingError(`checking a delivery of the webhook of stack ${row.stack}`).message;
     } else {
       try {
-        return this.#box.open(row.secret, purposeOf(row.stack));
+        return this.#box.open(row.secret, purposeOf(this.#environment, row.stack));
       } catch (error) {
         if (!(error instanceof SecretOpenError)) throw error;
         problem = `the webhook secret of stack ${row.stack} does not open with this BERTH_SECRET_KEY; rotate it`;
@@ -268,12 +282,8 @@ export class StackWebhooks {
   }
 
   async #syncOnce(stack: string): Promise<void> {
-    const actor: WebhookActor = {
-      tokenId: null,
-      tokenName: `webhook:${stack}`,
-      action: 'syncStack',
-      principal: `webhook:${stack}`,
-    };
+    const name = webhookActorName(this.#environment, stack);
+    const actor: WebhookActor = { tokenId: null, tokenName: name, action: 'syncStack', principal: name };
     let outcome: string;
     let result: 'ok' | `error:${string}` = 'ok';
     try {
@@ -325,7 +335,7 @@ export class StackWebhooks {
   #record(stack: string, outcome: string, delivered = true): void {
     const text = outcome.length > MAX_OUTCOME ? `${outcome.slice(0, MAX_OUTCOME - 1)}…` : outcome;
     // A stack removed while it synced has no row left: its outcome is no one's now.
-    this.#delivered.run(delivered ? this.#now() : null, text, stack);
+    this.#delivered.run(delivered ? this.#now() : null, text, this.#environment, stack);
   }
 
   /** Whether a sync of `stack` runs (or is queued) now. */
@@ -348,6 +358,11 @@ export class StackWebhooks {
       lastOutcome: row.last_outcome,
     };
   }
+}
+
+/** Who a webhook acts as, in the audit log and the stack's history: its stack, and where that is. */
+export function webhookActorName(environment: string, stack: string): string {
+  return environment === LOCAL_ENVIRONMENT ? `webhook:${stack}` : `webhook:${environment}/${stack}`;
 }
 
 function describeSync(result: StackSyncResult): string {

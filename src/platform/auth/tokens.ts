@@ -288,10 +288,6 @@ export class TokenService {
     const scope = checkScope(input);
     // A target is a name, and names repeat across hosts: the token is held to its target's one.
     const environments = checkEnvironments([input.environment]);
-    // Every environment has its stacks; stacks from git (what SYNC_STACK syncs) are the local one's.
-    if (scope.operation === 'SYNC_STACK' && input.environment !== 'local') {
-      throw new InvalidInputError('environment', 'stacks from git run on the local environment only');
-    }
     return this.#db.transaction(() => {
       if (this.#statements.activeByName.get(name)) {
         throw new InvalidInputError('name', `an active token is already named "${name}"; revoke it first`);

@@ -467,4 +467,36 @@ export const MIGRATIONS: readonly Migration[] = [
       DROP TABLE stack_webhooks_before;
     `,
   },
+  {
+    version: 21,
+    name: 'git stacks per environment',
+    // A stack from git is a stack of one environment (migration 20): its source is keyed by
+    // (environment, stack) too, the rows before this being local's. Its secret stays sealed for the
+    // purpose it was sealed for (`git:<stack>` on local, `git:<environment>/<stack>` elsewhere).
+    up: `
+      CREATE TABLE stack_git_sources_next (
+        environment TEXT NOT NULL DEFAULT 'local',
+        stack TEXT NOT NULL,
+        repository TEXT NOT NULL,
+        ref TEXT NOT NULL,
+        path TEXT NOT NULL,
+        auth TEXT NOT NULL CHECK (auth IN ('NONE', 'TOKEN', 'SSH_KEY')),
+        secret TEXT,
+        env TEXT NOT NULL,
+        remove_orphans INTEGER NOT NULL CHECK (remove_orphans IN (0, 1)),
+        timeout_seconds INTEGER NOT NULL,
+        poll_minutes INTEGER NOT NULL,
+        commit_id TEXT,
+        files_hash TEXT,
+        synced_at INTEGER,
+        PRIMARY KEY (environment, stack)
+      ) STRICT;
+      INSERT INTO stack_git_sources_next (environment, stack, repository, ref, path, auth, secret, env,
+          remove_orphans, timeout_seconds, poll_minutes, commit_id, files_hash, synced_at)
+        SELECT 'local', stack, repository, ref, path, auth, secret, env, remove_orphans, timeout_seconds,
+          poll_minutes, commit_id, files_hash, synced_at FROM stack_git_sources;
+      DROP TABLE stack_git_sources;
+      ALTER TABLE stack_git_sources_next RENAME TO stack_git_sources;
+    `,
+  },
 ];

@@ -13,8 +13,8 @@ export const StackGitSourceFields = graphql(`
 `);
 
 export const DeployStackFromGit = graphql(`
-  mutation DeployStackFromGit($input: DeployStackFromGitInput!) {
-    deployStackFromGit(input: $input) {
+  mutation DeployStackFromGit($input: DeployStackFromGitInput!, $environment: String! = "local") {
+    deployStackFromGit(input: $input, environment: $environment) {
       __typename
       ... on DeployStackFromGitSuccess {
         source {
@@ -62,8 +62,8 @@ export const DeployStackFromGit = graphql(`
 `);
 
 export const SyncStack = graphql(`
-  mutation SyncStack($name: String!) {
-    syncStack(name: $name) {
+  mutation SyncStack($name: String!, $environment: String! = "local") {
+    syncStack(name: $name, environment: $environment) {
       __typename
       ... on SyncStackSuccess {
         changed
@@ -100,8 +100,8 @@ export const SyncStack = graphql(`
 `);
 
 export const StackSource = graphql(`
-  query StackSource($name: String!) {
-    stack(name: $name) {
+  query StackSource($name: String!, $environment: String! = "local") {
+    stack(name: $name, environment: $environment) {
       name
       env
       source {

@@ -10,16 +10,16 @@ export const StackWebhookFields = graphql(`
 `);
 
 export const StackWebhookQuery = graphql(`
-  query StackWebhook($stack: String!) {
-    stackWebhook(stack: $stack) {
+  query StackWebhook($stack: String!, $environment: String! = "local") {
+    stackWebhook(stack: $stack, environment: $environment) {
       ...StackWebhookFields
     }
   }
 `);
 
 export const RotateStackWebhook = graphql(`
-  mutation RotateStackWebhook($stack: String!) {
-    rotateStackWebhook(stack: $stack) {
+  mutation RotateStackWebhook($stack: String!, $environment: String! = "local") {
+    rotateStackWebhook(stack: $stack, environment: $environment) {
       __typename
       ... on RotateStackWebhookSuccess {
         secret

@@ -747,6 +747,7 @@ export type DashboardRotateStackWebhookMutationVariables = Exact<{
 
 
 export type DashboardRotateStackWebhookMutation = { result:
+    | { __typename: 'EnvironmentNotFoundError', code: ErrorCode, message: string }
     | { __typename: 'InvalidInputError', code: ErrorCode, message: string, field: string }
     | { __typename: 'RotateStackWebhookSuccess', secret: string, webhook: { url: string, createdAt: string, lastDeliveryAt: string | null, lastOutcome: string | null } }
     | { __typename: 'SecretKeyMissingError', code: ErrorCode, message: string }

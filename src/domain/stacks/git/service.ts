@@ -12,6 +12,7 @@ import {
   StackBusyError,
   StackNotFoundError,
 } from '../../../shared/errors.js';
+import { LOCAL_ENVIRONMENT } from '../../../shared/validation.js';
 import type { CreateActor } from '../../lifecycle/journal.js';
 import { loadStack } from '../compose/load.js';
 import { validateStackName } from '../labels.js';
@@ -73,7 +74,13 @@ const MAX_POLL_MINUTES = 7 * 24 * 60;
 const MAX_SECRET = 64 * 1024;
 const POLL_ACTOR: Actor = { tokenId: null, tokenName: null, action: 'syncStack', principal: 'git-poll' };
 
-const purposeOf = (stack: string) => `git:${stack}`;
+/**
+ * What a stack's credential is sealed for: a sealed secret copied onto another stack's row, or
+ * another environment's stack of the same name, does not open there. Local's keep the form they
+ * had before environments.
+ */
+const purposeOf = (environment: string, stack: string) =>
+  environment === LOCAL_ENVIRONMENT ? `git:${stack}` : `git:${environment}/${stack}`;
 
 /**
  * Stacks deployed from a git repository: fetched with the engine gateway's git client into the
@@ -267,16 +274,24 @@ export class GitStackService implements StackSyncPort {
       const run = this.sync(source.stack, POLL_ACTOR)
         .then((result) => {
           if (result.changed)
-            this.#log.info(`git poll: stack ${source.stack} synced to ${result.commit.slice(0, 12)}`);
+            this.#log.info(
+              `git poll: stack ${this.#named(source.stack)} synced to ${result.commit.slice(0, 12)}`,
+            );
         })
         .catch((error: unknown) => {
           // Messages of berth's errors are scrubbed of secrets; anything else is only named.
           const text = error instanceof Error && 'code' in error ? error.message : String(error);
-          this.#log.warn(`git poll: stack ${source.stack} could not sync: ${text}`);
+          this.#log.warn(`git poll: stack ${this.#named(source.stack)} could not sync: ${text}`);
         })
         .finally(() => this.#inFlight.delete(run));
       this.#inFlight.add(run);
     }
+  }
+
+  /** The stack as the log names it: with its environment, when that is not local. */
+  #named(stack: string): string {
+    const { environment } = this.store;
+    return environment === LOCAL_ENVIRONMENT ? stack : `${stack} (environment ${environment})`;
   }
 
   async #exclusive<T>(stack: string, work: () => Promise<T>): Promise<T> {
@@ -428,7 +443,7 @@ export class GitStackService implements StackSyncPort {
     return {
       kind: credentials.kind,
       credentials,
-      secret: this.box.seal(JSON.stringify(credentials), purposeOf(stack)),
+      secret: this.box.seal(JSON.stringify(credentials), purposeOf(this.store.environment, stack)),
     };
   }
 
@@ -437,7 +452,9 @@ export class GitStackService implements StackSyncPort {
     const what = `the stored credential of stack ${source.stack}`;
     if (!this.box) throw new SecretKeyMissingError(`opening ${what}`);
     try {
-      return JSON.parse(this.box.open(source.secret, purposeOf(source.stack))) as GitCredentials;
+      return JSON.parse(
+        this.box.open(source.secret, purposeOf(this.store.environment, source.stack)),
+      ) as GitCredentials;
     } catch (error) {
       if (error instanceof SecretOpenError) throw new SecretKeyMismatchError(what);
       throw error;

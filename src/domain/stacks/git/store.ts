@@ -62,7 +62,7 @@ const toSource = (row: Row): StoredGitSource => ({
   syncedAt: row.synced_at === null ? null : new Date(row.synced_at),
 });
 
-/** The git sources of stacks (migration 14). */
+/** One environment's git sources of stacks (migrations 14 and 21): it sees only that environment's rows. */
 export class GitSourceStore {
   readonly #all;
   readonly #get;
@@ -70,35 +70,46 @@ export class GitSourceStore {
   readonly #synced;
   readonly #delete;
 
-  constructor(database: BerthDatabase) {
-    this.#all = database.prepare<[], Row>('SELECT * FROM stack_git_sources ORDER BY stack');
-    this.#get = database.prepare<[string], Row>('SELECT * FROM stack_git_sources WHERE stack = ?');
-    this.#upsert = database.prepare<[Row]>(
-      `INSERT INTO stack_git_sources (stack, repository, ref, path, auth, secret, env, remove_orphans,
-         timeout_seconds, poll_minutes, commit_id, files_hash, synced_at)
-       VALUES (@stack, @repository, @ref, @path, @auth, @secret, @env, @remove_orphans, @timeout_seconds,
-         @poll_minutes, @commit_id, @files_hash, @synced_at)
-       ON CONFLICT (stack) DO UPDATE SET repository = @repository, ref = @ref, path = @path, auth = @auth,
+  constructor(
+    database: BerthDatabase,
+    /** The environment whose stacks these are. */
+    readonly environment: string,
+  ) {
+    this.#all = database.prepare<[string], Row>(
+      'SELECT * FROM stack_git_sources WHERE environment = ? ORDER BY stack',
+    );
+    this.#get = database.prepare<[string, string], Row>(
+      'SELECT * FROM stack_git_sources WHERE environment = ? AND stack = ?',
+    );
+    this.#upsert = database.prepare<[Row & { environment: string }]>(
+      `INSERT INTO stack_git_sources (environment, stack, repository, ref, path, auth, secret, env,
+         remove_orphans, timeout_seconds, poll_minutes, commit_id, files_hash, synced_at)
+       VALUES (@environment, @stack, @repository, @ref, @path, @auth, @secret, @env, @remove_orphans,
+         @timeout_seconds, @poll_minutes, @commit_id, @files_hash, @synced_at)
+       ON CONFLICT (environment, stack) DO UPDATE SET repository = @repository, ref = @ref, path = @path, auth = @auth,
          secret = @secret, env = @env, remove_orphans = @remove_orphans, timeout_seconds = @timeout_seconds,
          poll_minutes = @poll_minutes, commit_id = @commit_id, files_hash = @files_hash, synced_at = @synced_at`,
     );
-    this.#synced = database.prepare<[number, string]>(
-      'UPDATE stack_git_sources SET synced_at = ? WHERE stack = ?',
+    this.#synced = database.prepare<[number, string, string]>(
+      'UPDATE stack_git_sources SET synced_at = ? WHERE environment = ? AND stack = ?',
     );
-    this.#delete = database.prepare<[string]>('DELETE FROM stack_git_sources WHERE stack = ?');
+    this.#delete = database.prepare<[string, string]>(
+      'DELETE FROM stack_git_sources WHERE environment = ? AND stack = ?',
+    );
   }
 
   list(): StoredGitSource[] {
-    return this.#all.all().map(toSource);
+    return this.#all.all(this.environment).map(toSource);
   }
 
   get(stack: string): StoredGitSource | null {
-    const row = this.#get.get(stack);
+    const row = this.#get.get(this.environment, stack);
     return row ? toSource(row) : null;
   }
 
   save(source: StoredGitSource): void {
     this.#upsert.run({
+      environment: this.environment,
       stack: source.stack,
       repository: source.repository,
       ref: source.ref,
@@ -117,10 +128,10 @@ export class GitSourceStore {
 
   /** A sync that found nothing new still says when it looked. */
   touch(stack: string, at: Date): void {
-    this.#synced.run(at.getTime(), stack);
+    this.#synced.run(at.getTime(), this.environment, stack);
   }
 
   delete(stack: string): void {
-    this.#delete.run(stack);
+    this.#delete.run(this.environment, stack);
   }
 }
