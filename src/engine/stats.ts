@@ -17,6 +17,12 @@ const FIRST_RETRY_MS = 250;
 const MAX_RETRY_MS = 5_000;
 /** A stats line is a few KiB; a "line" this long means the stream is not what we think it is. */
 const MAX_LINE_CHARS = 1 << 20;
+/**
+ * The engine sends a stats line a second. A stream that stalls (its engine frozen or overloaded)
+ * stays open and sends nothing, so its last line would pass for a current figure forever: past this
+ * age it is no figure at all, and whoever reads it sees the container go unsampled.
+ */
+const STALE_AFTER_MS = 3_000;
 
 /**
  * Reads containers' figures from the engine's stats stream: works against any engine, local or
@@ -52,6 +58,8 @@ class ApiCollector implements StatsCollector {
   readonly #log: Log;
   readonly #count: (delta: 1 | -1) => void;
   #latest: ContainerStats | null = null;
+  /** When the latest line arrived (this process's clock: the engine's `read` may be skewed). */
+  #receivedAt = 0;
   #closed = false;
   #retryMs = FIRST_RETRY_MS;
   #retryTimer: NodeJS.Timeout | undefined;
@@ -68,6 +76,7 @@ class ApiCollector implements StatsCollector {
   }
 
   async sample(): Promise<ContainerStats | null> {
+    if (this.#latest !== null && performance.now() - this.#receivedAt > STALE_AFTER_MS) return null;
     return this.#latest;
   }
 
@@ -155,6 +164,7 @@ class ApiCollector implements StatsCollector {
       return;
     }
     this.#latest = toContainerStats(this.#id, wire);
+    this.#receivedAt = performance.now();
     if (this.#latest !== null) {
       this.#retryMs = FIRST_RETRY_MS;
       this.#lastFailure = null;

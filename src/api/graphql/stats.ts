@@ -222,7 +222,10 @@ function spanningStatsStream(
       follow();
       const offChanges = containers.onChange(follow);
       const offTick = stats.onTick(({ at, samples }) => {
-        share.last = { at, samples: [...share.leases.keys()].flatMap((id) => samples.get(id) ?? []) };
+        const watched = [...share.leases.keys()].flatMap((id) => samples.get(id) ?? []);
+        // A tick that samples none of what is watched (a slow engine's stalled streams) is not news
+        // of it: its last batch ages until it is left out.
+        if (watched.length > 0 || share.leases.size === 0) share.last = { at, samples: watched };
       });
       share.off = () => {
         offTick();
