@@ -346,7 +346,12 @@ describe('create, list and revoke', () => {
     expect(invalidInput(() => tokens.create(input as { name: string; role: Role })).field).toBe(field);
     expect(
       invalidInput(() =>
-        tokens.createDeploy({ name: 'ci', operation: 'SYNC_STACK', target: 'shop', environment: 'edge' }),
+        tokens.createDeploy({
+          name: 'ci',
+          operation: 'SYNC_STACK',
+          target: 'shop',
+          environment: 'Edge Host',
+        }),
       ).field,
     ).toBe('environment');
     expect(tokens.list()).toEqual([]);

@@ -287,7 +287,13 @@ export class TokenService {
     const name = checkName(input.name);
     const scope = checkScope(input);
     // A target is a name, and names repeat across hosts: the token is held to its target's one.
-    const environments = checkEnvironments([input.environment]);
+    if (typeof input.environment !== 'string' || environmentNameProblem(input.environment) !== null) {
+      throw new InvalidInputError(
+        'environment',
+        'an environment name is lowercase letters, digits, dashes and underscores',
+      );
+    }
+    const environments = [input.environment];
     return this.#db.transaction(() => {
       if (this.#statements.activeByName.get(name)) {
         throw new InvalidInputError('name', `an active token is already named "${name}"; revoke it first`);
