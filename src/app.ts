@@ -86,6 +86,8 @@ export interface App {
   readonly tokens: TokenService;
   /** WebSocket clients connected now. */
   websocketClients(): number;
+  /** Shared subscription executions running now: one per distinct subscription, however many follow it. */
+  sharedExecutions(): number;
 }
 
 /** A part of berth that runs: started after the parts before it, stopped before them. */
@@ -302,6 +304,7 @@ export function buildApp(config: Config, options: BuildAppOptions = {}): App {
     context: { ...services, principal: UNAUTHENTICATED_LOCAL },
     tokens,
     websocketClients: () => api.websocketClients(),
+    sharedExecutions: () => api.sharedExecutions(),
     async start() {
       await lifecycle.start();
       try {

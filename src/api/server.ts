@@ -48,6 +48,8 @@ export interface ApiServer {
   readonly server: Server;
   /** WebSocket clients connected now. */
   websocketClients(): number;
+  /** Shared subscription executions running now (shared-executions.ts). */
+  sharedExecutions(): number;
   /** Listens on the configured host and port (0 picks a free one) and returns the base URL. */
   listen(): Promise<{ url: string; port: number }>;
   /** Ends subscriptions, drops every connection and stops listening. */
@@ -149,12 +151,14 @@ export function createApiServer(
     crossSite,
     clientAddress,
     log,
+    subscriberOpened: () => metrics.subscriptionOpened('websocket'),
   });
   metrics.countWebSocketClients(() => websocket.clients());
 
   return {
     server,
     websocketClients: () => websocket.clients(),
+    sharedExecutions: () => websocket.sharedExecutions(),
     listen: () =>
       new Promise((resolve, reject) => {
         server.once('error', reject);

@@ -9,6 +9,7 @@ import type { EnvironmentServices } from '../../domain/environments/model.js';
 import { builder, type Context } from './builder.js';
 import { ALL_ENVIRONMENTS_ARG, ENVIRONMENT_ARG, environmentOf } from './environment-scope.js';
 import { ContainerFilterInput, ContainerRef } from './container.js';
+import { SHARED_SAMPLES } from './shared-subscriptions.js';
 import { OUTAGE_DESCRIPTION, sayingWhenDown, throwIfDown } from './environment-outages.js';
 
 /** Live resource figures: the sample type, the fields on Container, and the stats subscriptions. */
@@ -253,6 +254,8 @@ function spanningStatsStream(
 
 builder.subscriptionFields((t) => ({
   containerStats: t.field({
+    // Samples, each replacing the last: every subscriber asking the same shares one execution.
+    extensions: SHARED_SAMPLES,
     type: ContainerStatsRef,
     description: 'One sample per interval (default 1 s) until the container is removed.' + OUTAGE_DESCRIPTION,
     args: {
@@ -272,6 +275,8 @@ builder.subscriptionFields((t) => ({
     resolve: throwIfDown,
   }),
   containersStats: t.field({
+    // Samples, each replacing the last: every subscriber asking the same shares one execution.
+    extensions: SHARED_SAMPLES,
     type: StatsBatchRef,
     description:
       'One batch per tick with a sample for every running container that matches. With ' +

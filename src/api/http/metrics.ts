@@ -71,6 +71,8 @@ export function useRequestMetrics(metrics: BerthMetrics): Plugin {
 export function useSubscriptionMetrics(metrics: BerthMetrics): Plugin {
   return {
     onSubscribe({ context }) {
+      // A shared execution serves many subscribers, each counted as it joins (shared-executions.ts).
+      if ((context as { sharedExecution?: boolean }).sharedExecution) return;
       const transport: SubscriptionTransport = 'extra' in (context as object) ? 'websocket' : 'http';
       return {
         onSubscribeResult({ result, setResult }) {

@@ -4,6 +4,7 @@ import {
   getVariableValues,
   type DocumentNode,
   type ExecutionArgs,
+  type ExecutionResult,
   type GraphQLError,
 } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
@@ -16,6 +17,8 @@ import { RateLimitedError, TokenInUrlError, UnauthenticatedError } from '../../s
 import { tokenInUrl } from './authentication.js';
 import type { ClientAddressOf } from './client-address.js';
 import { crossSiteRefusal, type CrossSitePolicy } from './cross-site.js';
+import { sharedField, sharingKey } from '../graphql/shared-subscriptions.js';
+import { SharedExecutions } from './shared-executions.js';
 
 /**
  * "Slow down", for either limit: too many failed authentications from the address, or a valid
@@ -42,9 +45,12 @@ export function attachGraphQLWebSocket(
     crossSite: CrossSitePolicy;
     clientAddress: ClientAddressOf;
     log: YogaLogger;
+    /** Counts a subscriber of a shared execution open; what it returns counts it closed. */
+    subscriberOpened?: () => () => void;
   },
-): { close(): Promise<void>; clients(): number } {
+): { close(): Promise<void>; clients(): number; sharedExecutions(): number } {
   const { guard } = options;
+  const shared = new SharedExecutions(options.subscriberOpened);
   const wss = new WebSocketServer({
     server,
     path: yoga.graphqlEndpoint,
@@ -91,12 +97,17 @@ export function attachGraphQLWebSocket(
     }
   }, 250);
   watchdog.unref();
-  type EnvelopedArgs = ExecutionArgs & { rootValue: { execute: Function; subscribe: Function } };
+  type EnvelopedArgs = ExecutionArgs & {
+    rootValue: { execute: Function; subscribe: Function; share?: Share };
+  };
 
   const disposable = useServer(
     {
       execute: (args) => (args as EnvelopedArgs).rootValue.execute(args),
-      subscribe: (args) => (args as EnvelopedArgs).rootValue.subscribe(args),
+      subscribe: (args) => {
+        const { subscribe, share } = (args as EnvelopedArgs).rootValue;
+        return share ? shared.join(share.key, share.start, share.socket, share.id) : subscribe(args);
+      },
       // connection_init carries the token; a bad one closes with 4403 (graphql-ws's Forbidden), too
       // many failures from the address or a valid token past its rate with 1013. No init at all
       // closes with 4408 after 3 s. docs/security.md has every close code in one table.
@@ -120,7 +131,7 @@ export function attachGraphQLWebSocket(
           return false;
         }
       },
-      onSubscribe: async (ctx, _id, params) => {
+      onSubscribe: async (ctx, id, params) => {
         // Checked again on every subscribe: a revoked token, or one past its rate, opens nothing.
         const principal = (ctx.extra as { principal?: Principal }).principal;
         const socket = ctx.extra.socket;
@@ -151,6 +162,28 @@ export function attachGraphQLWebSocket(
           });
           const prepared = prepareOperation(enveloped, params);
           if (Array.isArray(prepared)) return prepared.map(withoutHttpExtension);
+          const key =
+            sharedField(prepared.schema, prepared.document, prepared.operationName) &&
+            sharingKey(params.query, params.operationName, params.variables, principal);
+          if (key) {
+            // Authorized like any other (above, and by the schema when the execution starts, for
+            // this scope); its context is made only if it is the one that starts the execution.
+            const share: Share = {
+              key,
+              socket,
+              id,
+              start: async () =>
+                enveloped.subscribe({
+                  ...prepared,
+                  rootValue: undefined,
+                  contextValue: { ...(await enveloped.contextFactory()), sharedExecution: true },
+                }),
+            };
+            return {
+              ...prepared,
+              rootValue: { execute: enveloped.execute, subscribe: enveloped.subscribe, share },
+            };
+          }
           return {
             ...prepared,
             contextValue: await enveloped.contextFactory(),
@@ -168,6 +201,7 @@ export function attachGraphQLWebSocket(
 
   return {
     clients: () => wss.clients.size,
+    sharedExecutions: () => shared.size,
     async close() {
       clearInterval(watchdog);
       offRevoked();
@@ -176,6 +210,14 @@ export function attachGraphQLWebSocket(
       await new Promise<void>((resolve) => wss.close(() => resolve()));
     },
   };
+}
+
+/** A shared subscription: what identifies its execution, and how to start it if none runs. */
+interface Share {
+  key: string;
+  socket: WebSocket;
+  id: string;
+  start: () => Promise<AsyncIterable<ExecutionResult> | ExecutionResult>;
 }
 
 /**
