@@ -1,9 +1,10 @@
 /**
  * The subscribers of B3, run as a child process so that their CPU is not berth's nor the runner's:
- * opens `sockets` graphql-ws connections to berth, one `containerStats(id)` subscription on each,
- * and reports over IPC how late samples arrive (receive time minus the sample's `at`).
+ * opens `sockets` graphql-ws connections to berth, one subscription on each, and reports over IPC
+ * how late samples arrive (receive time minus the `at` of the subscription's root field: a sample's
+ * or a batch's).
  *
- * argv: <berth ws url> <container id> <sockets> <subscription document, with $id>
+ * argv: <berth ws url> <variables as JSON> <sockets> <subscription document>
  * IPC in: 'start' (begin counting), 'stop' (report), 'close' (disconnect and exit).
  * IPC out: { type: 'ready' | 'report' | 'failed', ... }.
  */
@@ -17,13 +18,14 @@ export type FanoutMessage =
   | { type: 'report'; messages: number; samples: [number, number][]; errors: number; completed: number }
   | { type: 'failed'; error: string };
 
-const [url, containerId, socketsArg, query] = process.argv.slice(2);
+const [url, variablesArg, socketsArg, query] = process.argv.slice(2);
 const sockets = Number(socketsArg);
-if (!url || !containerId || !Number.isInteger(sockets) || !query || !process.send) {
+if (!url || !variablesArg || !Number.isInteger(sockets) || !query || !process.send) {
   throw new Error(
-    'usage (as a forked child): fanout-client.ts <ws url> <container id> <sockets> <subscription>',
+    'usage (as a forked child): fanout-client.ts <ws url> <variables JSON> <sockets> <subscription>',
   );
 }
+const variables = JSON.parse(variablesArg) as Record<string, unknown>;
 const send = (message: FanoutMessage) => process.send?.(message);
 
 /** A WebSocket that notes when each message arrives, before graphql-ws parses and dispatches it. */
@@ -55,14 +57,14 @@ for (let i = 0; i < sockets; i += 1) {
     lazy: false,
   });
   clients.push(client);
-  client.subscribe<{ containerStats: { at: string } }>(
-    { query, variables: { id: containerId } },
+  client.subscribe<Record<string, { at: string }>>(
+    { query, variables },
     {
       next: ({ data }) => {
         received.add(i);
         if (!counting || !data) return;
         messages += 1;
-        const at = Date.parse(data.containerStats.at);
+        const at = Date.parse(Object.values(data)[0]!.at);
         samples.push([at, arrival.at - at]);
       },
       error: () => {

@@ -158,6 +158,14 @@ export class BerthProcess {
     return result.data;
   }
 
+  /** One unlabelled gauge or counter of berth's /metrics (authentication is off in benchmarks). */
+  async metric(name: string): Promise<number> {
+    const { body } = await this.http.request('GET', '/metrics');
+    const line = body.split('\n').find((text) => text.startsWith(`${name} `));
+    if (line === undefined) throw new Error(`no ${name} in /metrics`);
+    return Number(line.slice(name.length + 1));
+  }
+
   /** berth's view of itself: what the benchmarks wait on and count. */
   async system(): Promise<SystemView> {
     const { system } = await this.graphql<{ system: SystemView }>(

@@ -154,6 +154,7 @@ export function createApiServer(
     subscriberOpened: () => metrics.subscriptionOpened('websocket'),
   });
   metrics.countWebSocketClients(() => websocket.clients());
+  metrics.countSharedExecutions(() => websocket.sharedExecutions());
 
   return {
     server,

@@ -10,6 +10,7 @@ import { TEST_LABEL, cleanupLabelled, testDocker } from '../harness/docker.js';
 import { startBerth, uniqueName, type BerthClient, type RunningBerth } from '../support/berth.js';
 import {
   ContainerEventsSubscription,
+  ContainersStatsSubscription,
   ContainerFigures,
   CreateContainer,
   RemoveContainer,
@@ -153,6 +154,7 @@ describe('the exposition', () => {
       berth_http_request_duration_seconds: 'HISTOGRAM',
       berth_subscriptions_active: 'GAUGE',
       berth_websocket_clients: 'GAUGE',
+      berth_subscription_shared_executions: 'GAUGE',
       berth_docker_call_duration_seconds: 'HISTOGRAM',
       berth_container_index_synced: 'GAUGE',
       berth_container_info: 'GAUGE',
@@ -369,6 +371,19 @@ describe('berth’s own figures', () => {
     }
     await settle('berth_websocket_clients', {}, 0);
     await settle('berth_subscriptions_active', { transport: 'websocket' }, 0);
+
+    // Shared stats subscriptions: each subscriber counts, their one execution once.
+    const sharing = viewer.ws();
+    try {
+      subscribe(sharing, ContainersStatsSubscription);
+      subscribe(sharing, ContainersStatsSubscription);
+      await settle('berth_subscriptions_active', { transport: 'websocket' }, 2);
+      await settle('berth_subscription_shared_executions', {}, 1);
+    } finally {
+      await sharing.dispose();
+    }
+    await settle('berth_subscriptions_active', { transport: 'websocket' }, 0);
+    await settle('berth_subscription_shared_executions', {}, 0);
 
     // Server-Sent Events: the same subscription over HTTP, then the client goes away.
     await settle('berth_subscriptions_active', { transport: 'http' }, 0);

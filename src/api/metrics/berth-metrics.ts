@@ -49,6 +49,7 @@ export class BerthMetrics {
   readonly #subscriptions: Gauge<'transport'>;
   readonly #engineCalls: Histogram<'operation' | 'outcome'>;
   #websocketClients: () => number = () => 0;
+  #sharedExecutions: () => number = () => 0;
 
   constructor() {
     const registers = [this.registry];
@@ -87,6 +88,15 @@ export class BerthMetrics {
       registers,
       collect() {
         this.set(websocketClients());
+      },
+    });
+    const sharedExecutions = () => this.#sharedExecutions();
+    new Gauge({
+      name: 'berth_subscription_shared_executions',
+      help: 'Shared subscription executions running now: one per distinct stats subscription, however many subscribe to it.',
+      registers,
+      collect() {
+        this.set(sharedExecutions());
       },
     });
     this.#engineCalls = new Histogram({
@@ -128,6 +138,11 @@ export class BerthMetrics {
   /** Where the WebSocket client count comes from (the server is attached after the registry exists). */
   countWebSocketClients(count: () => number): void {
     this.#websocketClients = count;
+  }
+
+  /** Where the shared executions' count comes from (shared-executions.ts, attached with the server). */
+  countSharedExecutions(count: () => number): void {
+    this.#sharedExecutions = count;
   }
 
   /** One finished engine call, as the engine gateway reports it (its onCall hook, wired in app.ts). */
