@@ -26,6 +26,7 @@ import {
   type EnvironmentRuntime,
   type EnvironmentServices,
 } from './domain/environments/model.js';
+import { TerminalService } from './domain/terminal/service.js';
 import { ExecService } from './domain/exec/service.js';
 import { StatsHistory } from './domain/history/service.js';
 import { ImageService } from './domain/images/service.js';
@@ -441,6 +442,7 @@ function buildEnvironment(
       canSignalHostProcesses: definition.connection.kind === 'socket',
       log,
     }),
+    terminal: new TerminalService(engine.terminals, { enabled: config.terminal.enabled, log }),
     images,
     networks,
     volumes: new VolumeService(engine.volumes, index),
@@ -465,6 +467,8 @@ function buildEnvironment(
       ? [{ name: 'running containers watch', start: () => watch.start(), stop: () => watch.stop() }]
       : []),
     { name: 'swarm rollouts', stop: () => services.swarm.close() },
+    // Each open shell's processes are killed while the engine connection still stands.
+    { name: 'terminal sessions', stop: () => services.terminal.close() },
     { name: 'redeploys', stop: () => services.redeploy.close() },
     // Polls the git stacks that ask for it. Stopped after the stacks, whose close makes a sync's
     // deploy give up waiting for replicas, so the syncs it waits for end soon.

@@ -37,6 +37,8 @@ import {
   useRequestMetrics,
   useSubscriptionMetrics,
 } from './http/metrics.js';
+import { attachTerminalWebSocket, TERMINAL_PATH } from './http/terminal.js';
+import { routeUpgrades } from './http/upgrades.js';
 import { attachGraphQLWebSocket } from './http/websocket.js';
 import type { BerthMetrics } from './metrics/berth-metrics.js';
 import { useRestShim } from './rest/routes.js';
@@ -142,10 +144,10 @@ export function createApiServer(
         }),
       })
     : createServer(serverTimeouts(config.http.requestTimeoutSeconds));
-  // Before graphql-ws attaches, so upgrades lose the prefix before it reads their path.
+  // Before the WebSocket routes, so upgrades lose the prefix before their path is read.
   mountAt(server, basePath, yoga);
   timeRequests(server);
-  const websocket = attachGraphQLWebSocket(server, yoga, {
+  const websocket = attachGraphQLWebSocket(yoga, {
     maxBufferedBytes: config.websocket.maxBufferedBytes,
     guard,
     crossSite,
@@ -153,6 +155,15 @@ export function createApiServer(
     log,
     subscriberOpened: () => metrics.subscriptionOpened('websocket'),
   });
+  const terminal = attachTerminalWebSocket({
+    environments: services.environments,
+    audit: services.audit,
+    guard,
+    crossSite,
+    clientAddress,
+    log,
+  });
+  routeUpgrades(server, { '/graphql': websocket.handleUpgrade, [TERMINAL_PATH]: terminal.handleUpgrade });
   metrics.countWebSocketClients(() => websocket.clients());
   metrics.countSharedExecutions(() => websocket.sharedExecutions());
 
@@ -173,7 +184,7 @@ export function createApiServer(
         });
       }),
     async close() {
-      await websocket.close();
+      await Promise.all([websocket.close(), terminal.close()]);
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },

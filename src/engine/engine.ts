@@ -20,6 +20,7 @@ import { DockerNetworks } from './networks.js';
 import { DockerVolumes } from './volumes.js';
 import { DockerReadBack } from './read-back.js';
 import { DockerRedeploy } from './redeploy.js';
+import { DockerTerminals } from './terminal.js';
 import { DockerApiStatsSource } from './stats.js';
 import { EngineCalls, onStatus, type EngineCall } from './calls.js';
 import { createRequest, toContainer, toCreateOptions } from './mapping.js';
@@ -53,6 +54,8 @@ export class DockerEngine {
   /** The read-back, creating a copy of a container, renaming, moving network endpoints. */
   readonly redeploy: DockerRedeploy;
   readonly imageDigests: DockerImageDigests;
+  /** Interactive shells: execs with a TTY, started hijacked. */
+  readonly terminals: DockerTerminals;
   readonly #client: EngineClient | undefined;
 
   constructor(engineOrClient: EngineConnection | Docker, options: DockerEngineOptions = {}) {
@@ -71,6 +74,7 @@ export class DockerEngine {
     this.readBack = new DockerReadBack(this.#calls);
     this.redeploy = new DockerRedeploy(this.#calls, this.readBack);
     this.imageDigests = new DockerImageDigests(this.#calls);
+    this.terminals = new DockerTerminals(this.#calls);
   }
 
   /** The host key fingerprint (`SHA256:…`) an `ssh://` engine's server last offered; else undefined. */

@@ -35,6 +35,7 @@ export async function runExec(calls: EngineCalls, id: string, request: ExecReque
       AttachStderr: true,
       Tty: false,
       ...(request.workingDir && { WorkingDir: request.workingDir }),
+      ...(request.user && { User: request.user }),
     }),
   );
   // Timed until the output stream is open; the command then runs as long as it runs.

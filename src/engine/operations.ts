@@ -26,6 +26,10 @@ export const CONTAINER_OPERATIONS = [
   // Attaches to the command's output, timed until the stream is open.
   'exec.start',
   'exec.inspect',
+  // A terminal session's size (src/engine/terminal.ts).
+  'exec.resize',
+  // A path's stat in the container's filesystem (HEAD /containers/{id}/archive): a terminal's shell looked for.
+  'archive.stat',
 ] as const;
 
 export const SYSTEM_OPERATIONS = [

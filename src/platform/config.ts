@@ -64,6 +64,10 @@ export interface Config {
     /** Bytes kept of each of an exec's stdout and stderr. */
     maxOutputBytes: number;
   };
+  terminal: {
+    /** Whether interactive terminal sessions may be opened at all (BERTH_TERMINAL). */
+    enabled: boolean;
+  };
   stats: {
     /** `auto`: cgroup files when the engine is local and they are readable, else the stats API. */
     source: 'auto' | 'cgroup' | 'docker-api';
@@ -210,6 +214,7 @@ const envSchema = z.object({
     .min(1)
     .max(64 * 1024 * 1024)
     .default(1024 * 1024),
+  BERTH_TERMINAL: z.enum(['on', 'off']).default('on'),
   BERTH_STATS_SOURCE: z.enum(['auto', 'cgroup', 'docker-api']).default('auto'),
   BERTH_STATS_SAMPLE: z.enum(['all', 'watched']).default('all'),
   BERTH_CGROUP_ROOT: z.string().min(1).default('/sys/fs/cgroup'),
@@ -806,6 +811,7 @@ export function loadConfig(
     logFormat: values.LOG_FORMAT,
     websocket: { maxBufferedBytes: values.BERTH_WS_MAX_BUFFERED_BYTES },
     exec: { maxOutputBytes: values.BERTH_EXEC_MAX_OUTPUT_BYTES },
+    terminal: { enabled: values.BERTH_TERMINAL === 'on' },
     stats: {
       source: values.BERTH_STATS_SOURCE,
       sample: values.BERTH_STATS_SAMPLE,

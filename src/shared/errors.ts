@@ -206,6 +206,16 @@ export const ERROR_CODES = {
     description:
       "git could not fetch the stack's repository: it refused the credentials, has no such branch or tag, could not be reached, or took too long; `reason` says which.",
   },
+  TERMINAL_DISABLED: {
+    httpStatus: 403,
+    description:
+      'Terminal sessions are turned off on this berth (BERTH_TERMINAL=off): refused for every token, admins included.',
+  },
+  SHELL_NOT_FOUND: {
+    httpStatus: 422,
+    description:
+      'The container has no such shell: the one asked for is not in its filesystem, or none was asked for and it has neither /bin/bash nor /bin/sh.',
+  },
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
@@ -765,5 +775,27 @@ export class GitFailedError extends BerthError {
     detail: string,
   ) {
     super(`git could not fetch ${repository}: ${detail}`);
+  }
+}
+
+export class TerminalDisabledError extends BerthError {
+  readonly code = 'TERMINAL_DISABLED';
+  constructor() {
+    super('terminal sessions are turned off on this berth (BERTH_TERMINAL=off)');
+  }
+}
+
+export class ShellNotFoundError extends BerthError {
+  readonly code = 'SHELL_NOT_FOUND';
+  constructor(
+    readonly container: string,
+    /** The shells looked for, in order. */
+    readonly shells: readonly string[],
+  ) {
+    super(
+      shells.length === 1
+        ? `container "${container}" has no ${shells[0]}`
+        : `container "${container}" has none of ${shells.join(', ')}: name a shell it has`,
+    );
   }
 }

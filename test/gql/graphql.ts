@@ -376,6 +376,8 @@ export type ErrorCode =
   | 'SERVICE_EXISTS'
   /** No swarm service has that id, id prefix or name. */
   | 'SERVICE_NOT_FOUND'
+  /** The container has no such shell: the one asked for is not in its filesystem, or none was asked for and it has neither /bin/bash nor /bin/sh. */
+  | 'SHELL_NOT_FOUND'
   /** The subscriber fell too far behind and the stream was ended; resume events from the last cursor received. */
   | 'SLOW_CONSUMER'
   /** A deploy, scale or removal of this stack is already running; follow it with stackDeployProgress and try again after it. */
@@ -390,6 +392,8 @@ export type ErrorCode =
   | 'SUBNET_OVERLAP'
   /** No container template has that name. */
   | 'TEMPLATE_NOT_FOUND'
+  /** Terminal sessions are turned off on this berth (BERTH_TERMINAL=off): refused for every token, admins included. */
+  | 'TERMINAL_DISABLED'
   /** A token was sent in the URL, where logs and proxies keep it; send it in the Authorization header. */
   | 'TOKEN_IN_URL'
   /** No API token has that id, and no active token has that name. */

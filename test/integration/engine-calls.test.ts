@@ -71,7 +71,7 @@ afterAll(async () => {
 });
 
 describe('every kind of engine call is timed', () => {
-  it('provokes the container kinds: create, start, logs, exec, stats, stop, restart, remove', async () => {
+  it('provokes the container kinds: create, start, logs, exec, a terminal, stats, stop, restart, remove', async () => {
     const { containers, logs, exec } = berth.app.context.environments.local;
     const created = await containers.create(
       validateCreateSpec({ name: uniqueName(FILE), image: inject('testImage'), labels: [label] }),
@@ -82,6 +82,10 @@ describe('every kind of engine call is timed', () => {
     const following = await logs.follow(created, { tail: 0 });
     await following.return();
     expect(await exec.run(created, { command: ['true'] })).toMatchObject({ exitCode: 0 });
+    // A terminal: its shell looked for (archive.stat), started and resized (exec.resize).
+    const session = await berth.app.context.environments.local.terminal.open(created, {});
+    await session.resize(100, 30);
+    await session.close();
 
     const release = berth.app.stats.acquire(created.id);
     try {

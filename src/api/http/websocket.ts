@@ -1,4 +1,5 @@
-import type { Server } from 'node:http';
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
 import {
   getOperationAST,
   getVariableValues,
@@ -34,10 +35,11 @@ export const TRY_AGAIN_LATER = 1013;
 
 /**
  * graphql-ws on `/graphql`, sharing Yoga's envelope: the same schema, context, plugins and error
- * masking as HTTP, so a WebSocket client sees exactly what an HTTP client sees.
+ * masking as HTTP, so a WebSocket client sees exactly what an HTTP client sees. The server's
+ * upgrades reach it through `handleUpgrade` (see upgrades.ts): one port serves several WebSocket
+ * paths, and a ws server attached to the HTTP server itself would refuse every path but its own.
  */
 export function attachGraphQLWebSocket(
-  server: Server,
   yoga: YogaServerInstance<Record<string, unknown>, Record<string, unknown>>,
   options: {
     maxBufferedBytes: number;
@@ -48,11 +50,16 @@ export function attachGraphQLWebSocket(
     /** Counts a subscriber of a shared execution open; what it returns counts it closed. */
     subscriberOpened?: () => () => void;
   },
-): { close(): Promise<void>; clients(): number; sharedExecutions(): number } {
+): {
+  handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void;
+  close(): Promise<void>;
+  clients(): number;
+  sharedExecutions(): number;
+} {
   const { guard } = options;
   const shared = new SharedExecutions(options.subscriberOpened);
   const wss = new WebSocketServer({
-    server,
+    noServer: true,
     path: yoga.graphqlEndpoint,
     // Frames, like HTTP bodies, are capped at 1 MiB: a bigger one closes the connection (1009).
     maxPayload: 1024 * 1024,
@@ -200,6 +207,8 @@ export function attachGraphQLWebSocket(
   );
 
   return {
+    handleUpgrade: (request, socket, head) =>
+      wss.handleUpgrade(request, socket, head, (client) => wss.emit('connection', client, request)),
     clients: () => wss.clients.size,
     sharedExecutions: () => shared.size,
     async close() {

@@ -14,6 +14,7 @@ import type { StatsHub } from '../stats/hub.js';
 import type { SwarmService } from '../swarm/service.js';
 import type { EngineState } from '../system/engine-availability.js';
 import type { SystemStatus } from '../system/status.js';
+import type { TerminalService } from '../terminal/service.js';
 import type { VolumeService } from '../volumes/service.js';
 
 export { LOCAL_ENVIRONMENT } from '../../shared/validation.js';
@@ -43,6 +44,8 @@ export interface EnvironmentServices {
   readonly system: SystemStatus;
   readonly logs: LogService;
   readonly exec: ExecService;
+  /** Interactive shells in its running containers. */
+  readonly terminal: TerminalService;
   readonly images: ImageService;
   readonly networks: NetworkService;
   readonly volumes: VolumeService;

@@ -2,6 +2,8 @@ export interface ExecRequest {
   command: string[];
   env: string[];
   workingDir?: string;
+  /** As `docker exec --user`: a name or uid, with an optional group; the container's user when left out. */
+  user?: string;
   timeoutMs: number;
   /** Bytes kept of each of stdout and stderr; the rest is read and dropped. */
   maxOutputBytes: number;
