@@ -163,9 +163,41 @@ export class BerthApi {
     );
   }
 
+  /**
+   * A terminal session's WebSocket (docs/terminal.md), next to the page like `graphql`: its first
+   * message carries the token, never the URL. Output arrives as ArrayBuffers.
+   */
+  openTerminal(open: TerminalOpen): WebSocket {
+    const url = new URL('terminal', document.baseURI);
+    url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
+    const socket = new WebSocket(url.href);
+    socket.binaryType = 'arraybuffer';
+    socket.addEventListener('open', () =>
+      socket.send(
+        JSON.stringify({
+          type: 'open',
+          ...(this.#token && { authorization: `Bearer ${this.#token}` }),
+          ...open,
+        }),
+      ),
+    );
+    return socket;
+  }
+
   dispose(): void {
     void this.#client.dispose();
   }
+}
+
+/** What a terminal session opens (docs/terminal.md): the container, where, and the terminal's size. */
+export interface TerminalOpen {
+  container: string;
+  environment: string;
+  cols: number;
+  rows: number;
+  shell?: string;
+  user?: string;
+  workingDir?: string;
 }
 
 /**

@@ -8,6 +8,8 @@ import { HealthBadge, StatusBadge, UpdateBadge, updateText } from './badges.js';
 import { LogsPane } from './logs-pane.js';
 import { CPU_CHART, MEMORY_CHART, StatsChart } from './stats-chart.js';
 
+type TerminalPaneComponent = typeof import('./terminal-pane.js').TerminalPane;
+
 /** The selected container: its actions, live charts (history first) and logs. */
 export function ContainerDetail(props: { api: BerthApi; store: DashboardStore }) {
   const { api, store } = props;
@@ -29,6 +31,7 @@ function Detail(props: { api: BerthApi; store: DashboardStore; container: Contai
   const [confirmRemove, setConfirmRemove] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [history, setHistory] = useState(series.history);
+  const [tab, setTab] = useState<'logs' | 'terminal'>('logs');
   const firstStartedAt = useRef(container.startedAt);
 
   useEffect(() => series.onChange(() => setHistory(series.history)), [series]);
@@ -155,14 +158,47 @@ function Detail(props: { api: BerthApi; store: DashboardStore; container: Contai
               : 'No history yet: live from now'
             : `Live only: no history (${history.reason})`}
       </p>
-      <LogsPane
-        api={api}
-        containerId={container.id}
-        environment={container.environment}
-        restartedAt={restartedAt}
-      />
+      <div class="tabs" role="tablist" aria-label="Logs or terminal">
+        <button type="button" role="tab" aria-selected={tab === 'logs'} onClick={() => setTab('logs')}>
+          Logs
+        </button>
+        <button
+          type="button"
+          role="tab"
+          aria-selected={tab === 'terminal'}
+          onClick={() => setTab('terminal')}
+        >
+          Terminal
+        </button>
+      </div>
+      {tab === 'logs' ? (
+        <LogsPane
+          api={api}
+          containerId={container.id}
+          environment={container.environment}
+          restartedAt={restartedAt}
+        />
+      ) : (
+        // Mounted whatever the container's state: berth says why a session cannot open or ended
+        // (not running, stopped under it), and Reconnect tries again.
+        <LazyTerminalPane api={api} containerId={container.id} environment={container.environment} />
+      )}
     </section>
   );
+}
+
+/** The terminal pane, with xterm.js fetched the first time a terminal tab is opened. */
+function LazyTerminalPane(props: { api: BerthApi; containerId: string; environment: string }) {
+  const [Pane, setPane] = useState<TerminalPaneComponent | null>(null);
+  const [failure, setFailure] = useState<string | null>(null);
+  useEffect(() => {
+    import('./terminal-pane.js').then(
+      (module) => setPane(() => module.TerminalPane),
+      (error: unknown) => setFailure(String(error)),
+    );
+  }, []);
+  if (failure) return <p class="error">The terminal could not be loaded: {failure}</p>;
+  return Pane ? <Pane {...props} /> : <p class="terminal-note">Loading the terminal…</p>;
 }
 
 /** What the last check found for the container's tag; nothing before any check. */
