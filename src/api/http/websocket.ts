@@ -113,7 +113,11 @@ export function attachGraphQLWebSocket(
       execute: (args) => (args as EnvelopedArgs).rootValue.execute(args),
       subscribe: (args) => {
         const { subscribe, share } = (args as EnvelopedArgs).rootValue;
-        return share ? shared.join(share.key, share.start, share.socket, share.id) : subscribe(args);
+        if (!share) return subscribe(args);
+        // graphql-ws keeps the arguments while the operation lasts; what only starting it needed
+        // (the envelope, the document's context) need not stay with every subscriber.
+        (args as { rootValue: unknown }).rootValue = undefined;
+        return shared.join(share.key, share.start, share.socket, share.id);
       },
       // connection_init carries the token; a bad one closes with 4403 (graphql-ws's Forbidden), too
       // many failures from the address or a valid token past its rate with 1013. No init at all
