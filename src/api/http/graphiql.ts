@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { shouldRenderGraphiQL, type GraphiQLOptions, type Plugin } from 'graphql-yoga';
 
 /**
@@ -65,24 +64,38 @@ export function isGraphiQLPage(request: Request, url: URL, graphqlEndpoint: stri
  * GraphiQL's page as @graphql-yoga/render-graphiql makes it: every asset (script, styles, the
  * editor's workers, the icon) is inlined, so nothing is fetched from a CDN and it works on a host
  * without internet. The options' placeholder becomes SESSION_HEADERS. Made once: the page is 9 MB
- * and the same for every request.
+ * and the same for every request. The module is imported when the page is first asked for, not at
+ * start: parsing its 9 MB took about a second of start-up on a busy 2-core machine and stayed in
+ * memory (tens of MiB) on servers where nobody opens GraphiQL (B10 measures both).
  */
-export function graphiqlRenderer(): { render: (options: GraphiQLOptions) => string; csp: () => string } {
-  let page: { html: string; csp: string } | undefined;
-  const make = (options: GraphiQLOptions) => {
+export function graphiqlRenderer(): {
+  render: (options: GraphiQLOptions) => Promise<string>;
+  csp: () => string;
+} {
+  let page: Promise<{ html: string; csp: string }> | undefined;
+  let made: { html: string; csp: string } | undefined;
+  const make = async (options: GraphiQLOptions) => {
+    const { renderGraphiQL } = await import('@graphql-yoga/render-graphiql');
     const rendered = renderGraphiQL(options);
     const quoted = JSON.stringify(PLACEHOLDER);
     const count = rendered.split(quoted).length - 1;
     if (count !== 2) throw new Error(`GraphiQL's page holds the session placeholder ${count} times, not 2`);
     const html = rendered.replaceAll(quoted, SESSION_HEADERS);
-    return { html, csp: contentSecurityPolicy(html) };
+    made = { html, csp: contentSecurityPolicy(html) };
+    return made;
   };
   return {
-    render(options) {
-      page ??= make(options);
-      return page.html;
+    async render(options) {
+      // One import and one rendering, however many requests arrive while the first is made; a
+      // failure is not kept, so the next request tries again.
+      page ??= make(options).catch((error: unknown) => {
+        page = undefined;
+        throw error;
+      });
+      return (await page).html;
     },
-    csp: () => page?.csp ?? contentSecurityPolicy(''),
+    // Read when the page's response goes out, so after `render` made it.
+    csp: () => made?.csp ?? contentSecurityPolicy(''),
   };
 }
 

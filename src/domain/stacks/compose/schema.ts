@@ -1,12 +1,21 @@
-import { Ajv2019, type ErrorObject, type ValidateFunction } from 'ajv/dist/2019.js';
+import { createRequire } from 'node:module';
+import type { ErrorObject, ValidateFunction } from 'ajv/dist/2019.js';
 import composeSpec from './compose-spec.json' with { type: 'json' };
 import type { Path, ProblemList } from './problems.js';
 
 let validator: ValidateFunction | undefined;
 
-/** Compiled once, on first use: compiling the schema costs tens of milliseconds. */
+/**
+ * Compiled once, on first use: compiling the schema costs tens of milliseconds. Ajv itself is
+ * loaded then too (it is CommonJS, so `require` loads it on the spot, keeping this synchronous):
+ * a berth that deploys no stack never needs it, and importing it at start cost start-up time and
+ * memory (B10).
+ */
 function compile(): ValidateFunction {
   if (validator === undefined) {
+    const { Ajv2019 } = createRequire(import.meta.url)(
+      'ajv/dist/2019.js',
+    ) as typeof import('ajv/dist/2019.js');
     const ajv = new Ajv2019({
       allErrors: true,
       strict: false,
