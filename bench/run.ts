@@ -1,15 +1,16 @@
 /**
  * `npm run bench`: starts a private Docker engine, runs berth as a child process against it, and
- * measures the performance targets of issue 3 (B1-B5), issue 4 (B6), issue 6 (B7), issue 12 (B9), issue 13 (B10) and issue 15 (B11), each against its
- * baseline in the same run, and costs that unit tests no longer time (B8).
- * Writes bench/RESULTS.md and prints a summary. Everything it starts is stopped at the end, on
- * failure and on Ctrl-C too.
+ * measures every benchmark, B1-B11, each against its target (and its baseline in the same run),
+ * with how loaded the machine was while each ran. Writes all of bench/RESULTS.md, rewrites
+ * README.md's figures from it (lib/readme-figures.ts) and prints a summary. Everything it starts is
+ * stopped at the end, on failure and on Ctrl-C too.
  *
  * BENCH_BERTH_REF=HEAD (any git ref) measures a clean export of that commit instead of the working
  * tree, for when the working tree is being edited meanwhile.
  *
  * BENCH_ONLY=B1,B3 runs a subset (for working on one benchmark); a subset writes its report to
- * RESULTS.partial.md in the run's log directory under /tmp, never over bench/RESULTS.md.
+ * RESULTS.partial.md in the run's log directory under /tmp, never over bench/RESULTS.md, and leaves
+ * README.md alone.
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -31,34 +32,84 @@ import { BenchEngine } from './lib/engine.js';
 import { describeMachine, type Machine } from './lib/machine.js';
 import { berthSource } from './lib/source.js';
 import { loadAverage, machineCpu, utilization } from './lib/proc.js';
-import { consoleSummary, renderResult, renderTable, verdict, type BenchmarkResult } from './lib/report.js';
+import { parseResults, readmeBlock, updateReadme } from './lib/readme-figures.js';
+import {
+  consoleSummary,
+  renderReport,
+  verdict,
+  type BenchmarkResult,
+  type LoadDuring,
+} from './lib/report.js';
 
 interface Benchmark {
   id: string;
   title: string;
+  /** Where its targets come from, for the report. */
+  targetsFrom: string;
   run: (ctx: BenchContext) => Promise<BenchmarkResult>;
   /** Run before the next benchmark: what it leaves behind that later ones do not want. */
   after?: (ctx: BenchContext) => Promise<unknown>;
 }
 
-// B1, B7 and B2 share the 200-container fleet, removed after B2. B4 restarts the engine: it runs last.
+const ISSUE_3 = 'issue 3, "Performance: a benchmark, not a timed test"';
+const ISSUE_16 =
+  'issue 16, "Performance: multiplexed subscriptions for 10,000 watchers, and the always-on sampling at a tenth of Docker\'s cost"';
+
+// B1, B7 and B2 share the 200-container fleet, removed after B2 (B10 makes it again for itself).
+// B4 restarts the engine: it runs last.
 const BENCHMARKS: Benchmark[] = [
-  { id: 'B1', title: 'list', run: listBenchmark },
-  { id: 'B7', title: 'dashboard', run: dashboardBenchmark },
+  { id: 'B1', title: 'list', targetsFrom: ISSUE_3, run: listBenchmark },
+  {
+    id: 'B7',
+    title: 'dashboard',
+    targetsFrom: 'issue 6, the dashboard "usable with 200 containers"',
+    run: dashboardBenchmark,
+  },
   {
     id: 'B2',
     title: 'stats cost',
+    targetsFrom: `${ISSUE_3}, and ${ISSUE_16}, item 3`,
     run: statsCostBenchmark,
     after: (ctx) => ctx.engine.removeLabelled('fleet'),
   },
-  { id: 'B3', title: 'fan-out', run: fanoutBenchmark },
-  { id: 'B5', title: 'create overhead', run: createBenchmark },
-  { id: 'B6', title: 'logs', run: logsBenchmark },
-  { id: 'B8', title: 'in-process costs', run: inProcessBenchmark },
-  { id: 'B9', title: 'stack deploy', run: stackDeployBenchmark },
-  { id: 'B10', title: 'start-up and idle memory', run: startupBenchmark },
-  { id: 'B11', title: 'several hosts', run: hostsBenchmark },
-  { id: 'B4', title: 'staleness', run: stalenessBenchmark },
+  {
+    id: 'B3',
+    title: 'fan-out',
+    targetsFrom: `${ISSUE_3}, raised by ${ISSUE_16}, item 2`,
+    run: fanoutBenchmark,
+  },
+  { id: 'B5', title: 'create overhead', targetsFrom: ISSUE_3, run: createBenchmark },
+  {
+    id: 'B6',
+    title: 'logs',
+    targetsFrom: `issue 4, "Bad input and scale", and ${ISSUE_16}, item 4`,
+    run: logsBenchmark,
+  },
+  {
+    id: 'B8',
+    title: 'in-process costs',
+    targetsFrom: 'issue 10, what unit tests timed before they were made to check order and counts',
+    run: inProcessBenchmark,
+  },
+  {
+    id: 'B9',
+    title: 'stack deploy',
+    targetsFrom: 'issue 12, a stack deploy against `docker-compose up -d`',
+    run: stackDeployBenchmark,
+  },
+  {
+    id: 'B10',
+    title: 'start-up and idle memory',
+    targetsFrom: `issue 13, the compiled server against tsx, and ${ISSUE_16}, item 5, figures to hold`,
+    run: startupBenchmark,
+  },
+  {
+    id: 'B11',
+    title: 'several hosts',
+    targetsFrom: 'issue 15, one berth across three engines',
+    run: hostsBenchmark,
+  },
+  { id: 'B4', title: 'staleness', targetsFrom: ISSUE_3, run: stalenessBenchmark },
 ];
 
 const only = process.env['BENCH_ONLY']?.split(',').map((id) => id.trim().toUpperCase());
@@ -82,15 +133,23 @@ function failed(benchmark: Benchmark, error: unknown): BenchmarkResult {
   };
 }
 
+/** The 1-minute load average now. */
+function loadNow(): number {
+  return Number(loadAverage().split(' ')[0]);
+}
+
 async function main(): Promise<number> {
   cleanUpOnSignals();
   const startedAt = new Date();
   const loadAtStart = loadAverage();
-  let loadPeak = Number(loadAtStart.split(' ')[0]);
-  const loadSampler = setInterval(
-    () => (loadPeak = Math.max(loadPeak, Number(loadAverage().split(' ')[0]))),
-    5_000,
-  ).unref();
+  let loadPeak = loadNow();
+  // The benchmark running now, whose own highest load the sampler raises too.
+  let current: LoadDuring | undefined;
+  const loadSampler = setInterval(() => {
+    const load = loadNow();
+    loadPeak = Math.max(loadPeak, load);
+    if (current) current.peak = Math.max(current.peak, load);
+  }, 5_000).unref();
 
   const logDir = await mkdtemp('/tmp/berth-bench-');
   const reportPath = only
@@ -110,6 +169,8 @@ async function main(): Promise<number> {
       ctx.log(`${benchmark.id} ${benchmark.title}`);
       const began = Date.now();
       const cpuBefore = machineCpu();
+      const load: LoadDuring = { start: loadNow(), peak: loadNow(), end: Number.NaN };
+      current = load;
       let result: BenchmarkResult;
       try {
         result = await benchmark.run(ctx);
@@ -118,8 +179,13 @@ async function main(): Promise<number> {
         console.error(`bench: ${benchmark.id} failed:`, error);
         result = failed(benchmark, error);
       }
+      current = undefined;
+      load.end = loadNow();
+      load.peak = Math.max(load.peak, load.end);
       result.seconds = (Date.now() - began) / 1000;
       result.machineBusy = utilization(cpuBefore, machineCpu());
+      result.load = load;
+      result.targetsFrom = benchmark.targetsFrom;
       results.push(result);
       ctx.log(`${benchmark.id}: ${verdict(result)}`);
       await benchmark
@@ -137,51 +203,29 @@ async function main(): Promise<number> {
     console.error(`bench: interrupted; ${reportPath} left as it was. Logs in ${logDir}`);
     return 130;
   }
-  const loadAtEnd = loadAverage();
-  const minutes = (Date.now() - startedAt.getTime()) / 60_000;
 
-  const shared = loadPeak > 0.5 || Number(loadAtStart.split(' ')[0]) > 0.3;
-  const report = [
-    '# berth benchmark results',
-    '',
-    `Generated by \`${command}\` on ${startedAt.toISOString()}, in ${minutes.toFixed(1)} minutes. The same command regenerates this file. Targets: issue 3, "Performance: a benchmark, not a timed test" (B1-B5), issue 4, "Bad input and scale" (B6), issue 6, the dashboard "usable with 200 containers" (B7), issue 12, a stack deploy against \`docker-compose up -d\` (B9), and issue 15, one berth across three engines (B11).${only ? ` **Partial run: ${selected.map((b) => b.id).join(', ')} only.**` : ''}`,
-    '',
-    '## Summary',
-    '',
-    renderTable({
-      headers: ['benchmark', 'check', 'measured', 'target', 'result'],
-      rows: results.flatMap((result) =>
-        result.checks.map((check) => [
-          `${result.id} ${result.title}`,
-          check.name,
-          check.measured,
-          check.target,
-          check.pass ? 'PASS' : `**MISS** (${check.by ?? ''})`,
-        ]),
-      ),
-    }),
-    '',
-    '## Where',
-    '',
-    ...(machine
-      ? [
-          `- CPU: ${machine.cpu}, ${machine.cores} cores; memory ${machine.memory}`,
-          `- Kernel: ${machine.kernel}; cgroups ${machine.cgroups}`,
-          `- Node ${machine.node}; ${machine.engine}`,
-        ]
-      : ['- (the engine did not start; machine details missing)']),
-    `- Commit: ${source.commit}`,
-    `- Command: \`${command}\``,
-    `- Load average (1, 5, 15 min, runnable/all, last pid) at start: \`${loadAtStart}\`; at end: \`${loadAtEnd}\`; highest 1-min value seen during the run: ${loadPeak.toFixed(2)}.`,
-    shared
-      ? "- **Shared machine.** Other work (other engineers' test runs, another Docker engine) ran on this 2-core machine at the same time, as the load average shows. Latency figures (B1, B3 lag, B4, B5) carry that noise; CPU-time figures (B2, B3 CPU per message) count only the measured processes' own time and are less affected. Each benchmark below notes how busy the whole machine was while it ran."
-      : '- The machine was otherwise quiet (load average below 0.5 throughout).',
-    "- berth runs as its own process (`node --import tsx src/main.ts`, `HOST=127.0.0.1`, `LOG_LEVEL=warn`, `BERTH_AUTH=off` and `BERTH_DATA_DIR` in the run's temporary directory, both ignored by a berth without authentication) against a private dockerd started by `test/harness/engine.ts` with a bridge of its own (`isolatedBridge`: `--bridge=<private bridge> --iptables=false`, so it runs beside another engine without touching `docker0`) and `--shutdown-timeout=2`; only loopback traffic.",
-    '',
-    ...results.map(renderResult),
-  ].join('\n');
+  const report = renderReport({
+    command,
+    startedAt,
+    minutes: (Date.now() - startedAt.getTime()) / 60_000,
+    ...(only ? { only: selected.map((benchmark) => benchmark.id) } : {}),
+    ...(machine ? { machine } : {}),
+    commit: source.commit,
+    load: { atStart: loadAtStart, atEnd: loadAverage(), peak: loadPeak },
+    berthRuns:
+      "berth runs as its own process (`node --import tsx src/main.ts`; B10 also the compiled `node dist/main.js`), with `HOST=127.0.0.1`, `LOG_LEVEL=warn`, `BERTH_AUTH=off` and `BERTH_DATA_DIR` in the run's temporary directory (both ignored by a berth without authentication), against a private dockerd started by `test/harness/engine.ts` with a bridge of its own (`isolatedBridge`: `--bridge=<private bridge> --iptables=false`, so it runs beside another engine without touching `docker0`) and `--shutdown-timeout=2`; only loopback traffic.",
+    results,
+  });
   await writeFile(reportPath, report);
   console.log(`\n${consoleSummary(results)}\n\nbench: wrote ${reportPath}`);
+  // README's figures come from a full run only; a partial run shows what they would be.
+  if (only) {
+    const preview = join(logDir, 'README-block.md');
+    await writeFile(preview, readmeBlock(parseResults(report)));
+    console.log(`bench: README.md's figures from this partial run (not written): ${preview}`);
+  } else {
+    console.log(`bench: ${await updateReadme()}`);
+  }
   if (errors > 0) console.error(`bench: ${errors} benchmark(s) failed; berth's logs are in ${logDir}`);
   else if (only) console.log(`bench: berth's logs are in ${logDir}`);
   else await rm(logDir, { recursive: true, force: true });
