@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { openSync, closeSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
@@ -61,6 +62,13 @@ export class BerthProcess {
   readonly #exited: Promise<void>;
   #exitCode: string | undefined;
   readonly #unregister: () => void;
+  readonly #spawnedAt = performance.now();
+  /**
+   * From spawning the process: until it first answered a GraphQL query (any answer, the engine
+   * up or not), and until it was ready (see `start`). Polled every `pollMs` (100 ms unless the
+   * caller asks for finer), so each is at most that late.
+   */
+  startup = { firstAnswerMs: Number.NaN, readyMs: Number.NaN };
 
   private constructor(child: ChildProcess, port: number, logFile: string) {
     this.#child = child;
@@ -92,6 +100,8 @@ export class BerthProcess {
      * the compiled build had).
      */
     entry?: 'source' | 'build';
+    /** How often start-up polls berth until it is ready (B10 polls finer, to time it). */
+    pollMs?: number;
   }): Promise<BerthProcess> {
     const port = await freePort();
     const logFile = join(options.logDir, `berth-${options.name}.log`);
@@ -117,7 +127,7 @@ export class BerthProcess {
       closeSync(log);
     }
     const berth = new BerthProcess(child, port, logFile);
-    await berth.#waitReady();
+    await berth.#waitReady(60_000, options.pollMs);
     return berth;
   }
 
@@ -199,7 +209,7 @@ export class BerthProcess {
     await this.#terminate();
   }
 
-  async #waitReady(timeoutMs = 60_000): Promise<void> {
+  async #waitReady(timeoutMs = 60_000, pollMs = 100): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     let last = 'no answer';
     while (Date.now() < deadline) {
@@ -207,13 +217,17 @@ export class BerthProcess {
         throw new Error(`berth exited (${this.#exitCode}) at start:\n${this.logTail()}`);
       try {
         const system = await this.system();
-        if (system.engine.up && system.indexedContainers !== null && system.statsSource !== 'undetected')
+        if (Number.isNaN(this.startup.firstAnswerMs))
+          this.startup.firstAnswerMs = performance.now() - this.#spawnedAt;
+        if (system.engine.up && system.indexedContainers !== null && system.statsSource !== 'undetected') {
+          this.startup.readyMs = performance.now() - this.#spawnedAt;
           return;
+        }
         last = JSON.stringify(system);
       } catch (error) {
         last = (error as Error).message;
       }
-      await sleep(100);
+      await sleep(pollMs);
     }
     throw new Error(`berth was not ready within ${timeoutMs / 1000} s (last: ${last}):\n${this.logTail()}`);
   }

@@ -15,6 +15,8 @@ export interface BenchContext {
     statsSource?: StatsSourceSetting,
     env?: Record<string, string>,
     entry?: 'source' | 'build',
+    /** How often start-up polls berth until it is ready (default 100 ms; B10 times start-up finer). */
+    pollMs?: number,
   ): Promise<BerthProcess>;
 }
 
@@ -26,7 +28,7 @@ export function benchContext(engine: BenchEngine, logDir: string, berthRoot: str
     logDir,
     log: (message) =>
       console.log(`[bench ${((Date.now() - started) / 1000).toFixed(0).padStart(4)} s] ${message}`),
-    startBerth: (name, statsSource = 'auto', env = {}, entry = 'source') =>
+    startBerth: (name, statsSource = 'auto', env = {}, entry = 'source', pollMs) =>
       BerthProcess.start({
         dockerHost: engine.dockerHost,
         statsSource,
@@ -35,6 +37,7 @@ export function benchContext(engine: BenchEngine, logDir: string, berthRoot: str
         root: berthRoot,
         env,
         entry,
+        ...(pollMs === undefined ? {} : { pollMs }),
       }),
   };
 }
