@@ -27,7 +27,7 @@ const POLL_MS = 20;
 /**
  * The figures to hold, for the compiled server (medians). Issue 16 asks for "a figure to hold" and
  * gives none, so these are what this benchmark measured when it was extended (BENCH_ONLY=B10 at
- * 925ecaf, 2026-12-04, on a machine saturated by other test runs: load average 9-31) plus a margin.
+ * 925ecaf, the lazy imports on 200e0cf, which is 50d6d17 on main; 2026-12-04, on a machine saturated by other test runs: load average 9-31) plus a margin.
  * Memory barely moves with the load: 132.3 MiB with an empty engine and 140.3 MiB with 200
  * containers, plus a tenth, rounded up to 5 MiB. Start-up time does: the quietest compiled runs
  * answered in 1.64-1.75 s (200 containers), the busiest in 17 s, so the hold is the quiet figure
@@ -203,7 +203,7 @@ export async function startupBenchmark(ctx: BenchContext): Promise<BenchmarkResu
       `At each size berth was started ${BUILD_ROUNDS} times as the compiled server (\`node dist/main.js\`, built by \`npm run build:server\` for this run, what \`npm start\` runs) and ${SOURCE_ROUNDS} times from its sources through tsx (\`node --import tsx src/main.ts\`, as before issue 13), in pairs alternating which goes first, then the compiled server alone; HOST=127.0.0.1, authentication off, default settings otherwise (every running container sampled once a second for history, metrics and alerts), a fresh data directory each time.`,
       `First answer: from spawning the process until the first \`system\` query is answered (polled every ${POLL_MS} ms, over HTTP on loopback). Ready: until \`system\` says the engine is up, the container index synced and a stats source chosen. Start-up CPU: user + system time of berth's process tree at that moment.`,
       `Idle: no client for ${IDLE_MS / 1000} s after ready; then the resident set (VmRSS) of berth's process and every process it started (tsx runs esbuild as a child), and berth's CPU over those seconds (100% = one core).`,
-      `The "hold" targets are issue 16's "figure to hold", which it gives no number for: what B10 measured when it was extended (at 925ecaf), plus a margin (\`HOLD\` in bench/b10-startup.ts says which). Wall-clock start-up moves with the machine's load; start-up CPU barely does.`,
+      `The "hold" targets are issue 16's "figure to hold", which it gives no number for: what B10 measured when it was extended (at 925ecaf, which is 50d6d17 on main), plus a margin (\`HOLD\` in bench/b10-startup.ts says which). Wall-clock start-up moves with the machine's load; start-up CPU barely does.`,
     ],
     tables: [table],
     checks,
