@@ -5,7 +5,7 @@ import { NotFoundError } from '../shared/errors.js';
 import type { Logger } from '../shared/logger.js';
 import { createDockerClient, type EngineClient } from './client.js';
 import type { StatsSource } from '../domain/stats/model.js';
-import type { DecodedLine } from '../domain/logs/model.js';
+import type { DecodedLine, LineView } from '../domain/logs/model.js';
 import type { LogFollow, LogQuery } from '../domain/logs/ports.js';
 import type { ExecOutcome, ExecRequest } from '../domain/exec/ports.js';
 import type { EngineInfo } from '../domain/system/ports.js';
@@ -146,7 +146,7 @@ export class DockerEngine {
     id: string,
     tty: boolean,
     query: LogQuery,
-    handlers: { line: (line: DecodedLine) => void; end: (error?: Error) => void },
+    handlers: { line: (line: LineView) => void; end: (error?: Error) => void },
   ): Promise<LogFollow> {
     return followLogs(this.#calls, id, tty, query, handlers);
   }

@@ -1,5 +1,5 @@
 import type { Readable } from 'node:stream';
-import type { DecodedLine } from '../domain/logs/model.js';
+import { decodeLine, type DecodedLine, type LineView } from '../domain/logs/model.js';
 import type { LogFollow, LogQuery } from '../domain/logs/ports.js';
 import { LogDecoder } from './log-decoder.js';
 import type { EngineCalls } from './calls.js';
@@ -29,7 +29,7 @@ export async function readLogs(
     docker.getContainer(id).logs({ ...logOptions(query), follow: false }),
   )) as unknown as Buffer;
   const lines: DecodedLine[] = [];
-  const decoder = new LogDecoder(tty, (line) => lines.push(line));
+  const decoder = new LogDecoder(tty, (line) => lines.push(decodeLine(line)));
   decoder.push(Buffer.isBuffer(body) ? body : Buffer.from(String(body)));
   decoder.end();
   return lines;
@@ -37,14 +37,20 @@ export async function readLogs(
 
 /**
  * Follows the container's logs: first what `query` selects from the past, then each new line, until
- * the container stops (the engine ends the stream) or `close()`.
+ * the container stops (the engine ends the stream) or `close()`. Each line is handed over as a view
+ * valid only during the call (see `LineView`).
+ *
+ * The stream is read as fast as the engine sends: a follower keeps the newest lines and drops the
+ * oldest for a reader that falls behind, so pausing the engine's stream for it would hand it old
+ * lines late instead. What reading costs is kept small instead: no copy of a chunk, no string and
+ * no object per line.
  */
 export async function followLogs(
   calls: EngineCalls,
   id: string,
   tty: boolean,
   query: LogQuery,
-  handlers: { line: (line: DecodedLine) => void; end: (error?: Error) => void },
+  handlers: { line: (line: LineView) => void; end: (error?: Error) => void },
 ): Promise<LogFollow> {
   // Timed until the stream is open; the lines then come for as long as the follower stays.
   const stream = (await calls.run('logs.follow', id, (docker) =>

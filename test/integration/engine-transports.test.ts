@@ -8,7 +8,7 @@ import Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DockerEngine } from '../../src/engine/engine.js';
 import type { EngineConnection } from '../../src/platform/config.js';
-import type { DecodedLine } from '../../src/domain/logs/model.js';
+import { decodeLine, type DecodedLine } from '../../src/domain/logs/model.js';
 import type { EngineEvent } from '../../src/domain/containers/ports.js';
 import { EngineUnavailableError } from '../../src/shared/errors.js';
 import { TEST_LABEL } from '../harness/docker.js';
@@ -105,7 +105,7 @@ function followUntil(
       id,
       false,
       { stdout: true, stderr: true, tail: 0 },
-      { line: (line) => lines.push(line), end: ended },
+      { line: (line) => lines.push(decodeLine(line)), end: ended },
     )
     .then(async (follow) => {
       await waitFor(async () => wanted(lines), 15_000);

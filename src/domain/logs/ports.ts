@@ -1,4 +1,4 @@
-import type { DecodedLine } from './model.js';
+import type { DecodedLine, LineView } from './model.js';
 
 export interface LogQuery {
   tail?: number;
@@ -17,11 +17,14 @@ export interface LogFollow {
 export interface LogEngine {
   /** The container's past output, as lines. */
   logs(id: string, tty: boolean, query: LogQuery): Promise<DecodedLine[]>;
-  /** Follows the container's output until it stops or `close()`. */
+  /**
+   * Follows the container's output until it stops or `close()`. Each line is a view valid only
+   * during the `line` call: copy what is kept.
+   */
   followLogs(
     id: string,
     tty: boolean,
     query: LogQuery,
-    handlers: { line: (line: DecodedLine) => void; end: (error?: Error) => void },
+    handlers: { line: (line: LineView) => void; end: (error?: Error) => void },
   ): Promise<LogFollow>;
 }

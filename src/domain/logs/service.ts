@@ -3,7 +3,7 @@ import type { LogEngine, LogFollow, LogQuery } from './ports.js';
 import type { Container } from '../containers/model.js';
 import type { ContainerIndex } from '../containers/container-index.js';
 import { EngineUnavailableError, InvalidInputError, NotFoundError } from '../../shared/errors.js';
-import type { DecodedLine } from './model.js';
+import type { DecodedLine, LineView } from './model.js';
 import { LineQueue } from './line-queue.js';
 
 export type LogLineStream = 'STDOUT' | 'STDERR' | 'SYSTEM';
@@ -25,6 +25,11 @@ export interface LogRequest {
 
 /** At most this many lines in one answer; a follow keeps this many for a slow reader. */
 export const MAX_TAIL = 10_000;
+/**
+ * A follow keeps at most this many bytes of lines for a slow reader: 10,000 lines of up to 1.6 KiB
+ * each, fewer of longer ones (a line may be 1 MiB, and 10,000 of those would be 10 GiB).
+ */
+export const MAX_FOLLOW_BYTES = 16 * 1024 * 1024;
 const DEFAULT_TAIL = 100;
 
 export function toLogLine(line: DecodedLine): LogLine {
@@ -33,6 +38,16 @@ export function toLogLine(line: DecodedLine): LogLine {
     stream: line.stream === 'stdout' ? 'STDOUT' : 'STDERR',
     at: Number.isNaN(at.getTime()) ? new Date() : at,
     text: line.text,
+  };
+}
+
+/** A followed line as its reader gets it: the strings are made here, once it is delivered. */
+export function viewToLogLine(line: LineView): LogLine {
+  const at = new Date(line.stamp.toString('latin1', line.stampStart, line.stampEnd));
+  return {
+    stream: line.stream === 'stdout' ? 'STDOUT' : 'STDERR',
+    at: Number.isNaN(at.getTime()) ? new Date() : at,
+    text: line.text.toString('utf8', line.textStart, line.textEnd),
   };
 }
 
@@ -68,6 +83,7 @@ export class LogService {
   constructor(
     private readonly engine: LogEngine,
     private readonly followBufferLines = MAX_TAIL,
+    private readonly followBufferBytes = MAX_FOLLOW_BYTES,
   ) {}
 
   /** Engine log streams open now for followers: what a test counts to see them released. */
@@ -84,7 +100,9 @@ export class LogService {
   /**
    * Follows the container's output until it stops or the reader leaves; each reader has its own
    * engine stream (its tail and since are its own), released when the reader's iterator returns.
-   * A reader that falls `followBufferLines` behind loses the oldest lines, told by a SYSTEM line.
+   * A reader that falls `followBufferLines` behind (or `followBufferBytes`, for long lines) loses the
+   * oldest lines, told by a SYSTEM line. Lines wait as bytes: a line costs a string only once it is
+   * delivered.
    *
    * Given the container's `index`, the follow outlives its engine: when the engine's stream ends
    * while the engine does not answer, it waits for the index to be back and follows again from the
@@ -115,7 +133,10 @@ export class LogService {
       close();
       leaving.emit('left');
     };
-    const queue = new LineQueue<LogLine>(this.followBufferLines, {
+    const queue = new LineQueue<LogLine>({
+      limit: this.followBufferLines,
+      maxBytes: this.followBufferBytes,
+      line: viewToLogLine,
       onReturn: release,
       dropped: (count) => ({
         stream: 'SYSTEM',
@@ -130,7 +151,7 @@ export class LogService {
         line: (line) => {
           if (skip(line)) return;
           delivered.note(line);
-          queue.push(toLogLine(line));
+          queue.push(line);
         },
         end: (error) => {
           close();
@@ -277,42 +298,48 @@ export function timestampNanos(timestamp: string): bigint | undefined {
 
 /**
  * Where a follow stands: the timestamp of the last line delivered and how many lines carried it,
- * so a stream opened again from that millisecond skips exactly what was delivered.
+ * so a stream opened again from that millisecond skips exactly what was delivered. It sees every
+ * line the engine sends, dropped ones included, so it keeps the timestamp as bytes and compares
+ * bytes: Docker's timestamps (`2026-12-04T13:42:40.123456789Z`, nine digits always, UTC) order as
+ * their bytes do; any other form is compared by its nanoseconds.
  */
 export class DeliveredMark {
-  #last: bigint | undefined;
+  readonly #last = Buffer.alloc(STAMP_BYTES);
+  #lastLength = 0;
   #atLast = 0;
 
-  note(line: DecodedLine): void {
-    const at = timestampNanos(line.timestamp);
-    if (at === undefined) return;
-    if (at === this.#last) {
+  note(line: LineView): void {
+    const order = compareStamps(line, this.#last, this.#lastLength);
+    if (order === undefined) return;
+    if (order === 0) {
       this.#atLast += 1;
-    } else if (this.#last === undefined || at > this.#last) {
-      this.#last = at;
+    } else if (order > 0) {
+      this.#lastLength = line.stampEnd - line.stampStart;
+      line.stamp.copy(this.#last, 0, line.stampStart, line.stampEnd);
       this.#atLast = 1;
     }
   }
 
   /** Where to follow from again: the millisecond of the last line delivered. */
   since(): Date | undefined {
-    return this.#last === undefined ? undefined : new Date(Number(this.#last / 1_000_000n));
+    const last = this.#lastLength === 0 ? undefined : timestampNanos(this.#lastString());
+    return last === undefined ? undefined : new Date(Number(last / 1_000_000n));
   }
 
   /** For a stream opened now: whether each of its lines was delivered already. */
-  skipper(): (line: DecodedLine) => boolean {
-    const last = this.#last;
-    if (last === undefined) return () => false;
+  skipper(): (line: LineView) => boolean {
+    if (this.#lastLength === 0) return () => false;
+    const last = Buffer.from(this.#last.subarray(0, this.#lastLength));
     let repeats = this.#atLast;
     let caughtUp = false;
     return (line) => {
       if (caughtUp) return false;
-      const at = timestampNanos(line.timestamp);
-      if (at === undefined || at > last) {
+      const order = compareStamps(line, last, last.length);
+      if (order === undefined || order > 0) {
         caughtUp = true;
         return false;
       }
-      if (at < last) return true;
+      if (order < 0) return true;
       if (repeats > 0) {
         repeats -= 1;
         return true;
@@ -321,4 +348,35 @@ export class DeliveredMark {
       return false;
     };
   }
+
+  #lastString(): string {
+    return this.#last.toString('latin1', 0, this.#lastLength);
+  }
+}
+
+/** Longer than any timestamp the decoder takes (40 bytes). */
+const STAMP_BYTES = 64;
+/** `2026-12-04T13:42:40.123456789Z`: Docker's own form, which orders as its bytes do. */
+const FIXED_STAMP_BYTES = 30;
+
+function isFixedStamp(bytes: Buffer, start: number, end: number): boolean {
+  return end - start === FIXED_STAMP_BYTES && bytes[start + 19] === 0x2e && bytes[end - 1] === 0x5a;
+}
+
+/**
+ * How `line`'s timestamp orders against `last[0, lastLength)` (which, when empty, everything follows):
+ * negative before, 0 the same, positive after; undefined when the line's is no timestamp.
+ */
+function compareStamps(line: LineView, last: Buffer, lastLength: number): number | undefined {
+  const { stamp, stampStart, stampEnd } = line;
+  if (stampEnd === stampStart) return undefined;
+  if (isFixedStamp(stamp, stampStart, stampEnd) && isFixedStamp(last, 0, lastLength)) {
+    return stamp.compare(last, 0, lastLength, stampStart, stampEnd);
+  }
+  const at = timestampNanos(stamp.toString('latin1', stampStart, stampEnd));
+  if (at === undefined) return undefined;
+  if (lastLength === 0) return 1;
+  const before = timestampNanos(last.toString('latin1', 0, lastLength));
+  if (before === undefined) return 1;
+  return at === before ? 0 : at > before ? 1 : -1;
 }
