@@ -151,6 +151,60 @@ describe('logs', () => {
     }
   });
 
+  it('follows a line the engine sends in several messages (past 16 KiB), a character cut between them, stderr after', async () => {
+    // 13,000 snowmen of 3 bytes: the engine cuts the line every 16 KiB, inside a character, and
+    // sends each piece in its own frame with its own timestamp.
+    const script =
+      's=$(printf "\\342\\230\\203%.0s" $(seq 1 13000)); echo "start${s}end"; echo err >&2; echo after; sleep 300';
+    const long = `start${'☃'.repeat(13000)}end`;
+    const container = await create({ command: ['sh', '-c', script] });
+    await logsOnceWritten(container.id, 3);
+    const follow = subscribe(client, ContainerLogsSubscription, { id: container.id, tail: 10 });
+    const got: { stream: string; text: string }[] = [];
+    for (let i = 0; i < 3; i += 1) got.push((await follow.next()).containerLogs);
+    follow.unsubscribe();
+    // stdout and stderr are copied by two goroutines: each stream in order, not both together.
+    expect(got.filter((line) => line.stream === 'STDOUT').map((line) => line.text)).toEqual([long, 'after']);
+    expect(got.filter((line) => line.stream === 'STDERR').map((line) => line.text)).toEqual(['err']);
+  });
+
+  it('keeps at most 16 MiB of long lines for a follower that does not read, dropping the oldest with a SYSTEM line', async () => {
+    // 12,000 lines of 2 KiB: 24 MiB, past the byte bound before the 10,000 lines' one.
+    const count = 12_000;
+    const container = await create({
+      command: [
+        'sh',
+        '-c',
+        `sleep 1; x=$(printf "%2040s" ""); seq 1 ${count} | while read i; do echo "$i$x"; done; sleep 300`,
+      ],
+    });
+    const { containers, logs } = berth.app.context.environments.local;
+    const lines = await logs.follow(containers.get(container.id), { tail: 0 });
+    await waitFor(async () => {
+      const { container: c } = await berth.query(ContainerLogs, { id: container.id, tail: 1 });
+      if (c?.logs[0]?.text.trim() !== String(count)) throw new Error('still writing');
+    }, 30_000);
+    await waitFor(async () => {
+      if (lines.dropped === 0) throw new Error(`${lines.size} lines held, none dropped yet`);
+    }, 30_000);
+    try {
+      expect(lines.heldBytes).toBeLessThanOrEqual(16 * 1024 * 1024);
+      expect(lines.size).toBeLessThan(10_000);
+      const droppedIn = (line: { text: string }) => Number(/\] (\d+) lines? dropped/.exec(line.text)![1]);
+      const first = (await lines.next()).value!;
+      expect(first.stream).toBe('SYSTEM');
+      let accounted = droppedIn(first);
+      while (accounted < count) {
+        const line = (await lines.next()).value!;
+        if (line.stream === 'SYSTEM') accounted += droppedIn(line);
+        else expect(Number(line.text.trim())).toBe((accounted += 1));
+      }
+      expect(accounted).toBe(count);
+    } finally {
+      await lines.return?.();
+    }
+  });
+
   it('refuses absurd tails, since after until, and no stream at all', async () => {
     const container = await create({ command: ['sleep', '300'] });
     for (const [variables, field] of [

@@ -45,8 +45,8 @@ builder.subscriptionField('containerLogs', (t) =>
     type: LogLineRef,
     description:
       'New output lines as they are written (after the last `tail` lines or those `since`, when given), ' +
-      'until the container stops or the client leaves. A reader that falls 10000 lines behind loses the ' +
-      'oldest, told by a SYSTEM line.' +
+      'until the container stops or the client leaves. A reader that falls 10000 lines (or 16 MiB of lines) ' +
+      'behind loses the oldest, told by a SYSTEM line.' +
       OUTAGE_DESCRIPTION +
       ' It then follows on from the last line delivered: the lines the engine kept meanwhile come, none twice.',
     args: {
