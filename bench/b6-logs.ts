@@ -71,6 +71,7 @@ export async function logsBenchmark(ctx: BenchContext): Promise<BenchmarkResult>
     await firehose.start();
     await sleep(1000);
     const before = berth.rssBytes();
+    const cpuBefore = berth.cpuSeconds();
     // One reader takes what its socket gives for 20 ms in every 5 s; the other never reads.
     const slow = await throttledFollower(berth.url, firehose.id, { readMs: 20, periodMs: 5_000 });
     const stalled = await throttledFollower(berth.url, firehose.id, { readMs: 0, periodMs: 0 });
@@ -79,6 +80,7 @@ export async function logsBenchmark(ctx: BenchContext): Promise<BenchmarkResult>
       await sleep(1000);
       rss.push(berth.rssBytes());
     }
+    const followCpu = berth.cpuSeconds() - cpuBefore;
     const { lines: slowLines, dropped } = slow.received;
     await docker
       .getContainer(firehose.id)
@@ -98,7 +100,7 @@ export async function logsBenchmark(ctx: BenchContext): Promise<BenchmarkResult>
       method: [
         `A container printed ${LINES.toLocaleString('en')} lines (\`seq\`); then ${ROUNDS} rounds of \`container(id) { logs(tail: 100) }\` through berth (GraphQL over HTTP) and of \`GET /containers/{id}/logs?tail=100&timestamps=1\` on the engine's socket, interleaved.`,
         `A container writing one 56-byte line in a tight shell loop for ${FOLLOW_SECONDS} s, followed over graphql-ws by two hand-written subscribers whose sockets berth cannot drain: one is read for 20 ms in every 5 s, the other never after subscribing. berth's RSS (VmRSS from /proc) read once a second, against its RSS just before.`,
-        'berth keeps at most 10,000 lines per follower and tells a slow one how many it dropped (a SYSTEM line); graphql-ws waits for each message to be written to the socket before taking the next, so a reader that does not drain its socket leaves the lines in that bounded queue.',
+        'berth keeps at most 10,000 lines (and 16 MiB) per follower, as bytes, and tells a slow one how many it dropped (a SYSTEM line); graphql-ws waits for each message to be written to the socket before taking the next, so a reader that does not drain its socket leaves the lines in that bounded queue, and only the lines a reader takes are made into strings.',
       ],
       tables: [
         {
@@ -121,6 +123,10 @@ export async function logsBenchmark(ctx: BenchContext): Promise<BenchmarkResult>
             ['berth RSS peak (growth)', `${mib(peak)} (+${mib(growth)})`],
             ['peak in the first / second half', `${mib(firstHalf)} / ${mib(secondHalf)}`],
             ['lines the slow reader took / was told were dropped', `${slowLines} / ${dropped}`],
+            [
+              `berth CPU over the ${FOLLOW_SECONDS} s`,
+              `${followCpu.toFixed(1)} s (${((followCpu / FOLLOW_SECONDS) * 100).toFixed(0)}% of a core)`,
+            ],
           ],
         },
       ],
