@@ -13,6 +13,7 @@
  */
 
 import type { LineView, LogStreamName } from '../domain/logs/model.js';
+import { copyBytes } from '../shared/bytes.js';
 
 const HEADER_BYTES = 8;
 const NEWLINE = 0x0a;
@@ -123,7 +124,7 @@ export class LogDecoder {
       at += HEADER_BYTES;
     } else {
       const take = Math.min(HEADER_BYTES - this.#headerLength, chunk.length - at);
-      chunk.copy(this.#header, this.#headerLength, at, at + take);
+      copyBytes(chunk, at, at + take, this.#header, this.#headerLength);
       this.#headerLength += take;
       at += take;
       if (this.#headerLength < HEADER_BYTES) return at;
@@ -221,7 +222,7 @@ export class LogDecoder {
   #append(partial: PartialLine, source: Buffer, start: number, end: number): void {
     if (!partial.open) {
       partial.open = true;
-      this.#stamp.copy(partial.stamp, 0, 0, this.#stampLength);
+      copyBytes(this.#stamp, 0, this.#stampLength, partial.stamp, 0);
       partial.stampLength = this.#stampLength;
     }
     const { maxLineBytes } = this.limits;
@@ -233,7 +234,7 @@ export class LogDecoder {
         partial.bytes = grown;
       }
       const take = Math.min(end - start, partial.bytes.length - partial.length);
-      source.copy(partial.bytes, partial.length, start, start + take);
+      copyBytes(source, start, start + take, partial.bytes, partial.length);
       partial.length += take;
       start += take;
       if (partial.length === maxLineBytes) {

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { decodeLine, type DecodedLine, type LineView } from '../../src/domain/logs/model.js';
 import { LogDecoder, MAX_LINE_BYTES, type LogDecoderLimits } from '../../src/engine/log-decoder.js';
 import { LineQueue, type LineQueueOptions } from '../../src/domain/logs/line-queue.js';
+import { compareBytes, copyBytes } from '../../src/shared/bytes.js';
 
 const T1 = '2026-11-29T03:00:00.000000001Z';
 const T2 = '2026-11-29T03:00:00.000000002Z';
@@ -420,5 +421,30 @@ describe('LineQueue', () => {
     queue.push(view('b'));
     expect(returned).toBe(1);
     expect(await queue.next()).toEqual({ value: undefined, done: true });
+  });
+});
+
+describe('copyBytes and compareBytes (the per-line byte work, without Buffer#copy’s views)', () => {
+  it('copies short ranges by loop and long ones natively, to the same effect', () => {
+    for (const length of [0, 1, 30, 256, 257, 5000]) {
+      const source = Buffer.from(Array.from({ length: length + 7 }, (_, i) => (i * 31) % 256));
+      const target = Buffer.alloc(length + 10, 0xee);
+      copyBytes(source, 3, 3 + length, target, 5);
+      expect(target.subarray(5, 5 + length).equals(source.subarray(3, 3 + length)), `length ${length}`).toBe(
+        true,
+      );
+      expect([...target.subarray(0, 5), ...target.subarray(5 + length)].every((b) => b === 0xee)).toBe(true);
+    }
+  });
+
+  it('orders ranges as Buffer.compare does', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 12 }), fc.uint8Array({ maxLength: 12 }), (a, b) => {
+        const padded = Buffer.concat([Buffer.from('xx'), a, Buffer.from('yy')]);
+        expect(Math.sign(compareBytes(padded, 2, 2 + a.length, b, 0, b.length))).toBe(
+          Buffer.compare(Buffer.from(a), Buffer.from(b)),
+        );
+      }),
+    );
   });
 });

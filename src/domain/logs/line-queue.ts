@@ -1,4 +1,5 @@
 import type { LineView, LogStreamName } from './model.js';
+import { copyBytes } from '../../shared/bytes.js';
 
 /**
  * A follower's lines waiting for its reader: an async iterator that never holds more than `limit`
@@ -97,8 +98,8 @@ export class LineQueue<T> implements AsyncIterableIterator<T> {
     if (this.#size === this.options.limit) this.#dropOldest();
     else if (this.#size === this.#offsets.length) this.#growEntries();
     const at = this.#place(span);
-    line.stamp.copy(this.#bytes, at, line.stampStart, line.stampEnd);
-    line.text.copy(this.#bytes, at + stampLength, line.textStart, line.textEnd);
+    copyBytes(line.stamp, line.stampStart, line.stampEnd, this.#bytes, at);
+    copyBytes(line.text, line.textStart, line.textEnd, this.#bytes, at + stampLength);
     const entry = (this.#head + this.#size) % this.#offsets.length;
     this.#offsets[entry] = at;
     this.#stampLengths[entry] = stampLength;

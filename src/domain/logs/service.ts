@@ -3,6 +3,7 @@ import type { LogEngine, LogFollow, LogQuery } from './ports.js';
 import type { Container } from '../containers/model.js';
 import type { ContainerIndex } from '../containers/container-index.js';
 import { EngineUnavailableError, InvalidInputError, NotFoundError } from '../../shared/errors.js';
+import { compareBytes, copyBytes } from '../../shared/bytes.js';
 import type { DecodedLine, LineView } from './model.js';
 import { LineQueue } from './line-queue.js';
 
@@ -315,7 +316,7 @@ export class DeliveredMark {
       this.#atLast += 1;
     } else if (order > 0) {
       this.#lastLength = line.stampEnd - line.stampStart;
-      line.stamp.copy(this.#last, 0, line.stampStart, line.stampEnd);
+      copyBytes(line.stamp, line.stampStart, line.stampEnd, this.#last, 0);
       this.#atLast = 1;
     }
   }
@@ -371,7 +372,7 @@ function compareStamps(line: LineView, last: Buffer, lastLength: number): number
   const { stamp, stampStart, stampEnd } = line;
   if (stampEnd === stampStart) return undefined;
   if (isFixedStamp(stamp, stampStart, stampEnd) && isFixedStamp(last, 0, lastLength)) {
-    return stamp.compare(last, 0, lastLength, stampStart, stampEnd);
+    return compareBytes(stamp, stampStart, stampEnd, last, 0, lastLength);
   }
   const at = timestampNanos(stamp.toString('latin1', stampStart, stampEnd));
   if (at === undefined) return undefined;
