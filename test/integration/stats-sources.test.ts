@@ -11,6 +11,7 @@ import { EngineCalls } from '../../src/engine/calls.js';
 import { readEngineInfo } from '../../src/engine/info.js';
 import { DockerApiStatsSource } from '../../src/engine/stats.js';
 import { CgroupStatsSource, isCgroupDriver } from '../../src/engine/cgroup.js';
+import { heldKernelFiles } from '../../src/engine/cgroup-file.js';
 import type { ContainerStats, StatsCollector, StatsTarget } from '../../src/domain/stats/model.js';
 import { TEST_LABEL, cleanupLabelled, statusCodeOf, testDocker } from '../harness/docker.js';
 import { waitFor } from '../support/wait.js';
@@ -268,6 +269,35 @@ describe('cgroup and Docker API stats sources on the same containers', () => {
       fromCgroup.close();
       fromApi.close();
     }
+  });
+});
+
+describe('CgroupStatsSource held files', () => {
+  it('holds its cgroup files open between samples, reads the new cgroup after a restart, and lets go on close', async () => {
+    const sleeper = await run({ Cmd: ['sleep', '300'] });
+    // /proc/stat is the source's, held from its first sample on: take it out of the count.
+    const warm = cgroup.open(idle.target);
+    await present(warm, 'cgroup');
+    warm.close();
+    const before = heldKernelFiles();
+    const collector = cgroup.open(sleeper.target);
+    try {
+      expect((await present(collector, 'cgroup')).pids).toBe(1);
+      // CPU, memory usage, memory.stat, the limit, pids, block IO and the network namespace.
+      expect(heldKernelFiles() - before).toBe(7);
+
+      // The old cgroup goes and a new one is made at the same path: its descriptors answer
+      // ENODEV, and the files are opened again at once.
+      await sleeper.container.restart({ t: 0 });
+      await sleeper.refreshPid();
+      const exec = await sleeper.container.exec({ Cmd: ['sleep', '60'] });
+      await exec.start({ Detach: true });
+      await waitFor(async () => expect((await collector.sample())?.pids).toBe(2), 15_000);
+      expect(heldKernelFiles() - before).toBe(7);
+    } finally {
+      collector.close();
+    }
+    expect(heldKernelFiles()).toBe(before);
   });
 });
 
