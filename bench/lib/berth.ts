@@ -102,13 +102,18 @@ export class BerthProcess {
     entry?: 'source' | 'build';
     /** How often start-up polls berth until it is ready (B10 polls finer, to time it). */
     pollMs?: number;
+    /** Node's own options before the entry (e.g. `--cpu-prof`, which NODE_OPTIONS refuses). */
+    nodeArgs?: string[];
   }): Promise<BerthProcess> {
     const port = await freePort();
     const logFile = join(options.logDir, `berth-${options.name}.log`);
     const log = openSync(logFile, 'a');
     let child: ChildProcess;
     try {
-      const args = options.entry === 'build' ? ['dist/main.js'] : ['--import', 'tsx', 'src/main.ts'];
+      const args = [
+        ...(options.nodeArgs ?? []),
+        ...(options.entry === 'build' ? ['dist/main.js'] : ['--import', 'tsx', 'src/main.ts']),
+      ];
       child = spawn(process.execPath, args, {
         cwd: options.root,
         stdio: ['ignore', log, log],
