@@ -16,12 +16,11 @@ import {
   InvalidInputError,
   RateLimitedError,
   TerminalDisabledError,
-  TokenInUrlError,
 } from '../../shared/errors.js';
-import { tokenInUrl } from './authentication.js';
 import type { ClientAddressOf } from './client-address.js';
-import { crossSiteRefusal, type CrossSitePolicy } from './cross-site.js';
+import type { CrossSitePolicy } from './cross-site.js';
 import { TRY_AGAIN_LATER } from './websocket.js';
+import { verifyUpgrade } from './upgrades.js';
 
 /** Where terminal sessions are served (under BERTH_BASE_PATH when one is set). */
 export const TERMINAL_PATH = '/terminal';
@@ -149,18 +148,7 @@ export function attachTerminalWebSocket(options: {
     path: TERMINAL_PATH,
     // Keystrokes and pastes, not files: a bigger frame closes the connection (1009).
     maxPayload: 1024 * 1024,
-    verifyClient: (info, done) => {
-      const refusal = crossSiteRefusal('GET', info.req.headers, options.crossSite, { websocket: true });
-      if (refusal) done(false, refusal.httpStatus, refusal.message);
-      else if (tokenInUrl(new URL(info.req.url ?? '/', 'http://berth'))) {
-        guard.deny(
-          { action: TERMINAL_ACTION, address: options.clientAddress(info.req) },
-          null,
-          new TokenInUrlError(),
-        );
-        done(false, 400, 'send the token in the open message, not in the URL');
-      } else done(true);
-    },
+    verifyClient: verifyUpgrade({ ...options, action: TERMINAL_ACTION, where: 'the open message' }),
   });
 
   /** Open sessions, with who opened them: revoking a token ends its sessions. */

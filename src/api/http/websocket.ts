@@ -14,12 +14,12 @@ import { CloseCode, type SubscribePayload } from 'graphql-ws';
 import { WebSocket, WebSocketServer } from 'ws';
 import type { AuthGuard } from '../../platform/auth/guard.js';
 import type { Principal } from '../../platform/auth/principal.js';
-import { RateLimitedError, TokenInUrlError, UnauthenticatedError } from '../../shared/errors.js';
-import { tokenInUrl } from './authentication.js';
+import { RateLimitedError, UnauthenticatedError } from '../../shared/errors.js';
 import type { ClientAddressOf } from './client-address.js';
-import { crossSiteRefusal, type CrossSitePolicy } from './cross-site.js';
+import type { CrossSitePolicy } from './cross-site.js';
 import { sharedField, sharingKey } from '../graphql/shared-subscriptions.js';
 import { SharedExecutions } from './shared-executions.js';
+import { verifyUpgrade } from './upgrades.js';
 
 /**
  * "Slow down", for either limit: too many failed authentications from the address, or a valid
@@ -63,21 +63,8 @@ export function attachGraphQLWebSocket(
     path: yoga.graphqlEndpoint,
     // Frames, like HTTP bodies, are capped at 1 MiB: a bigger one closes the connection (1009).
     maxPayload: 1024 * 1024,
-    // A token in the upgrade URL is refused before the socket opens.
-    verifyClient: (info, done) => {
-      // With authentication off, a page on another site could open one: WebSockets are not bound
-      // by the same-origin policy.
-      const refusal = crossSiteRefusal('GET', info.req.headers, options.crossSite, { websocket: true });
-      if (refusal) done(false, refusal.httpStatus, refusal.message);
-      else if (tokenInUrl(new URL(info.req.url ?? '/', 'http://berth'))) {
-        guard.deny(
-          { action: 'websocket', address: options.clientAddress(info.req) },
-          null,
-          new TokenInUrlError(),
-        );
-        done(false, 400, 'send the token in connectionParams.authorization, not in the URL');
-      } else done(true);
-    },
+    // Cross-site and token-in-URL refusals, before the socket opens.
+    verifyClient: verifyUpgrade({ ...options, action: 'websocket', where: 'connectionParams.authorization' }),
   });
   /** Who each connection authenticated as, to end them when their token is revoked. */
   const principals = new Map<WebSocket, Principal>();
