@@ -172,6 +172,20 @@ async function createBridge(): Promise<string> {
   return name;
 }
 
+/** The Linux bridges of the engine's own bridge networks (its defaults aside); none when it does not answer. */
+async function bridgesOfNetworks(dockerHost: string): Promise<string[]> {
+  try {
+    const networks = await testDocker(dockerHost).listNetworks({ filters: { driver: ['bridge'] } });
+    return networks
+      .filter((network) => network.Name !== 'bridge')
+      .map(
+        (network) => network.Options?.['com.docker.network.bridge.name'] ?? `br-${network.Id.slice(0, 12)}`,
+      );
+  } catch {
+    return [];
+  }
+}
+
 async function deleteBridge(name: string): Promise<void> {
   await execFileAsync('ip', ['link', 'delete', name, 'type', 'bridge']).catch(() => undefined);
 }
@@ -232,8 +246,13 @@ export async function restartEngine(engine: StartedEngine): Promise<StartedEngin
  * first, best effort: a failed cleanup must never fail a test run.
  */
 export async function stopEngine(engine: StartedEngine): Promise<void> {
+  const networkBridges = await bridgesOfNetworks(engine.dockerHost);
   await terminate(engine.pid, 15_000);
   if (engine.bridge) await deleteBridge(engine.bridge);
+  // dockerd leaves its networks' bridges up when it stops, and their address ranges with them:
+  // with the engine's directory gone, nothing would ever take them down, and enough of them use
+  // up the default address pools every later engine picks networks from.
+  for (const bridge of networkBridges) await deleteBridge(bridge);
   await unmountUnder(engine.dir);
   await rm(engine.dir, { recursive: true, force: true }).catch(() => undefined);
 }

@@ -1,13 +1,15 @@
 // The harness itself: the engine, the test image, and the registry the globalSetup
 // provides really work, verified through Docker directly.
 
+import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { promisify } from 'node:util';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 import { afterAll, describe, expect, inject, test } from 'vitest';
 
 import { TEST_LABEL, cleanupLabelled, followProgress, statusCodeOf, testDocker } from './docker.js';
-import { TEST_PAGE, pingEngine, pingRegistry, pushToRegistry } from './engine.js';
+import { TEST_PAGE, pingEngine, pingRegistry, pushToRegistry, startEngine, stopEngine } from './engine.js';
 
 const dockerHost = inject('dockerHost');
 const testImage = inject('testImage');
@@ -65,6 +67,24 @@ describe('test harness', () => {
     await docker.getImage(`${repo}:${tag}`).remove();
   });
 });
+
+test('a private engine that stops takes its networks’ bridges down with it', async () => {
+  const engine = await startEngine({ isolatedBridge: true, extraArgs: ['--shutdown-timeout=2'] });
+  let bridge = '';
+  try {
+    const network = await testDocker(engine.dockerHost).createNetwork({
+      Name: `harness-${randomBytes(3).toString('hex')}`,
+    });
+    bridge = `br-${network.id.slice(0, 12)}`;
+    await execFileAsync('ip', ['link', 'show', bridge]);
+  } finally {
+    await stopEngine(engine);
+  }
+  // Left up, its address range would stay taken from the pools later engines pick networks from.
+  await expect(execFileAsync('ip', ['link', 'show', bridge])).rejects.toThrow();
+}, 60_000);
+
+const execFileAsync = promisify(execFile);
 
 /** httpd may need a moment after start before it accepts connections. */
 async function fetchWithRetry(url: string, attempts = 50): Promise<string> {

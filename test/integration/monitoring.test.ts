@@ -141,8 +141,10 @@ describe('stats', () => {
     ];
     const samples = await Promise.all(subscriptions.map((s) => s.next(10_000)));
     expect(samples).toHaveLength(7);
-    // Seven subscribers and the watch: still the one collector opened when the container started.
-    expect(berth.app.stats.collectorOf(container.id)).toEqual({ leases: 8, opened: 1 });
+    // Seven subscribers and the watch, still the one collector opened when the container started.
+    // The five asking the same thing share one execution and its one lease; the other two
+    // subscriptions and the watch hold one each.
+    expect(berth.app.stats.collectorOf(container.id)).toEqual({ leases: 4, opened: 1 });
 
     for (const subscription of subscriptions) subscription.unsubscribe();
     await made.stop({ t: 0 });
