@@ -256,6 +256,14 @@ function networkFailure(
   if (operation === 'network.create' && details.subnet !== undefined && /pool overlaps/i.test(message)) {
     return new SubnetOverlapError(details.subnet, [], message);
   }
+  // "could not find an available, non-overlapping IPv4 address pool among the defaults to assign
+  // to the network" (a 404 on 20.10, which would read as NETWORK_NOT_FOUND): every range of the
+  // engine's default pools is taken, by its own networks or by the host's routes.
+  if (operation === 'network.create' && /non-overlapping .*address pool/i.test(message)) {
+    return new InvalidStateError(
+      `the engine has no free address range left for a network: give it a subnet, or remove networks no longer used (${message})`,
+    );
+  }
   const container = /no such container:\s*(\S+)/i.exec(message)?.[1];
   if (container !== undefined) return new NotFoundError(container);
   if (status === 404) return new NetworkNotFoundError(subject);

@@ -185,7 +185,8 @@ builder.mutationFields((t) => ({
       'Creates a network. Containers on one user network reach each other by name and by their ' +
       'aliases there. OVERLAY needs the engine to be a swarm manager (NOT_SWARM_MANAGER otherwise). ' +
       'With a `subnet`, containers may be given fixed addresses on it, which a redeploy needs to hand ' +
-      'over without a failed request; without one, the engine picks a free range from its pools.',
+      'over without a failed request; without one, the engine picks a free range from its pools ' +
+      '(INVALID_STATE when none is left).',
     args: {
       name: t.arg.string({ required: true }),
       driver: t.arg({ type: NetworkDriverEnum, defaultValue: 'BRIDGE' }),
